@@ -1,0 +1,611 @@
+"""EvidenceBase: an immutable collection of evidence records with lazy indexes and lookups."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+
+import attrs
+
+from . import _model as m
+from ._errors import AmbiguousNameError, MergeConflictError, Problem, UnknownNameError, ValidationError
+from ._names import Key, normalize
+
+if TYPE_CHECKING:
+    from ._compare import Comparison, Overview, RegimenComparison
+
+__all__ = ["EvidenceBase", "Exclusion", "check_consistency"]
+
+T = TypeVar("T")
+_Default = TypeVar("_Default")
+
+
+@attrs.frozen
+class Exclusion:
+    """A finding a query or comparison left out, and why.
+
+    Attributes:
+        finding: The id of the finding left out.
+        study: The id of its study.
+        reason: Why it was left out (``"rests on a retracted citation: sato-2005"``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    finding: str
+    study: str
+    reason: str
+
+
+@attrs.frozen
+class _Index:
+    compounds: dict[str, m.Compound]
+    indications: dict[str, m.Indication]
+    citations: dict[str, m.Citation]
+    studies: dict[str, m.Study]
+    findings: dict[str, tuple[m.Study, m.Finding]]
+    names: dict[str, dict[Key, tuple[str, ...]]]  # kind -> key -> ids
+    children: dict[str, tuple[str, ...]]  # indication id -> direct subtypes
+    studies_by_indication: dict[str, tuple[str, ...]]
+    studies_by_compound: dict[str, tuple[str, ...]]
+
+
+def _names_table(records: Iterable[Any], names: Any) -> dict[Key, tuple[str, ...]]:
+    table: dict[Key, list[str]] = {}
+    for r in records:
+        for name in names(r):
+            ids = table.setdefault(normalize(name), [])
+            if r.id not in ids:
+                ids.append(r.id)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def check_consistency(
+    compounds: Sequence[m.Compound],
+    indications: Sequence[m.Indication],
+    citations: Sequence[m.Citation],
+    studies: Sequence[m.Study],
+    file: str,
+) -> list[Problem]:
+    """Find what no single record can check: duplicate ids, dangling ids and cycles."""
+    problems: list[Problem] = []
+
+    def unique(kind: str, records: Sequence[Any]) -> dict[str, Any]:
+        seen: dict[str, int] = {}
+        for i, r in enumerate(records):
+            if r.id in seen:
+                problems.append(Problem(
+                    file, f"{kind}[{i}].id",
+                    f"duplicate id {r.id!r} (first defined at {kind}[{seen[r.id]}])",
+                ))
+            else:
+                seen[r.id] = i
+        return {r.id: r for r in records}
+
+    unique("compounds", compounds)
+    inds = unique("indications", indications)
+    cits = unique("citations", citations)
+    unique("studies", studies)
+
+    for i, ind in enumerate(indications):
+        if ind.parent is not None and ind.parent not in inds:
+            problems.append(Problem(
+                file, f"indications[{i}].parent", f"unknown indication id {ind.parent!r}"
+            ))
+    for i, ind in enumerate(indications):
+        seen = [ind.id]
+        node = ind
+        while node.parent is not None and node.parent in inds:
+            if node.parent in seen:
+                cycle = " -> ".join([*seen[seen.index(node.parent):], node.parent])
+                problems.append(Problem(
+                    file, f"indications[{i}].parent", f"circular parent indications: {cycle}"
+                ))
+                break
+            seen.append(node.parent)
+            node = inds[node.parent]
+
+    for i, c in enumerate(citations):
+        if c.reports_on is not None and c.reports_on not in cits:
+            problems.append(Problem(
+                file, f"citations[{i}].reports_on", f"unknown citation id {c.reports_on!r}"
+            ))
+        if c.integrity.notice is not None and c.integrity.notice not in cits:
+            problems.append(Problem(
+                file, f"citations[{i}].integrity.notice",
+                f"unknown citation id {c.integrity.notice!r}",
+            ))
+
+    finding_at: dict[str, str] = {}
+    for i, s in enumerate(studies):
+        for j, f in enumerate(s.findings):
+            here = f"studies[{i}].findings[{j}]"
+            if f.id in finding_at:
+                problems.append(Problem(
+                    file, f"{here}.id", f"duplicate finding id {f.id!r} (first at {finding_at[f.id]})"
+                ))
+            else:
+                finding_at[f.id] = here
+            for k, cid in enumerate(f.rests_on):
+                if cid not in cits:
+                    problems.append(Problem(
+                        file, f"{here}.rests_on[{k}]", f"unknown citation id {cid!r}"
+                    ))
+    return problems
+
+
+@attrs.frozen(eq=False)
+class EvidenceBase:
+    """An immutable, indexed collection of evidence.
+
+    Obtain one with :func:`vitk2.load` (the bundled evidence), :func:`vitk2.load_file` or
+    :func:`vitk2.loads`; narrow it with :meth:`filter`, combine with :meth:`merge`, and ask
+    :meth:`compare` and :meth:`overview` what it says.
+
+    Two bases are equal when they hold equal records in the same order.
+
+    Attributes:
+        compounds: The compounds, in file order.
+        indications: The indications.
+        citations: The citations (curated sources and literature they cite).
+        studies: The studies.
+        dataset: The dataset's name and version, when it has one.
+        excluded: Findings a query left out of this base, with the reason.
+
+    .. versionadded:: 0.1.0
+    """
+
+    compounds: tuple[m.Compound, ...] = ()
+    indications: tuple[m.Indication, ...] = ()
+    citations: tuple[m.Citation, ...] = ()
+    studies: tuple[m.Study, ...] = ()
+    dataset: m.Dataset | None = None
+    excluded: tuple[Exclusion, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("compounds", "indications", "citations", "studies", "excluded"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        problems = check_consistency(
+            self.compounds, self.indications, self.citations, self.studies, "<EvidenceBase>"
+        )
+        problems.extend(self._dangling())
+        if problems:
+            raise ValidationError(problems)
+
+    def _dangling(self) -> list[Problem]:
+        """References to records the base does not hold (possible when built by hand)."""
+        problems: list[Problem] = []
+        comps = {c.id: c for c in self.compounds}
+        inds = {i.id: i for i in self.indications}
+        cits = {c.id: c for c in self.citations}
+        for i, s in enumerate(self.studies):
+            for c in s.reports:
+                if cits.get(c.id) != c:
+                    problems.append(Problem("<EvidenceBase>", f"studies[{i}].reports",
+                                            f"citation {c.id!r} is not in the base"))
+            for ind in s.indications:
+                if inds.get(ind.id) != ind:
+                    problems.append(Problem("<EvidenceBase>", f"studies[{i}].indications",
+                                            f"indication {ind.id!r} is not in the base"))
+            for comp in s.compounds:
+                if comps.get(comp.id) != comp:
+                    problems.append(Problem("<EvidenceBase>", f"studies[{i}]",
+                                            f"compound {comp.id!r} is not in the base"))
+        return problems
+
+    # -- equality ------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EvidenceBase):
+            return NotImplemented
+        return (
+            self.compounds == other.compounds
+            and self.indications == other.indications
+            and self.citations == other.citations
+            and self.studies == other.studies
+            and self.dataset == other.dataset
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash)
+
+    # -- derived views -----------------------------------------------------------------
+
+    @property
+    def findings(self) -> tuple[m.Finding, ...]:
+        """Every finding of every study, in study order."""
+        return tuple(f for s in self.studies for f in s.findings)
+
+    def __len__(self) -> int:
+        """The number of studies."""
+        return len(self.studies)
+
+    def __iter__(self) -> Iterator[m.Study]:
+        return iter(self.studies)
+
+    def __contains__(self, item: object) -> bool:
+        idx = self._index
+        if isinstance(item, m.Study):
+            return idx.studies.get(item.id) == item
+        if isinstance(item, m.Finding):
+            hit = idx.findings.get(item.id)
+            return hit is not None and hit[1] == item
+        if isinstance(item, m.Compound):
+            return idx.compounds.get(item.id) == item
+        if isinstance(item, m.Indication):
+            return idx.indications.get(item.id) == item
+        if isinstance(item, m.Citation):
+            return idx.citations.get(item.id) == item
+        return False
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON form of the records: the same data, the same hash."""
+        from ._io import to_data  # the base knows its data form only through the converter
+
+        data = to_data(self)
+        data.pop("dataset", None)
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @cached_property
+    def _index(self) -> _Index:
+        studies = {s.id: s for s in self.studies}
+        findings = {f.id: (s, f) for s in self.studies for f in s.findings}
+        children: dict[str, list[str]] = {}
+        for ind in self.indications:
+            if ind.parent is not None:
+                children.setdefault(ind.parent, []).append(ind.id)
+        by_ind: dict[str, list[str]] = {}
+        by_comp: dict[str, list[str]] = {}
+        for s in self.studies:
+            ind_ids = {i.id for i in s.indications} | {f.indication.id for f in s.findings}
+            for iid in sorted(ind_ids):
+                by_ind.setdefault(iid, []).append(s.id)
+            for c in s.compounds:
+                by_comp.setdefault(c.id, []).append(s.id)
+        return _Index(
+            compounds={c.id: c for c in self.compounds},
+            indications={i.id: i for i in self.indications},
+            citations={c.id: c for c in self.citations},
+            studies=studies,
+            findings=findings,
+            names={
+                "compound": _names_table(self.compounds, lambda c: c.names),
+                "indication": _names_table(self.indications, lambda i: i.names),
+                "study": _names_table(self.studies, lambda s: (s.id,)),
+                "citation": _names_table(self.citations, lambda c: (c.id,)),
+            },
+            children={k: tuple(v) for k, v in children.items()},
+            studies_by_indication={k: tuple(v) for k, v in by_ind.items()},
+            studies_by_compound={k: tuple(v) for k, v in by_comp.items()},
+        )
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def _lookup(self, kind: str, name: str, table: Mapping[str, T]) -> T:
+        if not isinstance(name, str):
+            raise UnknownNameError(repr(name), kind)
+        if name in table:
+            return table[name]
+        ids = self._index.names[kind].get(normalize(name), ())
+        if len(ids) == 1:
+            return table[ids[0]]
+        if len(ids) > 1:
+            raise AmbiguousNameError(name, kind, ids)
+        raise UnknownNameError(name, kind, self._suggestions(kind, name))
+
+    def _suggestions(self, kind: str, name: str) -> tuple[str, ...]:
+        keys = self._index.names[kind]
+        close = difflib.get_close_matches(normalize(name), list(keys), n=3, cutoff=0.6)
+        out: list[str] = []
+        for key in close:
+            for rid in keys[key]:
+                label = self._display_name(kind, rid)
+                if label not in out:
+                    out.append(label)
+        return tuple(out[:3])
+
+    def _display_name(self, kind: str, rid: str) -> str:
+        idx = self._index
+        record: Any = {
+            "compound": idx.compounds, "indication": idx.indications,
+            "study": idx.studies, "citation": idx.citations,
+        }[kind][rid]
+        return record.name if kind in ("compound", "indication") else record.id
+
+    def compound(self, name: str) -> m.Compound:
+        """The compound with this id, name, synonym or brand (case, spaces, hyphens ignored).
+
+        >>> import vitk2
+        >>> vitk2.load().compound("MK4").id
+        'menatetrenone'
+
+        Raises:
+            UnknownNameError: If no compound has that name; ``.suggestions`` has near names.
+            AmbiguousNameError: If several compounds have that name.
+        """
+        return self._lookup("compound", name, self._index.compounds)
+
+    def indication(self, name: str) -> m.Indication:
+        """The indication with this id, name, synonym or abbreviation.
+
+        Raises:
+            UnknownNameError: If no indication has that name.
+            AmbiguousNameError: If several indications have that name.
+        """
+        return self._lookup("indication", name, self._index.indications)
+
+    def study(self, id: str) -> m.Study:
+        """The study with this id.
+
+        Raises:
+            UnknownNameError: If no study has that id.
+        """
+        return self._lookup("study", id, self._index.studies)
+
+    def citation(self, id: str) -> m.Citation:
+        """The citation with this id.
+
+        Raises:
+            UnknownNameError: If no citation has that id.
+        """
+        return self._lookup("citation", id, self._index.citations)
+
+    def finding(self, id: str) -> m.Finding:
+        """The finding with this id.
+
+        Raises:
+            UnknownNameError: If no finding has that id.
+        """
+        hit = self._index.findings.get(id)
+        if hit is None:
+            close = difflib.get_close_matches(id, list(self._index.findings), n=3, cutoff=0.6)
+            raise UnknownNameError(id, "finding", close)
+        return hit[1]
+
+    @overload
+    def get(self, kind: Literal["compound"], name: str) -> m.Compound | None: ...
+    @overload
+    def get(self, kind: Literal["compound"], name: str, default: _Default) -> m.Compound | _Default: ...
+    @overload
+    def get(self, kind: Literal["indication"], name: str) -> m.Indication | None: ...
+    @overload
+    def get(
+        self, kind: Literal["indication"], name: str, default: _Default
+    ) -> m.Indication | _Default: ...
+    @overload
+    def get(self, kind: Literal["study"], name: str) -> m.Study | None: ...
+    @overload
+    def get(self, kind: Literal["study"], name: str, default: _Default) -> m.Study | _Default: ...
+    @overload
+    def get(self, kind: Literal["citation"], name: str) -> m.Citation | None: ...
+    @overload
+    def get(
+        self, kind: Literal["citation"], name: str, default: _Default
+    ) -> m.Citation | _Default: ...
+
+    def get(self, kind: str, name: str, default: object = None) -> object:
+        """Look a record up by name, returning ``default`` instead of raising.
+
+        ``base.get("compound", "glakay")`` is ``base.compound("glakay")`` or None. An ambiguous
+        name also returns the default.
+
+        Args:
+            kind: ``"compound"``, ``"indication"``, ``"study"`` or ``"citation"``.
+            name: Any id or name the record answers to.
+            default: What to return when nothing (or more than one record) matches.
+
+        Raises:
+            ValueError: For an unknown kind.
+        """
+        lookups = {
+            "compound": self.compound, "indication": self.indication,
+            "study": self.study, "citation": self.citation,
+        }
+        if kind not in lookups:
+            raise ValueError(f"expected kind to be one of {', '.join(lookups)} (got {kind!r})")
+        try:
+            return lookups[kind](name)
+        except UnknownNameError:
+            return default
+
+    def search(self, text: str) -> tuple[m.Compound | m.Indication | m.Study, ...]:
+        """Records whose names contain ``text``, exact matches first.
+
+        Ranking: an exact name match, then a name that starts with the text, then one that
+        contains it; ties are broken by kind (compounds, indications, studies) and then id.
+        """
+        key = normalize(text)
+        if not key:
+            return ()
+        idx = self._index
+        ranked: dict[tuple[str, str], int] = {}
+        kinds = ("compound", "indication", "study")
+        for kind in kinds:
+            for name_key, ids in idx.names[kind].items():
+                if name_key == key:
+                    rank = 0
+                elif name_key.startswith(key):
+                    rank = 1
+                elif key in name_key:
+                    rank = 2
+                else:
+                    continue
+                for rid in ids:
+                    k = (kind, rid)
+                    ranked[k] = min(rank, ranked.get(k, 3))
+        tables: dict[str, Mapping[str, Any]] = {
+            "compound": idx.compounds, "indication": idx.indications, "study": idx.studies
+        }
+        order = sorted(ranked, key=lambda k: (ranked[k], kinds.index(k[0]), k[1]))
+        return tuple(tables[kind][rid] for kind, rid in order)
+
+    # -- walking references ---------------------------------------------------------------
+
+    def study_of(self, finding: m.Finding | str) -> m.Study:
+        """The study a finding belongs to.
+
+        Raises:
+            UnknownNameError: If the finding is not in this base.
+        """
+        fid = finding if isinstance(finding, str) else finding.id
+        hit = self._index.findings.get(fid)
+        if hit is None:
+            raise UnknownNameError(fid, "finding")
+        return hit[0]
+
+    def parent(self, indication: m.Indication | str) -> m.Indication | None:
+        """The broader indication a subtype belongs to, or None."""
+        ind = self.indication(indication) if isinstance(indication, str) else indication
+        return None if ind.parent is None else self._index.indications[ind.parent]
+
+    def subtypes(self, indication: m.Indication | str) -> tuple[m.Indication, ...]:
+        """An indication and every subtype below it, the indication first."""
+        ind = self.indication(indication) if isinstance(indication, str) else indication
+        out, queue = [ind.id], [ind.id]
+        while queue:
+            for child in self._index.children.get(queue.pop(0), ()):
+                if child not in out:
+                    out.append(child)
+                    queue.append(child)
+        return tuple(self._index.indications[i] for i in out)
+
+    def compounds_of(self, finding: m.Finding) -> tuple[m.Compound, ...]:
+        """The compounds a finding is about: those its group received, else those it names."""
+        if finding.compounds:
+            return finding.compounds
+        study = self.study_of(finding)
+        if finding.group is not None:
+            group = study.group(finding.group)
+            if isinstance(group, m.Phase):
+                return tuple(dict.fromkeys(d.compound for d in group.doses))
+            if group.regimen is not None:
+                return group.regimen.compounds
+            return ()
+        return study.compounds
+
+    def doses_of(self, finding: m.Finding) -> tuple[m.Dose, ...]:
+        """The studied doses of the finding's group (empty when it has none)."""
+        study = self.study_of(finding)
+        if finding.group is None:
+            return tuple(d for a in study.arms if a.regimen for d in a.regimen.all_doses)
+        group = study.group(finding.group)
+        if isinstance(group, m.Phase):
+            return group.doses
+        return group.regimen.all_doses if group.regimen is not None else ()
+
+    def integrity_of(self, finding: m.Finding) -> tuple[m.Citation, ...]:
+        """The citations with an integrity notice that the finding rests on, directly or not.
+
+        A finding rests on its study's reports, on the citations it names in ``rests_on``,
+        and on whatever a news report reports on.
+        """
+        idx = self._index
+        study = self.study_of(finding)
+        ids = [c.id for c in study.reports] + list(finding.rests_on)
+        out: dict[str, m.Citation] = {}
+        seen: set[str] = set()
+        while ids:
+            cid = ids.pop()
+            if cid in seen or cid not in idx.citations:
+                continue
+            seen.add(cid)
+            cit = idx.citations[cid]
+            if cit.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
+                out[cid] = cit
+            if cit.reports_on is not None:
+                ids.append(cit.reports_on)
+        return tuple(out[k] for k in sorted(out))
+
+    def retracted_basis(self, finding: m.Finding) -> tuple[str, ...]:
+        """Ids of retracted citations the finding rests on (empty when none)."""
+        return tuple(c.id for c in self.integrity_of(finding) if c.integrity.is_retracted)
+
+    # -- combining ------------------------------------------------------------------------
+
+    def merge(self, other: EvidenceBase) -> EvidenceBase:
+        """A new base with the records of both; this base is unchanged.
+
+        Records with the same id must be equal (a user's file may repeat a bundled compound);
+        different records under one id are a conflict.
+
+        Raises:
+            MergeConflictError: Naming every conflicting id; nothing is merged.
+        """
+        problems: list[Problem] = []
+        merged: dict[str, tuple[Any, ...]] = {}
+        for kind in ("compounds", "indications", "citations", "studies"):
+            mine: dict[str, Any] = {r.id: r for r in getattr(self, kind)}
+            out = list(getattr(self, kind))
+            for i, r in enumerate(getattr(other, kind)):
+                if r.id in mine:
+                    if mine[r.id] != r:
+                        problems.append(Problem(
+                            "<merge>", f"{kind}[{i}].id",
+                            f"conflicting id {r.id!r}: both bases define it differently",
+                        ))
+                    continue
+                out.append(r)
+            merged[kind] = tuple(out)
+        if problems:
+            raise MergeConflictError(problems)
+        try:
+            return EvidenceBase(
+                compounds=merged["compounds"], indications=merged["indications"],
+                citations=merged["citations"], studies=merged["studies"],
+                dataset=self.dataset if self.dataset == other.dataset or other.dataset is None else None,
+            )
+        except ValidationError as err:
+            raise MergeConflictError(err.problems) from None
+
+    # -- queries and comparisons (implemented in their own modules) -----------------------
+
+    def filter(self, **criteria: Any) -> EvidenceBase:
+        """The evidence that meets every criterion (criteria are described in :mod:`vitk2`).
+
+        See :func:`vitk2.filter_evidence` for the criteria; this method is the same call.
+        """
+        from ._query import filter_evidence
+
+        return filter_evidence(self, **criteria)
+
+    def compare(self, indication: str | m.Indication, **options: Any) -> Comparison:
+        """The comparison table of the findings for one indication and its subtypes."""
+        from ._compare import compare
+
+        return compare(self, indication, **options)
+
+    def compare_regimens(
+        self, indication: str | m.Indication, **options: Any
+    ) -> RegimenComparison:
+        """Regimen against regimen within one indication, or a reasoned refusal."""
+        from ._compare import compare_regimens
+
+        return compare_regimens(self, indication, **options)
+
+    def overview(self, **options: Any) -> Overview:
+        """One row per indication: designs, participants, best level, certainty, direction."""
+        from ._compare import overview
+
+        return overview(self, **options)
+
+    # -- display ----------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        version = f" {self.dataset.id} {self.dataset.version}" if self.dataset else ""
+        return (
+            f"<EvidenceBase{version}: {len(self.studies)} studies, {len(self.findings)} findings, "
+            f"{len(self.compounds)} compounds, {len(self.indications)} indications>"
+        )
+
+    def _repr_html_(self) -> str:
+        from ._render import base_html
+
+        return base_html(self)

@@ -1,0 +1,525 @@
+"""The one converter between plain data (parsed YAML or JSON) and the model.
+
+:func:`make_converter` builds a cattrs converter that is strict where cattrs is lenient by
+default: an int must be an int (``"5"`` and ``5.7`` are errors, not 5), a string must be a
+string, a list must be a list, unknown keys are errors. References between records are ids in
+files and records in memory; the converter resolves them against a :class:`Registry` while
+structuring and writes ids back when unstructuring.
+
+cattrs' exception groups are translated into :class:`~vitk2.Problem` values with a path such
+as ``studies[1].arms[0].regimen.doses[0].amount``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import enum
+import re
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any, TypeVar, Union
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from . import _model as m
+from ._errors import Problem
+from ._units import Quantity, Unit, parse_unit
+
+__all__ = ["Registry", "make_converter", "problems_from", "registry"]
+
+T = TypeVar("T")
+
+
+@attrs.define
+class Registry:
+    """Records that references may resolve to while a document is structured."""
+
+    compounds: dict[str, m.Compound] = attrs.field(factory=dict)
+    indications: dict[str, m.Indication] = attrs.field(factory=dict)
+    citations: dict[str, m.Citation] = attrs.field(factory=dict)
+    #: ids that exist but failed to structure: references to them are not reported twice
+    broken: set[str] = attrs.field(factory=set)
+
+
+_REGISTRY: ContextVar[Registry | None] = ContextVar("vitk2_registry", default=None)
+
+
+class registry:  # noqa: N801 - used as a context manager, reads like a function
+    """Make ``reg`` the registry references resolve against, within a ``with`` block."""
+
+    def __init__(self, reg: Registry) -> None:
+        self._reg = reg
+        self._token: Any = None
+
+    def __enter__(self) -> Registry:
+        self._token = _REGISTRY.set(self._reg)
+        return self._reg
+
+    def __exit__(self, *exc: object) -> None:
+        _REGISTRY.reset(self._token)
+
+
+class _Dangling(ValueError):
+    """A reference to an id that is not defined."""
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _ref(kind: str, table: Callable[[Registry], dict[str, Any]]) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, str):
+            raise TypeError(f"expected the id of a {kind} (got {value!r})")
+        reg = _REGISTRY.get()
+        if reg is None:  # pragma: no cover - guarded by the loader
+            raise RuntimeError("references resolve only while loading")
+        records = table(reg)
+        try:
+            return records[value]
+        except KeyError:
+            if value in reg.broken:
+                raise _Dangling(f"the {kind} {value!r} is itself invalid") from None
+            raise _Dangling(
+                f"unknown {kind} id {value!r}{_suggest(value, records)}"
+            ) from None
+
+    return structure
+
+
+def _refs(one: Callable[[Any, Any], Any]) -> Callable[[Any, Any], tuple[Any, ...]]:
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        items = _as_list(value)
+        out, errors = [], []
+        for i, item in enumerate(items):
+            try:
+                out.append(one(item, None))
+            except Exception as exc:  # noqa: BLE001 - collected into an exception group
+                exc.__notes__ = [*getattr(exc, "__notes__", []), cattrs.IterableValidationNote(
+                    f"Structuring item @ index {i}", i, object
+                )]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError("While structuring references", errors, tuple)
+        return tuple(out)
+
+    return structure
+
+
+def _as_list(value: Any) -> list[Any] | tuple[Any, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"expected a list (got {_describe(value)})")
+    return value
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- scalars ----------------------------------------------------------------------------
+
+
+def _strict_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            raise TypeError(f"expected a whole number written without a decimal point (got {value!r})")
+        raise TypeError(f"expected a whole number (got {_describe(value)})")
+    return value
+
+
+def _strict_float(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number (got {_describe(value)})")
+    return float(value)
+
+
+def _strict_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text (got {_describe(value)})")
+    return value
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false (got {_describe(value)})")
+    return value
+
+
+def _date(value: Any, _: Any) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a real date as YYYY-MM-DD (got {_describe(value)})")
+
+
+_QUANTITY_RE = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
+
+
+def _quantity(value: Any, _: Any) -> Quantity:
+    if isinstance(value, str):
+        match = _QUANTITY_RE.fullmatch(value)
+        if not match:
+            raise ValueError(f"expected a quantity such as '45 mg/day' (got {value!r})")
+        number, unit = match.groups()
+        return Quantity(float(number) if not number.lstrip("+-").isdigit() else int(number), unit)
+    if isinstance(value, dict):
+        extra = set(value) - {"value", "unit"}
+        if extra or set(value) != {"value", "unit"}:
+            raise ValueError(
+                f"expected a quantity as {{value, unit}} or text such as '45 mg' (got keys {sorted(value)})"
+            )
+        return Quantity(_strict_float(value["value"], None), _strict_str(value["unit"], None))
+    raise TypeError(f"expected a quantity such as '45 mg/day' (got {_describe(value)})")
+
+
+def _unstructure_quantity(q: Quantity) -> str:
+    value: float = q.value
+    num = str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    return f"{num} {q.unit.value}"
+
+
+def _unit(value: Any, _: Any) -> Unit:
+    return parse_unit(_strict_str(value, None))
+
+
+def _frequency(value: Any, _: Any) -> m.Frequency:
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\S+)\s*", value)
+        if match:
+            return m.Frequency(times=int(match.group(1)), per=parse_unit(match.group(2)))
+    raise ValueError(f"expected a frequency such as '3/day' (got {_describe(value)})")
+
+
+def _p_value(value: Any, _: Any) -> m.PValue:
+    if isinstance(value, bool):
+        raise TypeError(f"expected a p-value such as '< 0.001' (got {value!r})")
+    return m.PValue.parse(value)
+
+
+_NOT_REPORTED = "not reported"
+
+
+def _not_reported(value: Any) -> m.NotReported | None:
+    if value == _NOT_REPORTED:
+        return m.NOT_REPORTED
+    if isinstance(value, dict) and set(value) == {"not_reported"}:
+        return m.NotReported(_strict_str(value["not_reported"], None))
+    return None
+
+
+def _unstructure_not_reported(value: m.NotReported) -> Any:
+    return _NOT_REPORTED if value.note is None else {"not_reported": value.note}
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
+    values = [e.value for e in cls]
+
+    def structure(value: Any, _: Any) -> Any:
+        try:
+            return cls(value)
+        except (ValueError, TypeError):
+            pass
+        if isinstance(value, str):
+            alias = value.strip().lower().replace(" ", "_").replace("-", "_")
+            if alias in values:
+                return cls(alias)
+        shown = ", ".join(str(v) for v in values)
+        hint = _suggest(value, values) if isinstance(value, str) else ""
+        raise ValueError(f"expected one of {shown} (got {_describe(value)}){hint}")
+
+    return structure
+
+
+# --- unions ------------------------------------------------------------------------------
+
+
+def _is_union(t: Any) -> bool:
+    return typing.get_origin(t) in (Union, types.UnionType)
+
+
+def _union_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        members = typing.get_args(t)
+        allows_none = type(None) in members
+        allows_nr = m.NotReported in members
+        rest = [a for a in members if a not in (type(None), m.NotReported)]
+        if len(rest) != 1:  # pragma: no cover - every union in the model has one other member
+            raise TypeError(f"unsupported union {t}")
+        (inner,) = rest
+
+        def structure(value: Any, _: Any) -> Any:
+            if value is None:
+                if allows_none:
+                    return None
+                raise TypeError("expected a value (got null)")
+            if allows_nr:
+                nr = _not_reported(value)
+                if nr is not None:
+                    return nr
+            return conv.structure(value, inner)
+
+        return structure
+
+    return factory
+
+
+def _statistic(conv: cattrs.Converter) -> Callable[[Any, Any], m.Statistic]:
+    kinds = m.STATISTIC_KINDS
+
+    def structure(value: Any, _: Any) -> m.Statistic:
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a statistic mapping with a 'kind' (got {_describe(value)})")
+        kind = value.get("kind")
+        if kind not in kinds:
+            shown = ", ".join(kinds)
+            hint = _suggest(kind, kinds) if isinstance(kind, str) else ""
+            raise ValueError(f"expected 'kind' to be one of {shown} (got {kind!r}){hint}")
+        body = {k: v for k, v in value.items() if k != "kind"}
+        return conv.structure(body, kinds[kind])  # type: ignore[no-any-return]
+
+    return structure
+
+
+def _unstructure_statistic(conv: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
+    def unstructure(value: Any) -> dict[str, Any]:
+        return {"kind": value.kind, **conv.unstructure(value, type(value))}
+
+    return unstructure
+
+
+def _provenance(conv: cattrs.Converter) -> Callable[[Any, Any], m.Provenance]:
+    def structure(value: Any, _: Any) -> m.Provenance:
+        if isinstance(value, dict):
+            if "text" in value:
+                return conv.structure(value, m.Quote)
+            if "locator" in value:
+                return conv.structure(value, m.Locator)
+        raise ValueError(
+            "expected a quote {text, source, language} or a locator {source, locator} "
+            f"(got {_describe(value)})"
+        )
+
+    return structure
+
+
+# --- the converter ---------------------------------------------------------------------
+
+
+def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Tuples from lists only: a bare string is not a list of its characters."""
+
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        (item, _ellipsis) = typing.get_args(t)
+        one = conv.get_structure_hook(item)
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            items = _as_list(value)
+            out, errors = [], []
+            for i, x in enumerate(items):
+                try:
+                    out.append(one(x, item))
+                except Exception as exc:  # noqa: BLE001 - collected into an exception group
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), cattrs.IterableValidationNote(
+                        f"Structuring item @ index {i}", i, item
+                    )]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {t}", errors, tuple)
+            return tuple(out)
+
+        return structure
+
+    return factory
+
+
+def _is_homogeneous_tuple(t: Any) -> bool:
+    args = typing.get_args(t)
+    return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+_REF_FIELDS: dict[type, dict[str, tuple[str, bool]]] = {
+    # class -> field -> (kind of record, many?)
+    m.Dose: {"compound": ("compound", False)},
+    m.Finding: {"indication": ("indication", False), "compounds": ("compound", True)},
+    m.Citation: {"indications": ("indication", True)},
+    m.Study: {"indications": ("indication", True), "reports": ("citation", True)},
+}
+_TABLES: dict[str, Callable[[Registry], dict[str, Any]]] = {
+    "compound": lambda r: r.compounds,
+    "indication": lambda r: r.indications,
+    "citation": lambda r: r.citations,
+}
+
+
+def _model_classes() -> Iterator[type]:
+    for name in m.__all__:
+        obj = getattr(m, name)
+        if isinstance(obj, type) and attrs.has(obj):
+            yield obj
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the converter between plain data and the model.
+
+    Strict scalars, references by id, tagged statistics, ``"not reported"`` as a value,
+    quantities as ``"45 mg/day"``, unknown keys rejected, defaults omitted on output.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(_dt.date, _date)
+    conv.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook(Quantity, _quantity)
+    conv.register_unstructure_hook(Quantity, _unstructure_quantity)
+    conv.register_structure_hook(Unit, _unit)
+    conv.register_unstructure_hook(Unit, lambda u: u.value)
+    conv.register_structure_hook(m.Frequency, _frequency)
+    conv.register_unstructure_hook(m.Frequency, str)
+    conv.register_structure_hook(m.PValue, _p_value)
+    conv.register_unstructure_hook(m.PValue, lambda p: str(p) if p.relation != "=" else p.value)
+    conv.register_unstructure_hook(m.NotReported, _unstructure_not_reported)
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook_dispatch
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
+    conv.register_structure_hook_factory(_is_union, _union_hook_factory(conv))
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
+    for union, hook, unhook in (
+        (m.Statistic, _statistic(conv), _unstructure_statistic(conv)),
+        (m.Provenance, _provenance(conv), None),
+    ):
+        conv.register_structure_hook_func(lambda t, u=union: t == u, hook)
+        if unhook is not None:
+            conv.register_unstructure_hook_func(lambda t, u=union: t == u, unhook)
+    conv.register_unstructure_hook_func(
+        lambda t: t == m.Provenance, lambda p: conv.unstructure(p, type(p))
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: t == m.Statistic, _unstructure_statistic(conv)
+    )
+
+    for cls in _model_classes():
+        if cls in (m.Frequency, m.PValue, m.NotReported):
+            continue
+        refs = _REF_FIELDS.get(cls, {})
+        s_over: dict[str, Any] = {}
+        u_over: dict[str, Any] = {}
+        for field, (kind, many) in refs.items():
+            one = _ref(kind, _TABLES[kind])
+            s_over[field] = override(struct_hook=_refs(one) if many else one)
+            u_over[field] = override(
+                unstruct_hook=(lambda xs: [x.id for x in xs]) if many else (lambda x: x.id)
+            )
+        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, **s_over))
+        conv.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **u_over)
+        )
+    return conv
+
+
+_ENUM_HOOKS: dict[type, Callable[[Any, Any], Any]] = {}
+
+
+def _enum_hook_dispatch(value: Any, t: type[enum.Enum]) -> Any:
+    hook = _ENUM_HOOKS.get(t)
+    if hook is None:
+        hook = _ENUM_HOOKS[t] = _enum_hook(t)
+    return hook(value, t)
+
+
+# --- error translation -------------------------------------------------------------------
+
+_FIELD_IN_MESSAGE = re.compile(r"^'([a-z_]+)' ")
+
+
+def problems_from(exc: BaseException, file: str, path: str = "") -> list[Problem]:
+    """Flatten a (possibly nested) structuring error into located problems."""
+    out: list[Problem] = []
+    _walk(exc, file, path, out)
+    return out
+
+
+def _join(path: str, part: str | int) -> str:
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    return f"{path}.{part}" if path else part
+
+
+def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        fields = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        for key in sorted(exc.extra_fields):
+            out.append(
+                Problem(file, _join(path, key), f"unknown field{_suggest(key, fields) or ''}"
+                        + ("" if _suggest(key, fields) else
+                           f"; expected one of {', '.join(fields)}"))
+            )
+        return
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            name = note.name
+            if isinstance(sub, KeyError) and not isinstance(sub, cattrs.BaseValidationError):
+                out.append(Problem(file, _join(path, name), "missing required field"))
+                continue
+            _walk(sub, file, _join(path, name), out)
+        for sub in without:
+            _walk(sub, file, path, out)
+        return
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            _walk(sub, file, _join(path, note.index), out)
+        for sub in without:
+            _walk(sub, file, path, out)
+        return
+    if isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            _walk(sub, file, path, out)
+        return
+    message = str(exc) if exc.args else type(exc).__name__
+    match = _FIELD_IN_MESSAGE.match(message)
+    if match and not path.endswith(match.group(1)):
+        path = _join(path, match.group(1))
+    out.append(Problem(file, path, message))
+
+
+def structure_one(
+    conv: cattrs.Converter, data: Any, cls: type[T], file: str, path: str
+) -> tuple[T | None, list[Problem]]:
+    """Structure ``data`` as ``cls``; return the record or the problems."""
+    try:
+        return conv.structure(data, cls), []
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+        return None, problems_from(exc, file, path)
+
+
+def as_mapping(value: Any) -> Mapping[str, Any] | None:
+    """``value`` if it is a mapping with text keys, else None."""
+    return value if isinstance(value, dict) else None

@@ -1,0 +1,140 @@
+"""The exceptions vitk2 raises.
+
+Every error derives from :class:`Vitk2Error`; each concrete error also derives from the builtin
+exception it refines, so ``except ValueError`` and ``except LookupError`` keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "AmbiguousNameError",
+    "ComparisonError",
+    "IncommensurableUnitsError",
+    "MergeConflictError",
+    "Problem",
+    "UnknownNameError",
+    "ValidationError",
+    "Vitk2Error",
+]
+
+
+class Vitk2Error(Exception):
+    """Base class of every error vitk2 raises.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input, located precisely.
+
+    Attributes:
+        file: The file (or ``"<string>"``) the problem is in.
+        path: Where inside it, such as ``studies[1].arms[0].regimen.doses[0].unit``.
+            Empty for problems with the document as a whole.
+        message: What was expected and what was found.
+
+    .. versionadded:: 0.1.0
+    """
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}"
+
+
+class ValidationError(Vitk2Error, ValueError):
+    """Input that is not valid evidence: every problem found in one pass.
+
+    Attributes:
+        problems: Each problem with its file, its path and its message.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            msg = "a ValidationError needs at least one problem"
+            raise ValueError(msg)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = "1 problem" if n == 1 else f"{n} problems"
+        return f"{head}:\n" + "\n".join(f"  {p}" for p in self.problems)
+
+    def __reduce__(self) -> tuple[type[ValidationError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+
+class MergeConflictError(ValidationError):
+    """Two evidence bases define the same id differently.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class UnknownNameError(Vitk2Error, LookupError):
+    """A name or id that matches no record.
+
+    Attributes:
+        name: The name that was looked up.
+        kind: What kind of record was looked for (``"compound"``, ``"indication"``, ...).
+        suggestions: The closest known names, best first.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, name: str, kind: str, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.kind = kind
+        self.suggestions: tuple[str, ...] = tuple(suggestions)
+        super().__init__(name, kind, self.suggestions)
+
+    def __str__(self) -> str:
+        msg = f"unknown {self.kind} {self.name!r}"
+        if self.suggestions:
+            alts = ", ".join(repr(s) for s in self.suggestions)
+            msg += f"; did you mean {alts}?"
+        return msg
+
+    def __reduce__(self) -> tuple[type[UnknownNameError], tuple[str, str, tuple[str, ...]]]:
+        return (type(self), (self.name, self.kind, self.suggestions))
+
+
+class AmbiguousNameError(UnknownNameError):
+    """A name that matches more than one record.
+
+    ``suggestions`` holds the ids of every candidate.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __str__(self) -> str:
+        alts = ", ".join(repr(s) for s in self.suggestions)
+        return f"ambiguous {self.kind} {self.name!r}: it names {alts}"
+
+
+class IncommensurableUnitsError(Vitk2Error, ValueError):
+    """A conversion between units of different dimensions (mg to weeks).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class ComparisonError(Vitk2Error, ValueError):
+    """A comparison that the data cannot honestly support.
+
+    The message says why (for example: the groups were not randomised).
+
+    .. versionadded:: 0.1.0
+    """

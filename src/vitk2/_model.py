@@ -1,0 +1,2053 @@
+"""The evidence model: immutable, validated records.
+
+The model knows nothing of YAML or JSON; :mod:`vitk2._convert` turns documents into these
+classes and back. Records of one kind refer to records of another kind by the record itself
+(a :class:`Dose` holds its :class:`Compound`), resolved from ids when data is loaded; records
+refer to records of their own kind (an indication's parent, a news report's primary paper) by
+id, which :class:`~vitk2.EvidenceBase` resolves.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import math
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar, Final, TypeAlias, Union
+
+import attrs
+from attrs import validators as v
+
+from ._stats import Interval, clopper_pearson_interval, wilson_interval
+from ._units import Dimension, Quantity, Unit
+
+__all__ = [
+    "NOT_REPORTED",
+    "AdverseEvent",
+    "Age",
+    "Arm",
+    "Breakdown",
+    "Category",
+    "Certainty",
+    "Citation",
+    "Code",
+    "CodeSystem",
+    "Compound",
+    "Count",
+    "CountKind",
+    "Dataset",
+    "Design",
+    "Direction",
+    "DocumentKind",
+    "Dose",
+    "Effect",
+    "EffectMeasure",
+    "EvidenceLevel",
+    "Finding",
+    "Frequency",
+    "GroupRole",
+    "GroupSummaries",
+    "Indication",
+    "IndicationCategory",
+    "Integrity",
+    "IntegrityStatus",
+    "Locator",
+    "Narrative",
+    "NotReported",
+    "Outcome",
+    "OutcomeKind",
+    "PValue",
+    "Phase",
+    "Population",
+    "Proportion",
+    "Provenance",
+    "Quote",
+    "Regimen",
+    "Route",
+    "Setting",
+    "SexCounts",
+    "Spread",
+    "Statistic",
+    "Study",
+    "Summary",
+    "SummaryMeasure",
+    "TimeToEvent",
+    "Verification",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# 'Not reported'
+
+
+@attrs.frozen
+class NotReported:
+    """A value the source does not report: distinct from zero, from ``None`` and from unknown.
+
+    ``None`` in vitk2 means "not applicable" or "not curated"; ``NotReported`` means the source
+    was read and does not say. The optional note says what the source does say instead.
+
+    >>> NotReported() == 0, NotReported() is None
+    (False, False)
+
+    Attributes:
+        note: Why, or what the source says instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    note: str | None = None
+
+    def __repr__(self) -> str:
+        return "NOT_REPORTED" if self.note is None else f"NotReported({self.note!r})"
+
+    def __str__(self) -> str:
+        return "not reported"
+
+
+NOT_REPORTED: Final = NotReported()
+"""The plain 'not reported' value."""
+
+# --------------------------------------------------------------------------------------------
+# Small validators
+
+
+def _msg(attribute: attrs.Attribute[Any], expected: str, value: object) -> str:
+    return f"'{attribute.name}' must be {expected} (got {value!r})"
+
+
+_ID_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,198}[a-z0-9])?")
+
+
+def _is_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
+        raise ValueError(
+            _msg(attribute, "an id: lowercase letters, digits, '.', '_' or '-'", value)
+        )
+
+
+def _nonempty_str(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(_msg(attribute, "a string", value))
+    if not value.strip():
+        raise ValueError(_msg(attribute, "a non-empty string", value))
+
+
+def _optional_str(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _nonempty_str(_, attribute, value)
+
+
+def _strs(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise TypeError(_msg(attribute, "a tuple of strings", value))
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError(f"'{attribute.name}[{i}]' must be a non-empty string (got {item!r})")
+
+
+def _tuple_of(cls: type | tuple[type, ...]) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise TypeError(_msg(attribute, "a tuple", value))
+        for i, item in enumerate(value):
+            if not isinstance(item, cls):
+                names = cls.__name__ if isinstance(cls, type) else " or ".join(
+                    c.__name__ for c in cls
+                )
+                msg = f"'{attribute.name}[{i}]' must be a {names} (got {item!r})"
+                raise TypeError(msg)
+
+    return check
+
+
+def _count(
+    *, allow_not_reported: bool = False, optional: bool = False, positive: bool = False
+) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    least = 1 if positive else 0
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, NotReported) and allow_not_reported:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(_msg(attribute, "a whole number", value))
+        if value < least:
+            what = "a positive whole number" if positive else "a whole number >= 0"
+            raise ValueError(_msg(attribute, what, value))
+
+    return check
+
+
+def _known(value: object) -> int | None:
+    """An int count, or None when the count is absent or not reported."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _finite(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(_msg(attribute, "a number", value))
+    if not math.isfinite(value):
+        raise ValueError(_msg(attribute, "a finite number", value))
+
+
+def _dimension(
+    *dims: Dimension, optional: bool = True, allow_not_reported: bool = False
+) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, NotReported) and allow_not_reported:
+            return
+        if not isinstance(value, Quantity):
+            raise TypeError(_msg(attribute, "a quantity", value))
+        if value.unit.dimension not in dims:
+            allowed = " or ".join(d.value for d in dims)
+            msg = f"'{attribute.name}' must be a {allowed} (got {value})"
+            raise ValueError(msg)
+
+    return check
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            msg = f"duplicate {what} {value!r}"
+            raise ValueError(msg)
+        seen.add(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies
+
+
+class _Vocabulary(enum.Enum):
+    """An enum whose values are the spellings used in evidence files."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+    def __str__(self) -> str:
+        return self.value.replace("_", " ")  # type: ignore[no-any-return]
+
+
+class Design(_Vocabulary):
+    """The design of a study, from mechanism to synthesis.
+
+    :attr:`rank` orders designs by the strength of evidence they can give for a treatment
+    effect (higher is stronger).
+
+    .. versionadded:: 0.1.0
+    """
+
+    IN_VITRO = "in_vitro"
+    ANIMAL = "animal"
+    NARRATIVE_REVIEW = "narrative_review"
+    CASE_REPORT = "case_report"
+    CASE_SERIES = "case_series"
+    CROSS_SECTIONAL = "cross_sectional"
+    CASE_CONTROL = "case_control"
+    COHORT = "cohort"
+    SINGLE_ARM_TRIAL = "single_arm_trial"
+    NON_RANDOMISED_CONTROLLED_TRIAL = "non_randomised_controlled_trial"
+    RANDOMISED_CONTROLLED_TRIAL = "randomised_controlled_trial"
+    SYSTEMATIC_REVIEW = "systematic_review"
+
+    @property
+    def rank(self) -> int:
+        """Position in the evidence ordering (0 is weakest)."""
+        return _DESIGN_ORDER.index(self)
+
+    @property
+    def is_preclinical(self) -> bool:
+        """Whether the design studies cells or animals, not people."""
+        return self in (Design.IN_VITRO, Design.ANIMAL)
+
+    @property
+    def is_randomised(self) -> bool:
+        """Whether groups were formed by randomisation (or pooled from such trials)."""
+        return self in (Design.RANDOMISED_CONTROLLED_TRIAL, Design.SYSTEMATIC_REVIEW)
+
+    @property
+    def is_controlled(self) -> bool:
+        """Whether the design has a concurrent comparison group."""
+        return self in (
+            Design.CROSS_SECTIONAL,
+            Design.CASE_CONTROL,
+            Design.COHORT,
+            Design.NON_RANDOMISED_CONTROLLED_TRIAL,
+            Design.RANDOMISED_CONTROLLED_TRIAL,
+            Design.SYSTEMATIC_REVIEW,
+        )
+
+
+_DESIGN_ORDER: Final = tuple(Design)
+
+
+class Route(_Vocabulary):
+    """Route of administration.
+
+    .. versionadded:: 0.1.0
+    """
+
+    ORAL = "oral"
+    INTRAVENOUS = "intravenous"
+    INTRAMUSCULAR = "intramuscular"
+    SUBCUTANEOUS = "subcutaneous"
+    TOPICAL = "topical"
+    IN_VITRO = "in_vitro"
+
+
+class Direction(_Vocabulary):
+    """The direction of a finding for the exposure studied.
+
+    .. versionadded:: 0.1.0
+    """
+
+    BENEFIT = "benefit"
+    HARM = "harm"
+    NO_CLEAR_EFFECT = "no_clear_effect"
+    MIXED = "mixed"
+    ASSOCIATION = "association"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Certainty(_Vocabulary):
+    """GRADE certainty of evidence.
+
+    Members compare by strength: ``Certainty.HIGH > Certainty.LOW``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    VERY_LOW = "very_low"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """0 for very low up to 3 for high."""
+        return tuple(Certainty).index(self)
+
+    def __lt__(self, other: Certainty) -> bool:
+        return self.rank < other.rank
+
+    def __le__(self, other: Certainty) -> bool:
+        return self.rank <= other.rank
+
+    def __gt__(self, other: Certainty) -> bool:
+        return self.rank > other.rank
+
+    def __ge__(self, other: Certainty) -> bool:
+        return self.rank >= other.rank
+
+    def lowered(self, steps: int = 1) -> Certainty:
+        """The certainty ``steps`` levels lower, never below very low."""
+        return tuple(Certainty)[max(0, self.rank - steps)]
+
+
+class OutcomeKind(_Vocabulary):
+    """Whether an outcome matters to patients or stands in for something that does.
+
+    .. versionadded:: 0.1.0
+    """
+
+    CLINICAL = "clinical"
+    SURROGATE = "surrogate"
+    BIOMARKER = "biomarker"
+    MECHANISTIC = "mechanistic"
+    SAFETY = "safety"
+    RECOMMENDATION = "recommendation"
+
+
+class DocumentKind(_Vocabulary):
+    """The kind of document a citation is.
+
+    .. versionadded:: 0.1.0
+    """
+
+    PRIMARY_ARTICLE = "primary_article"
+    CONFERENCE_ABSTRACT = "conference_abstract"
+    REVIEW = "review"
+    NEWS_REPORT = "news_report"
+    NOTICE = "notice"
+
+
+class IntegrityStatus(_Vocabulary):
+    """What is known about a publication's integrity.
+
+    ``NONE_KNOWN`` means no notice was found; it is not a certificate.
+
+    .. versionadded:: 0.1.0
+    """
+
+    NONE_KNOWN = "none_known"
+    CORRECTED = "corrected"
+    CAUTION = "caution"
+    EXPRESSION_OF_CONCERN = "expression_of_concern"
+    RETRACTED = "retracted"
+
+
+class Verification(_Vocabulary):
+    """How a curated value was checked.
+
+    ``VERIFIED`` values were read in the item itself or an authoritative record;
+    ``SECONDARY`` values were seen only in secondary material.
+
+    .. versionadded:: 0.1.0
+    """
+
+    VERIFIED = "verified"
+    SECONDARY = "secondary"
+
+
+class IndicationCategory(_Vocabulary):
+    """A coarse grouping of indications.
+
+    .. versionadded:: 0.1.0
+    """
+
+    ONCOLOGY = "oncology"
+    HAEMATOLOGY = "haematology"
+    BONE = "bone"
+    NEUROLOGY = "neurology"
+    OTHER = "other"
+
+
+class GroupRole(_Vocabulary):
+    """What a group of participants is for in a study.
+
+    .. versionadded:: 0.1.0
+    """
+
+    INTERVENTION = "intervention"
+    CONTROL = "control"
+    EXPOSURE = "exposure"
+    REFERENCE = "reference"
+
+
+class CountKind(_Vocabulary):
+    """What is counted: participants, or events (several can happen to one participant).
+
+    .. versionadded:: 0.1.0
+    """
+
+    PARTICIPANTS = "participants"
+    EVENTS = "events"
+
+
+class SummaryMeasure(_Vocabulary):
+    """A summary of a continuous value in a group.
+
+    .. versionadded:: 0.1.0
+    """
+
+    MEDIAN = "median"
+    MEAN = "mean"
+    VALUE = "value"
+    PERCENT_CHANGE = "percent_change"
+
+
+class Spread(_Vocabulary):
+    """The kind of spread reported beside a summary; ``UNLABELLED`` for a bare ``±``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    SD = "sd"
+    SE = "se"
+    IQR = "iqr"
+    RANGE = "range"
+    UNLABELLED = "unlabelled"
+
+
+class EffectMeasure(_Vocabulary):
+    """The measure of a reported effect estimate.
+
+    .. versionadded:: 0.1.0
+    """
+
+    RISK_RATIO = "risk_ratio"
+    ODDS_RATIO = "odds_ratio"
+    HAZARD_RATIO = "hazard_ratio"
+    RISK_DIFFERENCE = "risk_difference"
+    MEAN_DIFFERENCE = "mean_difference"
+    PERCENT_CHANGE = "percent_change"
+    RATIO_OF_MEDIANS = "ratio_of_medians"
+
+    @property
+    def is_ratio(self) -> bool:
+        """Whether no effect is 1 (ratios) rather than 0 (differences)."""
+        return self in (
+            EffectMeasure.RISK_RATIO,
+            EffectMeasure.ODDS_RATIO,
+            EffectMeasure.HAZARD_RATIO,
+            EffectMeasure.RATIO_OF_MEDIANS,
+        )
+
+    @property
+    def null(self) -> float:
+        """The value that means no effect."""
+        return 1.0 if self.is_ratio else 0.0
+
+
+class CodeSystem(_Vocabulary):
+    """A coding system for compounds, indications or publications.
+
+    :attr:`uri` is the system's canonical URI (as FHIR uses it) and :attr:`pattern` the shape a
+    code must have.
+
+    .. versionadded:: 0.1.0
+    """
+
+    PUBCHEM_CID = "pubchem_cid"
+    CHEBI = "chebi"
+    CAS = "cas"
+    INCHIKEY = "inchikey"
+    ATC = "atc"
+    UNII = "unii"
+    DRUGBANK = "drugbank"
+    KEGG = "kegg"
+    MESH = "mesh"
+    ICD10 = "icd10"
+    ICD10CM = "icd10cm"
+    ICD11 = "icd11"
+    ICDO3 = "icdo3"
+    MONDO = "mondo"
+    DOID = "doid"
+
+    @property
+    def uri(self) -> str:
+        """The canonical URI of the code system."""
+        return _CODE_SYSTEMS[self][0]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The regular expression a code of this system matches in full."""
+        return _CODE_SYSTEMS[self][1]
+
+    @property
+    def for_compounds(self) -> bool:
+        """Whether the system codes substances (as opposed to conditions)."""
+        return self in _COMPOUND_SYSTEMS
+
+
+_CODE_SYSTEMS: Final[dict[CodeSystem, tuple[str, re.Pattern[str]]]] = {
+    CodeSystem.PUBCHEM_CID: ("http://pubchem.ncbi.nlm.nih.gov", re.compile(r"[1-9][0-9]{0,11}")),
+    CodeSystem.CHEBI: ("http://purl.obolibrary.org/obo/chebi.owl", re.compile(r"CHEBI:[1-9]\d*")),
+    CodeSystem.CAS: ("http://cas.org", re.compile(r"[1-9]\d{1,6}-\d{2}-\d")),
+    CodeSystem.INCHIKEY: ("http://inchi-trust.org", re.compile(r"[A-Z]{14}-[A-Z]{10}-[A-Z]")),
+    CodeSystem.ATC: (
+        "http://www.whocc.no/atc",
+        re.compile(r"[A-Z](?:\d{2}(?:[A-Z](?:[A-Z](?:\d{2})?)?)?)?"),
+    ),
+    CodeSystem.UNII: ("http://fdasis.nlm.nih.gov", re.compile(r"[0-9A-Z]{10}")),
+    CodeSystem.DRUGBANK: ("http://www.drugbank.ca", re.compile(r"DB\d{5}")),
+    CodeSystem.KEGG: ("http://www.genome.jp/kegg", re.compile(r"[CD]\d{5}")),
+    CodeSystem.MESH: ("urn:oid:2.16.840.1.113883.6.177", re.compile(r"[CDQ]\d{6,9}")),
+    CodeSystem.ICD10: (
+        "http://hl7.org/fhir/sid/icd-10",
+        re.compile(r"[A-Z]\d{2}(?:\.[0-9A-Z]{1,2})?"),
+    ),
+    CodeSystem.ICD10CM: (
+        "http://hl7.org/fhir/sid/icd-10-cm",
+        re.compile(r"[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?"),
+    ),
+    CodeSystem.ICD11: (
+        "http://id.who.int/icd/release/11/mms",
+        re.compile(r"[0-9A-Z]{2}[0-9A-Z]{2}(?:\.[0-9A-Z]{1,2})?"),
+    ),
+    CodeSystem.ICDO3: ("http://terminology.hl7.org/CodeSystem/icd-o-3", re.compile(r"\d{4}/\d")),
+    CodeSystem.MONDO: ("http://purl.obolibrary.org/obo/mondo.owl", re.compile(r"MONDO:\d{7}")),
+    CodeSystem.DOID: ("http://purl.obolibrary.org/obo/doid.owl", re.compile(r"DOID:\d{1,7}")),
+}
+_COMPOUND_SYSTEMS: Final = frozenset(
+    {
+        CodeSystem.PUBCHEM_CID,
+        CodeSystem.CHEBI,
+        CodeSystem.CAS,
+        CodeSystem.INCHIKEY,
+        CodeSystem.ATC,
+        CodeSystem.UNII,
+        CodeSystem.DRUGBANK,
+        CodeSystem.KEGG,
+    }
+)
+
+
+def _cas_checksum_ok(code: str) -> bool:
+    digits = code.replace("-", "")
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (i + 1) for i, d in enumerate(reversed(body)))
+    return total % 10 == check
+
+
+# --------------------------------------------------------------------------------------------
+# Codes, compounds, indications
+
+
+@attrs.frozen(kw_only=True)
+class Code:
+    """A code in an external system: ``Code(system=CodeSystem.ATC, code="M05BX08")``.
+
+    The code's shape is checked against the system (a CAS number's check digit too).
+
+    Attributes:
+        system: The coding system.
+        code: The code, exactly as the system writes it.
+        status: How the code was verified.
+        note: Anything a curator must know (a deprecated code, a conflicting record).
+
+    .. versionadded:: 0.1.0
+    """
+
+    system: CodeSystem = attrs.field(validator=v.instance_of(CodeSystem))
+    code: str = attrs.field(validator=_nonempty_str)
+    status: Verification = attrs.field(
+        default=Verification.VERIFIED, validator=v.instance_of(Verification)
+    )
+    note: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @code.validator
+    def _check_code(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if not self.system.pattern.fullmatch(value):
+            msg = (
+                f"'code' must be a {self.system.value} code matching "
+                f"{self.system.pattern.pattern} (got {value!r})"
+            )
+            raise ValueError(msg)
+        if self.system is CodeSystem.CAS and not _cas_checksum_ok(value):
+            msg = f"'code' must be a CAS number with a valid check digit (got {value!r})"
+            raise ValueError(msg)
+
+    def __repr__(self) -> str:
+        return f"<Code {self.system.value}:{self.code}>"
+
+
+def _codes_for(compounds: bool) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        _tuple_of(Code)(instance, attribute, value)
+        for i, code in enumerate(value):
+            if code.system.for_compounds is not compounds:
+                kind = "compound" if compounds else "indication"
+                msg = f"'{attribute.name}[{i}]' uses {code.system.value}, not a {kind} code system"
+                raise ValueError(msg)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Compound:
+    """A substance given or measured in a study.
+
+    Attributes:
+        id: Stable slug (``"menatetrenone"``).
+        name: Preferred name.
+        synonyms: Other names and abbreviations (``"MK-4"``, ``"VK2"``).
+        brands: Brand names (``"Glakay"``).
+        compound_class: Its class (``"vitamin K2"``, ``"nitrogen-containing bisphosphonate"``).
+        family: The broader family (``"vitamin K"``, ``"bisphosphonate"``).
+        codes: External identifiers (PubChem CID, ChEBI, CAS, InChIKey, ATC ...).
+        notes: Curators' notes.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    name: str = attrs.field(validator=_nonempty_str)
+    compound_class: str = attrs.field(validator=_nonempty_str)
+    family: str = attrs.field(validator=_nonempty_str)
+    synonyms: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    brands: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    codes: tuple[Code, ...] = attrs.field(default=(), validator=_codes_for(True), repr=False)
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this compound answers to: id, name, synonyms and brands."""
+        return (self.id, self.name, *self.synonyms, *self.brands)
+
+    def code(self, system: CodeSystem) -> str | None:
+        """The first code in ``system``, or None."""
+        return next((c.code for c in self.codes if c.system is system), None)
+
+    def __repr__(self) -> str:
+        return f"<Compound {self.id} {self.name!r} ({self.compound_class})>"
+
+
+@attrs.frozen(kw_only=True)
+class Indication:
+    """A disease or condition evidence is about.
+
+    Attributes:
+        id: Stable slug (``"mds"``).
+        name: Preferred name.
+        category: A coarse grouping.
+        synonyms: Other names.
+        abbreviations: Abbreviations (``"MDS"``).
+        codes: MeSH, ICD-10, ICD-11, MONDO ... codes.
+        parent: The id of the broader indication this one is a subtype of.
+        notes: Curators' notes.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    name: str = attrs.field(validator=_nonempty_str)
+    category: IndicationCategory = attrs.field(validator=v.instance_of(IndicationCategory))
+    synonyms: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    abbreviations: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    codes: tuple[Code, ...] = attrs.field(default=(), validator=_codes_for(False), repr=False)
+    parent: str | None = attrs.field(default=None, repr=False)
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+
+    @parent.validator
+    def _check_parent(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
+            if value == self.id:
+                msg = f"'parent' must not be the indication itself (got {value!r})"
+                raise ValueError(msg)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this indication answers to."""
+        return (self.id, self.name, *self.synonyms, *self.abbreviations)
+
+    def code(self, system: CodeSystem) -> str | None:
+        """The first code in ``system``, or None."""
+        return next((c.code for c in self.codes if c.system is system), None)
+
+    def __repr__(self) -> str:
+        return f"<Indication {self.id} {self.name!r}>"
+
+
+# --------------------------------------------------------------------------------------------
+# Citations and provenance
+
+
+def _date_or_none(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, _dt.date):
+        raise TypeError(_msg(attribute, "a date (YYYY-MM-DD)", value))
+
+
+@attrs.frozen(kw_only=True)
+class Integrity:
+    """What is known about a publication's integrity.
+
+    Attributes:
+        status: None known, corrected, caution, expression of concern, or retracted.
+        date: When the notice appeared, if known.
+        notice: The id of the citation of the notice, if it is in the data.
+        note: What the notice says, in the curator's words.
+
+    .. versionadded:: 0.1.0
+    """
+
+    status: IntegrityStatus = attrs.field(
+        default=IntegrityStatus.NONE_KNOWN, validator=v.instance_of(IntegrityStatus)
+    )
+    date: _dt.date | None = attrs.field(default=None, validator=_date_or_none)
+    notice: str | None = attrs.field(default=None)
+    note: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @notice.validator
+    def _check_notice(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
+
+    @property
+    def is_retracted(self) -> bool:
+        """Whether the publication was retracted."""
+        return self.status is IntegrityStatus.RETRACTED
+
+
+_LANG_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+@attrs.frozen(kw_only=True)
+class Quote:
+    """Verbatim text from a source document that supports a claim.
+
+    Attributes:
+        text: The exact characters of the source (a program can find them in it).
+        source: The id of the citation of the document quoted.
+        language: A BCP 47 language tag (``"en"``, ``"zh"``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    text: str = attrs.field(validator=_nonempty_str)
+    source: str = attrs.field(validator=_is_id)
+    language: str = attrs.field(default="en")
+
+    @language.validator
+    def _check_language(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
+            raise ValueError(_msg(attribute, "a language tag such as 'en' or 'zh'", value))
+
+    def __repr__(self) -> str:
+        short = self.text if len(self.text) <= 40 else self.text[:37] + "..."
+        return f"<Quote {self.language} {short!r}>"
+
+
+@attrs.frozen(kw_only=True)
+class Locator:
+    """Where in a cited document a number is stated, without quoting it.
+
+    Used where the source text is third-party text that vitk2 must not copy.
+
+    Attributes:
+        source: The id of the citation.
+        locator: Which part of the document (``"abstract, Results"``).
+        status: How the value was checked there.
+
+    .. versionadded:: 0.1.0
+    """
+
+    source: str = attrs.field(validator=_is_id)
+    locator: str = attrs.field(validator=_nonempty_str)
+    status: Verification = attrs.field(
+        default=Verification.VERIFIED, validator=v.instance_of(Verification)
+    )
+
+    def __repr__(self) -> str:
+        return f"<Locator {self.source}: {self.locator}>"
+
+
+Provenance: TypeAlias = Union[Quote, Locator]
+"""Why a finding is believed: a verbatim :class:`Quote` or a :class:`Locator`."""
+
+
+def _year(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, NotReported):
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(_msg(attribute, "a year", value))
+    if not 1800 <= value <= 2100:
+        raise ValueError(_msg(attribute, "a year between 1800 and 2100", value))
+
+
+_DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+_PMID_RE = re.compile(r"[1-9]\d{0,8}")
+_PMCID_RE = re.compile(r"PMC\d{4,9}")
+_URL_RE = re.compile(r"https?://\S+")
+
+
+def _pattern(
+    rx: re.Pattern[str], what: str
+) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not rx.fullmatch(value):
+            raise ValueError(_msg(attribute, what, value))
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """A published document: an article, an abstract, a review, a news report, a notice.
+
+    Attributes:
+        id: Stable slug (``"lasemi-2018"``).
+        kind: What kind of document it is.
+        authors: Authors in order, as the curator normalised them (``"Iwamoto J"``).
+        title: The title, or not reported.
+        journal: The journal or site, or not reported.
+        year: Publication year, or not reported.
+        volume, issue, pages: Bibliographic locators, where known.
+        doi, pmid, pmcid, url: Identifiers, each checked for its format.
+        reports_on: For a news report or later report, the id of the paper it reports on.
+        interim: Whether the document reports interim results of an ongoing study.
+        curated: False for literature a source cites that vitk2 has not curated.
+        indications: Indications the document is about (for cited-but-not-curated literature).
+        integrity: Retraction, correction and caution status.
+        notes: Curators' notes (oddities in the source are recorded here, not fixed).
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    kind: DocumentKind = attrs.field(validator=v.instance_of(DocumentKind))
+    authors: tuple[str, ...] = attrs.field(default=(), validator=_strs)
+    title: str | NotReported = attrs.field(default=NOT_REPORTED)
+    journal: str | NotReported = attrs.field(default=NOT_REPORTED)
+    year: int | NotReported = attrs.field(default=NOT_REPORTED, validator=_year)
+    volume: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    issue: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    pages: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    doi: str | None = attrs.field(
+        default=None, validator=_pattern(_DOI_RE, "a DOI such as 10.1000/xyz"), repr=False
+    )
+    pmid: str | None = attrs.field(
+        default=None, validator=_pattern(_PMID_RE, "a PubMed id (digits)"), repr=False
+    )
+    pmcid: str | None = attrs.field(
+        default=None, validator=_pattern(_PMCID_RE, "a PMC id such as PMC123456"), repr=False
+    )
+    url: str | None = attrs.field(
+        default=None, validator=_pattern(_URL_RE, "an http(s) URL"), repr=False
+    )
+    reports_on: str | None = attrs.field(default=None, repr=False)
+    interim: bool = attrs.field(default=False, validator=v.instance_of(bool), repr=False)
+    curated: bool = attrs.field(default=True, validator=v.instance_of(bool), repr=False)
+    indications: tuple[Indication, ...] = attrs.field(
+        default=(), validator=_tuple_of(Indication), repr=False
+    )
+    integrity: Integrity = attrs.field(
+        factory=Integrity, validator=v.instance_of(Integrity), repr=False
+    )
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+
+    @title.validator
+    @journal.validator
+    def _check_text(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, NotReported):
+            _nonempty_str(self, attribute, value)
+
+    @reports_on.validator
+    def _check_reports_on(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
+            if value == self.id:
+                msg = f"'reports_on' must name another citation (got {value!r})"
+                raise ValueError(msg)
+
+    @property
+    def first_author(self) -> str | None:
+        """The first author's name as recorded, or None when no author is recorded."""
+        return self.authors[0] if self.authors else None
+
+    @property
+    def label(self) -> str:
+        """A short label: ``"Lasemi 2018"``."""
+        who = self.first_author.split()[0] if self.first_author else self.id
+        year = self.year if isinstance(self.year, int) else "n.d."
+        return f"{who} {year}"
+
+    def __repr__(self) -> str:
+        return f"<Citation {self.id} {self.label} {self.kind}>"
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics
+
+
+@attrs.frozen(kw_only=True)
+class PValue:
+    """A p-value exactly as reported, including inequalities: ``p < 0.001``.
+
+    ``PValue.parse("< 0.001")`` keeps the relation; ``< 0.001`` is not ``0.001``.
+
+    Attributes:
+        value: The number reported.
+        relation: ``"="``, ``"<"``, ``"<="`` or ``">"``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    RELATIONS: ClassVar[tuple[str, ...]] = ("=", "<", "<=", ">")
+
+    value: float = attrs.field(validator=_finite)
+    relation: str = attrs.field(default="=")
+
+    @value.validator
+    def _check_value(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(_msg(attribute, "between 0 and 1", value))
+
+    @relation.validator
+    def _check_relation(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in self.RELATIONS:
+            raise ValueError(_msg(attribute, f"one of {', '.join(self.RELATIONS)}", value))
+
+    @classmethod
+    def parse(cls, text: str | float) -> PValue:
+        """Parse ``"< 0.001"``, ``"p=0.037"``, ``"≤0.05"`` or a plain number.
+
+        Raises:
+            ValueError: If the text is not a p-value.
+        """
+        if isinstance(text, (int, float)) and not isinstance(text, bool):
+            return cls(value=float(text))
+        if not isinstance(text, str):
+            raise TypeError(f"expected a p-value such as '< 0.001' (got {text!r})")
+        m = re.fullmatch(r"\s*(?:[pP]\s*)?(<=|≤|<|>|=)?\s*([0-9]*\.?[0-9]+(?:[eE]-?\d+)?)\s*", text)
+        if not m:
+            raise ValueError(f"expected a p-value such as '< 0.001' (got {text!r})")
+        relation = {"≤": "<=", None: "="}.get(m.group(1), m.group(1))
+        return cls(value=float(m.group(2)), relation=relation)
+
+    def __str__(self) -> str:
+        rel = "" if self.relation == "=" else self.relation + " "
+        return f"{rel}{self.value:g}"
+
+    def __repr__(self) -> str:
+        return f"<PValue p {self.relation} {self.value:g}>"
+
+
+def _percent_agrees(percent: float, events: int, total: int) -> bool:
+    """Whether a reported percentage agrees with events/total at its reported precision."""
+    text = repr(float(percent))
+    decimals = 0 if float(percent).is_integer() else len(text.split(".")[1])
+    exact = 100 * events / total
+    return abs(exact - percent) <= 0.5 * 10 ** (-decimals) + 1e-9
+
+
+_INTERVAL_METHODS: Final = {"wilson": wilson_interval, "clopper-pearson": clopper_pearson_interval}
+
+
+@attrs.frozen(kw_only=True)
+class Proportion:
+    """``events`` out of ``total``: ``Proportion(events=5, total=29)``.
+
+    The estimate and its interval are computed, never stored.
+
+    Attributes:
+        events: How many had the outcome.
+        total: How many could have had it (the denominator).
+        counts: Whether events counts participants (the default) or events.
+        reported_percent: The percentage as the source printed it (``17.2``), checked against
+            events/total at the source's rounding.
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: ClassVar[str] = "proportion"
+
+    events: int = attrs.field(validator=_count())
+    total: int = attrs.field(validator=_count(positive=True))
+    counts: CountKind = attrs.field(
+        default=CountKind.PARTICIPANTS, validator=v.instance_of(CountKind)
+    )
+    reported_percent: float | None = attrs.field(default=None, validator=_finite)
+
+    @total.validator
+    def _check_total(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if self.events > value:
+            msg = f"'events' must be <= total (got {self.events} > {value})"
+            raise ValueError(msg)
+
+    @reported_percent.validator
+    def _check_percent(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+        if value is not None and not _percent_agrees(value, self.events, self.total):
+            exact = 100 * self.events / self.total
+            msg = (
+                f"'reported_percent' must agree with {self.events}/{self.total} = {exact:.4g} % "
+                f"at the reported precision (got {value!r})"
+            )
+            raise ValueError(msg)
+
+    @property
+    def estimate(self) -> float:
+        """events / total."""
+        return self.events / self.total
+
+    def interval(self, method: str = "wilson", level: float = 0.95) -> Interval:
+        """The confidence interval of the proportion.
+
+        Args:
+            method: ``"wilson"`` (default) or ``"clopper-pearson"``.
+            level: Confidence level, between 0 and 1.
+
+        Raises:
+            ValueError: For an unknown method or a level outside (0, 1).
+        """
+        try:
+            fn = _INTERVAL_METHODS[method]
+        except KeyError:
+            known = ", ".join(_INTERVAL_METHODS)
+            raise ValueError(f"unknown interval method {method!r}; expected {known}") from None
+        return fn(self.events, self.total, level)
+
+    def __str__(self) -> str:
+        return f"{self.events}/{self.total} ({100 * self.estimate:.1f} %)"
+
+    def __repr__(self) -> str:
+        return f"<Proportion {self}>"
+
+
+@attrs.frozen(kw_only=True)
+class Category:
+    """One category of a :class:`Breakdown`: ``Category(label="major HI-E", count=1)``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    label: str = attrs.field(validator=_nonempty_str)
+    count: int = attrs.field(validator=_count())
+
+
+@attrs.frozen(kw_only=True)
+class Breakdown:
+    """Counts by category, such as responses by lineage and grade.
+
+    When ``counts`` is ``EVENTS``, one participant can appear in several categories (seven
+    lineage responses in five responders), so the categories' sum is a number of events and
+    is never a number of participants. ``among`` records how many participants the events
+    occurred in, as the source states it.
+
+    Attributes:
+        categories: The categories in source order.
+        counts: ``EVENTS`` (default) or ``PARTICIPANTS``.
+        among: The number of participants the counted events occurred in.
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: ClassVar[str] = "breakdown"
+
+    categories: tuple[Category, ...] = attrs.field(validator=_tuple_of(Category))
+    counts: CountKind = attrs.field(default=CountKind.EVENTS, validator=v.instance_of(CountKind))
+    among: int | None = attrs.field(default=None, validator=_count(optional=True))
+
+    @categories.validator
+    def _check_categories(self, attribute: attrs.Attribute[Any], value: tuple[Category, ...]) -> None:
+        if not value:
+            raise ValueError("'categories' must not be empty")
+        _unique([c.label for c in value], "category label")
+
+    @among.validator
+    def _check_among(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is None:
+            return
+        if self.counts is CountKind.PARTICIPANTS and self.total > value:
+            msg = f"participant counts must sum to <= among (got {self.total} > {value})"
+            raise ValueError(msg)
+        if self.counts is CountKind.EVENTS and self.total < value:
+            msg = (
+                f"{value} participants with events need at least {value} events "
+                f"(got {self.total})"
+            )
+            raise ValueError(msg)
+
+    @property
+    def total(self) -> int:
+        """The sum of the categories (events or participants, as :attr:`counts` says)."""
+        return sum(c.count for c in self.categories)
+
+    def __getitem__(self, label: str) -> int:
+        for c in self.categories:
+            if c.label == label:
+                return c.count
+        raise KeyError(label)
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{c.label} {c.count}" for c in self.categories)
+        return f"{parts} ({self.total} {self.counts})"
+
+
+@attrs.frozen(kw_only=True)
+class Count:
+    """A plain count: ``Count(value=0, counts=CountKind.PARTICIPANTS)``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: ClassVar[str] = "count"
+
+    value: int = attrs.field(validator=_count())
+    counts: CountKind = attrs.field(
+        default=CountKind.PARTICIPANTS, validator=v.instance_of(CountKind)
+    )
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.counts}"
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    """A summary of a continuous value in one group (a median, a mean).
+
+    Attributes:
+        group: The id of the arm the summary describes.
+        measure: Median, mean ...
+        value: The value with its unit.
+        spread: The spread reported beside it, in the same unit.
+        spread_kind: SD, SE, IQR, range, or unlabelled.
+        n: The number of participants summarised, if reported beside the value.
+
+    .. versionadded:: 0.1.0
+    """
+
+    group: str = attrs.field(validator=_is_id)
+    measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
+    value: Quantity = attrs.field(validator=v.instance_of(Quantity))
+    spread: Quantity | None = attrs.field(default=None)
+    spread_kind: Spread | None = attrs.field(default=None, validator=v.optional(v.instance_of(Spread)))
+    n: int | None = attrs.field(default=None, validator=_count(optional=True))
+
+    @spread.validator
+    def _check_spread(self, attribute: attrs.Attribute[Quantity | None], value: object) -> None:
+        if value is None:
+            if self.spread_kind is not None:
+                raise ValueError("'spread_kind' given without 'spread'")
+            return
+        if not isinstance(value, Quantity):
+            raise TypeError(_msg(attribute, "a quantity", value))
+        if value.unit.dimension is not self.value.unit.dimension:
+            msg = f"'spread' must be in the unit of 'value' (got {value} beside {self.value})"
+            raise ValueError(msg)
+        if self.spread_kind is None:
+            raise ValueError("'spread' needs 'spread_kind' (use 'unlabelled' for a bare ±)")
+
+    def __str__(self) -> str:
+        spread = f" ± {self.spread.value:g}" if self.spread is not None else ""
+        return f"{self.measure} {self.value}{spread}"
+
+
+@attrs.frozen(kw_only=True)
+class GroupSummaries:
+    """Summaries of one measure in two or more groups, with the test as reported.
+
+    Ratios between groups are derived (:meth:`ratio`), never stored.
+
+    Attributes:
+        summaries: One summary per group.
+        p_value: The p-value as reported.
+        test: The statistical test, if the source names it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: ClassVar[str] = "group_summaries"
+
+    summaries: tuple[Summary, ...] = attrs.field(validator=_tuple_of(Summary))
+    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
+    test: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @summaries.validator
+    def _check_summaries(self, attribute: attrs.Attribute[Any], value: tuple[Summary, ...]) -> None:
+        if len(value) < 2:
+            raise ValueError(f"'summaries' must hold at least 2 groups (got {len(value)})")
+        _unique([s.group for s in value], "group")
+        dims = {s.value.unit.dimension for s in value}
+        if len(dims) != 1:
+            raise ValueError("'summaries' must measure one dimension in every group")
+
+    def get(self, group: str) -> Summary:
+        """The summary of one group.
+
+        Raises:
+            KeyError: If no summary is for that group.
+        """
+        for s in self.summaries:
+            if s.group == group:
+                return s
+        raise KeyError(group)
+
+    def ratio(self, numerator: str, denominator: str) -> float:
+        """The ratio of two groups' values (units converted)."""
+        a, b = self.get(numerator).value, self.get(denominator).value
+        return float(a.magnitude() / b.magnitude())
+
+    def __str__(self) -> str:
+        body = " vs ".join(f"{s.group}: {s}" for s in self.summaries)
+        return body + (f" (p {self.p_value})" if self.p_value is not None else "")
+
+
+@attrs.frozen(kw_only=True)
+class Effect:
+    """An effect estimate as reported: ``Effect(measure=RISK_RATIO, value=0.87, low=0.64, high=1.20)``.
+
+    Attributes:
+        measure: Risk ratio, odds ratio, hazard ratio, mean difference ...
+        value: The point estimate.
+        low, high: The bounds of its confidence interval, when reported.
+        level: The interval's confidence level.
+        p_value: As reported.
+        unit: The unit of a difference (``g/cm²``, ``%``); None for ratios.
+        per: For a rate of change, what it is per (``1 decade``).
+        approximate: The source gives the value as approximate.
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: ClassVar[str] = "effect"
+
+    measure: EffectMeasure = attrs.field(validator=v.instance_of(EffectMeasure))
+    value: float = attrs.field(validator=_finite)
+    low: float | None = attrs.field(default=None, validator=_finite)
+    high: float | None = attrs.field(default=None, validator=_finite)
+    level: float = attrs.field(default=0.95, validator=_finite)
+    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
+    unit: Unit | None = attrs.field(default=None, validator=v.optional(v.instance_of(Unit)))
+    per: Quantity | None = attrs.field(default=None, validator=_dimension(Dimension.TIME))
+    approximate: bool = attrs.field(default=False, validator=v.instance_of(bool))
+
+    @level.validator
+    def _check_level(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not 0 < value < 1:
+            raise ValueError(_msg(attribute, "between 0 and 1 (exclusive)", value))
+
+    @high.validator
+    def _check_bounds(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+        if (self.low is None) != (value is None):
+            raise ValueError("'low' and 'high' must be given together")
+        if self.low is not None and value is not None and not self.low <= self.value <= value:
+            msg = f"the interval must contain the estimate (got {self.value} outside [{self.low}, {value}])"
+            raise ValueError(msg)
+        if self.measure.is_ratio:
+            for name, x in (("value", self.value), ("low", self.low)):
+                if x is not None and x <= 0:
+                    raise ValueError(f"'{name}' of a {self.measure} must be > 0 (got {x})")
+
+    @property
+    def interval(self) -> Interval | None:
+        """The reported interval, or None."""
+        if self.low is None or self.high is None:
+            return None
+        return Interval(low=self.low, high=self.high, level=self.level, method="as reported")
+
+    @property
+    def excludes_null(self) -> bool | None:
+        """Whether the interval excludes no effect; None without an interval."""
+        if self.low is None or self.high is None:
+            return None
+        null = self.measure.null
+        return not self.low <= null <= self.high
+
+    def __str__(self) -> str:
+        approx = "≈" if self.approximate else ""
+        unit = f" {self.unit.value}" if self.unit is not None else ""
+        per = f" per {self.per}" if self.per is not None else ""
+        ci = f" ({self.low:g} to {self.high:g})" if self.low is not None and self.high is not None else ""
+        p = f", p {self.p_value}" if self.p_value is not None else ""
+        return f"{self.measure} {approx}{self.value:g}{unit}{per}{ci}{p}"
+
+
+@attrs.frozen(kw_only=True)
+class TimeToEvent:
+    """A time to an event, or a censored time when the event has not happened.
+
+    ``TimeToEvent(time=18 months, event="death", censored=True)``: alive at 18 months.
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: ClassVar[str] = "time_to_event"
+
+    time: Quantity = attrs.field(validator=_dimension(Dimension.TIME, optional=False))
+    event: str = attrs.field(validator=_nonempty_str)
+    censored: bool = attrs.field(validator=v.instance_of(bool))
+
+    def __str__(self) -> str:
+        state = f"no {self.event} at" if self.censored else f"{self.event} at"
+        return f"{state} {self.time}" + (" (censored)" if self.censored else "")
+
+
+@attrs.frozen(kw_only=True)
+class Narrative:
+    """A finding the source states in words, with no number to compute on.
+
+    Attributes:
+        summary: The claim in the curator's words.
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: ClassVar[str] = "narrative"
+
+    summary: str = attrs.field(validator=_nonempty_str)
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+Statistic: TypeAlias = Union[
+    Proportion, Breakdown, Count, GroupSummaries, Effect, TimeToEvent, Narrative
+]
+"""The statistic of a finding; the ``kind`` key in a file picks the class."""
+
+STATISTIC_KINDS: Final[dict[str, type[Any]]] = {
+    cls.kind: cls
+    for cls in (Proportion, Breakdown, Count, GroupSummaries, Effect, TimeToEvent, Narrative)
+}
+
+# --------------------------------------------------------------------------------------------
+# Regimens, groups, populations
+
+
+@attrs.frozen(kw_only=True)
+class Frequency:
+    """How often a dose is given: ``Frequency(times=3, per=Unit.DAY)`` is three times a day.
+
+    .. versionadded:: 0.1.0
+    """
+
+    times: int = attrs.field(validator=_count(positive=True))
+    per: Unit = attrs.field(default=Unit.DAY)
+
+    @per.validator
+    def _check_per(self, attribute: attrs.Attribute[Unit], value: object) -> None:
+        if not isinstance(value, Unit) or value.dimension is not Dimension.TIME:
+            raise ValueError(_msg(attribute, "a unit of time", value))
+
+    @property
+    def per_day(self) -> float:
+        """Administrations per day."""
+        return float(self.times / self.per.factor)
+
+    def __str__(self) -> str:
+        return f"{self.times}/{self.per.value}"
+
+
+@attrs.frozen(kw_only=True)
+class Dose:
+    """A compound at an amount, frequency and route.
+
+    The amount is either a daily rate (``45 mg/day``, as many sources state it) or an amount
+    per administration with a :class:`Frequency`; :attr:`daily_dose` computes the daily amount.
+
+    Attributes:
+        compound: The compound given.
+        amount: How much, or not reported.
+        frequency: How often, when the amount is per administration.
+        route: How it is given, or not reported.
+
+    .. versionadded:: 0.1.0
+    """
+
+    compound: Compound = attrs.field(validator=v.instance_of(Compound))
+    amount: Quantity | NotReported = attrs.field(
+        default=NOT_REPORTED,
+        validator=_dimension(
+            Dimension.MASS, Dimension.MASS_RATE, Dimension.CONCENTRATION,
+            optional=False, allow_not_reported=True,
+        ),
+    )
+    frequency: Frequency | NotReported | None = attrs.field(default=None)
+    route: Route | NotReported = attrs.field(default=NOT_REPORTED)
+
+    @frequency.validator
+    def _check_frequency(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, (Frequency, NotReported)):
+            raise TypeError(_msg(attribute, "a frequency such as '3/day'", value))
+        if (
+            isinstance(value, Frequency)
+            and isinstance(self.amount, Quantity)
+            and self.amount.unit.dimension is Dimension.MASS_RATE
+        ):
+            msg = f"'frequency' must not be given with a daily amount (got {value} with {self.amount})"
+            raise ValueError(msg)
+
+    @route.validator
+    def _check_route(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, (Route, NotReported)):
+            raise TypeError(_msg(attribute, "a route", value))
+
+    @property
+    def daily_dose(self) -> Quantity | NotReported:
+        """The amount per day in mg/day, or not reported when it cannot be computed."""
+        amount = self.amount
+        if isinstance(amount, NotReported):
+            return amount
+        if amount.unit.dimension is Dimension.MASS_RATE:
+            return amount.to(Unit.MG_PER_DAY)
+        if amount.unit.dimension is Dimension.MASS and isinstance(self.frequency, Frequency):
+            mg = amount.to(Unit.MG).value
+            return Quantity(mg * self.frequency.per_day, Unit.MG_PER_DAY)
+        return NotReported("the amount per day cannot be computed from the source")
+
+    def __str__(self) -> str:
+        freq = f" {self.frequency}" if isinstance(self.frequency, Frequency) else ""
+        route = f" {self.route}" if isinstance(self.route, Route) else ""
+        amount = str(self.amount) if isinstance(self.amount, Quantity) else "dose not reported"
+        return f"{self.compound.name} {amount}{freq}{route}"
+
+
+def _doses(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _tuple_of(Dose)(instance, attribute, value)
+
+
+@attrs.frozen(kw_only=True)
+class Phase:
+    """One step of a sequential regimen, with its own entry rule and denominators.
+
+    Attributes:
+        id: Unique within the study (``"step-2"``).
+        name: A label.
+        doses: What is given in this phase.
+        duration: How long it lasts.
+        entry: Who enters the phase (``"non-responders to step 1"``).
+        eligible: How many met the entry rule.
+        entered: How many entered (were registered or re-registered).
+        evaluable: How many could be evaluated.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    name: str = attrs.field(validator=_nonempty_str)
+    doses: tuple[Dose, ...] = attrs.field(validator=_doses, repr=False)
+    duration: Quantity | NotReported | None = attrs.field(
+        default=None, validator=_dimension(Dimension.TIME, allow_not_reported=True)
+    )
+    entry: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    eligible: int | NotReported | None = attrs.field(
+        default=None, validator=_count(allow_not_reported=True, optional=True)
+    )
+    entered: int | NotReported | None = attrs.field(
+        default=None, validator=_count(allow_not_reported=True, optional=True)
+    )
+    evaluable: int | NotReported | None = attrs.field(
+        default=None, validator=_count(allow_not_reported=True, optional=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        chain = [("eligible", self.eligible), ("entered", self.entered), ("evaluable", self.evaluable)]
+        known = [(n, x) for n, x in chain if _known(x) is not None]
+        for (n1, x1), (n2, x2) in zip(known, known[1:]):
+            if x2 > x1:  # type: ignore[operator]
+                raise ValueError(f"'{n2}' must be <= {n1} (got {x2} > {x1})")
+
+
+@attrs.frozen(kw_only=True)
+class Regimen:
+    """What a group receives: doses for a duration, or ordered phases.
+
+    Background therapy (given to everyone, not the exposure studied) and procedures (such as
+    radiotherapy) are kept apart from the doses studied.
+
+    Attributes:
+        doses: The exposure studied (empty when the regimen is phased).
+        duration: How long it was given.
+        phases: Ordered phases of a sequential design.
+        background: Co-treatment that is not the exposure studied.
+        procedures: Non-drug interventions added (``"radiotherapy of the residual lesion"``).
+        continuation: The rule for continuing treatment after the assessment.
+        total_duration: The total treatment time under the continuation rule.
+
+    .. versionadded:: 0.1.0
+    """
+
+    doses: tuple[Dose, ...] = attrs.field(default=(), validator=_doses)
+    duration: Quantity | NotReported | None = attrs.field(
+        default=None, validator=_dimension(Dimension.TIME, allow_not_reported=True)
+    )
+    phases: tuple[Phase, ...] = attrs.field(default=(), validator=_tuple_of(Phase), repr=False)
+    background: tuple[Dose, ...] = attrs.field(default=(), validator=_doses, repr=False)
+    procedures: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    continuation: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    total_duration: Quantity | None = attrs.field(
+        default=None, validator=_dimension(Dimension.TIME), repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.phases and (self.doses or self.duration is not None):
+            raise ValueError("a phased regimen keeps its doses and duration in its phases")
+        if not self.phases and not self.doses and not self.procedures:
+            raise ValueError("a regimen needs doses, phases or procedures")
+        _unique([p.id for p in self.phases], "phase id")
+
+    @property
+    def all_doses(self) -> tuple[Dose, ...]:
+        """The studied doses of the regimen and of every phase (not the background)."""
+        return self.doses + tuple(d for p in self.phases for d in p.doses)
+
+    @property
+    def compounds(self) -> tuple[Compound, ...]:
+        """Every compound studied in the regimen, once, in order of appearance."""
+        seen: dict[str, Compound] = {}
+        for d in self.all_doses:
+            seen.setdefault(d.compound.id, d.compound)
+        return tuple(seen.values())
+
+
+@attrs.frozen(kw_only=True)
+class SexCounts:
+    """How many participants were female and male, as reported.
+
+    .. versionadded:: 0.1.0
+    """
+
+    female: int | NotReported = attrs.field(
+        default=NOT_REPORTED, validator=_count(allow_not_reported=True)
+    )
+    male: int | NotReported = attrs.field(
+        default=NOT_REPORTED, validator=_count(allow_not_reported=True)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Age:
+    """An age as reported: an exact age, a mean or median, or a range.
+
+    .. versionadded:: 0.1.0
+    """
+
+    measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
+    value: Quantity = attrs.field(validator=_dimension(Dimension.TIME, optional=False))
+
+    def __str__(self) -> str:
+        return str(self.value) if self.measure is SummaryMeasure.VALUE else f"{self.measure} {self.value}"
+
+
+def _size(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _count(allow_not_reported=True, optional=True)(instance, attribute, value)
+
+
+def _check_sex_fits(size: object, sex: SexCounts | None, where: str) -> None:
+    n = _known(size)
+    if sex is None or n is None:
+        return
+    f, m = _known(sex.female), _known(sex.male)
+    if (f or 0) + (m or 0) > n:
+        raise ValueError(f"sex counts exceed the {where} size ({(f or 0) + (m or 0)} > {n})")
+
+
+@attrs.frozen(kw_only=True)
+class Arm:
+    """A group of participants: a trial arm, an exposure group, a control group.
+
+    Attributes:
+        id: Unique within the study.
+        name: A label.
+        role: Intervention, control, exposure or reference.
+        regimen: What the group received (None for groups defined by exposure, not treatment).
+        size: How many were in the group.
+        sex: Sex counts of the group.
+        description: Who the group is.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    name: str = attrs.field(validator=_nonempty_str)
+    role: GroupRole = attrs.field(validator=v.instance_of(GroupRole))
+    regimen: Regimen | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Regimen)), repr=False
+    )
+    size: int | NotReported | None = attrs.field(default=None, validator=_size)
+    sex: SexCounts | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(SexCounts)), repr=False
+    )
+    description: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _check_sex_fits(self.size, self.sex, "group")
+
+
+@attrs.frozen(kw_only=True)
+class Population:
+    """Who was studied.
+
+    Attributes:
+        description: Who, in the curator's words.
+        enrolled: How many were enrolled.
+        evaluable: How many were evaluable.
+        age: Age as reported.
+        sex: Sex counts as reported.
+        subtypes: Disease subtypes (``"RA"``, ``"RCMD"``).
+        risk_groups: Risk strata (``"IPSS low"``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    description: str = attrs.field(validator=_nonempty_str)
+    enrolled: int | NotReported | None = attrs.field(default=None, validator=_size)
+    evaluable: int | NotReported | None = attrs.field(default=None, validator=_size)
+    age: Age | NotReported | None = attrs.field(default=None)
+    sex: SexCounts | None = attrs.field(default=None, validator=v.optional(v.instance_of(SexCounts)))
+    subtypes: tuple[str, ...] = attrs.field(default=(), validator=_strs)
+    risk_groups: tuple[str, ...] = attrs.field(default=(), validator=_strs)
+
+    @age.validator
+    def _check_age(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, (Age, NotReported)):
+            raise TypeError(_msg(attribute, "an age", value))
+
+    def __attrs_post_init__(self) -> None:
+        e, ev = _known(self.enrolled), _known(self.evaluable)
+        if e is not None and ev is not None and ev > e:
+            raise ValueError(f"'evaluable' must be <= enrolled (got {ev} > {e})")
+        _check_sex_fits(self.enrolled, self.sex, "enrolled")
+
+
+@attrs.frozen(kw_only=True)
+class Setting:
+    """Where a study ran, kept apart from where its authors work.
+
+    Attributes:
+        country: The country the study ran in.
+        region: A region or city.
+        multicentre: Whether several centres took part.
+        affiliation_country: The country of the authors' institutions, if known.
+
+    .. versionadded:: 0.1.0
+    """
+
+    country: str | NotReported = attrs.field(default=NOT_REPORTED)
+    region: str | None = attrs.field(default=None, validator=_optional_str)
+    multicentre: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
+    affiliation_country: str | NotReported = attrs.field(default=NOT_REPORTED)
+
+    @country.validator
+    @affiliation_country.validator
+    def _check_country(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, NotReported):
+            _nonempty_str(self, attribute, value)
+
+
+# --------------------------------------------------------------------------------------------
+# Findings and studies
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """What was measured.
+
+    Attributes:
+        name: The outcome (``"haematologic improvement"``).
+        kind: Clinical, surrogate, biomarker, mechanistic, safety or recommendation.
+        definition: How the outcome is defined.
+        criteria: The response criteria used (``"IWG 2000"``).
+        timepoint: When it was assessed.
+        site: Where, for site-specific outcomes (``"lumbar spine"``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str = attrs.field(validator=_nonempty_str)
+    kind: OutcomeKind = attrs.field(validator=v.instance_of(OutcomeKind))
+    definition: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    criteria: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    timepoint: Quantity | None = attrs.field(
+        default=None, validator=_dimension(Dimension.TIME), repr=False
+    )
+    site: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One result: what was measured, in whom, its statistic, and why it is believed.
+
+    Direction, magnitude (the statistic) and certainty are separate fields.
+
+    Attributes:
+        id: Unique across the evidence base (``"mds-2005.step-1.response"``).
+        outcome: What was measured.
+        indication: The indication the finding is about.
+        statistic: Its number (or narrative).
+        direction: Benefit, harm, no clear effect, mixed, association only.
+        provenance: The quotes or locators that support it (at least one).
+        group: The id of the arm or phase the finding is in.
+        comparator: What the group is compared with, in words.
+        subgroup: The subgroup the finding is restricted to (``"patients with anaemia"``).
+        compounds: Compounds the finding is about when no group names them (a review's claim).
+        basis: The kind of evidence the claim rests on, when it differs from the study's design
+            (a review's claim resting on animal studies).
+        certainty: A curator's certainty for this finding, when it differs from the study's.
+        certainty_reasons: Why.
+        rests_on: Ids of the citations the finding pools or rests on (the trials of a
+            meta-analysis), so that their retraction flags it.
+        caveats: What a careful reader must know.
+        notes: Curators' notes.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    outcome: Outcome = attrs.field(validator=v.instance_of(Outcome))
+    indication: Indication = attrs.field(validator=v.instance_of(Indication), repr=False)
+    statistic: Statistic = attrs.field(
+        validator=v.instance_of(tuple(STATISTIC_KINDS.values())), repr=False
+    )
+    direction: Direction = attrs.field(validator=v.instance_of(Direction))
+    provenance: tuple[Provenance, ...] = attrs.field(
+        validator=_tuple_of((Quote, Locator)), repr=False
+    )
+    group: str | None = attrs.field(default=None, repr=False)
+    comparator: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    subgroup: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    compounds: tuple[Compound, ...] = attrs.field(
+        default=(), validator=_tuple_of(Compound), repr=False
+    )
+    basis: Design | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Design)), repr=False
+    )
+    certainty: Certainty | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Certainty)), repr=False
+    )
+    certainty_reasons: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    rests_on: tuple[str, ...] = attrs.field(default=(), repr=False)
+    caveats: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+
+    @provenance.validator
+    def _check_provenance(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        if not value:
+            raise ValueError("'provenance' must hold at least one quote or locator")
+
+    @group.validator
+    def _check_group(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
+
+    @rests_on.validator
+    def _check_rests_on(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise TypeError(_msg(attribute, "a tuple of citation ids", value))
+        for item in value:
+            _is_id(self, attribute, item)
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        """The verbatim quotes among the provenance."""
+        return tuple(p for p in self.provenance if isinstance(p, Quote))
+
+    @property
+    def locators(self) -> tuple[Locator, ...]:
+        """The locators among the provenance."""
+        return tuple(p for p in self.provenance if isinstance(p, Locator))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The ids of the citations the provenance points into, once each, in order."""
+        return tuple(dict.fromkeys(p.source for p in self.provenance))
+
+    def __repr__(self) -> str:
+        return f"<Finding {self.id} {self.outcome.name!r} {self.direction}: {self.statistic}>"
+
+
+@attrs.frozen(kw_only=True)
+class AdverseEvent:
+    """An adverse event as reported, with its grade and its denominator if stated.
+
+    Attributes:
+        term: What happened (``"skin rash"``), or the class of events reported absent.
+        participants: How many had it (0 for "no adverse events").
+        total: The denominator, when the source makes it clear.
+        grade: CTCAE-style grade 1-5, or not reported.
+        group: The id of the arm or phase it happened in.
+        provenance: Quotes or locators.
+        notes: Curators' notes (for example on an ambiguous denominator).
+
+    .. versionadded:: 0.1.0
+    """
+
+    term: str = attrs.field(validator=_nonempty_str)
+    participants: int | NotReported = attrs.field(validator=_count(allow_not_reported=True))
+    provenance: tuple[Provenance, ...] = attrs.field(validator=_tuple_of((Quote, Locator)), repr=False)
+    total: int | NotReported | None = attrs.field(default=None, validator=_size)
+    grade: int | NotReported | None = attrs.field(default=None)
+    group: str | None = attrs.field(default=None)
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+
+    @grade.validator
+    def _check_grade(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None or isinstance(value, NotReported):
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError(_msg(attribute, "a grade from 1 to 5", value))
+
+    @group.validator
+    def _check_group(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
+
+    def __attrs_post_init__(self) -> None:
+        p, t = _known(self.participants), _known(self.total)
+        if p is not None and t is not None and p > t:
+            raise ValueError(f"'participants' must be <= total (got {p} > {t})")
+        if not self.provenance:
+            raise ValueError("'provenance' must hold at least one quote or locator")
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceLevel:
+    """How strong a study's evidence is, with the reasons.
+
+    Attributes:
+        ocebm: Oxford CEBM 2011 level (1 strongest to 5), None where not applicable.
+        certainty: GRADE-style certainty for the study's main question.
+        rationale: Why, in a sentence or two.
+        downgrades: The GRADE domains rated down (``"risk of bias: no control group"``).
+        question: The question the level answers (``"does VK2 improve cytopenias?"``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    ocebm: int | None = attrs.field()
+    certainty: Certainty = attrs.field(validator=v.instance_of(Certainty))
+    rationale: str = attrs.field(validator=_nonempty_str)
+    downgrades: tuple[str, ...] = attrs.field(default=(), validator=_strs)
+    question: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @ocebm.validator
+    def _check_ocebm(self, attribute: attrs.Attribute[int | None], value: object) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError(_msg(attribute, "an OCEBM level from 1 to 5", value))
+
+    def __str__(self) -> str:
+        level = f"OCEBM {self.ocebm}" if self.ocebm is not None else "OCEBM n/a"
+        return f"{level}, certainty {self.certainty}"
+
+
+@attrs.frozen(kw_only=True)
+class Study:
+    """A study and everything curated from it.
+
+    Attributes:
+        id: Stable slug (``"mds-vk2-d3-2005"``).
+        title: A short descriptive title.
+        reports: The citations reporting the study, primary report first (an interim abstract
+            and its later full report are two reports of one study).
+        design: The study design.
+        indications: The indications it studies.
+        population: Who was studied.
+        level: Evidence level with rationale.
+        setting: Where it ran.
+        arms: Groups of participants.
+        findings: Results.
+        adverse_events: Adverse events as reported.
+        limitations: Limitations a reader must weigh.
+        notes: Curators' notes.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    title: str = attrs.field(validator=_nonempty_str, repr=False)
+    reports: tuple[Citation, ...] = attrs.field(validator=_tuple_of(Citation), repr=False)
+    design: Design = attrs.field(validator=v.instance_of(Design))
+    indications: tuple[Indication, ...] = attrs.field(validator=_tuple_of(Indication), repr=False)
+    population: Population = attrs.field(validator=v.instance_of(Population), repr=False)
+    level: EvidenceLevel = attrs.field(validator=v.instance_of(EvidenceLevel), repr=False)
+    setting: Setting = attrs.field(factory=Setting, validator=v.instance_of(Setting), repr=False)
+    arms: tuple[Arm, ...] = attrs.field(default=(), validator=_tuple_of(Arm), repr=False)
+    findings: tuple[Finding, ...] = attrs.field(default=(), validator=_tuple_of(Finding), repr=False)
+    adverse_events: tuple[AdverseEvent, ...] = attrs.field(
+        default=(), validator=_tuple_of(AdverseEvent), repr=False
+    )
+    limitations: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.reports:
+            raise ValueError("'reports' must hold at least one citation")
+        if not self.indications:
+            raise ValueError("'indications' must hold at least one indication")
+        _unique([c.id for c in self.reports], "report")
+        groups = self.group_ids
+        _unique([a.id for a in self.arms] + [p.id for a in self.arms if a.regimen for p in a.regimen.phases], "group or phase id")
+        _unique([f.id for f in self.findings], "finding id")
+        report_ids = {c.id for c in self.reports}
+        for i, f in enumerate(self.findings):
+            if f.group is not None and f.group not in groups:
+                raise ValueError(
+                    f"findings[{i}].group {f.group!r} is not a group or phase of the study"
+                    f" (known: {', '.join(sorted(groups)) or 'none'})"
+                )
+            for j, p in enumerate(f.provenance):
+                if p.source not in report_ids:
+                    raise ValueError(
+                        f"findings[{i}].provenance[{j}].source {p.source!r} is not a report of "
+                        f"the study (reports: {', '.join(sorted(report_ids))})"
+                    )
+            if isinstance(f.statistic, GroupSummaries):
+                for s in f.statistic.summaries:
+                    if s.group not in groups:
+                        raise ValueError(
+                            f"findings[{i}].statistic: group {s.group!r} is not a group of the study"
+                        )
+        for i, ae in enumerate(self.adverse_events):
+            if ae.group is not None and ae.group not in groups:
+                raise ValueError(f"adverse_events[{i}].group {ae.group!r} is not a group or phase of the study")
+
+    @property
+    def group_ids(self) -> frozenset[str]:
+        """The ids of every arm and phase."""
+        ids = {a.id for a in self.arms}
+        ids.update(p.id for a in self.arms if a.regimen for p in a.regimen.phases)
+        return frozenset(ids)
+
+    @property
+    def citation(self) -> Citation:
+        """The primary report."""
+        return self.reports[0]
+
+    @property
+    def year(self) -> int | NotReported:
+        """The primary report's year."""
+        return self.citation.year
+
+    @property
+    def first_author(self) -> str | None:
+        """The primary report's first author."""
+        return self.citation.first_author
+
+    @property
+    def size(self) -> int | None:
+        """The number of participants (enrolled, else evaluable, else the sum of the arms)."""
+        for n in (self.population.enrolled, self.population.evaluable):
+            if _known(n) is not None:
+                return _known(n)
+        sizes = [_known(a.size) for a in self.arms]
+        if sizes and all(s is not None for s in sizes):
+            return sum(s for s in sizes if s is not None)
+        return None
+
+    @property
+    def compounds(self) -> tuple[Compound, ...]:
+        """Every compound studied in any arm or named by any finding, once each."""
+        seen: dict[str, Compound] = {}
+        for a in self.arms:
+            if a.regimen is not None:
+                for c in a.regimen.compounds:
+                    seen.setdefault(c.id, c)
+        for f in self.findings:
+            for c in f.compounds:
+                seen.setdefault(c.id, c)
+        return tuple(seen.values())
+
+    def group(self, id: str) -> Arm | Phase:
+        """The arm or phase with this id.
+
+        Raises:
+            KeyError: If the study has no such group.
+        """
+        for a in self.arms:
+            if a.id == id:
+                return a
+            if a.regimen is not None:
+                for p in a.regimen.phases:
+                    if p.id == id:
+                        return p
+        raise KeyError(id)
+
+    def __repr__(self) -> str:
+        who = (self.first_author or "").split()[0] if self.first_author else "anon."
+        year = self.year if isinstance(self.year, int) else "n.d."
+        return f"<Study {self.id} {who} {year} {self.design}>"
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """Which dataset an evidence file is, and which version.
+
+    Attributes:
+        id: Stable slug (``"vitk2-bundled"``).
+        version: The dataset's version (``"2026.11.0"``).
+        date: The date of this version.
+        title: A title.
+        description: What it holds.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    version: str = attrs.field(validator=_nonempty_str)
+    date: _dt.date | None = attrs.field(default=None, validator=_date_or_none)
+    title: str | None = attrs.field(default=None, validator=_optional_str)
+    description: str | None = attrs.field(default=None, validator=_optional_str, repr=False)

@@ -1,0 +1,231 @@
+"""Hardened parsing of evidence documents: bytes or text to plain Python data.
+
+YAML is read with a safe loader (PyYAML's C loader when present) that rejects duplicate keys;
+JSON with the standard library, rejecting duplicate keys and NaN/Infinity. Every parsed tree is
+then walked once to bound its depth, its expanded size (aliases count each time they are used)
+and its string lengths, so hostile documents fail fast with a :class:`ValidationError`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any, Final
+
+import yaml
+
+from ._errors import Problem, ValidationError
+
+__all__ = ["Limits", "parse_bytes", "parse_text"]
+
+try:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+
+
+class Limits:
+    """Bounds on what a document may contain.
+
+    The defaults are far above what any real evidence file needs and far below what exhausts
+    a machine.
+    """
+
+    max_yaml_bytes: int = 32 * 2**20
+    max_json_bytes: int = 512 * 2**20
+    max_depth: int = 64
+    max_nodes: int = 20_000_000
+    max_string: int = 100_000
+
+
+LIMITS: Final = Limits()
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """A safe loader that refuses duplicate keys and keeps all scalars as YAML 1.2 would."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                "found an unhashable key", key_node.start_mark,
+            ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                f"found duplicate key {key!r}", key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _mark(err: yaml.MarkedYAMLError) -> str:
+    mark = err.problem_mark or err.context_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+
+
+def _fail(file: str, path: str, message: str) -> ValidationError:
+    return ValidationError([Problem(file=file, path=path, message=message)])
+
+
+def _load_yaml(text: str, file: str) -> Any:
+    try:
+        loader = _Loader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        problem = err.problem or "malformed YAML"
+        if "could not determine a constructor" in str(err.problem):
+            problem = f"YAML tags are not allowed ({err.problem})"
+        raise _fail(file, _mark(err), f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as err:
+        raise _fail(file, "", f"invalid YAML: {err}") from None
+    except RecursionError:
+        raise _fail(file, "", "the document is nested too deeply") from None
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number evidence may contain")
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _load_json(text: str, file: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise _fail(
+            file, f"line {err.lineno}, column {err.colno}", f"invalid JSON: {err.msg}"
+        ) from None
+    except ValueError as err:
+        raise _fail(file, "", f"invalid JSON: {err}") from None
+    except RecursionError:
+        raise _fail(file, "", "the document is nested too deeply") from None
+
+
+def _check_tree(data: Any, file: str, limits: Limits) -> None:
+    """Bound depth, expanded size and string lengths; reject non-string keys and NaN."""
+    # Memoised on id(): a YAML alias is the same object, so a shared subtree is measured once
+    # but counted every time it is used, which is exactly what a consumer walking it would pay.
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def walk(node: Any, path: str, depth: int) -> int:
+        if depth > limits.max_depth:
+            raise _fail(file, path, f"the document is nested more than {limits.max_depth} levels")
+        if isinstance(node, str):
+            if len(node) > limits.max_string:
+                raise _fail(
+                    file, path, f"a string of {len(node)} characters exceeds the limit of "
+                    f"{limits.max_string}",
+                )
+            return 1
+        if isinstance(node, float) and not math.isfinite(node):
+            raise _fail(file, path, f"expected a finite number (got {node!r})")
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _fail(file, path, "the document refers to itself (a recursive alias)")
+        active.add(key)
+        total = 1
+        if isinstance(node, dict):
+            for k, value in node.items():
+                if not isinstance(k, str):
+                    raise _fail(file, path, f"expected text keys (got {k!r})")
+                total += walk(value, f"{path}.{k}" if path else k, depth + 1)
+        else:
+            for i, value in enumerate(node):
+                total += walk(value, f"{path}[{i}]", depth + 1)
+        active.discard(key)
+        if total > limits.max_nodes:
+            raise _fail(
+                file, path, f"the document expands to more than {limits.max_nodes} values "
+                "(an alias bomb?)",
+            )
+        sizes[key] = total
+        return total
+
+    walk(data, "", 0)
+
+
+_LOADERS: Final[dict[str, Callable[[str, str], Any]]] = {"yaml": _load_yaml, "json": _load_json}
+
+
+def parse_text(text: str, format: str, file: str, limits: Limits = LIMITS) -> Any:
+    """Parse ``text`` as ``format`` (``"yaml"`` or ``"json"``) into plain, bounded data.
+
+    Raises:
+        ValidationError: For anything that is not a well-formed, bounded document.
+    """
+    if format not in _LOADERS:
+        raise _fail(file, "", f"expected format 'yaml' or 'json' (got {format!r})")
+    if not isinstance(text, str):
+        raise _fail(file, "", f"expected text (got {type(text).__name__})")
+    cap = limits.max_yaml_bytes if format == "yaml" else limits.max_json_bytes
+    if len(text) > cap:
+        raise _fail(file, "", f"the document is larger than the {format} limit of {cap} bytes")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise _fail(file, "", "the document is empty")
+    if format == "yaml":
+        _prescan_depth(text, file, limits)
+    data = _LOADERS[format](text, file)
+    if data is None:
+        raise _fail(file, "", "the document holds nothing but comments")
+    _check_tree(data, file, limits)
+    return data
+
+
+def _prescan_depth(text: str, file: str, limits: Limits) -> None:
+    """Refuse flow collections nested deeper than the limit before the parser recurses."""
+    depth = best = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif ch in "]}":
+            depth -= 1
+    if best > limits.max_depth:
+        raise _fail(file, "", f"the document is nested more than {limits.max_depth} levels")
+
+
+def parse_bytes(data: bytes, format: str, file: str, limits: Limits = LIMITS) -> Any:
+    """Decode UTF-8 (with or without a byte-order mark) and parse.
+
+    Raises:
+        ValidationError: For bytes that are not UTF-8, and everything :func:`parse_text` refuses.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(file, "", "expected UTF-8 text (found a UTF-16 byte-order mark)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise _fail(
+            file, "", f"expected UTF-8 text (byte {err.start} is 0x{data[err.start]:02x})"
+        ) from None
+    return parse_text(text, format, file, limits)

@@ -1,0 +1,272 @@
+"""Units and quantities.
+
+A :class:`Unit` is an enum member with a dimension and an exact factor to its dimension's base
+unit, so that conversions are exact rational arithmetic rounded once to a float.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from fractions import Fraction
+
+import attrs
+
+from ._errors import IncommensurableUnitsError
+
+__all__ = ["Dimension", "Quantity", "Unit", "parse_unit"]
+
+
+class Dimension(enum.Enum):
+    """What a unit measures.
+
+    .. versionadded:: 0.1.0
+    """
+
+    MASS = "mass"
+    MASS_RATE = "mass per time"
+    CONCENTRATION = "mass concentration"
+    AREAL_DENSITY = "mass per area"
+    TIME = "time"
+    FRACTION = "fraction"
+    COUNT = "count"
+
+
+_DAY = Fraction(1)
+_YEAR = Fraction(3652425, 10000)  # the mean Gregorian year, in days
+_MONTH = _YEAR / 12
+
+
+class Unit(enum.Enum):
+    """A unit of measurement. The value is its canonical symbol.
+
+    Months and years are mean Gregorian months and years (30.436875 and 365.2425 days), so
+    ``Quantity(12, Unit.MONTH).to(Unit.YEAR)`` is exactly one year.
+
+    .. versionadded:: 0.1.0
+    """
+
+    G = "g"
+    MG = "mg"
+    UG = "µg"
+    NG = "ng"
+    G_PER_DAY = "g/day"
+    MG_PER_DAY = "mg/day"
+    UG_PER_DAY = "µg/day"
+    MG_PER_ML = "mg/mL"
+    UG_PER_ML = "µg/mL"
+    NG_PER_ML = "ng/mL"
+    UG_PER_L = "µg/L"
+    MG_PER_L = "mg/L"
+    G_PER_CM2 = "g/cm²"
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    DECADE = "decade"
+    PERCENT = "%"
+    PARTICIPANTS = "participants"
+    EVENTS = "events"
+
+    @property
+    def dimension(self) -> Dimension:
+        """The dimension this unit measures."""
+        return _DIMENSION[self]
+
+    @property
+    def factor(self) -> Fraction:
+        """The exact factor to the base unit of :attr:`dimension`."""
+        return _FACTOR[self]
+
+    def __repr__(self) -> str:
+        return f"Unit({self.value!r})"
+
+
+_D = Dimension
+_SPEC: dict[Unit, tuple[Dimension, Fraction]] = {
+    Unit.G: (_D.MASS, Fraction(1000)),
+    Unit.MG: (_D.MASS, Fraction(1)),
+    Unit.UG: (_D.MASS, Fraction(1, 1000)),
+    Unit.NG: (_D.MASS, Fraction(1, 1000000)),
+    Unit.G_PER_DAY: (_D.MASS_RATE, Fraction(1000)),
+    Unit.MG_PER_DAY: (_D.MASS_RATE, Fraction(1)),
+    Unit.UG_PER_DAY: (_D.MASS_RATE, Fraction(1, 1000)),
+    Unit.MG_PER_ML: (_D.CONCENTRATION, Fraction(1000000)),
+    Unit.UG_PER_ML: (_D.CONCENTRATION, Fraction(1000)),
+    Unit.NG_PER_ML: (_D.CONCENTRATION, Fraction(1)),
+    Unit.MG_PER_L: (_D.CONCENTRATION, Fraction(1000)),
+    Unit.UG_PER_L: (_D.CONCENTRATION, Fraction(1)),
+    Unit.G_PER_CM2: (_D.AREAL_DENSITY, Fraction(1)),
+    Unit.HOUR: (_D.TIME, _DAY / 24),
+    Unit.DAY: (_D.TIME, _DAY),
+    Unit.WEEK: (_D.TIME, 7 * _DAY),
+    Unit.MONTH: (_D.TIME, _MONTH),
+    Unit.YEAR: (_D.TIME, _YEAR),
+    Unit.DECADE: (_D.TIME, 10 * _YEAR),
+    Unit.PERCENT: (_D.FRACTION, Fraction(1, 100)),
+    Unit.PARTICIPANTS: (_D.COUNT, Fraction(1)),
+    Unit.EVENTS: (_D.COUNT, Fraction(1)),
+}
+_DIMENSION = {u: d for u, (d, _) in _SPEC.items()}
+_FACTOR = {u: f for u, (_, f) in _SPEC.items()}
+
+# Spellings accepted on input; each maps to one canonical unit. Keys are compared after
+# casefolding and removing spaces, so "Mg / Day" and "mg/day" are the same spelling.
+_ALIASES: dict[str, Unit] = {}
+for _u in Unit:
+    _ALIASES[_u.value.casefold().replace(" ", "")] = _u
+for _alias, _u in {
+    "ug": Unit.UG,
+    "mcg": Unit.UG,
+    "μg": Unit.UG,  # Greek mu, not the micro sign
+    "microgram": Unit.UG,
+    "micrograms": Unit.UG,
+    "milligram": Unit.MG,
+    "milligrams": Unit.MG,
+    "gram": Unit.G,
+    "grams": Unit.G,
+    "nanogram": Unit.NG,
+    "ug/day": Unit.UG_PER_DAY,
+    "mcg/day": Unit.UG_PER_DAY,
+    "μg/day": Unit.UG_PER_DAY,
+    "microgram/day": Unit.UG_PER_DAY,
+    "mg/d": Unit.MG_PER_DAY,
+    "ug/ml": Unit.UG_PER_ML,
+    "ng/ml": Unit.NG_PER_ML,
+    "ug/l": Unit.UG_PER_L,
+    "g/cm2": Unit.G_PER_CM2,
+    "hours": Unit.HOUR,
+    "h": Unit.HOUR,
+    "days": Unit.DAY,
+    "d": Unit.DAY,
+    "weeks": Unit.WEEK,
+    "wk": Unit.WEEK,
+    "months": Unit.MONTH,
+    "mo": Unit.MONTH,
+    "years": Unit.YEAR,
+    "yr": Unit.YEAR,
+    "decades": Unit.DECADE,
+    "percent": Unit.PERCENT,
+    "participant": Unit.PARTICIPANTS,
+    "patients": Unit.PARTICIPANTS,
+    "event": Unit.EVENTS,
+}.items():
+    _ALIASES[_alias] = _u
+
+
+def parse_unit(text: str | Unit) -> Unit:
+    """Return the :class:`Unit` a symbol or common spelling names.
+
+    Args:
+        text: A unit, or a spelling such as ``"mg"``, ``"ug"``, ``"microgram/day"``, ``"ng/ml"``.
+
+    Returns:
+        The canonical unit.
+
+    Raises:
+        ValueError: If the spelling names no known unit; the message lists the known symbols.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(text, Unit):
+        return text
+    if isinstance(text, str):
+        unit = _ALIASES.get(text.casefold().replace(" ", ""))
+        if unit is not None:
+            return unit
+    known = ", ".join(u.value for u in Unit)
+    msg = f"expected a unit, one of {known} (got {text!r})"
+    raise ValueError(msg)
+
+
+def _finite_number(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        msg = f"'{attribute.name}' must be a number (got {value!r})"
+        raise TypeError(msg)
+    if not math.isfinite(value):
+        msg = f"'{attribute.name}' must be a finite number (got {value!r})"
+        raise ValueError(msg)
+
+
+@attrs.frozen(order=False)
+class Quantity:
+    """A number with a unit: ``Quantity(45, Unit.MG_PER_DAY)``.
+
+    Equality is structural (``0.75 µg`` and ``0.00075 mg`` are different records); compare
+    amounts with :meth:`to` or :meth:`equivalent`. Ordering operators convert between
+    commensurable units.
+
+    Attributes:
+        value: A finite number.
+        unit: Its unit; a string is parsed with :func:`parse_unit`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    value: float = attrs.field(validator=_finite_number)
+    unit: Unit = attrs.field(converter=parse_unit)
+
+    def to(self, unit: Unit | str) -> Quantity:
+        """Convert to another unit of the same dimension.
+
+        ``Quantity(0.75, "µg").to("mg") == Quantity(0.00075, "mg")``.
+
+        Raises:
+            IncommensurableUnitsError: If the units measure different dimensions.
+        """
+        target = parse_unit(unit)
+        if target is self.unit:
+            return self
+        if target.dimension is not self.unit.dimension:
+            msg = (
+                f"cannot convert {self} to {target.value}: {self.unit.value} measures "
+                f"{self.unit.dimension.value}, {target.value} measures {target.dimension.value}"
+            )
+            raise IncommensurableUnitsError(msg)
+        exact = Fraction(self.value) * self.unit.factor / target.factor
+        return Quantity(float(exact), target)
+
+    def magnitude(self) -> Fraction:
+        """The exact amount in the base unit of the dimension, for comparisons."""
+        return Fraction(self.value) * self.unit.factor
+
+    def equivalent(self, other: Quantity, rel_tol: float = 1e-9) -> bool:
+        """Whether two quantities are the same amount, whatever their units.
+
+        Raises:
+            IncommensurableUnitsError: If the units measure different dimensions.
+        """
+        a, b = self._pair(other)
+        return math.isclose(a, b, rel_tol=rel_tol, abs_tol=0.0)
+
+    def _pair(self, other: Quantity) -> tuple[Fraction, Fraction]:
+        if other.unit.dimension is not self.unit.dimension:
+            msg = f"cannot compare {self} with {other}: different dimensions"
+            raise IncommensurableUnitsError(msg)
+        return self.magnitude(), other.magnitude()
+
+    def __lt__(self, other: Quantity) -> bool:
+        a, b = self._pair(other)
+        return a < b
+
+    def __le__(self, other: Quantity) -> bool:
+        a, b = self._pair(other)
+        return a <= b
+
+    def __gt__(self, other: Quantity) -> bool:
+        a, b = self._pair(other)
+        return a > b
+
+    def __ge__(self, other: Quantity) -> bool:
+        a, b = self._pair(other)
+        return a >= b
+
+    def __str__(self) -> str:
+        v = self.value
+        num = str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
+        sep = "" if self.unit is Unit.PERCENT else " "
+        return f"{num}{sep}{self.unit.value}"
+
+    def __repr__(self) -> str:
+        return f"<Quantity {self}>"
