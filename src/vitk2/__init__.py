@@ -17,6 +17,7 @@ from ._bundled import load
 from ._errors import (
     AmbiguousNameError,
     ComparisonError,
+    CriteriaError,
     IncommensurableUnitsError,
     MergeConflictError,
     Problem,
@@ -113,6 +114,7 @@ __all__ = [
     "Comparison",
     "ComparisonError",
     "ComparisonRow",
+    "CriteriaError",
     "Compound",
     "Count",
     "CountKind",

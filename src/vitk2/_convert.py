@@ -177,8 +177,15 @@ def _date(value: Any, _: Any) -> _dt.date:
 _QUANTITY_RE = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
 
 
+# Text longer than this is not a quantity or a p-value; the cap also keeps the regular
+# expressions (which backtrack quadratically on some inputs) from hanging on 100 kB strings.
+_MAX_SCALAR_TEXT = 200
+
+
 def _quantity(value: Any, _: Any) -> Quantity:
     if isinstance(value, str):
+        if len(value) > _MAX_SCALAR_TEXT:
+            raise ValueError(f"expected a quantity such as '45 mg/day' (got {_describe(value)})")
         match = _QUANTITY_RE.fullmatch(value)
         if not match:
             raise ValueError(f"expected a quantity such as '45 mg/day' (got {value!r})")
@@ -195,7 +202,7 @@ def _quantity(value: Any, _: Any) -> Quantity:
 
 
 def _unstructure_quantity(q: Quantity) -> str:
-    value: float = q.value
+    value = float(q.value)
     num = str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     return f"{num} {q.unit.value}"
 
@@ -215,6 +222,8 @@ def _frequency(value: Any, _: Any) -> m.Frequency:
 def _p_value(value: Any, _: Any) -> m.PValue:
     if isinstance(value, bool):
         raise TypeError(f"expected a p-value such as '< 0.001' (got {value!r})")
+    if isinstance(value, str) and len(value) > _MAX_SCALAR_TEXT:
+        raise ValueError(f"expected a p-value such as '< 0.001' (got {_describe(value)})")
     return m.PValue.parse(value)
 
 
@@ -424,23 +433,34 @@ def make_converter() -> cattrs.Converter:
         lambda t: t == m.Statistic, _unstructure_statistic(conv)
     )
 
-    for cls in _model_classes():
-        if cls in (m.Frequency, m.PValue, m.NotReported):
-            continue
-        refs = _REF_FIELDS.get(cls, {})
-        s_over: dict[str, Any] = {}
-        u_over: dict[str, Any] = {}
-        for field, (kind, many) in refs.items():
+    # Hooks are generated lazily, on first use, so that a class's hook is built after the
+    # hooks of the classes it holds are registered (cattrs resolves field hooks eagerly).
+    classes = frozenset(c for c in _model_classes() if c not in (m.Frequency, m.PValue, m.NotReported))
+
+    def structure_factory(cls: type) -> Any:
+        return make_dict_structure_fn(cls, conv, **_overrides(cls, structure=True))
+
+    def unstructure_factory(cls: type) -> Any:
+        return make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=True, **_overrides(cls, structure=False)
+        )
+
+    conv.register_structure_hook_factory(lambda t: t in classes, structure_factory)
+    conv.register_unstructure_hook_factory(lambda t: t in classes, unstructure_factory)
+    return conv
+
+
+def _overrides(cls: type, *, structure: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field, (kind, many) in _REF_FIELDS.get(cls, {}).items():
+        if structure:
             one = _ref(kind, _TABLES[kind])
-            s_over[field] = override(struct_hook=_refs(one) if many else one)
-            u_over[field] = override(
+            out[field] = override(struct_hook=_refs(one) if many else one)
+        else:
+            out[field] = override(
                 unstruct_hook=(lambda xs: [x.id for x in xs]) if many else (lambda x: x.id)
             )
-        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, **s_over))
-        conv.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **u_over)
-        )
-    return conv
+    return out
 
 
 _ENUM_HOOKS: dict[type, Callable[[Any, Any], Any]] = {}

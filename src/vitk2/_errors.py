@@ -13,6 +13,7 @@ import attrs
 __all__ = [
     "AmbiguousNameError",
     "ComparisonError",
+    "CriteriaError",
     "IncommensurableUnitsError",
     "MergeConflictError",
     "Problem",
@@ -135,6 +136,15 @@ class ComparisonError(Vitk2Error, ValueError):
     """A comparison that the data cannot honestly support.
 
     The message says why (for example: the groups were not randomised).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class CriteriaError(Vitk2Error, ValueError):
+    """A query criterion of the wrong type or out of range (a level of 7, a dose in weeks).
+
+    Unknown names in criteria raise :class:`UnknownNameError` instead.
 
     .. versionadded:: 0.1.0
     """

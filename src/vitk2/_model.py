@@ -364,6 +364,7 @@ class OutcomeKind(_Vocabulary):
     MECHANISTIC = "mechanistic"
     SAFETY = "safety"
     RECOMMENDATION = "recommendation"
+    BASELINE = "baseline"
 
 
 class DocumentKind(_Vocabulary):

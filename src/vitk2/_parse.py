@@ -70,6 +70,19 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A YAML date, or a located error for an impossible one (``2023-02-30``)."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, AttributeError) as err:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"expected a real date (got {node.value!r}: {err})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def _mark(err: yaml.MarkedYAMLError) -> str:
     mark = err.problem_mark or err.context_mark
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -95,6 +108,10 @@ def _load_yaml(text: str, file: str) -> Any:
         raise _fail(file, "", f"invalid YAML: {err}") from None
     except RecursionError:
         raise _fail(file, "", "the document is nested too deeply") from None
+    except Exception as err:  # noqa: BLE001 - PyYAML's constructors raise plain errors
+        # An impossible date (2023-02-30), an int of more than 4300 digits, '!!bool maybe',
+        # '!!timestamp foo' ... raise ValueError, KeyError or AttributeError, not YAMLError.
+        raise _fail(file, "", f"invalid YAML: {type(err).__name__}: {err}") from None
 
 
 def _reject_constant(name: str) -> float:
@@ -201,17 +218,26 @@ def parse_text(text: str, format: str, file: str, limits: Limits = LIMITS) -> An
 
 
 def _prescan_depth(text: str, file: str, limits: Limits) -> None:
-    """Refuse flow collections nested deeper than the limit before the parser recurses."""
-    depth = best = 0
-    for ch in text:
-        if ch in "[{":
-            depth += 1
-            if depth > best:
-                best = depth
-        elif ch in "]}":
-            depth -= 1
-    if best > limits.max_depth:
-        raise _fail(file, "", f"the document is nested more than {limits.max_depth} levels")
+    """Refuse collections nested deeper than the limit before the composer recurses.
+
+    Walks the parser's event stream (no recursion, no tree), so block nesting such as
+    ``- - - - x`` is bounded too: PyYAML's C composer recurses per level and overflows the
+    C stack (a segmentation fault) on some tens of thousands of levels. Brackets inside
+    quoted text are not nesting and are not counted.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_depth:
+                    raise _fail(
+                        file, "", f"the document is nested more than {limits.max_depth} levels"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # malformed: the loader reports it with its position
 
 
 def parse_bytes(data: bytes, format: str, file: str, limits: Limits = LIMITS) -> Any:

@@ -39,6 +39,8 @@ from typing import Any
 
 import attrs
 
+from ._errors import Vitk2Error
+
 __all__ = [
     "Contrast",
     "Interval",
@@ -55,7 +57,7 @@ __all__ = [
 ]
 
 
-class StatisticsError(ValueError):
+class StatisticsError(Vitk2Error, ValueError):
     """Raised for invalid statistical input or a quantity that cannot be estimated."""
 
 

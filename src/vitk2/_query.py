@@ -1,0 +1,349 @@
+"""Queries: narrow an EvidenceBase to the findings that meet keyword criteria."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import attrs
+
+from . import _model as m
+from ._base import EvidenceBase, Exclusion
+from ._errors import CriteriaError, UnknownNameError
+from ._names import normalize
+from ._units import Dimension, Quantity
+
+__all__ = ["filter_evidence"]
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _many(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes, enum.Enum, m.Compound, m.Indication, Quantity)):
+        return (value,)
+    if isinstance(value, Iterable):
+        return tuple(value)
+    return (value,)
+
+
+_ALIASES: dict[str, str] = {
+    "rct": "randomised_controlled_trial",
+    "randomized_controlled_trial": "randomised_controlled_trial",
+    "randomised": "randomised_controlled_trial",
+    "randomized": "randomised_controlled_trial",
+    "meta_analysis": "systematic_review",
+    "systematic_review_meta_analysis": "systematic_review",
+    "non_randomized_controlled_trial": "non_randomised_controlled_trial",
+    "preclinical": "in_vitro",
+    "very low": "very_low",
+}
+
+
+def _enums(cls: type[E], value: Any, name: str) -> frozenset[E]:
+    out: set[E] = set()
+    for v in _many(value):
+        if isinstance(v, cls):
+            out.add(v)
+            continue
+        if isinstance(v, str):
+            key = v.strip().lower().replace(" ", "_").replace("-", "_")
+            key = _ALIASES.get(key, key)
+            for member in cls:
+                if key in (member.value, member.name.lower()):
+                    out.add(member)
+                    break
+            else:
+                values = [str(e.value) for e in cls]
+                pool = values + [a for a, t in _ALIASES.items() if t in values]
+                close = [
+                    _ALIASES.get(c, c)
+                    for c in difflib.get_close_matches(key, pool, n=3, cutoff=0.5)
+                ]
+                close = list(dict.fromkeys(close))
+                raise UnknownNameError(v, name.replace("_", " "), close)
+            continue
+        raise CriteriaError(f"{name} must be a {cls.__name__} or its name (got {v!r})")
+    return frozenset(out)
+
+
+def _quantity(value: Any, name: str, dims: tuple[Dimension, ...]) -> Quantity:
+    if isinstance(value, str):
+        from ._convert import _quantity as parse
+
+        try:
+            value = parse(value, None)
+        except (TypeError, ValueError) as err:
+            raise CriteriaError(f"{name}: {err}") from None
+    if not isinstance(value, Quantity):
+        raise CriteriaError(f"{name} must be a Quantity or text such as '45 mg/day' (got {value!r})")
+    if value.unit.dimension not in dims:
+        allowed = " or ".join(d.value for d in dims)
+        raise CriteriaError(f"{name} must be a {allowed} (got {value})")
+    return value
+
+
+def _dose_range(value: Any) -> tuple[Quantity | None, Quantity | None]:
+    dims = (Dimension.MASS_RATE,)
+    if isinstance(value, (str, Quantity)):
+        return _quantity(value, "daily_dose", dims), None
+    if isinstance(value, tuple) and len(value) == 2:
+        lo = None if value[0] is None else _quantity(value[0], "daily_dose (low)", dims)
+        hi = None if value[1] is None else _quantity(value[1], "daily_dose (high)", dims)
+        if lo is not None and hi is not None and lo > hi:
+            raise CriteriaError(f"daily_dose: the low end {lo} is above the high end {hi}")
+        return lo, hi
+    raise CriteriaError(
+        "daily_dose must be a minimum ('45 mg/day') or a (low, high) pair, either may be None"
+    )
+
+
+def _level(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise CriteriaError(f"min_level must be an OCEBM level from 1 (strongest) to 5 (got {value!r})")
+    return value
+
+
+def _year(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1800 <= value <= 2100:
+        raise CriteriaError(f"{name} must be a year such as 2005 (got {value!r})")
+    return value
+
+
+_KNOWN = (
+    "indication", "compound", "compound_class", "design", "min_level", "min_certainty",
+    "since", "until", "min_size", "direction", "outcome_kind", "route", "daily_dose",
+    "min_duration", "include_retracted",
+)
+
+
+def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independent criteria
+    base: EvidenceBase,
+    *,
+    indication: Any = None,
+    compound: Any = None,
+    compound_class: Any = None,
+    design: Any = None,
+    min_level: int | None = None,
+    min_certainty: Any = None,
+    since: int | None = None,
+    until: int | None = None,
+    min_size: int | None = None,
+    direction: Any = None,
+    outcome_kind: Any = None,
+    route: Any = None,
+    daily_dose: Any = None,
+    min_duration: Any = None,
+    include_retracted: bool = False,
+) -> EvidenceBase:
+    """The findings of ``base`` that meet every criterion, as a new EvidenceBase.
+
+    Criteria combine with AND; a criterion given several values (a list or tuple) matches any
+    of them (OR). A study is kept with the findings that match; a study with none is dropped.
+    Compounds, indications and citations are kept whole, so lookups keep working on the result.
+
+    Args:
+        indication: Indication names or records; subtypes are included (``"mds"`` finds
+            refractory anaemia).
+        compound: Compound names or records; a finding matches when its group received the
+            compound, alone or in a combination, or when it names the compound.
+        compound_class: A class or family (``"bisphosphonate"``, ``"vitamin K2"``).
+        design: Designs (:class:`~vitk2.Design` or names such as ``"randomised_controlled_trial"``);
+            a finding matches on its study's design or on the design its claim rests on.
+        min_level: Keep OCEBM levels from 1 up to this level (1 is strongest).
+        min_certainty: Keep study certainty at or above this :class:`~vitk2.Certainty`.
+        since: Keep studies published in or after this year.
+        until: Keep studies published in or before this year.
+        min_size: Keep studies with at least this many participants.
+        direction: Directions of effect (``"benefit"``, ``"no_clear_effect"`` ...).
+        outcome_kind: Outcome kinds (``"clinical"``, ``"surrogate"`` ...).
+        route: Routes of the doses (``"oral"``).
+        daily_dose: A minimum daily dose (``"45 mg/day"``) or a ``(low, high)`` pair; units are
+            converted (a range in µg/day finds doses stored in mg/day). With ``compound``, the
+            dose of that compound must be in range.
+        min_duration: A minimum treatment duration (``"16 week"``); units are converted.
+        include_retracted: Keep findings that rest on a retracted citation. By default they are
+            left out and listed in the result's ``excluded`` with the reason.
+
+    Returns:
+        A new :class:`~vitk2.EvidenceBase`; ``base`` is unchanged.
+
+    Raises:
+        UnknownNameError: For an unknown indication, compound, design or other name.
+        CriteriaError: For a criterion of the wrong type or out of range.
+
+    .. versionadded:: 0.1.0
+    """
+    # -- check every criterion eagerly --------------------------------------------------
+    ind_ids: frozenset[str] | None = None
+    if indication is not None:
+        ids: set[str] = set()
+        for v in _many(indication):
+            ind = v if isinstance(v, m.Indication) else base.indication(v)
+            ids.update(i.id for i in base.subtypes(ind))
+        ind_ids = frozenset(ids)
+    comp_ids: frozenset[str] | None = None
+    if compound is not None:
+        comp_ids = frozenset(
+            (v if isinstance(v, m.Compound) else base.compound(v)).id for v in _many(compound)
+        )
+    class_ids: frozenset[str] | None = None
+    if compound_class is not None:
+        wanted = {normalize(str(v)) for v in _many(compound_class)}
+        class_ids = frozenset(
+            c.id for c in base.compounds
+            if normalize(c.compound_class) in wanted or normalize(c.family) in wanted
+        )
+        if not class_ids:
+            known = sorted({c.compound_class for c in base.compounds} | {c.family for c in base.compounds})
+            raise UnknownNameError(
+                ", ".join(str(v) for v in _many(compound_class)), "compound class",
+                difflib.get_close_matches(str(_many(compound_class)[0]), known, n=3, cutoff=0.5),
+            )
+    designs = _enums(m.Design, design, "design") if design is not None else None
+    level = _level(min_level) if min_level is not None else None
+    certainty = (
+        next(iter(_enums(m.Certainty, min_certainty, "certainty")))
+        if min_certainty is not None else None
+    )
+    lo_year = _year(since, "since") if since is not None else None
+    hi_year = _year(until, "until") if until is not None else None
+    if min_size is not None and (isinstance(min_size, bool) or not isinstance(min_size, int) or min_size < 0):
+        raise CriteriaError(f"min_size must be a whole number >= 0 (got {min_size!r})")
+    directions = _enums(m.Direction, direction, "direction") if direction is not None else None
+    kinds = _enums(m.OutcomeKind, outcome_kind, "outcome_kind") if outcome_kind is not None else None
+    routes = _enums(m.Route, route, "route") if route is not None else None
+    dose_lo, dose_hi = _dose_range(daily_dose) if daily_dose is not None else (None, None)
+    duration = (
+        _quantity(min_duration, "min_duration", (Dimension.TIME,)) if min_duration is not None else None
+    )
+    if not isinstance(include_retracted, bool):
+        raise CriteriaError(f"include_retracted must be True or False (got {include_retracted!r})")
+
+    # -- candidate studies from the indexes ---------------------------------------------
+    idx = base._index  # noqa: SLF001 - the query stage reads the base's indexes
+    candidates: Iterable[m.Study]
+    if ind_ids is not None or comp_ids is not None:
+        sets = []
+        if ind_ids is not None:
+            sets.append({s for i in ind_ids for s in idx.studies_by_indication.get(i, ())})
+        if comp_ids is not None:
+            sets.append({s for c in comp_ids for s in idx.studies_by_compound.get(c, ())})
+        chosen = set.intersection(*sets)
+        candidates = [s for s in base.studies if s.id in chosen] if len(chosen) * 8 > len(base.studies) else sorted(
+            (idx.studies[s] for s in chosen), key=_study_position(base)
+        )
+    else:
+        candidates = base.studies
+
+    def study_ok(s: m.Study) -> bool:
+        if level is not None and (s.level.ocebm is None or s.level.ocebm > level):
+            return False
+        if certainty is not None and s.level.certainty < certainty:
+            return False
+        if lo_year is not None or hi_year is not None:
+            y = s.year
+            if not isinstance(y, int):
+                return False
+            if (lo_year is not None and y < lo_year) or (hi_year is not None and y > hi_year):
+                return False
+        if min_size is not None:
+            n = s.size
+            if n is None or n < min_size:
+                return False
+        return True
+
+    def doses_ok(doses: tuple[m.Dose, ...], durations: tuple[Quantity | None, ...]) -> bool:
+        relevant = [d for d in doses if comp_ids is None or d.compound.id in comp_ids]
+        if routes is not None and not any(isinstance(d.route, m.Route) and d.route in routes for d in relevant):
+            return False
+        if dose_lo is not None or dose_hi is not None:
+            ok = False
+            for d in relevant:
+                dd = d.daily_dose
+                if isinstance(dd, m.NotReported):
+                    continue
+                if (dose_lo is None or dd >= dose_lo) and (dose_hi is None or dd <= dose_hi):
+                    ok = True
+            if not ok:
+                return False
+        if duration is not None and not any(t is not None and t >= duration for t in durations):
+            return False
+        return True
+
+    needs_doses = routes is not None or dose_lo is not None or dose_hi is not None or duration is not None
+    kept: list[m.Study] = []
+    excluded: list[Exclusion] = list(base.excluded)
+    for s in candidates:
+        if not study_ok(s):
+            continue
+        findings: list[m.Finding] = []
+        for f in s.findings:
+            if ind_ids is not None and f.indication.id not in ind_ids:
+                continue
+            if designs is not None and s.design not in designs and f.basis not in designs:
+                continue
+            if directions is not None and f.direction not in directions:
+                continue
+            if kinds is not None and f.outcome.kind not in kinds:
+                continue
+            if comp_ids is not None or class_ids is not None:
+                have = {c.id for c in base.compounds_of(f)}
+                if comp_ids is not None and not have & comp_ids:
+                    continue
+                if class_ids is not None and not have & class_ids:
+                    continue
+            if needs_doses:
+                doses, durations = _doses_and_durations(s, f)
+                if not doses_ok(doses, durations):
+                    continue
+            if not include_retracted:
+                retracted = base.retracted_basis(f)
+                if retracted:
+                    excluded.append(Exclusion(
+                        finding=f.id, study=s.id,
+                        reason=f"rests on a retracted citation: {', '.join(retracted)}",
+                    ))
+                    continue
+            findings.append(f)
+        if findings:
+            kept.append(s if len(findings) == len(s.findings) else attrs.evolve(s, findings=tuple(findings)))
+    return EvidenceBase(
+        compounds=base.compounds, indications=base.indications, citations=base.citations,
+        studies=tuple(kept), dataset=base.dataset, excluded=tuple(dict.fromkeys(excluded)),
+    )
+
+
+def _study_position(base: EvidenceBase) -> Callable[[m.Study], int]:
+    order = {s.id: i for i, s in enumerate(base.studies)}
+    return lambda s: order[s.id]
+
+
+def _doses_and_durations(
+    s: m.Study, f: m.Finding
+) -> tuple[tuple[m.Dose, ...], tuple[Quantity | None, ...]]:
+    def regimen_parts(r: m.Regimen) -> tuple[tuple[m.Dose, ...], tuple[Quantity | None, ...]]:
+        total = r.total_duration
+        if r.phases:
+            return r.all_doses, tuple(
+                p.duration if isinstance(p.duration, Quantity) else None for p in r.phases
+            ) + (total,)
+        return r.doses, ((r.duration if isinstance(r.duration, Quantity) else None), total)
+
+    if f.group is not None:
+        g = s.group(f.group)
+        if isinstance(g, m.Phase):
+            return g.doses, (g.duration if isinstance(g.duration, Quantity) else None,)
+        if g.regimen is not None:
+            return regimen_parts(g.regimen)
+        return (), ()
+    doses: list[m.Dose] = []
+    durations: list[Quantity | None] = []
+    for a in s.arms:
+        if a.regimen is not None:
+            d, t = regimen_parts(a.regimen)
+            doses.extend(d)
+            durations.extend(t)
+    return tuple(doses), tuple(durations)
+
