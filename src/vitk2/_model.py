@@ -306,6 +306,9 @@ class Route(_Vocabulary):
 class Direction(_Vocabulary):
     """The direction of a finding for the exposure studied.
 
+    ``INCONSISTENT`` is for summaries across studies that disagree (the overview), never for
+    one finding; ``MIXED`` is one finding that goes both ways (some lesions shrank, one grew).
+
     .. versionadded:: 0.1.0
     """
 
@@ -315,6 +318,7 @@ class Direction(_Vocabulary):
     MIXED = "mixed"
     ASSOCIATION = "association"
     NOT_APPLICABLE = "not_applicable"
+    INCONSISTENT = "inconsistent"
 
 
 class Certainty(_Vocabulary):
@@ -1869,8 +1873,9 @@ class EvidenceLevel:
 
     Attributes:
         ocebm: Oxford CEBM 2011 level (1 strongest to 5), None where not applicable.
-        certainty: GRADE-style certainty for the study's main question.
         rationale: Why, in a sentence or two.
+        certainty: GRADE-style certainty for the study's main question; when absent, vitk2
+            suggests one from the data (see :meth:`vitk2.EvidenceBase.compare`).
         downgrades: The GRADE domains rated down (``"risk of bias: no control group"``).
         question: The question the level answers (``"does VK2 improve cytopenias?"``).
 
@@ -1878,8 +1883,10 @@ class EvidenceLevel:
     """
 
     ocebm: int | None = attrs.field()
-    certainty: Certainty = attrs.field(validator=v.instance_of(Certainty))
     rationale: str = attrs.field(validator=_nonempty_str)
+    certainty: Certainty | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Certainty))
+    )
     downgrades: tuple[str, ...] = attrs.field(default=(), validator=_strs)
     question: str | None = attrs.field(default=None, validator=_optional_str)
 
@@ -1892,7 +1899,8 @@ class EvidenceLevel:
 
     def __str__(self) -> str:
         level = f"OCEBM {self.ocebm}" if self.ocebm is not None else "OCEBM n/a"
-        return f"{level}, certainty {self.certainty}"
+        certainty = self.certainty if self.certainty is not None else "not graded"
+        return f"{level}, certainty {certainty}"
 
 
 @attrs.frozen(kw_only=True)

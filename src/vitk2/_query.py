@@ -240,7 +240,7 @@ def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independ
     def study_ok(s: m.Study) -> bool:
         if level is not None and (s.level.ocebm is None or s.level.ocebm > level):
             return False
-        if certainty is not None and s.level.certainty < certainty:
+        if certainty is not None and (s.level.certainty is None or s.level.certainty < certainty):
             return False
         if lo_year is not None or hi_year is not None:
             y = s.year

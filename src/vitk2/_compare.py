@@ -1,0 +1,840 @@
+"""Comparisons: the evidence for one indication as a table, the overview, regimen contrasts.
+
+Statistics are honest: proportions carry intervals, contrasts are computed only between groups
+that are comparable (randomised arms of one trial), pooling happens only across distinct
+studies, and everything left out is listed with the reason.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from . import _model as m
+from ._base import EvidenceBase, Exclusion
+from ._errors import CriteriaError
+from ._names import normalize
+from ._render import table_csv, table_html, table_json, table_markdown, table_text
+from ._stats import (
+    Contrast,
+    Interval,
+    Pooled,
+    StatisticsError,
+    odds_ratio,
+    pool_proportions,
+    risk_difference,
+    risk_ratio,
+)
+
+__all__ = [
+    "CertaintyAssessment",
+    "Comparison",
+    "ComparisonRow",
+    "Downgrade",
+    "Lineage",
+    "MatrixCell",
+    "Overview",
+    "OverviewRow",
+    "PooledEstimate",
+    "RegimenComparison",
+    "RegimenContrast",
+    "RegimenRefusal",
+    "assess_certainty",
+    "compare",
+    "compare_regimens",
+    "overview",
+]
+
+INTERVAL_METHODS = ("wilson", "clopper-pearson")
+POOLING_MODEL = "DerSimonian-Laird random effects on the logit scale"
+
+
+class Domain(enum.Enum):
+    """A GRADE domain a certainty can be rated down for."""
+
+    RISK_OF_BIAS = "risk of bias"
+    IMPRECISION = "imprecision"
+    INDIRECTNESS = "indirectness"
+    INCONSISTENCY = "inconsistency"
+    PUBLICATION_BIAS = "publication bias"
+
+
+@attrs.frozen
+class Downgrade:
+    """One reason to rate certainty down, as a sentence a curator can accept or override.
+
+    .. versionadded:: 0.1.0
+    """
+
+    domain: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.reason}"
+
+
+@attrs.frozen
+class CertaintyAssessment:
+    """Certainty on its own axis, with where it came from and why.
+
+    Attributes:
+        certainty: The GRADE-style certainty.
+        source: ``"curated (finding)"``, ``"curated (study)"`` or ``"suggested"``.
+        reasons: Curated reasons, or the downgrades vitk2 suggests from the data.
+        suggested: What vitk2 would suggest from the data alone (for a curator to compare).
+
+    .. versionadded:: 0.1.0
+    """
+
+    certainty: m.Certainty
+    source: str
+    reasons: tuple[str, ...]
+    suggested: m.Certainty
+    downgrades: tuple[Downgrade, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.certainty} ({self.source})"
+
+
+_START_HIGH = frozenset({m.Design.RANDOMISED_CONTROLLED_TRIAL, m.Design.SYSTEMATIC_REVIEW})
+_VERY_LOW_DESIGNS = frozenset({
+    m.Design.CASE_REPORT, m.Design.IN_VITRO, m.Design.ANIMAL, m.Design.NARRATIVE_REVIEW,
+})
+
+
+def suggest_downgrades(base: EvidenceBase, study: m.Study, finding: m.Finding) -> tuple[Downgrade, ...]:
+    """GRADE-style downgrades read from the data itself (design, size, interval, outcome)."""
+    out: list[Downgrade] = []
+    design = finding.basis or study.design
+    rob = Domain.RISK_OF_BIAS.value
+    if design is m.Design.CASE_REPORT or study.size == 1:
+        out.append(Downgrade(rob, "a single patient, without a control."))
+    elif design in (m.Design.SINGLE_ARM_TRIAL, m.Design.CASE_SERIES):
+        out.append(Downgrade(rob, "no control group: the effect of the treatment cannot be separated from the natural course."))
+    elif design is m.Design.NARRATIVE_REVIEW:
+        out.append(Downgrade(rob, "a narrative review: no systematic search or appraisal of the studies behind the claim."))
+    if any("open" in lim.lower() and "label" in lim.lower() for lim in study.limitations):
+        out.append(Downgrade(rob, "open label: participants and assessors knew the treatment."))
+    if any(c.integrity.status is not m.IntegrityStatus.NONE_KNOWN for c in base.integrity_of(finding)):
+        flagged = ", ".join(f"{c.id} ({c.integrity.status})" for c in base.integrity_of(finding))
+        out.append(Downgrade(rob, f"rests on publications with integrity notices: {flagged}."))
+    if design in (m.Design.IN_VITRO, m.Design.ANIMAL):
+        out.append(Downgrade(Domain.INDIRECTNESS.value, f"{design} evidence, not evidence in patients."))
+    if finding.outcome.kind in (m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER):
+        out.append(Downgrade(
+            Domain.INDIRECTNESS.value,
+            f"'{finding.outcome.name}' is a {finding.outcome.kind} outcome, not one patients feel.",
+        ))
+    stat = finding.statistic
+    imp = Domain.IMPRECISION.value
+    if isinstance(stat, m.Proportion):
+        ci = stat.interval()
+        if stat.events < 10 or ci.width > 0.3:
+            out.append(Downgrade(
+                imp, f"{stat.events} events in {stat.total}; the 95 % interval "
+                f"{ci.low:.1%} to {ci.high:.1%} is wide.",
+            ))
+    elif isinstance(stat, m.Effect):
+        if stat.excludes_null is False:
+            out.append(Downgrade(imp, f"the interval {stat.low:g} to {stat.high:g} includes no effect."))
+        elif stat.excludes_null is None:
+            out.append(Downgrade(imp, "no confidence interval is reported."))
+    elif isinstance(stat, (m.Narrative, m.Breakdown, m.Count)):
+        out.append(Downgrade(imp, "no estimate with an interval is reported."))
+    return tuple(out)
+
+
+def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> CertaintyAssessment:
+    """The certainty of a finding: the curator's where the data carry one, else a suggestion.
+
+    The suggestion starts high for randomised evidence and low otherwise (very low for case
+    reports, preclinical work and narrative reviews) and drops one level per domain rated down.
+
+    .. versionadded:: 0.1.0
+    """
+    downs = suggest_downgrades(base, study, finding)
+    design = finding.basis or study.design
+    start = (
+        m.Certainty.HIGH if design in _START_HIGH
+        else m.Certainty.VERY_LOW if design in _VERY_LOW_DESIGNS
+        else m.Certainty.LOW
+    )
+    suggested = start.lowered(len({d.domain for d in downs}))
+    if finding.certainty is not None:
+        return CertaintyAssessment(finding.certainty, "curated (finding)",
+                                   finding.certainty_reasons, suggested, downs)
+    if study.level.certainty is not None:
+        return CertaintyAssessment(study.level.certainty, "curated (study)",
+                                   study.level.downgrades or (study.level.rationale,), suggested, downs)
+    return CertaintyAssessment(suggested, "suggested", tuple(str(d) for d in downs), suggested, downs)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _caveats(base: EvidenceBase, study: m.Study, finding: m.Finding) -> tuple[str, ...]:
+    out: list[str] = []
+    design = finding.basis or study.design
+    if design.is_preclinical:
+        out.append(f"Preclinical ({design}): not evidence in patients.")
+    if study.design is m.Design.CASE_REPORT or study.size == 1:
+        out.append("A single patient: no estimate of effect is possible.")
+    if study.design is m.Design.NARRATIVE_REVIEW:
+        out.append("A narrative review's claim is only as strong as the studies behind it.")
+    if study.design in (m.Design.CROSS_SECTIONAL, m.Design.CASE_CONTROL) or finding.direction is m.Direction.ASSOCIATION:
+        out.append("An association from an observational study, not an effect of treatment.")
+    if finding.group is not None:
+        group = study.group(finding.group)
+        if isinstance(group, m.Phase) and group.entry and study.arms and any(
+            a.regimen is not None and a.regimen.phases and a.regimen.phases[0].id != group.id
+            for a in study.arms
+        ):
+            out.append(
+                f"Sequential design: '{group.name}' enrolled only those meeting '{group.entry}'; "
+                "it is not a randomised arm."
+            )
+    if study.design is m.Design.SINGLE_ARM_TRIAL:
+        out.append("Single-arm trial: no control group.")
+    for cit in study.reports:
+        if cit.interim and cit.id in finding.sources:
+            out.append(f"Interim results ({cit.label}); never merged with a later report.")
+        if cit.kind is m.DocumentKind.NEWS_REPORT and cit.id in finding.sources:
+            out.append(f"Reported second-hand by a news report ({cit.label}).")
+    for cit in base.integrity_of(finding):
+        out.append(f"Integrity: {cit.id} is {cit.integrity.status}.")
+    out.extend(finding.caveats)
+    return tuple(dict.fromkeys(out))
+
+
+def _regimen_text(base: EvidenceBase, study: m.Study, finding: m.Finding) -> str:
+    if finding.group is not None:
+        group = study.group(finding.group)
+        doses = group.doses if isinstance(group, m.Phase) else (group.regimen.all_doses if group.regimen else ())
+        extras = () if isinstance(group, m.Phase) or group.regimen is None else group.regimen.procedures
+        parts = [str(d) for d in doses] + [f"+ {p}" for p in extras]
+        return "; ".join(parts) if parts else group.name
+    comps = base.compounds_of(finding)
+    return " + ".join(c.name for c in comps)
+
+
+def _provenance_kind(finding: m.Finding) -> str:
+    kinds = {"quote" if isinstance(p, m.Quote) else "locator" for p in finding.provenance}
+    return " + ".join(sorted(kinds))
+
+
+@attrs.frozen
+class ComparisonRow:
+    """One finding in a comparison.
+
+    .. versionadded:: 0.1.0
+    """
+
+    study: m.Study = attrs.field(repr=False)
+    finding: m.Finding = attrs.field(repr=False)
+    design: m.Design
+    level: int | None
+    regimen: str
+    comparator: str | None
+    measure: str
+    n: int | None
+    statistic: str
+    estimate: float | None
+    interval: Interval | None
+    direction: m.Direction
+    certainty: CertaintyAssessment
+    caveats: tuple[str, ...] = attrs.field(repr=False)
+    source: str = ""
+    provenance: str = ""
+
+    @property
+    def cells(self) -> tuple[Any, ...]:
+        """The row as the cells of :data:`Comparison.COLUMNS`."""
+        ci = (
+            f"{self.interval.low:.3g} to {self.interval.high:.3g}" if self.interval is not None else ""
+        )
+        return (
+            self.study.id, self.finding.id, str(self.design),
+            self.level if self.level is not None else "n/a", self.regimen, self.comparator or "",
+            self.measure, self.n, self.statistic, self.estimate, ci, str(self.direction),
+            str(self.certainty.certainty), self.source, self.provenance, " ".join(self.caveats),
+        )
+
+
+@attrs.frozen
+class PooledEstimate:
+    """A random-effects pooled proportion across distinct studies.
+
+    .. versionadded:: 0.1.0
+    """
+
+    measure: str
+    compounds: tuple[str, ...]
+    findings: tuple[str, ...]
+    result: Pooled
+
+
+@attrs.frozen
+class Lineage:
+    """What a table was computed from and how, so that it can be reproduced.
+
+    .. versionadded:: 0.1.0
+    """
+
+    dataset: str | None
+    version: str | None
+    content_hash: str
+    interval_method: str
+    level: float
+    pooling_model: str
+    vitk2_version: str
+
+
+def _lineage(base: EvidenceBase, method: str, level: float) -> Lineage:
+    from . import __version__
+
+    return Lineage(
+        dataset=base.dataset.id if base.dataset else None,
+        version=base.dataset.version if base.dataset else None,
+        content_hash=base.content_hash, interval_method=method, level=level,
+        pooling_model=POOLING_MODEL, vitk2_version=__version__,
+    )
+
+
+class _Tabular:
+    """Shared renderers for tables with COLUMNS and ``_rows``."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def _cells(self) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _title(self) -> str:
+        raise NotImplementedError
+
+    def _meta(self) -> dict[str, Any]:
+        return {}
+
+    def to_text(self) -> str:
+        """An aligned plain-text table."""
+        return f"{self._title()}\n{table_text(self.COLUMNS, self._cells())}"
+
+    def to_markdown(self) -> str:
+        """A Markdown table."""
+        return f"**{self._title()}**\n\n{table_markdown(self.COLUMNS, self._cells())}"
+
+    def to_csv(self) -> str:
+        """CSV with a header row."""
+        return table_csv(self.COLUMNS, self._cells())
+
+    def to_json(self) -> str:
+        """JSON with the rows and the table's lineage."""
+        return table_json(self.COLUMNS, self._cells(), **self._meta())
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame (needs ``pip install vitk2[pandas]``).
+
+        Raises:
+            ImportError: If pandas is not installed; the message says how to get it.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_dataframe needs pandas: pip install 'vitk2[pandas]'") from None
+        return pd.DataFrame(self._cells(), columns=list(self.COLUMNS))
+
+    def _repr_html_(self) -> str:
+        return table_html(self.COLUMNS, self._cells(), caption=self._title())
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+@attrs.frozen
+class Comparison(_Tabular):
+    """The findings for one indication, strongest evidence first, with their caveats.
+
+    Attributes:
+        indication: The indication compared (its subtypes included).
+        rows: One row per finding, ordered by evidence level, then size, then id.
+        excluded: Findings left out, each with the reason.
+        pooled: Pooled estimates where two or more distinct studies report the same proportion.
+        lineage: Dataset version, content hash and methods used.
+
+    .. versionadded:: 0.1.0
+    """
+
+    COLUMNS = (
+        "study", "finding", "design", "OCEBM", "regimen", "comparator", "measure", "n",
+        "statistic", "estimate", "95% CI", "direction", "certainty", "source", "provenance",
+        "caveats",
+    )
+
+    indication: m.Indication
+    rows: tuple[ComparisonRow, ...]
+    excluded: tuple[Exclusion, ...]
+    pooled: tuple[PooledEstimate, ...]
+    lineage: Lineage
+
+    def _cells(self) -> list[tuple[Any, ...]]:
+        return [r.cells for r in self.rows]
+
+    def _title(self) -> str:
+        return f"Evidence for {self.indication.name} ({len(self.rows)} findings, {len(self.excluded)} left out)"
+
+    def _meta(self) -> dict[str, Any]:
+        return {
+            "indication": self.indication.id,
+            "lineage": attrs.asdict(self.lineage),
+            "excluded": [attrs.asdict(e) for e in self.excluded],
+            "pooled": [
+                {"measure": p.measure, "compounds": list(p.compounds), "findings": list(p.findings),
+                 "estimate": p.result.estimate, "low": p.result.interval.low,
+                 "high": p.result.interval.high, "i2": p.result.i2, "tau2": p.result.tau2}
+                for p in self.pooled
+            ],
+        }
+
+    def __repr__(self) -> str:
+        return f"<Comparison {self.indication.id}: {len(self.rows)} rows, {len(self.excluded)} excluded>"
+
+
+def _row_key(row: ComparisonRow) -> tuple[Any, ...]:
+    return (
+        row.level if row.level is not None else 9,
+        -(row.n or 0),
+        row.study.id,
+        row.finding.id,
+    )
+
+
+def _estimate(stat: m.Statistic, method: str, level: float) -> tuple[float | None, Interval | None]:
+    if isinstance(stat, m.Proportion):
+        return stat.estimate, stat.interval(method, level)
+    if isinstance(stat, m.Effect):
+        return stat.value, stat.interval
+    return None, None
+
+
+def compare(
+    base: EvidenceBase,
+    indication: str | m.Indication,
+    *,
+    interval: str = "wilson",
+    level: float = 0.95,
+    include_retracted: bool = False,
+    include_preclinical: bool = True,
+) -> Comparison:
+    """Compare the findings for one indication (and its subtypes).
+
+    Args:
+        base: The evidence.
+        indication: A name or record; subtypes are included.
+        interval: ``"wilson"`` or ``"clopper-pearson"`` for proportions.
+        level: Confidence level of the intervals.
+        include_retracted: Keep findings that rest on retracted citations.
+        include_preclinical: Keep in-vitro and animal findings (with their caveat).
+
+    Raises:
+        UnknownNameError: For an unknown indication.
+        CriteriaError: For an unknown interval method or a level outside (0, 1).
+
+    .. versionadded:: 0.1.0
+    """
+    if interval not in INTERVAL_METHODS:
+        raise CriteriaError(f"interval must be one of {', '.join(INTERVAL_METHODS)} (got {interval!r})")
+    if isinstance(level, bool) or not isinstance(level, float) or not 0 < level < 1:
+        raise CriteriaError(f"level must be a number between 0 and 1 (got {level!r})")
+    ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
+    subset = base.filter(indication=ind, include_retracted=include_retracted)
+    rows: list[ComparisonRow] = []
+    excluded = list(subset.excluded)
+    for study in subset.studies:
+        for f in study.findings:
+            design = f.basis or study.design
+            if f.outcome.kind is m.OutcomeKind.BASELINE:
+                excluded.append(Exclusion(f.id, study.id, "not comparable: a baseline characteristic, not an outcome"))
+                continue
+            if design.is_preclinical and not include_preclinical:
+                excluded.append(Exclusion(f.id, study.id, f"not comparable: preclinical ({design})"))
+                continue
+            estimate, ci = _estimate(f.statistic, interval, level)
+            source = ", ".join(subset.citation(s).label for s in f.sources)
+            rows.append(ComparisonRow(
+                study=study, finding=f, design=design, level=study.level.ocebm,
+                regimen=_regimen_text(subset, study, f), comparator=f.comparator,
+                measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
+                n=f.statistic.total if isinstance(f.statistic, m.Proportion) else study.size,
+                statistic=str(f.statistic), estimate=estimate, interval=ci, direction=f.direction,
+                certainty=assess_certainty(subset, study, f), caveats=_caveats(subset, study, f),
+                source=source, provenance=_provenance_kind(f),
+            ))
+    rows.sort(key=_row_key)
+    return Comparison(
+        indication=ind, rows=tuple(rows), excluded=tuple(dict.fromkeys(excluded)),
+        pooled=_pool(subset, rows, level), lineage=_lineage(base, interval, level),
+    )
+
+
+def _pool(base: EvidenceBase, rows: Sequence[ComparisonRow], level: float) -> tuple[PooledEstimate, ...]:
+    """Pool proportions of one outcome and regimen across distinct studies (never two reports of one)."""
+    groups: dict[tuple[str, tuple[str, ...]], dict[str, ComparisonRow]] = defaultdict(dict)
+    for row in rows:
+        f = row.finding
+        if not isinstance(f.statistic, m.Proportion) or f.subgroup or row.design.is_preclinical:
+            continue
+        if f.statistic.counts is not m.CountKind.PARTICIPANTS:
+            continue
+        comps = tuple(sorted(c.id for c in base.compounds_of(f)))
+        key = (normalize(f.outcome.name), comps)
+        groups[key].setdefault(row.study.id, row)  # one finding per study: reports never double
+    out = []
+    for (_, comps), by_study in sorted(groups.items()):
+        if len(by_study) < 2:
+            continue
+        chosen = [by_study[s] for s in sorted(by_study)]
+        pairs = [(r.finding.statistic.events, r.finding.statistic.total) for r in chosen]  # type: ignore[union-attr]
+        try:
+            result = pool_proportions(pairs, level=level)
+        except StatisticsError:  # pragma: no cover - inputs are validated proportions
+            continue
+        out.append(PooledEstimate(
+            measure=chosen[0].finding.outcome.name, compounds=comps,
+            findings=tuple(r.finding.id for r in chosen), result=result,
+        ))
+    return tuple(out)
+
+
+# --- regimen comparisons -----------------------------------------------------------------
+
+
+@attrs.frozen
+class RegimenContrast:
+    """Two randomised arms of one trial compared on one proportion outcome.
+
+    .. versionadded:: 0.1.0
+    """
+
+    study: str
+    measure: str
+    a: str
+    b: str
+    a_finding: str
+    b_finding: str
+    risk_difference: Contrast
+    risk_ratio: Contrast | None
+    odds_ratio: Contrast | None
+
+
+@attrs.frozen
+class RegimenRefusal:
+    """A regimen comparison vitk2 declines to compute, and why.
+
+    .. versionadded:: 0.1.0
+    """
+
+    measure: str
+    a: str
+    b: str
+    findings: tuple[str, ...]
+    reason: str
+
+
+@attrs.frozen
+class RegimenComparison(_Tabular):
+    """Regimens compared within one indication: contrasts where honest, refusals otherwise.
+
+    .. versionadded:: 0.1.0
+    """
+
+    COLUMNS = ("measure", "regimen A", "regimen B", "result", "reason or method")
+
+    indication: m.Indication
+    contrasts: tuple[RegimenContrast, ...]
+    refusals: tuple[RegimenRefusal, ...]
+    lineage: Lineage
+
+    def _cells(self) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for c in self.contrasts:
+            rd = c.risk_difference
+            text = f"RD {rd.estimate:+.3f} ({rd.interval.low:+.3f} to {rd.interval.high:+.3f})"
+            if c.risk_ratio is not None:
+                rr = c.risk_ratio
+                text += f"; RR {rr.estimate:.2f} ({rr.interval.low:.2f} to {rr.interval.high:.2f})"
+            rows.append((c.measure, c.a, c.b, text, f"randomised arms of {c.study}; Wald/log intervals"))
+        rows.extend((r.measure, r.a, r.b, "not computed", r.reason) for r in self.refusals)
+        return rows
+
+    def _title(self) -> str:
+        return f"Regimen comparisons for {self.indication.name}"
+
+
+def _group_label(base: EvidenceBase, f: m.Finding) -> str:
+    comps = base.compounds_of(f)
+    return " + ".join(c.name for c in comps) or "no treatment"
+
+
+def compare_regimens(
+    base: EvidenceBase, indication: str | m.Indication, *, level: float = 0.95
+) -> RegimenComparison:
+    """Compare regimens (compound sets) within one indication.
+
+    A difference in proportions (with risk ratio and odds ratio) is computed only between two
+    randomised arms of one trial reporting the same outcome. Every other pairing (sequential
+    phases, different studies, narrative claims) is refused with the reason, never given a
+    misleading number.
+
+    .. versionadded:: 0.1.0
+    """
+    ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
+    subset = base.filter(indication=ind)
+    contrasts: list[RegimenContrast] = []
+    refusals: list[RegimenRefusal] = []
+    by_outcome: dict[str, list[tuple[m.Study, m.Finding]]] = defaultdict(list)
+    for s in subset.studies:
+        for f in s.findings:
+            if f.outcome.kind is m.OutcomeKind.BASELINE:
+                continue
+            by_outcome[normalize(f.outcome.name)].append((s, f))
+    for items in by_outcome.values():
+        for i, (s1, f1) in enumerate(items):
+            for s2, f2 in items[i + 1:]:
+                a, b = _group_label(subset, f1), _group_label(subset, f2)
+                if a == b:
+                    continue
+                if b < a:
+                    (s1, f1), (s2, f2), a, b = (s2, f2), (s1, f1), b, a
+                reason = _refusal(s1, f1, s2, f2)
+                ids = (f1.id, f2.id)
+                if reason is not None:
+                    refusals.append(RegimenRefusal(f1.outcome.name, a, b, ids, reason))
+                    continue
+                p1, p2 = f1.statistic, f2.statistic
+                assert isinstance(p1, m.Proportion) and isinstance(p2, m.Proportion)
+                rr = orr = None
+                try:
+                    rr = risk_ratio(p1.events, p1.total, p2.events, p2.total, level)
+                    orr = odds_ratio(p1.events, p1.total, p2.events, p2.total, level)
+                except StatisticsError:
+                    pass
+                contrasts.append(RegimenContrast(
+                    study=s1.id, measure=f1.outcome.name, a=a, b=b, a_finding=f1.id, b_finding=f2.id,
+                    risk_difference=risk_difference(p1.events, p1.total, p2.events, p2.total, level),
+                    risk_ratio=rr, odds_ratio=orr,
+                ))
+    merged: dict[tuple[str, str, str, str], RegimenRefusal] = {}
+    for r in refusals:
+        key = (r.measure, r.a, r.b, r.reason)
+        old = merged.get(key)
+        merged[key] = r if old is None else attrs.evolve(
+            old, findings=tuple(dict.fromkeys(old.findings + r.findings))
+        )
+    return RegimenComparison(
+        ind, tuple(contrasts), tuple(merged.values()), _lineage(base, "wald", level)
+    )
+
+
+def _refusal(s1: m.Study, f1: m.Finding, s2: m.Study, f2: m.Finding) -> str | None:
+    if not isinstance(f1.statistic, m.Proportion) or not isinstance(f2.statistic, m.Proportion):
+        return "no proportions to compare: at least one side is a narrative claim or another statistic"
+    if s1.id != s2.id:
+        return "different studies: their groups were not randomised against each other"
+    if f1.group is None or f2.group is None:
+        return "the groups of the findings are not stated"
+    g1, g2 = s1.group(f1.group), s2.group(f2.group)
+    if isinstance(g1, m.Phase) or isinstance(g2, m.Phase):
+        later = g2 if isinstance(g2, m.Phase) and g2.entry else g1
+        entry = later.entry if isinstance(later, m.Phase) else None
+        return (
+            "sequential phases of one arm, not randomised arms"
+            + (f": '{later.name}' enrolled only '{entry}'" if entry else "")
+        )
+    if not s1.design.is_randomised:
+        return f"the arms of a {s1.design} were not randomised"
+    if f1.subgroup != f2.subgroup:
+        return "the findings are in different subgroups"
+    return None
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class OverviewRow:
+    """One indication at a glance.
+
+    .. versionadded:: 0.1.0
+    """
+
+    indication: m.Indication
+    designs: tuple[tuple[m.Design, int], ...]
+    studies: int
+    participants: int
+    best_level: int | None
+    certainty: m.Certainty | None
+    direction: m.Direction
+    basis: str
+
+    @property
+    def cells(self) -> tuple[Any, ...]:
+        """The row as the cells of :data:`Overview.COLUMNS`."""
+        designs = ", ".join(f"{n} {d}" for d, n in self.designs)
+        return (
+            self.indication.name, self.studies, designs, self.participants,
+            self.best_level if self.best_level is not None else "n/a",
+            str(self.certainty) if self.certainty else "not graded", str(self.direction), self.basis,
+        )
+
+
+@attrs.frozen
+class MatrixCell:
+    """What is known for one compound in one indication.
+
+    .. versionadded:: 0.1.0
+    """
+
+    compound: str
+    indication: str
+    best_design: m.Design
+    certainty: m.Certainty | None
+    findings: int
+
+
+@attrs.frozen
+class Overview(_Tabular):
+    """One row per indication, and a compound x indication matrix.
+
+    .. versionadded:: 0.1.0
+    """
+
+    COLUMNS = ("indication", "studies", "designs", "participants", "best OCEBM", "certainty",
+               "direction for K2", "direction based on")
+
+    rows: tuple[OverviewRow, ...]
+    matrix: tuple[MatrixCell, ...]
+    lineage: Lineage
+
+    def _cells(self) -> list[tuple[Any, ...]]:
+        return [r.cells for r in self.rows]
+
+    def _title(self) -> str:
+        return "Overview of the evidence on vitamin K2"
+
+    def _meta(self) -> dict[str, Any]:
+        return {"lineage": attrs.asdict(self.lineage)}
+
+    def row(self, indication: str) -> OverviewRow:
+        """The row of one indication (by id or name).
+
+        Raises:
+            KeyError: If the overview has no row for it.
+        """
+        key = normalize(indication)
+        for r in self.rows:
+            if key in {normalize(n) for n in r.indication.names}:
+                return r
+        raise KeyError(indication)
+
+    def matrix_text(self) -> str:
+        """The compound x indication matrix as aligned text."""
+        inds = sorted({c.indication for c in self.matrix})
+        comps = sorted({c.compound for c in self.matrix})
+        cells = {(c.compound, c.indication): c for c in self.matrix}
+        rows = []
+        for comp in comps:
+            row: list[Any] = [comp]
+            for ind in inds:
+                cell = cells.get((comp, ind))
+                row.append("" if cell is None else f"{cell.best_design} / {cell.certainty or '?'}")
+            rows.append(row)
+        return table_text(["compound", *inds], rows, max_width=40)
+
+
+_K2_CLASS = normalize("vitamin K2")
+
+
+def _direction(findings: Iterable[tuple[m.Study, m.Finding]]) -> tuple[m.Direction, str]:
+    """Summarise directions without averaging disagreement away."""
+    items = list(findings)
+    if not items:
+        return m.Direction.NOT_APPLICABLE, "no findings on vitamin K2's effect"
+    best = min(s.level.ocebm if s.level.ocebm is not None else 9 for s, _ in items)
+    top = [(s, f) for s, f in items if (s.level.ocebm if s.level.ocebm is not None else 9) <= max(best, 2)]
+    effect = (m.Direction.BENEFIT, m.Direction.HARM, m.Direction.NO_CLEAR_EFFECT, m.Direction.MIXED)
+    per_study: dict[str, set[m.Direction]] = defaultdict(set)
+    for s, f in top:
+        per_study[s.id].add(f.direction)
+    studies: dict[str, m.Direction] = {}
+    for sid, dirs in per_study.items():
+        effectful = dirs & set(effect)
+        if len(effectful) > 1:
+            studies[sid] = m.Direction.MIXED
+        elif effectful:
+            studies[sid] = effectful.pop()
+        elif m.Direction.ASSOCIATION in dirs:
+            studies[sid] = m.Direction.ASSOCIATION
+    n = len(per_study)
+    level = "n/a" if best >= 9 else (f"1-{max(best, 2)}" if best < 2 else str(max(best, 2)))
+    basis = f"{n} {'study' if n == 1 else 'studies'} at OCEBM {level}"
+    verdicts = set(studies.values())
+    effectful = verdicts & set(effect)
+    if len(effectful) > 1 and effectful != {m.Direction.MIXED}:
+        return m.Direction.INCONSISTENT, basis + ": the studies disagree"
+    if effectful:
+        return effectful.pop(), basis
+    if m.Direction.ASSOCIATION in verdicts:
+        return m.Direction.ASSOCIATION, basis + ": association only"
+    return m.Direction.NOT_APPLICABLE, basis
+
+
+def overview(base: EvidenceBase, *, include_retracted: bool = False) -> Overview:
+    """One row per top-level indication (subtypes rolled in), and a compound x indication matrix.
+
+    The direction for K2 considers findings about vitamin K2 on clinical, surrogate and biomarker
+    outcomes from the strongest evidence available (OCEBM 1-2 where there is any); when those
+    findings disagree, the direction is ``INCONSISTENT`` rather than an average.
+
+    .. versionadded:: 0.1.0
+    """
+    rows: list[OverviewRow] = []
+    matrix: list[MatrixCell] = []
+    roots = [i for i in base.indications if i.parent is None]
+    for root in roots:
+        subset = base.filter(indication=root, include_retracted=include_retracted)
+        if not subset.studies:
+            continue
+        designs = Counter(s.design for s in subset.studies)
+        sizes = [s.size for s in subset.studies if s.size is not None and not s.design.is_preclinical]
+        levels = [s.level.ocebm for s in subset.studies if s.level.ocebm is not None]
+        best = min(levels) if levels else None
+        best_studies = [s for s in subset.studies if s.level.ocebm == best]
+        certs = [s.level.certainty for s in best_studies if s.level.certainty is not None]
+        k2 = [
+            (s, f) for s in subset.studies for f in s.findings
+            if not (f.basis or s.design).is_preclinical
+            and f.outcome.kind in (m.OutcomeKind.CLINICAL, m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER)
+            and (any(normalize(c.compound_class) == _K2_CLASS for c in subset.compounds_of(f))
+                 or s.design is m.Design.CROSS_SECTIONAL)
+        ]
+        direction, basis = _direction(k2)
+        rows.append(OverviewRow(
+            indication=root,
+            designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[0].rank, kv[0].value))),
+            studies=len(subset.studies), participants=sum(sizes), best_level=best,
+            certainty=max(certs) if certs else None, direction=direction, basis=basis,
+        ))
+        cells: dict[str, list[tuple[m.Study, m.Finding]]] = defaultdict(list)
+        for s in subset.studies:
+            for f in s.findings:
+                for c in subset.compounds_of(f):
+                    cells[c.id].append((s, f))
+        for cid, items in sorted(cells.items()):
+            best_design = max(((f.basis or s.design) for s, f in items), key=lambda d: d.rank)
+            cs = [s.level.certainty for s, _ in items if s.level.certainty is not None]
+            matrix.append(MatrixCell(cid, root.id, best_design, max(cs) if cs else None, len(items)))
+    rows.sort(key=lambda r: (r.best_level if r.best_level is not None else 9, -r.participants, r.indication.id))
+    return Overview(tuple(rows), tuple(matrix), _lineage(base, "wilson", 0.95))
