@@ -50,7 +50,10 @@ def compile_data() -> dict[str, object]:
 
 def render() -> str:
     """The exact text of bundled.json."""
-    return json.dumps(compile_data(), ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n"
+    return (
+        json.dumps(compile_data(), ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+        + "\n"
+    )
 
 
 def main(argv: list[str]) -> int:

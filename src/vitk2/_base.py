@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import attrs
 
 from . import _model as m
-from ._errors import AmbiguousNameError, MergeConflictError, Problem, UnknownNameError, ValidationError
+from ._errors import (
+    AmbiguousNameError,
+    MergeConflictError,
+    Problem,
+    UnknownNameError,
+    ValidationError,
+)
 from ._names import Key, normalize
 
 if TYPE_CHECKING:
@@ -78,10 +84,13 @@ def check_consistency(
         seen: dict[str, int] = {}
         for i, r in enumerate(records):
             if r.id in seen:
-                problems.append(Problem(
-                    file, f"{kind}[{i}].id",
-                    f"duplicate id {r.id!r} (first defined at {kind}[{seen[r.id]}])",
-                ))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{kind}[{i}].id",
+                        f"duplicate id {r.id!r} (first defined at {kind}[{seen[r.id]}])",
+                    )
+                )
             else:
                 seen[r.id] = i
         return {r.id: r for r in records}
@@ -93,48 +102,57 @@ def check_consistency(
 
     for i, ind in enumerate(indications):
         if ind.parent is not None and ind.parent not in inds:
-            problems.append(Problem(
-                file, f"indications[{i}].parent", f"unknown indication id {ind.parent!r}"
-            ))
+            problems.append(
+                Problem(file, f"indications[{i}].parent", f"unknown indication id {ind.parent!r}")
+            )
     for i, ind in enumerate(indications):
         seen = [ind.id]
         node = ind
         while node.parent is not None and node.parent in inds:
             if node.parent in seen:
-                cycle = " -> ".join([*seen[seen.index(node.parent):], node.parent])
-                problems.append(Problem(
-                    file, f"indications[{i}].parent", f"circular parent indications: {cycle}"
-                ))
+                cycle = " -> ".join([*seen[seen.index(node.parent) :], node.parent])
+                problems.append(
+                    Problem(
+                        file, f"indications[{i}].parent", f"circular parent indications: {cycle}"
+                    )
+                )
                 break
             seen.append(node.parent)
             node = inds[node.parent]
 
     for i, c in enumerate(citations):
         if c.reports_on is not None and c.reports_on not in cits:
-            problems.append(Problem(
-                file, f"citations[{i}].reports_on", f"unknown citation id {c.reports_on!r}"
-            ))
+            problems.append(
+                Problem(file, f"citations[{i}].reports_on", f"unknown citation id {c.reports_on!r}")
+            )
         if c.integrity.notice is not None and c.integrity.notice not in cits:
-            problems.append(Problem(
-                file, f"citations[{i}].integrity.notice",
-                f"unknown citation id {c.integrity.notice!r}",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    f"citations[{i}].integrity.notice",
+                    f"unknown citation id {c.integrity.notice!r}",
+                )
+            )
 
     finding_at: dict[str, str] = {}
     for i, s in enumerate(studies):
         for j, f in enumerate(s.findings):
             here = f"studies[{i}].findings[{j}]"
             if f.id in finding_at:
-                problems.append(Problem(
-                    file, f"{here}.id", f"duplicate finding id {f.id!r} (first at {finding_at[f.id]})"
-                ))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{here}.id",
+                        f"duplicate finding id {f.id!r} (first at {finding_at[f.id]})",
+                    )
+                )
             else:
                 finding_at[f.id] = here
             for k, cid in enumerate(f.rests_on):
                 if cid not in cits:
-                    problems.append(Problem(
-                        file, f"{here}.rests_on[{k}]", f"unknown citation id {cid!r}"
-                    ))
+                    problems.append(
+                        Problem(file, f"{here}.rests_on[{k}]", f"unknown citation id {cid!r}")
+                    )
     return problems
 
 
@@ -187,16 +205,31 @@ class EvidenceBase:
         for i, s in enumerate(self.studies):
             for c in s.reports:
                 if cits.get(c.id) != c:
-                    problems.append(Problem("<EvidenceBase>", f"studies[{i}].reports",
-                                            f"citation {c.id!r} is not in the base"))
+                    problems.append(
+                        Problem(
+                            "<EvidenceBase>",
+                            f"studies[{i}].reports",
+                            f"citation {c.id!r} is not in the base",
+                        )
+                    )
             for ind in s.indications:
                 if inds.get(ind.id) != ind:
-                    problems.append(Problem("<EvidenceBase>", f"studies[{i}].indications",
-                                            f"indication {ind.id!r} is not in the base"))
+                    problems.append(
+                        Problem(
+                            "<EvidenceBase>",
+                            f"studies[{i}].indications",
+                            f"indication {ind.id!r} is not in the base",
+                        )
+                    )
             for comp in s.compounds:
                 if comps.get(comp.id) != comp:
-                    problems.append(Problem("<EvidenceBase>", f"studies[{i}]",
-                                            f"compound {comp.id!r} is not in the base"))
+                    problems.append(
+                        Problem(
+                            "<EvidenceBase>",
+                            f"studies[{i}]",
+                            f"compound {comp.id!r} is not in the base",
+                        )
+                    )
         return problems
 
     # -- equality ------------------------------------------------------------------------
@@ -306,7 +339,7 @@ class EvidenceBase:
         close = difflib.get_close_matches(normalize(name), list(keys), n=3, cutoff=0.6)
         out: list[str] = []
         for key in close:
-            for rid in keys[key]:
+            for rid in keys[Key(key)]:
                 label = self._display_name(kind, rid)
                 if label not in out:
                     out.append(label)
@@ -314,11 +347,14 @@ class EvidenceBase:
 
     def _display_name(self, kind: str, rid: str) -> str:
         idx = self._index
-        record: Any = {
-            "compound": idx.compounds, "indication": idx.indications,
-            "study": idx.studies, "citation": idx.citations,
-        }[kind][rid]
-        return record.name if kind in ("compound", "indication") else record.id
+        tables: dict[str, Mapping[str, Any]] = {
+            "compound": idx.compounds,
+            "indication": idx.indications,
+            "study": idx.studies,
+            "citation": idx.citations,
+        }
+        record = tables[kind][rid]
+        return str(record.name if kind in ("compound", "indication") else record.id)
 
     def compound(self, name: str) -> m.Compound:
         """The compound with this id, name, synonym or brand (case, spaces, hyphens ignored).
@@ -373,7 +409,9 @@ class EvidenceBase:
     @overload
     def get(self, kind: Literal["compound"], name: str) -> m.Compound | None: ...
     @overload
-    def get(self, kind: Literal["compound"], name: str, default: _Default) -> m.Compound | _Default: ...
+    def get(
+        self, kind: Literal["compound"], name: str, default: _Default
+    ) -> m.Compound | _Default: ...
     @overload
     def get(self, kind: Literal["indication"], name: str) -> m.Indication | None: ...
     @overload
@@ -406,8 +444,10 @@ class EvidenceBase:
             ValueError: For an unknown kind.
         """
         lookups = {
-            "compound": self.compound, "indication": self.indication,
-            "study": self.study, "citation": self.citation,
+            "compound": self.compound,
+            "indication": self.indication,
+            "study": self.study,
+            "citation": self.citation,
         }
         if kind not in lookups:
             raise ValueError(f"expected kind to be one of {', '.join(lookups)} (got {kind!r})")
@@ -442,7 +482,9 @@ class EvidenceBase:
                     k = (kind, rid)
                     ranked[k] = min(rank, ranked.get(k, 3))
         tables: dict[str, Mapping[str, Any]] = {
-            "compound": idx.compounds, "indication": idx.indications, "study": idx.studies
+            "compound": idx.compounds,
+            "indication": idx.indications,
+            "study": idx.studies,
         }
         order = sorted(ranked, key=lambda k: (ranked[k], kinds.index(k[0]), k[1]))
         return tuple(tables[kind][rid] for kind, rid in order)
@@ -547,10 +589,13 @@ class EvidenceBase:
             for i, r in enumerate(getattr(other, kind)):
                 if r.id in mine:
                     if mine[r.id] != r:
-                        problems.append(Problem(
-                            "<merge>", f"{kind}[{i}].id",
-                            f"conflicting id {r.id!r}: both bases define it differently",
-                        ))
+                        problems.append(
+                            Problem(
+                                "<merge>",
+                                f"{kind}[{i}].id",
+                                f"conflicting id {r.id!r}: both bases define it differently",
+                            )
+                        )
                     continue
                 out.append(r)
             merged[kind] = tuple(out)
@@ -558,9 +603,13 @@ class EvidenceBase:
             raise MergeConflictError(problems)
         try:
             return EvidenceBase(
-                compounds=merged["compounds"], indications=merged["indications"],
-                citations=merged["citations"], studies=merged["studies"],
-                dataset=self.dataset if self.dataset == other.dataset or other.dataset is None else None,
+                compounds=merged["compounds"],
+                indications=merged["indications"],
+                citations=merged["citations"],
+                studies=merged["studies"],
+                dataset=self.dataset
+                if self.dataset == other.dataset or other.dataset is None
+                else None,
             )
         except ValidationError as err:
             raise MergeConflictError(err.problems) from None
@@ -582,9 +631,7 @@ class EvidenceBase:
 
         return compare(self, indication, **options)
 
-    def compare_regimens(
-        self, indication: str | m.Indication, **options: Any
-    ) -> RegimenComparison:
+    def compare_regimens(self, indication: str | m.Indication, **options: Any) -> RegimenComparison:
         """Regimen against regimen within one indication, or a reasoned refusal."""
         from ._compare import compare_regimens
 

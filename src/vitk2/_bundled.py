@@ -22,7 +22,12 @@ _cache: EvidenceBase | None = None
 
 def bundled_data() -> Any:
     """The bundled evidence as plain data, from the compiled JSON."""
-    text = resources.files("vitk2").joinpath("data", BUNDLED_FILES).read_text(encoding="utf-8")
+    text = (
+        resources.files("vitk2")
+        .joinpath("data")
+        .joinpath(BUNDLED_FILES)
+        .read_text(encoding="utf-8")
+    )
     return json.loads(text)
 
 
@@ -38,7 +43,7 @@ def load() -> EvidenceBase:
 
     .. versionadded:: 0.1.0
     """
-    global _cache  # noqa: PLW0603 - the one process-wide cache
+    global _cache
     base = _cache
     if base is not None:
         return base
@@ -54,7 +59,9 @@ def _load_uncached() -> EvidenceBase:
     try:
         data = bundled_data()
     except (OSError, ValueError) as err:  # pragma: no cover - a damaged installation
-        raise ValidationError([Problem("vitk2/data", "", f"cannot read bundled data: {err}")]) from None
+        raise ValidationError(
+            [Problem("vitk2/data", "", f"cannot read bundled data: {err}")]
+        ) from None
     enabled = gc.isenabled()
     gc.disable()  # a bulk load allocates many objects and frees none: the collector only costs
     try:

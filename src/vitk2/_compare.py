@@ -101,12 +101,19 @@ class CertaintyAssessment:
 
 
 _START_HIGH = frozenset({m.Design.RANDOMISED_CONTROLLED_TRIAL, m.Design.SYSTEMATIC_REVIEW})
-_VERY_LOW_DESIGNS = frozenset({
-    m.Design.CASE_REPORT, m.Design.IN_VITRO, m.Design.ANIMAL, m.Design.NARRATIVE_REVIEW,
-})
+_VERY_LOW_DESIGNS = frozenset(
+    {
+        m.Design.CASE_REPORT,
+        m.Design.IN_VITRO,
+        m.Design.ANIMAL,
+        m.Design.NARRATIVE_REVIEW,
+    }
+)
 
 
-def suggest_downgrades(base: EvidenceBase, study: m.Study, finding: m.Finding) -> tuple[Downgrade, ...]:
+def suggest_downgrades(
+    base: EvidenceBase, study: m.Study, finding: m.Finding
+) -> tuple[Downgrade, ...]:
     """GRADE-style downgrades read from the data itself (design, size, interval, outcome)."""
     out: list[Downgrade] = []
     design = finding.basis or study.design
@@ -114,33 +121,54 @@ def suggest_downgrades(base: EvidenceBase, study: m.Study, finding: m.Finding) -
     if design is m.Design.CASE_REPORT or study.size == 1:
         out.append(Downgrade(rob, "a single patient, without a control."))
     elif design in (m.Design.SINGLE_ARM_TRIAL, m.Design.CASE_SERIES):
-        out.append(Downgrade(rob, "no control group: the effect of the treatment cannot be separated from the natural course."))
+        out.append(
+            Downgrade(
+                rob,
+                "no control group: the effect of the treatment cannot be separated from the natural course.",
+            )
+        )
     elif design is m.Design.NARRATIVE_REVIEW:
-        out.append(Downgrade(rob, "a narrative review: no systematic search or appraisal of the studies behind the claim."))
+        out.append(
+            Downgrade(
+                rob,
+                "a narrative review: no systematic search or appraisal of the studies behind the claim.",
+            )
+        )
     if any("open" in lim.lower() and "label" in lim.lower() for lim in study.limitations):
         out.append(Downgrade(rob, "open label: participants and assessors knew the treatment."))
-    if any(c.integrity.status is not m.IntegrityStatus.NONE_KNOWN for c in base.integrity_of(finding)):
+    if any(
+        c.integrity.status is not m.IntegrityStatus.NONE_KNOWN for c in base.integrity_of(finding)
+    ):
         flagged = ", ".join(f"{c.id} ({c.integrity.status})" for c in base.integrity_of(finding))
         out.append(Downgrade(rob, f"rests on publications with integrity notices: {flagged}."))
     if design in (m.Design.IN_VITRO, m.Design.ANIMAL):
-        out.append(Downgrade(Domain.INDIRECTNESS.value, f"{design} evidence, not evidence in patients."))
+        out.append(
+            Downgrade(Domain.INDIRECTNESS.value, f"{design} evidence, not evidence in patients.")
+        )
     if finding.outcome.kind in (m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER):
-        out.append(Downgrade(
-            Domain.INDIRECTNESS.value,
-            f"'{finding.outcome.name}' is a {finding.outcome.kind} outcome, not one patients feel.",
-        ))
+        out.append(
+            Downgrade(
+                Domain.INDIRECTNESS.value,
+                f"'{finding.outcome.name}' is a {finding.outcome.kind} outcome, not one patients feel.",
+            )
+        )
     stat = finding.statistic
     imp = Domain.IMPRECISION.value
     if isinstance(stat, m.Proportion):
         ci = stat.interval()
         if stat.events < 10 or ci.width > 0.3:
-            out.append(Downgrade(
-                imp, f"{stat.events} events in {stat.total}; the 95 % interval "
-                f"{ci.low:.1%} to {ci.high:.1%} is wide.",
-            ))
+            out.append(
+                Downgrade(
+                    imp,
+                    f"{stat.events} events in {stat.total}; the 95 % interval "
+                    f"{ci.low:.1%} to {ci.high:.1%} is wide.",
+                )
+            )
     elif isinstance(stat, m.Effect):
         if stat.excludes_null is False:
-            out.append(Downgrade(imp, f"the interval {stat.low:g} to {stat.high:g} includes no effect."))
+            out.append(
+                Downgrade(imp, f"the interval {stat.low:g} to {stat.high:g} includes no effect.")
+            )
         elif stat.excludes_null is None:
             out.append(Downgrade(imp, "no confidence interval is reported."))
     elif isinstance(stat, (m.Narrative, m.Breakdown, m.Count)):
@@ -159,18 +187,28 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
     downs = suggest_downgrades(base, study, finding)
     design = finding.basis or study.design
     start = (
-        m.Certainty.HIGH if design in _START_HIGH
-        else m.Certainty.VERY_LOW if design in _VERY_LOW_DESIGNS
+        m.Certainty.HIGH
+        if design in _START_HIGH
+        else m.Certainty.VERY_LOW
+        if design in _VERY_LOW_DESIGNS
         else m.Certainty.LOW
     )
     suggested = start.lowered(len({d.domain for d in downs}))
     if finding.certainty is not None:
-        return CertaintyAssessment(finding.certainty, "curated (finding)",
-                                   finding.certainty_reasons, suggested, downs)
+        return CertaintyAssessment(
+            finding.certainty, "curated (finding)", finding.certainty_reasons, suggested, downs
+        )
     if study.level.certainty is not None:
-        return CertaintyAssessment(study.level.certainty, "curated (study)",
-                                   study.level.downgrades or (study.level.rationale,), suggested, downs)
-    return CertaintyAssessment(suggested, "suggested", tuple(str(d) for d in downs), suggested, downs)
+        return CertaintyAssessment(
+            study.level.certainty,
+            "curated (study)",
+            study.level.downgrades or (study.level.rationale,),
+            suggested,
+            downs,
+        )
+    return CertaintyAssessment(
+        suggested, "suggested", tuple(str(d) for d in downs), suggested, downs
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -185,13 +223,21 @@ def _caveats(base: EvidenceBase, study: m.Study, finding: m.Finding) -> tuple[st
         out.append("A single patient: no estimate of effect is possible.")
     if study.design is m.Design.NARRATIVE_REVIEW:
         out.append("A narrative review's claim is only as strong as the studies behind it.")
-    if study.design in (m.Design.CROSS_SECTIONAL, m.Design.CASE_CONTROL) or finding.direction is m.Direction.ASSOCIATION:
+    if (
+        study.design in (m.Design.CROSS_SECTIONAL, m.Design.CASE_CONTROL)
+        or finding.direction is m.Direction.ASSOCIATION
+    ):
         out.append("An association from an observational study, not an effect of treatment.")
     if finding.group is not None:
         group = study.group(finding.group)
-        if isinstance(group, m.Phase) and group.entry and study.arms and any(
-            a.regimen is not None and a.regimen.phases and a.regimen.phases[0].id != group.id
-            for a in study.arms
+        if (
+            isinstance(group, m.Phase)
+            and group.entry
+            and study.arms
+            and any(
+                a.regimen is not None and a.regimen.phases and a.regimen.phases[0].id != group.id
+                for a in study.arms
+            )
         ):
             out.append(
                 f"Sequential design: '{group.name}' enrolled only those meeting '{group.entry}'; "
@@ -213,8 +259,14 @@ def _caveats(base: EvidenceBase, study: m.Study, finding: m.Finding) -> tuple[st
 def _regimen_text(base: EvidenceBase, study: m.Study, finding: m.Finding) -> str:
     if finding.group is not None:
         group = study.group(finding.group)
-        doses = group.doses if isinstance(group, m.Phase) else (group.regimen.all_doses if group.regimen else ())
-        extras = () if isinstance(group, m.Phase) or group.regimen is None else group.regimen.procedures
+        doses = (
+            group.doses
+            if isinstance(group, m.Phase)
+            else (group.regimen.all_doses if group.regimen else ())
+        )
+        extras = (
+            () if isinstance(group, m.Phase) or group.regimen is None else group.regimen.procedures
+        )
         parts = [str(d) for d in doses] + [f"+ {p}" for p in extras]
         return "; ".join(parts) if parts else group.name
     comps = base.compounds_of(finding)
@@ -254,13 +306,27 @@ class ComparisonRow:
     def cells(self) -> tuple[Any, ...]:
         """The row as the cells of :data:`Comparison.COLUMNS`."""
         ci = (
-            f"{self.interval.low:.3g} to {self.interval.high:.3g}" if self.interval is not None else ""
+            f"{self.interval.low:.3g} to {self.interval.high:.3g}"
+            if self.interval is not None
+            else ""
         )
         return (
-            self.study.id, self.finding.id, str(self.design),
-            self.level if self.level is not None else "n/a", self.regimen, self.comparator or "",
-            self.measure, self.n, self.statistic, self.estimate, ci, str(self.direction),
-            str(self.certainty.certainty), self.source, self.provenance, " ".join(self.caveats),
+            self.study.id,
+            self.finding.id,
+            str(self.design),
+            self.level if self.level is not None else "n/a",
+            self.regimen,
+            self.comparator or "",
+            self.measure,
+            self.n,
+            self.statistic,
+            self.estimate,
+            ci,
+            str(self.direction),
+            str(self.certainty.certainty),
+            self.source,
+            self.provenance,
+            " ".join(self.caveats),
         )
 
 
@@ -299,8 +365,11 @@ def _lineage(base: EvidenceBase, method: str, level: float) -> Lineage:
     return Lineage(
         dataset=base.dataset.id if base.dataset else None,
         version=base.dataset.version if base.dataset else None,
-        content_hash=base.content_hash, interval_method=method, level=level,
-        pooling_model=POOLING_MODEL, vitk2_version=__version__,
+        content_hash=base.content_hash,
+        interval_method=method,
+        level=level,
+        pooling_model=POOLING_MODEL,
+        vitk2_version=__version__,
     )
 
 
@@ -341,7 +410,7 @@ class _Tabular:
             ImportError: If pandas is not installed; the message says how to get it.
         """
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
         except ImportError:
             raise ImportError("to_dataframe needs pandas: pip install 'vitk2[pandas]'") from None
         return pd.DataFrame(self._cells(), columns=list(self.COLUMNS))
@@ -368,8 +437,21 @@ class Comparison(_Tabular):
     """
 
     COLUMNS = (
-        "study", "finding", "design", "OCEBM", "regimen", "comparator", "measure", "n",
-        "statistic", "estimate", "95% CI", "direction", "certainty", "source", "provenance",
+        "study",
+        "finding",
+        "design",
+        "OCEBM",
+        "regimen",
+        "comparator",
+        "measure",
+        "n",
+        "statistic",
+        "estimate",
+        "95% CI",
+        "direction",
+        "certainty",
+        "source",
+        "provenance",
         "caveats",
     )
 
@@ -391,9 +473,16 @@ class Comparison(_Tabular):
             "lineage": attrs.asdict(self.lineage),
             "excluded": [attrs.asdict(e) for e in self.excluded],
             "pooled": [
-                {"measure": p.measure, "compounds": list(p.compounds), "findings": list(p.findings),
-                 "estimate": p.result.estimate, "low": p.result.interval.low,
-                 "high": p.result.interval.high, "i2": p.result.i2, "tau2": p.result.tau2}
+                {
+                    "measure": p.measure,
+                    "compounds": list(p.compounds),
+                    "findings": list(p.findings),
+                    "estimate": p.result.estimate,
+                    "low": p.result.interval.low,
+                    "high": p.result.interval.high,
+                    "i2": p.result.i2,
+                    "tau2": p.result.tau2,
+                }
                 for p in self.pooled
             ],
         }
@@ -417,6 +506,10 @@ def _estimate(stat: m.Statistic, method: str, level: float) -> tuple[float | Non
     if isinstance(stat, m.Effect):
         return stat.value, stat.interval
     return None, None
+
+
+def _is_level(level: object) -> bool:
+    return isinstance(level, float) and 0 < level < 1
 
 
 def compare(
@@ -445,8 +538,10 @@ def compare(
     .. versionadded:: 0.1.0
     """
     if interval not in INTERVAL_METHODS:
-        raise CriteriaError(f"interval must be one of {', '.join(INTERVAL_METHODS)} (got {interval!r})")
-    if isinstance(level, bool) or not isinstance(level, float) or not 0 < level < 1:
+        raise CriteriaError(
+            f"interval must be one of {', '.join(INTERVAL_METHODS)} (got {interval!r})"
+        )
+    if not _is_level(level):
         raise CriteriaError(f"level must be a number between 0 and 1 (got {level!r})")
     ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
     subset = base.filter(indication=ind, include_retracted=include_retracted)
@@ -456,30 +551,52 @@ def compare(
         for f in study.findings:
             design = f.basis or study.design
             if f.outcome.kind is m.OutcomeKind.BASELINE:
-                excluded.append(Exclusion(f.id, study.id, "not comparable: a baseline characteristic, not an outcome"))
+                excluded.append(
+                    Exclusion(
+                        f.id, study.id, "not comparable: a baseline characteristic, not an outcome"
+                    )
+                )
                 continue
             if design.is_preclinical and not include_preclinical:
-                excluded.append(Exclusion(f.id, study.id, f"not comparable: preclinical ({design})"))
+                excluded.append(
+                    Exclusion(f.id, study.id, f"not comparable: preclinical ({design})")
+                )
                 continue
             estimate, ci = _estimate(f.statistic, interval, level)
             source = ", ".join(subset.citation(s).label for s in f.sources)
-            rows.append(ComparisonRow(
-                study=study, finding=f, design=design, level=study.level.ocebm,
-                regimen=_regimen_text(subset, study, f), comparator=f.comparator,
-                measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
-                n=f.statistic.total if isinstance(f.statistic, m.Proportion) else study.size,
-                statistic=str(f.statistic), estimate=estimate, interval=ci, direction=f.direction,
-                certainty=assess_certainty(subset, study, f), caveats=_caveats(subset, study, f),
-                source=source, provenance=_provenance_kind(f),
-            ))
+            rows.append(
+                ComparisonRow(
+                    study=study,
+                    finding=f,
+                    design=design,
+                    level=study.level.ocebm,
+                    regimen=_regimen_text(subset, study, f),
+                    comparator=f.comparator,
+                    measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
+                    n=f.statistic.total if isinstance(f.statistic, m.Proportion) else study.size,
+                    statistic=str(f.statistic),
+                    estimate=estimate,
+                    interval=ci,
+                    direction=f.direction,
+                    certainty=assess_certainty(subset, study, f),
+                    caveats=_caveats(subset, study, f),
+                    source=source,
+                    provenance=_provenance_kind(f),
+                )
+            )
     rows.sort(key=_row_key)
     return Comparison(
-        indication=ind, rows=tuple(rows), excluded=tuple(dict.fromkeys(excluded)),
-        pooled=_pool(subset, rows, level), lineage=_lineage(base, interval, level),
+        indication=ind,
+        rows=tuple(rows),
+        excluded=tuple(dict.fromkeys(excluded)),
+        pooled=_pool(subset, rows, level),
+        lineage=_lineage(base, interval, level),
     )
 
 
-def _pool(base: EvidenceBase, rows: Sequence[ComparisonRow], level: float) -> tuple[PooledEstimate, ...]:
+def _pool(
+    base: EvidenceBase, rows: Sequence[ComparisonRow], level: float
+) -> tuple[PooledEstimate, ...]:
     """Pool proportions of one outcome and regimen across distinct studies (never two reports of one)."""
     groups: dict[tuple[str, tuple[str, ...]], dict[str, ComparisonRow]] = defaultdict(dict)
     for row in rows:
@@ -501,10 +618,14 @@ def _pool(base: EvidenceBase, rows: Sequence[ComparisonRow], level: float) -> tu
             result = pool_proportions(pairs, level=level)
         except StatisticsError:  # pragma: no cover - inputs are validated proportions
             continue
-        out.append(PooledEstimate(
-            measure=chosen[0].finding.outcome.name, compounds=comps,
-            findings=tuple(r.finding.id for r in chosen), result=result,
-        ))
+        out.append(
+            PooledEstimate(
+                measure=chosen[0].finding.outcome.name,
+                compounds=comps,
+                findings=tuple(r.finding.id for r in chosen),
+                result=result,
+            )
+        )
     return tuple(out)
 
 
@@ -565,7 +686,9 @@ class RegimenComparison(_Tabular):
             if c.risk_ratio is not None:
                 rr = c.risk_ratio
                 text += f"; RR {rr.estimate:.2f} ({rr.interval.low:.2f} to {rr.interval.high:.2f})"
-            rows.append((c.measure, c.a, c.b, text, f"randomised arms of {c.study}; Wald/log intervals"))
+            rows.append(
+                (c.measure, c.a, c.b, text, f"randomised arms of {c.study}; Wald/log intervals")
+            )
         rows.extend((r.measure, r.a, r.b, "not computed", r.reason) for r in self.refusals)
         return rows
 
@@ -602,7 +725,7 @@ def compare_regimens(
             by_outcome[normalize(f.outcome.name)].append((s, f))
     for items in by_outcome.values():
         for i, (s1, f1) in enumerate(items):
-            for s2, f2 in items[i + 1:]:
+            for s2, f2 in items[i + 1 :]:
                 a, b = _group_label(subset, f1), _group_label(subset, f2)
                 if a == b:
                     continue
@@ -614,24 +737,37 @@ def compare_regimens(
                     refusals.append(RegimenRefusal(f1.outcome.name, a, b, ids, reason))
                     continue
                 p1, p2 = f1.statistic, f2.statistic
-                assert isinstance(p1, m.Proportion) and isinstance(p2, m.Proportion)
+                assert isinstance(p1, m.Proportion)
+                assert isinstance(p2, m.Proportion)
                 rr = orr = None
                 try:
                     rr = risk_ratio(p1.events, p1.total, p2.events, p2.total, level)
                     orr = odds_ratio(p1.events, p1.total, p2.events, p2.total, level)
                 except StatisticsError:
                     pass
-                contrasts.append(RegimenContrast(
-                    study=s1.id, measure=f1.outcome.name, a=a, b=b, a_finding=f1.id, b_finding=f2.id,
-                    risk_difference=risk_difference(p1.events, p1.total, p2.events, p2.total, level),
-                    risk_ratio=rr, odds_ratio=orr,
-                ))
+                contrasts.append(
+                    RegimenContrast(
+                        study=s1.id,
+                        measure=f1.outcome.name,
+                        a=a,
+                        b=b,
+                        a_finding=f1.id,
+                        b_finding=f2.id,
+                        risk_difference=risk_difference(
+                            p1.events, p1.total, p2.events, p2.total, level
+                        ),
+                        risk_ratio=rr,
+                        odds_ratio=orr,
+                    )
+                )
     merged: dict[tuple[str, str, str, str], RegimenRefusal] = {}
     for r in refusals:
         key = (r.measure, r.a, r.b, r.reason)
         old = merged.get(key)
-        merged[key] = r if old is None else attrs.evolve(
-            old, findings=tuple(dict.fromkeys(old.findings + r.findings))
+        merged[key] = (
+            r
+            if old is None
+            else attrs.evolve(old, findings=tuple(dict.fromkeys(old.findings + r.findings)))
         )
     return RegimenComparison(
         ind, tuple(contrasts), tuple(merged.values()), _lineage(base, "wald", level)
@@ -640,7 +776,9 @@ def compare_regimens(
 
 def _refusal(s1: m.Study, f1: m.Finding, s2: m.Study, f2: m.Finding) -> str | None:
     if not isinstance(f1.statistic, m.Proportion) or not isinstance(f2.statistic, m.Proportion):
-        return "no proportions to compare: at least one side is a narrative claim or another statistic"
+        return (
+            "no proportions to compare: at least one side is a narrative claim or another statistic"
+        )
     if s1.id != s2.id:
         return "different studies: their groups were not randomised against each other"
     if f1.group is None or f2.group is None:
@@ -649,9 +787,8 @@ def _refusal(s1: m.Study, f1: m.Finding, s2: m.Study, f2: m.Finding) -> str | No
     if isinstance(g1, m.Phase) or isinstance(g2, m.Phase):
         later = g2 if isinstance(g2, m.Phase) and g2.entry else g1
         entry = later.entry if isinstance(later, m.Phase) else None
-        return (
-            "sequential phases of one arm, not randomised arms"
-            + (f": '{later.name}' enrolled only '{entry}'" if entry else "")
+        return "sequential phases of one arm, not randomised arms" + (
+            f": '{later.name}' enrolled only '{entry}'" if entry else ""
         )
     if not s1.design.is_randomised:
         return f"the arms of a {s1.design} were not randomised"
@@ -684,9 +821,14 @@ class OverviewRow:
         """The row as the cells of :data:`Overview.COLUMNS`."""
         designs = ", ".join(f"{n} {d}" for d, n in self.designs)
         return (
-            self.indication.name, self.studies, designs, self.participants,
+            self.indication.name,
+            self.studies,
+            designs,
+            self.participants,
             self.best_level if self.best_level is not None else "n/a",
-            str(self.certainty) if self.certainty else "not graded", str(self.direction), self.basis,
+            str(self.certainty) if self.certainty else "not graded",
+            str(self.direction),
+            self.basis,
         )
 
 
@@ -711,8 +853,16 @@ class Overview(_Tabular):
     .. versionadded:: 0.1.0
     """
 
-    COLUMNS = ("indication", "studies", "designs", "participants", "best OCEBM", "certainty",
-               "direction for K2", "direction based on")
+    COLUMNS = (
+        "indication",
+        "studies",
+        "designs",
+        "participants",
+        "best OCEBM",
+        "certainty",
+        "direction for K2",
+        "direction based on",
+    )
 
     rows: tuple[OverviewRow, ...]
     matrix: tuple[MatrixCell, ...]
@@ -763,7 +913,11 @@ def _direction(findings: Iterable[tuple[m.Study, m.Finding]]) -> tuple[m.Directi
     if not items:
         return m.Direction.NOT_APPLICABLE, "no findings on vitamin K2's effect"
     best = min(s.level.ocebm if s.level.ocebm is not None else 9 for s, _ in items)
-    top = [(s, f) for s, f in items if (s.level.ocebm if s.level.ocebm is not None else 9) <= max(best, 2)]
+    top = [
+        (s, f)
+        for s, f in items
+        if (s.level.ocebm if s.level.ocebm is not None else 9) <= max(best, 2)
+    ]
     effect = (m.Direction.BENEFIT, m.Direction.HARM, m.Direction.NO_CLEAR_EFFECT, m.Direction.MIXED)
     per_study: dict[str, set[m.Direction]] = defaultdict(set)
     for s, f in top:
@@ -808,25 +962,38 @@ def overview(base: EvidenceBase, *, include_retracted: bool = False) -> Overview
         if not subset.studies:
             continue
         designs = Counter(s.design for s in subset.studies)
-        sizes = [s.size for s in subset.studies if s.size is not None and not s.design.is_preclinical]
+        sizes = [
+            s.size for s in subset.studies if s.size is not None and not s.design.is_preclinical
+        ]
         levels = [s.level.ocebm for s in subset.studies if s.level.ocebm is not None]
         best = min(levels) if levels else None
         best_studies = [s for s in subset.studies if s.level.ocebm == best]
         certs = [s.level.certainty for s in best_studies if s.level.certainty is not None]
         k2 = [
-            (s, f) for s in subset.studies for f in s.findings
+            (s, f)
+            for s in subset.studies
+            for f in s.findings
             if not (f.basis or s.design).is_preclinical
-            and f.outcome.kind in (m.OutcomeKind.CLINICAL, m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER)
-            and (any(normalize(c.compound_class) == _K2_CLASS for c in subset.compounds_of(f))
-                 or s.design is m.Design.CROSS_SECTIONAL)
+            and f.outcome.kind
+            in (m.OutcomeKind.CLINICAL, m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER)
+            and (
+                any(normalize(c.compound_class) == _K2_CLASS for c in subset.compounds_of(f))
+                or s.design is m.Design.CROSS_SECTIONAL
+            )
         ]
         direction, basis = _direction(k2)
-        rows.append(OverviewRow(
-            indication=root,
-            designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[0].rank, kv[0].value))),
-            studies=len(subset.studies), participants=sum(sizes), best_level=best,
-            certainty=max(certs) if certs else None, direction=direction, basis=basis,
-        ))
+        rows.append(
+            OverviewRow(
+                indication=root,
+                designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[0].rank, kv[0].value))),
+                studies=len(subset.studies),
+                participants=sum(sizes),
+                best_level=best,
+                certainty=max(certs) if certs else None,
+                direction=direction,
+                basis=basis,
+            )
+        )
         cells: dict[str, list[tuple[m.Study, m.Finding]]] = defaultdict(list)
         for s in subset.studies:
             for f in s.findings:
@@ -835,6 +1002,14 @@ def overview(base: EvidenceBase, *, include_retracted: bool = False) -> Overview
         for cid, items in sorted(cells.items()):
             best_design = max(((f.basis or s.design) for s, f in items), key=lambda d: d.rank)
             cs = [s.level.certainty for s, _ in items if s.level.certainty is not None]
-            matrix.append(MatrixCell(cid, root.id, best_design, max(cs) if cs else None, len(items)))
-    rows.sort(key=lambda r: (r.best_level if r.best_level is not None else 9, -r.participants, r.indication.id))
+            matrix.append(
+                MatrixCell(cid, root.id, best_design, max(cs) if cs else None, len(items))
+            )
+    rows.sort(
+        key=lambda r: (
+            r.best_level if r.best_level is not None else 9,
+            -r.participants,
+            r.indication.id,
+        )
+    )
     return Overview(tuple(rows), tuple(matrix), _lineage(base, "wilson", 0.95))

@@ -54,7 +54,7 @@ class Registry:
 _REGISTRY: ContextVar[Registry | None] = ContextVar("vitk2_registry", default=None)
 
 
-class registry:  # noqa: N801 - used as a context manager, reads like a function
+class registry:
     """Make ``reg`` the registry references resolve against, within a ``with`` block."""
 
     def __init__(self, reg: Registry) -> None:
@@ -91,9 +91,7 @@ def _ref(kind: str, table: Callable[[Registry], dict[str, Any]]) -> Callable[[An
         except KeyError:
             if value in reg.broken:
                 raise _Dangling(f"the {kind} {value!r} is itself invalid") from None
-            raise _Dangling(
-                f"unknown {kind} id {value!r}{_suggest(value, records)}"
-            ) from None
+            raise _Dangling(f"unknown {kind} id {value!r}{_suggest(value, records)}") from None
 
     return structure
 
@@ -105,16 +103,23 @@ def _refs(one: Callable[[Any, Any], Any]) -> Callable[[Any, Any], tuple[Any, ...
         for i, item in enumerate(items):
             try:
                 out.append(one(item, None))
-            except Exception as exc:  # noqa: BLE001 - collected into an exception group
-                exc.__notes__ = [*getattr(exc, "__notes__", []), cattrs.IterableValidationNote(
-                    f"Structuring item @ index {i}", i, object
-                )]
+            except Exception as exc:
+                _note(
+                    exc, cattrs.IterableValidationNote(f"Structuring item @ index {i}", i, object)
+                )
                 errors.append(exc)
         if errors:
             raise IterableValidationError("While structuring references", errors, tuple)
         return tuple(out)
 
     return structure
+
+
+def _note(exc: BaseException, note: Any) -> None:
+    """Attach a cattrs note (how cattrs locates an item in a collection) to ``exc``."""
+    notes: list[Any] = list(getattr(exc, "__notes__", []))
+    notes.append(note)
+    exc.__notes__ = notes  # type: ignore[attr-defined,unused-ignore]
 
 
 def _as_list(value: Any) -> list[Any] | tuple[Any, ...]:
@@ -138,7 +143,9 @@ def _describe(value: Any) -> str:
 def _strict_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
-            raise TypeError(f"expected a whole number written without a decimal point (got {value!r})")
+            raise TypeError(
+                f"expected a whole number written without a decimal point (got {value!r})"
+            )
         raise TypeError(f"expected a whole number (got {_describe(value)})")
     return value
 
@@ -349,10 +356,10 @@ def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
             for i, x in enumerate(items):
                 try:
                     out.append(one(x, item))
-                except Exception as exc:  # noqa: BLE001 - collected into an exception group
-                    exc.__notes__ = [*getattr(exc, "__notes__", []), cattrs.IterableValidationNote(
-                        f"Structuring item @ index {i}", i, item
-                    )]
+                except Exception as exc:
+                    _note(
+                        exc, cattrs.IterableValidationNote(f"Structuring item @ index {i}", i, item)
+                    )
                     errors.append(exc)
             if errors:
                 raise IterableValidationError(f"While structuring {t}", errors, tuple)
@@ -389,6 +396,14 @@ def _model_classes() -> Iterator[type]:
             yield obj
 
 
+def _is_statistic(t: Any) -> bool:
+    return bool(t == m.Statistic)
+
+
+def _is_provenance(t: Any) -> bool:
+    return bool(t == m.Provenance)
+
+
 def make_converter() -> cattrs.Converter:
     """Build the converter between plain data and the model.
 
@@ -419,23 +434,16 @@ def make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook_factory(_is_union, _union_hook_factory(conv))
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
-    for union, hook, unhook in (
-        (m.Statistic, _statistic(conv), _unstructure_statistic(conv)),
-        (m.Provenance, _provenance(conv), None),
-    ):
-        conv.register_structure_hook_func(lambda t, u=union: t == u, hook)
-        if unhook is not None:
-            conv.register_unstructure_hook_func(lambda t, u=union: t == u, unhook)
-    conv.register_unstructure_hook_func(
-        lambda t: t == m.Provenance, lambda p: conv.unstructure(p, type(p))
-    )
-    conv.register_unstructure_hook_func(
-        lambda t: t == m.Statistic, _unstructure_statistic(conv)
-    )
+    conv.register_structure_hook_func(_is_statistic, _statistic(conv))
+    conv.register_structure_hook_func(_is_provenance, _provenance(conv))
+    conv.register_unstructure_hook_func(_is_provenance, lambda p: conv.unstructure(p, type(p)))
+    conv.register_unstructure_hook_func(_is_statistic, _unstructure_statistic(conv))
 
     # Hooks are generated lazily, on first use, so that a class's hook is built after the
     # hooks of the classes it holds are registered (cattrs resolves field hooks eagerly).
-    classes = frozenset(c for c in _model_classes() if c not in (m.Frequency, m.PValue, m.NotReported))
+    classes = frozenset(
+        c for c in _model_classes() if c not in (m.Frequency, m.PValue, m.NotReported)
+    )
 
     def structure_factory(cls: type) -> Any:
         return make_dict_structure_fn(cls, conv, **_overrides(cls, structure=True))
@@ -496,9 +504,12 @@ def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
         fields = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         for key in sorted(exc.extra_fields):
             out.append(
-                Problem(file, _join(path, key), f"unknown field{_suggest(key, fields) or ''}"
-                        + ("" if _suggest(key, fields) else
-                           f"; expected one of {', '.join(fields)}"))
+                Problem(
+                    file,
+                    _join(path, key),
+                    f"unknown field{_suggest(key, fields) or ''}"
+                    + ("" if _suggest(key, fields) else f"; expected one of {', '.join(fields)}"),
+                )
             )
         return
     if isinstance(exc, ClassValidationError):
@@ -513,14 +524,15 @@ def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
             _walk(sub, file, path, out)
         return
     if isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            _walk(sub, file, _join(path, note.index), out)
-        for sub in without:
+        items, rest = exc.group_exceptions()
+        for sub, item in items:
+            _walk(sub, file, _join(path, int(item.index)), out)
+        for sub in rest:
             _walk(sub, file, path, out)
         return
-    if isinstance(exc, BaseExceptionGroup):
-        for sub in exc.exceptions:
+    group = getattr(exc, "exceptions", None)
+    if isinstance(group, tuple):
+        for sub in group:
             _walk(sub, file, path, out)
         return
     message = str(exc) if exc.args else type(exc).__name__
@@ -536,7 +548,7 @@ def structure_one(
     """Structure ``data`` as ``cls``; return the record or the problems."""
     try:
         return conv.structure(data, cls), []
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+    except Exception as exc:
         return None, problems_from(exc, file, path)
 
 

@@ -14,7 +14,7 @@ import yaml
 
 from . import _model as m
 from ._base import EvidenceBase, check_consistency
-from ._convert import Registry, make_converter, problems_from, registry, structure_one
+from ._convert import Registry, make_converter, registry, structure_one
 from ._errors import Problem, ValidationError
 from ._parse import parse_bytes, parse_text
 
@@ -53,8 +53,9 @@ def _records(
     return out
 
 
-def _register(reg: Registry, table: dict[str, Any], data: dict[str, Any], key: str,
-              records: list[Any]) -> None:
+def _register(
+    reg: Registry, table: dict[str, Any], data: dict[str, Any], key: str, records: list[Any]
+) -> None:
     for r in records:
         table.setdefault(r.id, r)
     raw = data.get(key)
@@ -67,17 +68,27 @@ def _register(reg: Registry, table: dict[str, Any], data: dict[str, Any], key: s
 
 def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
     if not isinstance(data, dict):
-        raise ValidationError([Problem(
-            file, "", f"expected a mapping with keys {', '.join(_TOP_KEYS)} "
-            f"(got {type(data).__name__})"
-        )])
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    "",
+                    f"expected a mapping with keys {', '.join(_TOP_KEYS)} "
+                    f"(got {type(data).__name__})",
+                )
+            ]
+        )
     problems: list[Problem] = []
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(Problem(file, str(key), f"unknown field; expected one of {', '.join(_TOP_KEYS)}"))
+            problems.append(
+                Problem(file, str(key), f"unknown field; expected one of {', '.join(_TOP_KEYS)}")
+            )
     version = data.get("vitk2", FORMAT_VERSION)
     if version != FORMAT_VERSION or isinstance(version, bool):
-        problems.append(Problem(file, "vitk2", f"expected format version {FORMAT_VERSION} (got {version!r})"))
+        problems.append(
+            Problem(file, "vitk2", f"expected format version {FORMAT_VERSION} (got {version!r})")
+        )
 
     dataset: m.Dataset | None = None
     if data.get("dataset") is not None:
@@ -107,25 +118,40 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         raise ValidationError(problems)
     if base is None:
         return EvidenceBase(
-            compounds=tuple(compounds), indications=tuple(indications),
-            citations=tuple(citations), studies=tuple(studies), dataset=dataset,
+            compounds=tuple(compounds),
+            indications=tuple(indications),
+            citations=tuple(citations),
+            studies=tuple(studies),
+            dataset=dataset,
         )
     return base.merge(_partial(base, compounds, indications, citations, studies, dataset))
 
 
-def _check_against(base: EvidenceBase, compounds: list[m.Compound], indications: list[m.Indication],
-                   citations: list[m.Citation], studies: list[m.Study], file: str) -> list[Problem]:
-    own = check_consistency(
-        compounds, [*indications, *[i for i in base.indications if i.id not in {x.id for x in indications}]],
+def _check_against(
+    base: EvidenceBase,
+    compounds: list[m.Compound],
+    indications: list[m.Indication],
+    citations: list[m.Citation],
+    studies: list[m.Study],
+    file: str,
+) -> list[Problem]:
+    return check_consistency(
+        compounds,
+        [*indications, *[i for i in base.indications if i.id not in {x.id for x in indications}]],
         [*citations, *[c for c in base.citations if c.id not in {x.id for x in citations}]],
-        studies, file,
+        studies,
+        file,
     )
-    return own
 
 
-def _partial(base: EvidenceBase, compounds: list[m.Compound], indications: list[m.Indication],
-             citations: list[m.Citation], studies: list[m.Study],
-             dataset: m.Dataset | None) -> EvidenceBase:
+def _partial(
+    base: EvidenceBase,
+    compounds: list[m.Compound],
+    indications: list[m.Indication],
+    citations: list[m.Citation],
+    studies: list[m.Study],
+    dataset: m.Dataset | None,
+) -> EvidenceBase:
     """The new records plus what they refer to in ``base``, as a base of their own."""
     used_c = {c.id: c for s in studies for c in s.compounds}
     used_i = {i.id: i for s in studies for i in s.indications}
@@ -162,20 +188,41 @@ def _partial(base: EvidenceBase, compounds: list[m.Compound], indications: list[
                         cit_ids.add(link)
                         changed = True
     return EvidenceBase(
-        compounds=(*compounds, *(c for c in base.compounds if c.id in used_c and c.id not in own_c)),
-        indications=(*indications, *(i for i in base.indications if i.id in ids and i.id not in own_i)),
-        citations=(*citations, *(c for c in base.citations if c.id in cit_ids and c.id not in own_r)),
+        compounds=(
+            *compounds,
+            *(c for c in base.compounds if c.id in used_c and c.id not in own_c),
+        ),
+        indications=(
+            *indications,
+            *(i for i in base.indications if i.id in ids and i.id not in own_i),
+        ),
+        citations=(
+            *citations,
+            *(c for c in base.citations if c.id in cit_ids and c.id not in own_r),
+        ),
         studies=tuple(studies),
         dataset=dataset,
     )
 
 
 @overload
-def loads(text: str | bytes, format: str = ..., *, file: str = ...,
-          base: EvidenceBase | None = ..., as_type: None = ...) -> EvidenceBase: ...
+def loads(
+    text: str | bytes,
+    format: str = ...,
+    *,
+    file: str = ...,
+    base: EvidenceBase | None = ...,
+    as_type: None = ...,
+) -> EvidenceBase: ...
 @overload
-def loads(text: str | bytes, format: str = ..., *, file: str = ...,
-          base: EvidenceBase | None = ..., as_type: type[T]) -> T: ...
+def loads(
+    text: str | bytes,
+    format: str = ...,
+    *,
+    file: str = ...,
+    base: EvidenceBase | None = ...,
+    as_type: type[T],
+) -> T: ...
 
 
 def loads(
@@ -205,12 +252,20 @@ def loads(
 
     .. versionadded:: 0.1.0
     """
-    data = parse_bytes(text, format, file) if isinstance(text, bytes) else parse_text(text, format, file)
-    return from_data(data, file=file, base=base, as_type=as_type)
+    data = (
+        parse_bytes(text, format, file)
+        if isinstance(text, bytes)
+        else parse_text(text, format, file)
+    )
+    result: EvidenceBase | T = from_data(data, file=file, base=base, as_type=as_type)
+    return result
 
 
 def from_data(
-    data: Any, *, file: str = "<data>", base: EvidenceBase | None = None,
+    data: Any,
+    *,
+    file: str = "<data>",
+    base: EvidenceBase | None = None,
     as_type: type[T] | None = None,
 ) -> Any:
     """Structure already-parsed data (dicts and lists) as :func:`loads` does."""
@@ -251,15 +306,21 @@ def load_file(
     name = str(path)
     fmt = format or {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(p.suffix.lower())
     if fmt is None:
-        raise ValidationError([Problem(name, "", "cannot tell the format: use .yaml, .yml or .json, or pass format=")])
+        raise ValidationError(
+            [Problem(name, "", "cannot tell the format: use .yaml, .yml or .json, or pass format=")]
+        )
     try:
         size = p.stat().st_size
         limit = 32 * 2**20 if fmt == "yaml" else 512 * 2**20
         if size > limit:
-            raise ValidationError([Problem(name, "", f"the file is larger than the {fmt} limit of {limit} bytes")])
+            raise ValidationError(
+                [Problem(name, "", f"the file is larger than the {fmt} limit of {limit} bytes")]
+            )
         raw = p.read_bytes()
     except OSError as err:
-        raise ValidationError([Problem(name, "", f"cannot read the file: {err.strerror or err}")]) from None
+        raise ValidationError(
+            [Problem(name, "", f"cannot read the file: {err.strerror or err}")]
+        ) from None
     return loads(raw, fmt, file=name, base=base)
 
 
@@ -270,8 +331,12 @@ def to_data(obj: Any) -> Any:
         out: dict[str, Any] = {"vitk2": FORMAT_VERSION}
         if obj.dataset is not None:
             out["dataset"] = conv.unstructure(obj.dataset, m.Dataset)
-        for key, cls in (("compounds", m.Compound), ("indications", m.Indication),
-                         ("citations", m.Citation), ("studies", m.Study)):
+        for key, cls in (
+            ("compounds", m.Compound),
+            ("indications", m.Indication),
+            ("citations", m.Citation),
+            ("studies", m.Study),
+        ):
             out[key] = [conv.unstructure(r, cls) for r in getattr(obj, key)]
         return out
     if attrs.has(type(obj)):

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import itertools
 import math
 import re
 from collections.abc import Callable
-from typing import Any, ClassVar, Final, TypeAlias, Union
+from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
 from attrs import validators as v
@@ -153,8 +154,8 @@ def _tuple_of(cls: type | tuple[type, ...]) -> Callable[[object, attrs.Attribute
             raise TypeError(_msg(attribute, "a tuple", value))
         for i, item in enumerate(value):
             if not isinstance(item, cls):
-                names = cls.__name__ if isinstance(cls, type) else " or ".join(
-                    c.__name__ for c in cls
+                names = (
+                    cls.__name__ if isinstance(cls, type) else " or ".join(c.__name__ for c in cls)
                 )
                 msg = f"'{attribute.name}[{i}]' must be a {names} (got {item!r})"
                 raise TypeError(msg)
@@ -793,7 +794,7 @@ class Quote:
     language: str = attrs.field(default="en")
 
     @language.validator
-    def _check_language(self, attribute: attrs.Attribute[str], value: str) -> None:
+    def _check_language(self, attribute: attrs.Attribute[str], value: object) -> None:
         if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
             raise ValueError(_msg(attribute, "a language tag such as 'en' or 'zh'", value))
 
@@ -826,7 +827,7 @@ class Locator:
         return f"<Locator {self.source}: {self.locator}>"
 
 
-Provenance: TypeAlias = Union[Quote, Locator]
+Provenance: TypeAlias = Quote | Locator
 """Why a finding is believed: a verbatim :class:`Quote` or a :class:`Locator`."""
 
 
@@ -845,9 +846,7 @@ _PMCID_RE = re.compile(r"PMC\d{4,9}")
 _URL_RE = re.compile(r"https?://\S+")
 
 
-def _pattern(
-    rx: re.Pattern[str], what: str
-) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+def _pattern(rx: re.Pattern[str], what: str) -> Callable[[object, attrs.Attribute[Any], Any], None]:
     def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
@@ -1004,7 +1003,7 @@ def _percent_agrees(percent: float, events: int, total: int) -> bool:
     text = repr(float(percent))
     decimals = 0 if float(percent).is_integer() else len(text.split(".")[1])
     exact = 100 * events / total
-    return abs(exact - percent) <= 0.5 * 10 ** (-decimals) + 1e-9
+    return bool(abs(exact - percent) <= 0.5 * 10 ** (-decimals) + 1e-9)
 
 
 _INTERVAL_METHODS: Final = {"wilson": wilson_interval, "clopper-pearson": clopper_pearson_interval}
@@ -1053,7 +1052,7 @@ class Proportion:
 
     @property
     def estimate(self) -> float:
-        """events / total."""
+        """Events / total."""
         return self.events / self.total
 
     def interval(self, method: str = "wilson", level: float = 0.95) -> Interval:
@@ -1115,7 +1114,9 @@ class Breakdown:
     among: int | None = attrs.field(default=None, validator=_count(optional=True))
 
     @categories.validator
-    def _check_categories(self, attribute: attrs.Attribute[Any], value: tuple[Category, ...]) -> None:
+    def _check_categories(
+        self, attribute: attrs.Attribute[Any], value: tuple[Category, ...]
+    ) -> None:
         if not value:
             raise ValueError("'categories' must not be empty")
         _unique([c.label for c in value], "category label")
@@ -1129,8 +1130,7 @@ class Breakdown:
             raise ValueError(msg)
         if self.counts is CountKind.EVENTS and self.total < value:
             msg = (
-                f"{value} participants with events need at least {value} events "
-                f"(got {self.total})"
+                f"{value} participants with events need at least {value} events (got {self.total})"
             )
             raise ValueError(msg)
 
@@ -1187,7 +1187,9 @@ class Summary:
     measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
     value: Quantity = attrs.field(validator=v.instance_of(Quantity))
     spread: Quantity | None = attrs.field(default=None)
-    spread_kind: Spread | None = attrs.field(default=None, validator=v.optional(v.instance_of(Spread)))
+    spread_kind: Spread | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Spread))
+    )
     n: int | None = attrs.field(default=None, validator=_count(optional=True))
 
     @spread.validator
@@ -1324,7 +1326,11 @@ class Effect:
         approx = "≈" if self.approximate else ""
         unit = f" {self.unit.value}" if self.unit is not None else ""
         per = f" per {self.per}" if self.per is not None else ""
-        ci = f" ({self.low:g} to {self.high:g})" if self.low is not None and self.high is not None else ""
+        ci = (
+            f" ({self.low:g} to {self.high:g})"
+            if self.low is not None and self.high is not None
+            else ""
+        )
         p = f", p {self.p_value}" if self.p_value is not None else ""
         return f"{self.measure} {approx}{self.value:g}{unit}{per}{ci}{p}"
 
@@ -1367,9 +1373,9 @@ class Narrative:
         return self.summary
 
 
-Statistic: TypeAlias = Union[
-    Proportion, Breakdown, Count, GroupSummaries, Effect, TimeToEvent, Narrative
-]
+Statistic: TypeAlias = (
+    Proportion | Breakdown | Count | GroupSummaries | Effect | TimeToEvent | Narrative
+)
 """The statistic of a finding; the ``kind`` key in a file picks the class."""
 
 STATISTIC_KINDS: Final[dict[str, type[Any]]] = {
@@ -1425,8 +1431,11 @@ class Dose:
     amount: Quantity | NotReported = attrs.field(
         default=NOT_REPORTED,
         validator=_dimension(
-            Dimension.MASS, Dimension.MASS_RATE, Dimension.CONCENTRATION,
-            optional=False, allow_not_reported=True,
+            Dimension.MASS,
+            Dimension.MASS_RATE,
+            Dimension.CONCENTRATION,
+            optional=False,
+            allow_not_reported=True,
         ),
     )
     frequency: Frequency | NotReported | None = attrs.field(default=None)
@@ -1508,9 +1517,13 @@ class Phase:
     )
 
     def __attrs_post_init__(self) -> None:
-        chain = [("eligible", self.eligible), ("entered", self.entered), ("evaluable", self.evaluable)]
+        chain = [
+            ("eligible", self.eligible),
+            ("entered", self.entered),
+            ("evaluable", self.evaluable),
+        ]
         known = [(n, x) for n, x in chain if _known(x) is not None]
-        for (n1, x1), (n2, x2) in zip(known, known[1:]):
+        for (n1, x1), (n2, x2) in itertools.pairwise(known):
             if x2 > x1:  # type: ignore[operator]
                 raise ValueError(f"'{n2}' must be <= {n1} (got {x2} > {x1})")
 
@@ -1593,7 +1606,11 @@ class Age:
     value: Quantity = attrs.field(validator=_dimension(Dimension.TIME, optional=False))
 
     def __str__(self) -> str:
-        return str(self.value) if self.measure is SummaryMeasure.VALUE else f"{self.measure} {self.value}"
+        return (
+            str(self.value)
+            if self.measure is SummaryMeasure.VALUE
+            else f"{self.measure} {self.value}"
+        )
 
 
 def _size(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -1661,7 +1678,9 @@ class Population:
     enrolled: int | NotReported | None = attrs.field(default=None, validator=_size)
     evaluable: int | NotReported | None = attrs.field(default=None, validator=_size)
     age: Age | NotReported | None = attrs.field(default=None)
-    sex: SexCounts | None = attrs.field(default=None, validator=v.optional(v.instance_of(SexCounts)))
+    sex: SexCounts | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(SexCounts))
+    )
     subtypes: tuple[str, ...] = attrs.field(default=(), validator=_strs)
     risk_groups: tuple[str, ...] = attrs.field(default=(), validator=_strs)
 
@@ -1841,7 +1860,9 @@ class AdverseEvent:
 
     term: str = attrs.field(validator=_nonempty_str)
     participants: int | NotReported = attrs.field(validator=_count(allow_not_reported=True))
-    provenance: tuple[Provenance, ...] = attrs.field(validator=_tuple_of((Quote, Locator)), repr=False)
+    provenance: tuple[Provenance, ...] = attrs.field(
+        validator=_tuple_of((Quote, Locator)), repr=False
+    )
     total: int | NotReported | None = attrs.field(default=None, validator=_size)
     grade: int | NotReported | None = attrs.field(default=None)
     group: str | None = attrs.field(default=None)
@@ -1935,7 +1956,9 @@ class Study:
     level: EvidenceLevel = attrs.field(validator=v.instance_of(EvidenceLevel), repr=False)
     setting: Setting = attrs.field(factory=Setting, validator=v.instance_of(Setting), repr=False)
     arms: tuple[Arm, ...] = attrs.field(default=(), validator=_tuple_of(Arm), repr=False)
-    findings: tuple[Finding, ...] = attrs.field(default=(), validator=_tuple_of(Finding), repr=False)
+    findings: tuple[Finding, ...] = attrs.field(
+        default=(), validator=_tuple_of(Finding), repr=False
+    )
     adverse_events: tuple[AdverseEvent, ...] = attrs.field(
         default=(), validator=_tuple_of(AdverseEvent), repr=False
     )
@@ -1949,7 +1972,11 @@ class Study:
             raise ValueError("'indications' must hold at least one indication")
         _unique([c.id for c in self.reports], "report")
         groups = self.group_ids
-        _unique([a.id for a in self.arms] + [p.id for a in self.arms if a.regimen for p in a.regimen.phases], "group or phase id")
+        _unique(
+            [a.id for a in self.arms]
+            + [p.id for a in self.arms if a.regimen for p in a.regimen.phases],
+            "group or phase id",
+        )
         _unique([f.id for f in self.findings], "finding id")
         report_ids = {c.id for c in self.reports}
         for i, f in enumerate(self.findings):
@@ -1972,7 +1999,9 @@ class Study:
                         )
         for i, ae in enumerate(self.adverse_events):
             if ae.group is not None and ae.group not in groups:
-                raise ValueError(f"adverse_events[{i}].group {ae.group!r} is not a group or phase of the study")
+                raise ValueError(
+                    f"adverse_events[{i}].group {ae.group!r} is not a group or phase of the study"
+                )
 
     @property
     def group_ids(self) -> frozenset[str]:

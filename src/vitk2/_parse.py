@@ -55,13 +55,17 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
             hash(key)
         except TypeError:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
-                "found an unhashable key", key_node.start_mark,
+                "while constructing a mapping",
+                node.start_mark,
+                "found an unhashable key",
+                key_node.start_mark,
             ) from None
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
-                f"found duplicate key {key!r}", key_node.start_mark,
+                "while constructing a mapping",
+                node.start_mark,
+                f"found duplicate key {key!r}",
+                key_node.start_mark,
             )
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
@@ -108,7 +112,7 @@ def _load_yaml(text: str, file: str) -> Any:
         raise _fail(file, "", f"invalid YAML: {err}") from None
     except RecursionError:
         raise _fail(file, "", "the document is nested too deeply") from None
-    except Exception as err:  # noqa: BLE001 - PyYAML's constructors raise plain errors
+    except Exception as err:
         # An impossible date (2023-02-30), an int of more than 4300 digits, '!!bool maybe',
         # '!!timestamp foo' ... raise ValueError, KeyError or AttributeError, not YAMLError.
         raise _fail(file, "", f"invalid YAML: {type(err).__name__}: {err}") from None
@@ -153,8 +157,9 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
         if isinstance(node, str):
             if len(node) > limits.max_string:
                 raise _fail(
-                    file, path, f"a string of {len(node)} characters exceeds the limit of "
-                    f"{limits.max_string}",
+                    file,
+                    path,
+                    f"a string of {len(node)} characters exceeds the limit of {limits.max_string}",
                 )
             return 1
         if isinstance(node, float) and not math.isfinite(node):
@@ -179,8 +184,9 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
         active.discard(key)
         if total > limits.max_nodes:
             raise _fail(
-                file, path, f"the document expands to more than {limits.max_nodes} values "
-                "(an alias bomb?)",
+                file,
+                path,
+                f"the document expands to more than {limits.max_nodes} values (an alias bomb?)",
             )
         sizes[key] = total
         return total

@@ -77,7 +77,9 @@ def _quantity(value: Any, name: str, dims: tuple[Dimension, ...]) -> Quantity:
         except (TypeError, ValueError) as err:
             raise CriteriaError(f"{name}: {err}") from None
     if not isinstance(value, Quantity):
-        raise CriteriaError(f"{name} must be a Quantity or text such as '45 mg/day' (got {value!r})")
+        raise CriteriaError(
+            f"{name} must be a Quantity or text such as '45 mg/day' (got {value!r})"
+        )
     if value.unit.dimension not in dims:
         allowed = " or ".join(d.value for d in dims)
         raise CriteriaError(f"{name} must be a {allowed} (got {value})")
@@ -99,9 +101,15 @@ def _dose_range(value: Any) -> tuple[Quantity | None, Quantity | None]:
     )
 
 
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _level(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise CriteriaError(f"min_level must be an OCEBM level from 1 (strongest) to 5 (got {value!r})")
+        raise CriteriaError(
+            f"min_level must be an OCEBM level from 1 (strongest) to 5 (got {value!r})"
+        )
     return value
 
 
@@ -112,13 +120,25 @@ def _year(value: Any, name: str) -> int:
 
 
 _KNOWN = (
-    "indication", "compound", "compound_class", "design", "min_level", "min_certainty",
-    "since", "until", "min_size", "direction", "outcome_kind", "route", "daily_dose",
-    "min_duration", "include_retracted",
+    "indication",
+    "compound",
+    "compound_class",
+    "design",
+    "min_level",
+    "min_certainty",
+    "since",
+    "until",
+    "min_size",
+    "direction",
+    "outcome_kind",
+    "route",
+    "daily_dose",
+    "min_duration",
+    "include_retracted",
 )
 
 
-def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independent criteria
+def filter_evidence(
     base: EvidenceBase,
     *,
     indication: Any = None,
@@ -144,6 +164,7 @@ def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independ
     Compounds, indications and citations are kept whole, so lookups keep working on the result.
 
     Args:
+        base: The evidence to narrow.
         indication: Indication names or records; subtypes are included (``"mds"`` finds
             refractory anaemia).
         compound: Compound names or records; a finding matches when its group received the
@@ -192,37 +213,46 @@ def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independ
     if compound_class is not None:
         wanted = {normalize(str(v)) for v in _many(compound_class)}
         class_ids = frozenset(
-            c.id for c in base.compounds
+            c.id
+            for c in base.compounds
             if normalize(c.compound_class) in wanted or normalize(c.family) in wanted
         )
         if not class_ids:
-            known = sorted({c.compound_class for c in base.compounds} | {c.family for c in base.compounds})
+            known = sorted(
+                {c.compound_class for c in base.compounds} | {c.family for c in base.compounds}
+            )
             raise UnknownNameError(
-                ", ".join(str(v) for v in _many(compound_class)), "compound class",
+                ", ".join(str(v) for v in _many(compound_class)),
+                "compound class",
                 difflib.get_close_matches(str(_many(compound_class)[0]), known, n=3, cutoff=0.5),
             )
     designs = _enums(m.Design, design, "design") if design is not None else None
     level = _level(min_level) if min_level is not None else None
     certainty = (
         next(iter(_enums(m.Certainty, min_certainty, "certainty")))
-        if min_certainty is not None else None
+        if min_certainty is not None
+        else None
     )
     lo_year = _year(since, "since") if since is not None else None
     hi_year = _year(until, "until") if until is not None else None
-    if min_size is not None and (isinstance(min_size, bool) or not isinstance(min_size, int) or min_size < 0):
+    if min_size is not None and not _is_count(min_size):
         raise CriteriaError(f"min_size must be a whole number >= 0 (got {min_size!r})")
     directions = _enums(m.Direction, direction, "direction") if direction is not None else None
-    kinds = _enums(m.OutcomeKind, outcome_kind, "outcome_kind") if outcome_kind is not None else None
+    kinds = (
+        _enums(m.OutcomeKind, outcome_kind, "outcome_kind") if outcome_kind is not None else None
+    )
     routes = _enums(m.Route, route, "route") if route is not None else None
     dose_lo, dose_hi = _dose_range(daily_dose) if daily_dose is not None else (None, None)
     duration = (
-        _quantity(min_duration, "min_duration", (Dimension.TIME,)) if min_duration is not None else None
+        _quantity(min_duration, "min_duration", (Dimension.TIME,))
+        if min_duration is not None
+        else None
     )
     if not isinstance(include_retracted, bool):
         raise CriteriaError(f"include_retracted must be True or False (got {include_retracted!r})")
 
     # -- candidate studies from the indexes ---------------------------------------------
-    idx = base._index  # noqa: SLF001 - the query stage reads the base's indexes
+    idx = base._index
     candidates: Iterable[m.Study]
     if ind_ids is not None or comp_ids is not None:
         sets = []
@@ -231,8 +261,10 @@ def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independ
         if comp_ids is not None:
             sets.append({s for c in comp_ids for s in idx.studies_by_compound.get(c, ())})
         chosen = set.intersection(*sets)
-        candidates = [s for s in base.studies if s.id in chosen] if len(chosen) * 8 > len(base.studies) else sorted(
-            (idx.studies[s] for s in chosen), key=_study_position(base)
+        candidates = (
+            [s for s in base.studies if s.id in chosen]
+            if len(chosen) * 8 > len(base.studies)
+            else sorted((idx.studies[s] for s in chosen), key=_study_position(base))
         )
     else:
         candidates = base.studies
@@ -256,7 +288,9 @@ def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independ
 
     def doses_ok(doses: tuple[m.Dose, ...], durations: tuple[Quantity | None, ...]) -> bool:
         relevant = [d for d in doses if comp_ids is None or d.compound.id in comp_ids]
-        if routes is not None and not any(isinstance(d.route, m.Route) and d.route in routes for d in relevant):
+        if routes is not None and not any(
+            isinstance(d.route, m.Route) and d.route in routes for d in relevant
+        ):
             return False
         if dose_lo is not None or dose_hi is not None:
             ok = False
@@ -268,11 +302,13 @@ def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independ
                     ok = True
             if not ok:
                 return False
-        if duration is not None and not any(t is not None and t >= duration for t in durations):
-            return False
-        return True
+        return not (
+            duration is not None and not any(t is not None and t >= duration for t in durations)
+        )
 
-    needs_doses = routes is not None or dose_lo is not None or dose_hi is not None or duration is not None
+    needs_doses = (
+        routes is not None or dose_lo is not None or dose_hi is not None or duration is not None
+    )
     kept: list[m.Study] = []
     excluded: list[Exclusion] = list(base.excluded)
     for s in candidates:
@@ -301,17 +337,26 @@ def filter_evidence(  # noqa: C901, PLR0912, PLR0915 - one flat list of independ
             if not include_retracted:
                 retracted = base.retracted_basis(f)
                 if retracted:
-                    excluded.append(Exclusion(
-                        finding=f.id, study=s.id,
-                        reason=f"rests on a retracted citation: {', '.join(retracted)}",
-                    ))
+                    excluded.append(
+                        Exclusion(
+                            finding=f.id,
+                            study=s.id,
+                            reason=f"rests on a retracted citation: {', '.join(retracted)}",
+                        )
+                    )
                     continue
             findings.append(f)
         if findings:
-            kept.append(s if len(findings) == len(s.findings) else attrs.evolve(s, findings=tuple(findings)))
+            kept.append(
+                s if len(findings) == len(s.findings) else attrs.evolve(s, findings=tuple(findings))
+            )
     return EvidenceBase(
-        compounds=base.compounds, indications=base.indications, citations=base.citations,
-        studies=tuple(kept), dataset=base.dataset, excluded=tuple(dict.fromkeys(excluded)),
+        compounds=base.compounds,
+        indications=base.indications,
+        citations=base.citations,
+        studies=tuple(kept),
+        dataset=base.dataset,
+        excluded=tuple(dict.fromkeys(excluded)),
     )
 
 
@@ -326,9 +371,10 @@ def _doses_and_durations(
     def regimen_parts(r: m.Regimen) -> tuple[tuple[m.Dose, ...], tuple[Quantity | None, ...]]:
         total = r.total_duration
         if r.phases:
-            return r.all_doses, tuple(
-                p.duration if isinstance(p.duration, Quantity) else None for p in r.phases
-            ) + (total,)
+            return r.all_doses, (
+                *tuple(p.duration if isinstance(p.duration, Quantity) else None for p in r.phases),
+                total,
+            )
         return r.doses, ((r.duration if isinstance(r.duration, Quantity) else None), total)
 
     if f.group is not None:
@@ -346,4 +392,3 @@ def _doses_and_durations(
             doses.extend(d)
             durations.extend(t)
     return tuple(doses), tuple(durations)
-

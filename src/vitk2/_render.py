@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._base import EvidenceBase
 
-__all__ = ["Table", "base_html", "table_csv", "table_html", "table_json", "table_markdown", "table_text"]
+__all__ = [
+    "Table",
+    "base_html",
+    "table_csv",
+    "table_html",
+    "table_json",
+    "table_markdown",
+    "table_text",
+]
 
 Table = tuple[Sequence[str], Sequence[Sequence[Any]]]
 """Column headers and rows of cells."""
@@ -39,9 +47,11 @@ def table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width:
     for row in cells:
         for i, c in enumerate(row):
             widths[i] = max(widths[i], len(c))
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip()
     rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    body = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() for row in cells
+    ]
     return "\n".join([line, rule, *body])
 
 
@@ -63,7 +73,9 @@ def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if c is None else c if isinstance(c, (int, float)) else str(c) for c in row])
+        writer.writerow(
+            ["" if c is None else c if isinstance(c, (int, float)) else str(c) for c in row]
+        )
     return buf.getvalue()
 
 
@@ -75,29 +87,53 @@ def table_json(headers: Sequence[str], rows: Sequence[Sequence[Any]], **meta: An
             return value
         return str(value)
 
-    data = {**meta, "rows": [{h: plain(c) for h, c in zip(headers, row)} for row in rows]}
+    data = {
+        **meta,
+        "rows": [{h: plain(c) for h, c in zip(headers, row, strict=False)} for row in rows],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def table_html(headers: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None,
-               classes: str = "vitk2") -> str:
+def table_html(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    caption: str | None = None,
+    classes: str = "vitk2",
+) -> str:
     """An HTML table with escaped cells (for Jupyter and the report)."""
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_cell(c))}</td>" for c in row) + "</tr>" for row in rows
     )
-    return f'<table class="{classes}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<table class="{classes}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def base_rows(base: EvidenceBase) -> Table:
     """One row per study of a base."""
-    headers = ("study", "first author", "year", "design", "OCEBM", "certainty", "n", "indications", "findings")
+    headers = (
+        "study",
+        "first author",
+        "year",
+        "design",
+        "OCEBM",
+        "certainty",
+        "n",
+        "indications",
+        "findings",
+    )
     rows = [
         (
-            s.id, s.first_author or "", s.year, str(s.design),
+            s.id,
+            s.first_author or "",
+            s.year,
+            str(s.design),
             s.level.ocebm if s.level.ocebm is not None else "n/a",
-            s.level.certainty or "not graded", s.size, ", ".join(i.id for i in s.indications),
+            s.level.certainty or "not graded",
+            s.size,
+            ", ".join(i.id for i in s.indications),
             len(s.findings),
         )
         for s in base.studies

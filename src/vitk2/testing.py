@@ -1,0 +1,1517 @@
+"""Hypothesis strategies for every vitk2 model class, for vitk2's own tests and for yours.
+
+>>> from hypothesis import given
+>>> from vitk2.testing import evidence_bases
+>>> @given(evidence_bases())
+... def test_my_report_never_crashes(base): ...
+
+Every strategy generates valid objects only (the model's validators accept them), and leans on
+the edges: empty optional fields, Unicode and YAML-lookalike text (``"yes"``, ``"~"``,
+``"2023-02-30"``), counts at their boundaries (``events == 0``, ``events == total``), tiny and
+huge quantities, and ``not reported`` values.
+
+Classes that refer to other records (a :class:`~vitk2.Dose` to its compound, a
+:class:`~vitk2.Study` to its citations and indications) take the records to refer to as
+keyword arguments; without them, fresh ones are drawn, and :func:`base_for` builds the
+:class:`~vitk2.EvidenceBase` that a ``loads(..., base=...)`` needs to resolve them.
+:func:`evidence_bases` draws whole consistent bases.
+
+This module imports :mod:`hypothesis`, which is a test dependency (the ``test`` extra), not a
+run-time one: ``import vitk2`` never imports this module or hypothesis.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import attrs
+from hypothesis import strategies as st
+
+from ._base import EvidenceBase
+from ._model import (
+    NOT_REPORTED,
+    AdverseEvent,
+    Age,
+    Arm,
+    Breakdown,
+    Category,
+    Certainty,
+    Citation,
+    Code,
+    CodeSystem,
+    Compound,
+    Count,
+    CountKind,
+    Dataset,
+    Design,
+    Direction,
+    DocumentKind,
+    Dose,
+    Effect,
+    EffectMeasure,
+    EvidenceLevel,
+    Finding,
+    Frequency,
+    GroupRole,
+    GroupSummaries,
+    Indication,
+    IndicationCategory,
+    Integrity,
+    IntegrityStatus,
+    Locator,
+    Narrative,
+    NotReported,
+    Outcome,
+    OutcomeKind,
+    Phase,
+    Population,
+    Proportion,
+    Provenance,
+    PValue,
+    Quote,
+    Regimen,
+    Route,
+    Setting,
+    SexCounts,
+    Spread,
+    Statistic,
+    Study,
+    Summary,
+    SummaryMeasure,
+    TimeToEvent,
+    Verification,
+)
+from ._units import Dimension, Quantity, Unit
+
+__all__ = [
+    "adverse_events",
+    "ages",
+    "arms",
+    "base_for",
+    "breakdowns",
+    "categories",
+    "citations",
+    "codes",
+    "compounds",
+    "counts",
+    "datasets",
+    "doses",
+    "effects",
+    "evidence_bases",
+    "evidence_levels",
+    "findings",
+    "frequencies",
+    "group_summaries",
+    "ids",
+    "indications",
+    "integrities",
+    "locators",
+    "narratives",
+    "not_reported",
+    "outcomes",
+    "p_values",
+    "phases",
+    "populations",
+    "proportions",
+    "provenances",
+    "quantities",
+    "quotes",
+    "regimens",
+    "settings",
+    "sex_counts",
+    "statistics",
+    "strategy_for",
+    "studies",
+    "summaries",
+    "texts",
+    "times_to_event",
+]
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------------------------
+# Text and ids
+
+_NAMES = (
+    "menatetrenone",
+    "menaquinone-4",
+    "MK-4",
+    "vitamin K2",
+    "phylloquinone",
+    "alfacalcidol",
+    "1α,25-dihydroxyvitamin D3",
+    "Glakay®",
+    "myelodysplastic syndrome",
+    "hepatocellular carcinoma",
+    "postmenopausal osteoporosis",
+    "Iwamoto J",
+    "ビタミンK2",
+    "维生素K2",
+    "Müller-Lüdenscheidt",
+    "≥ 45 mg/day",
+    "2 × 15 mg",
+)
+# Text a careless YAML or JSON writer would turn into something else.
+_TRICKY = (
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "~",
+    "true",
+    "1",
+    "1.0",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "1e3",
+    "12:30",
+    ".inf",
+    ".nan",
+    "2023-02-30",
+    "2023-01-05",
+    "- item",
+    "key: value",
+    "# not a comment",
+    "'",
+    '"',
+    "*alias",
+    "&anchor",
+    "!!python/object/apply:os.system",
+    "%YAML 1.2",
+    "@",
+    "`",
+    "{",
+    "[",
+    "]",
+    "}",
+    "a, b",
+    "?",
+    "|",
+    ">",
+    "  leading spaces",
+    "trailing spaces  ",
+    "tab\there",
+    "two\nlines",
+    "crlf\r\nline",
+    "nul\x00byte",
+    "bell\x07",
+    "bom\ufeffinside",
+    "line\u2028separator",
+    "next\x85line",
+    "zero\u200bwidth",
+    "emoji 💊",
+    "עברית",
+    "e\u0301",
+    "\U0001d54d\U0001d55a\U0001d565",
+)
+_NOT_REPORTED_TEXT = "not reported"  # the file spelling of NOT_REPORTED
+
+
+def _has_content(text: str) -> bool:
+    return bool(text.strip())
+
+
+def texts(*, max_size: int = 24) -> st.SearchStrategy[str]:
+    """Non-blank text: realistic names, YAML lookalikes, and arbitrary Unicode.
+
+    Args:
+        max_size: The longest arbitrary text drawn (the realistic and tricky ones are fixed).
+
+    Returns:
+        A strategy for strings that the model's text validators accept.
+    """
+    return st.one_of(
+        st.sampled_from(_NAMES),
+        st.sampled_from(_TRICKY),
+        st.text(min_size=1, max_size=max_size),
+    ).filter(_has_content)
+
+
+def _free_texts() -> st.SearchStrategy[str]:
+    """Text for fields that also accept NOT_REPORTED: its spelling would read back as it."""
+    return texts().filter(lambda s: s != _NOT_REPORTED_TEXT)
+
+
+_SHORT_ID = r"[a-z0-9](?:[a-z0-9._-]{0,12}[a-z0-9])?"
+_DOTLESS_ID = r"[a-z0-9](?:[a-z0-9_-]{0,8}[a-z0-9])?"
+
+
+def ids(*, long: bool = True) -> st.SearchStrategy[str]:
+    """Record ids: lowercase letters, digits, '.', '_' and '-', up to the 200-character limit.
+
+    Args:
+        long: Whether ids near the 200-character limit may be drawn.
+
+    Returns:
+        A strategy for strings that are valid ids (many look like YAML numbers or booleans).
+    """
+    short = st.one_of(
+        st.from_regex(_SHORT_ID, fullmatch=True),
+        st.sampled_from(["1", "0.5", "1e3", "null", "yes", "no", "on", "true", "0x1f", "1_0"]),
+    )
+    if not long:
+        return short
+    return st.one_of(short, st.from_regex(r"[a-z0-9][a-z0-9._-]{150,198}[a-z0-9]", fullmatch=True))
+
+
+def _tuples(
+    elements: st.SearchStrategy[T], *, max_size: int = 3, min_size: int = 0
+) -> st.SearchStrategy[tuple[T, ...]]:
+    return st.lists(elements, min_size=min_size, max_size=max_size).map(tuple)
+
+
+def _optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    return st.one_of(st.none(), strategy)
+
+
+def not_reported() -> st.SearchStrategy[NotReported]:
+    """``NOT_REPORTED``, or a not-reported value with a note.
+
+    Returns:
+        A strategy for :class:`~vitk2.NotReported` values.
+    """
+    return st.one_of(st.just(NOT_REPORTED), st.builds(NotReported, note=texts()))
+
+
+def _or_not_reported(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | NotReported]:
+    return st.one_of(strategy, not_reported())
+
+
+# --------------------------------------------------------------------------------------------
+# Quantities
+
+_EDGE_VALUES = (
+    0.0,
+    -0.0,
+    5e-324,  # the smallest subnormal
+    2.2250738585072014e-308,  # the smallest normal
+    1e-300,
+    1e-9,
+    0.1,
+    0.75,
+    45.0,
+    1e15,
+    2.0**53,
+    1e300,
+    1.7976931348623157e308,  # the largest float
+)
+
+
+def _magnitudes() -> st.SearchStrategy[float]:
+    return st.one_of(
+        st.sampled_from(_EDGE_VALUES),
+        # Exact integers only: the converter writes integral values without a decimal point.
+        st.integers(-(2**53), 2**53).map(float),
+        st.integers(0, 10_000),  # an int, as a file's "45 mg" reads
+        st.floats(allow_nan=False, allow_infinity=False),
+    )
+
+
+def _units_of(dimensions: Sequence[Dimension]) -> list[Unit]:
+    return [u for u in Unit if not dimensions or u.dimension in dimensions]
+
+
+@st.composite
+def quantities(draw: st.DrawFn, *, dimensions: Sequence[Dimension] = ()) -> Quantity:
+    """A :class:`~vitk2.Quantity`, from the smallest subnormal to the largest float.
+
+    Args:
+        draw: Supplied by hypothesis.
+        dimensions: The dimensions the unit may measure (any when empty).
+
+    Returns:
+        A quantity with a finite value.
+    """
+    unit = draw(st.sampled_from(_units_of(dimensions)))
+    return Quantity(draw(_magnitudes()), unit)
+
+
+def _times() -> st.SearchStrategy[Quantity]:
+    return quantities(dimensions=(Dimension.TIME,))
+
+
+# --------------------------------------------------------------------------------------------
+# Codes, compounds, indications
+
+
+def _cas_numbers() -> st.SearchStrategy[str]:
+    def with_check_digit(body: str) -> str:
+        digits = body.replace("-", "")
+        total = sum(int(d) * (i + 1) for i, d in enumerate(reversed(digits)))
+        return f"{body}-{total % 10}"
+
+    return st.from_regex(r"[1-9][0-9]{1,6}-[0-9]{2}", fullmatch=True).map(with_check_digit)
+
+
+@st.composite
+def codes(draw: st.DrawFn, *, compound: bool | None = None) -> Code:
+    """A :class:`~vitk2.Code` whose text matches its system's pattern (and CAS check digit).
+
+    Args:
+        draw: Supplied by hypothesis.
+        compound: True for compound systems only, False for indication systems only, None
+            for any.
+
+    Returns:
+        A valid code.
+    """
+    systems = [s for s in CodeSystem if compound is None or s.for_compounds is compound]
+    system = draw(st.sampled_from(systems))
+    if system is CodeSystem.CAS:
+        code = draw(_cas_numbers())
+    else:
+        code = draw(st.from_regex(system.pattern, fullmatch=True))
+    return Code(
+        system=system,
+        code=code,
+        status=draw(st.sampled_from(Verification)),
+        note=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def compounds(draw: st.DrawFn, *, with_id: str | None = None) -> Compound:
+    """A :class:`~vitk2.Compound` with Unicode names and codes from compound systems.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None).
+
+    Returns:
+        A valid compound.
+    """
+    return Compound(
+        id=with_id if with_id is not None else draw(ids()),
+        name=draw(texts()),
+        compound_class=draw(texts()),
+        family=draw(texts()),
+        synonyms=draw(_tuples(texts())),
+        brands=draw(_tuples(texts(), max_size=2)),
+        codes=draw(_tuples(codes(compound=True), max_size=3)),
+        notes=draw(_tuples(texts(), max_size=2)),
+    )
+
+
+_fresh_compounds = compounds  # for functions whose ``compounds`` argument hides the strategy
+
+
+@st.composite
+def indications(
+    draw: st.DrawFn, *, with_id: str | None = None, parents: Sequence[str] | None = None
+) -> Indication:
+    """An :class:`~vitk2.Indication`.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None).
+        parents: The ids its parent may be; ``()`` for no parent, None for any id.
+
+    Returns:
+        A valid indication.
+    """
+    iid = with_id if with_id is not None else draw(ids())
+    if parents is None:
+        parent = draw(_optional(ids().filter(lambda p: p != iid)))
+    else:
+        choices = [p for p in parents if p != iid]
+        parent = draw(_optional(st.sampled_from(choices))) if choices else None
+    return Indication(
+        id=iid,
+        name=draw(texts()),
+        category=draw(st.sampled_from(IndicationCategory)),
+        synonyms=draw(_tuples(texts())),
+        abbreviations=draw(_tuples(texts(max_size=6), max_size=2)),
+        codes=draw(_tuples(codes(compound=False), max_size=3)),
+        parent=parent,
+        notes=draw(_tuples(texts(), max_size=2)),
+    )
+
+
+_fresh_indications = indications
+
+# --------------------------------------------------------------------------------------------
+# Citations and provenance
+
+
+def _link(draw: st.DrawFn, own: str | None, pool: Sequence[str] | None) -> str | None:
+    if pool is None:
+        return draw(_optional(ids().filter(lambda x: x != own)))
+    choices = [x for x in pool if x != own]
+    return draw(_optional(st.sampled_from(choices))) if choices else None
+
+
+@st.composite
+def integrities(
+    draw: st.DrawFn, *, notices: Sequence[str] | None = None, own: str | None = None
+) -> Integrity:
+    """An :class:`~vitk2.Integrity` record: status, date, notice and note.
+
+    Args:
+        draw: Supplied by hypothesis.
+        notices: The citation ids the notice may be; ``()`` for none, None for any id.
+        own: An id the notice must not be.
+
+    Returns:
+        A valid integrity record.
+    """
+    return Integrity(
+        status=draw(st.sampled_from(IntegrityStatus)),
+        date=draw(_optional(st.dates())),
+        notice=_link(draw, own, notices),
+        note=draw(_optional(texts())),
+    )
+
+
+_LANGUAGES = st.one_of(
+    st.sampled_from(["en", "zh", "ja", "de", "no", "yes", "zh-Hans", "en-GB", "pt-BR"]),
+    st.from_regex(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2}", fullmatch=True),
+)
+
+
+def _source(sources: Sequence[str] | None) -> st.SearchStrategy[str]:
+    return ids() if sources is None else st.sampled_from(list(sources))
+
+
+@st.composite
+def quotes(draw: st.DrawFn, *, sources: Sequence[str] | None = None) -> Quote:
+    """A verbatim :class:`~vitk2.Quote`.
+
+    Args:
+        draw: Supplied by hypothesis.
+        sources: The citation ids it may quote (any id when None; must not be empty).
+
+    Returns:
+        A valid quote.
+    """
+    return Quote(
+        text=draw(texts(max_size=60)),
+        source=draw(_source(sources)),
+        language=draw(_LANGUAGES),
+    )
+
+
+@st.composite
+def locators(draw: st.DrawFn, *, sources: Sequence[str] | None = None) -> Locator:
+    """A :class:`~vitk2.Locator` into a cited document.
+
+    Args:
+        draw: Supplied by hypothesis.
+        sources: The citation ids it may point into (any id when None; must not be empty).
+
+    Returns:
+        A valid locator.
+    """
+    return Locator(
+        source=draw(_source(sources)),
+        locator=draw(texts()),
+        status=draw(st.sampled_from(Verification)),
+    )
+
+
+def provenances(*, sources: Sequence[str] | None = None) -> st.SearchStrategy[Provenance]:
+    """A quote or a locator.
+
+    Args:
+        sources: The citation ids they may point into (any id when None; must not be empty).
+
+    Returns:
+        A strategy for provenance values.
+    """
+    return st.one_of(quotes(sources=sources), locators(sources=sources))
+
+
+def _leaf_indications(
+    pool: Sequence[Indication] | None, *, min_size: int
+) -> st.SearchStrategy[list[Indication]]:
+    """A list of indications from ``pool``, or fresh ones without parents."""
+    if pool is not None:
+        if not pool:
+            return st.just([])
+        return st.lists(
+            st.sampled_from(list(pool)), min_size=min_size, max_size=3, unique_by=_id_of
+        )
+    return st.lists(indications(parents=()), min_size=min_size, max_size=2, unique_by=_id_of)
+
+
+def _id_of(record: Any) -> str:
+    return str(record.id)
+
+
+@st.composite
+def citations(
+    draw: st.DrawFn,
+    *,
+    with_id: str | None = None,
+    indications: Sequence[Indication] | None = None,
+    links: Sequence[str] | None = None,
+) -> Citation:
+    """A :class:`~vitk2.Citation` with identifiers in their formats and not-reported fields.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None).
+        indications: The indications it may be about (fresh ones without parents when None).
+        links: The citation ids ``reports_on`` and the integrity notice may name; ``()`` for
+            none, None for any id.
+
+    Returns:
+        A valid citation.
+    """
+    cid = with_id if with_id is not None else draw(ids())
+    return Citation(
+        id=cid,
+        kind=draw(st.sampled_from(DocumentKind)),
+        authors=draw(_tuples(texts(), max_size=4)),
+        title=draw(_or_not_reported(_free_texts())),
+        journal=draw(_or_not_reported(_free_texts())),
+        year=draw(st.one_of(st.integers(1800, 2100), not_reported())),
+        volume=draw(_optional(texts(max_size=6))),
+        issue=draw(_optional(texts(max_size=6))),
+        pages=draw(_optional(texts(max_size=10))),
+        doi=draw(_optional(st.from_regex(r"10\.[0-9]{4,9}/[!-~]{1,30}", fullmatch=True))),
+        pmid=draw(_optional(st.from_regex(r"[1-9][0-9]{0,8}", fullmatch=True))),
+        pmcid=draw(_optional(st.from_regex(r"PMC[0-9]{4,9}", fullmatch=True))),
+        url=draw(_optional(st.from_regex(r"https?://[!-~]{1,40}", fullmatch=True))),
+        reports_on=_link(draw, cid, links),
+        interim=draw(st.booleans()),
+        curated=draw(st.booleans()),
+        indications=tuple(draw(_leaf_indications(indications, min_size=0))),
+        integrity=draw(integrities(notices=links, own=cid)),
+        notes=draw(_tuples(texts(), max_size=2)),
+    )
+
+
+_fresh_citations = citations
+
+# --------------------------------------------------------------------------------------------
+# Statistics
+
+# p-values as sources print them: a relation other than '=' is written as text with six
+# significant digits, so only such values survive a round trip (see docs/reliability.md).
+_PRINTED_P = st.one_of(
+    st.integers(0, 10_000).map(lambda k: k / 10_000),
+    st.sampled_from([0.0, 1.0, 0.05, 0.001, 1e-10, 2.2e-16, 1e-300]),
+)
+
+
+@st.composite
+def p_values(draw: st.DrawFn) -> PValue:
+    """A :class:`~vitk2.PValue`: any value in [0, 1] with '=', printed values otherwise.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid p-value.
+    """
+    relation = draw(st.sampled_from(PValue.RELATIONS))
+    if relation == "=":
+        value = draw(st.one_of(_PRINTED_P, st.floats(0.0, 1.0)))
+    else:
+        value = draw(_PRINTED_P)
+    return PValue(value=value, relation=relation)
+
+
+_HUGE_COUNTS = (10**6, 10**9, 2**31, 10**12)
+
+
+@st.composite
+def proportions(draw: st.DrawFn, *, max_total: int = 10**12) -> Proportion:
+    """A :class:`~vitk2.Proportion`, with ``events == 0`` and ``events == total`` often.
+
+    Args:
+        draw: Supplied by hypothesis.
+        max_total: The largest denominator.
+
+    Returns:
+        A valid proportion; ``reported_percent``, when given, is events/total rounded.
+    """
+    total = draw(
+        st.one_of(
+            st.integers(1, min(60, max_total)),
+            st.sampled_from([1, *(n for n in _HUGE_COUNTS if n <= max_total)]),
+            st.integers(1, max_total),
+        )
+    )
+    events = draw(st.one_of(st.sampled_from([0, total]), st.integers(0, total)))
+    percent = None
+    if draw(st.booleans()):
+        percent = round(100 * events / total, draw(st.integers(0, 3)))
+    return Proportion(
+        events=events,
+        total=total,
+        counts=draw(st.sampled_from(CountKind)),
+        reported_percent=percent,
+    )
+
+
+def _counts(*, positive: bool = False) -> st.SearchStrategy[int]:
+    least = 1 if positive else 0
+    return st.one_of(
+        st.integers(least, 40), st.sampled_from([least, *_HUGE_COUNTS]), st.integers(least)
+    )
+
+
+@st.composite
+def categories(draw: st.DrawFn) -> Category:
+    """A :class:`~vitk2.Category` of a breakdown.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid category.
+    """
+    return Category(label=draw(texts()), count=draw(_counts()))
+
+
+@st.composite
+def breakdowns(draw: st.DrawFn) -> Breakdown:
+    """A :class:`~vitk2.Breakdown` with unique labels and a consistent ``among``.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid breakdown.
+    """
+    cats = draw(st.lists(categories(), min_size=1, max_size=4, unique_by=lambda c: c.label))
+    kind = draw(st.sampled_from(CountKind))
+    total = sum(c.count for c in cats)
+    if kind is CountKind.PARTICIPANTS:
+        among = draw(_optional(st.one_of(st.just(total), st.integers(total, total + 50))))
+    else:
+        among = draw(_optional(st.one_of(st.just(total), st.integers(0, total))))
+    return Breakdown(categories=tuple(cats), counts=kind, among=among)
+
+
+@st.composite
+def counts(draw: st.DrawFn) -> Count:
+    """A :class:`~vitk2.Count`, zero and huge ones included.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid count.
+    """
+    return Count(value=draw(_counts()), counts=draw(st.sampled_from(CountKind)))
+
+
+@st.composite
+def summaries(
+    draw: st.DrawFn, *, group: str | None = None, dimension: Dimension | None = None
+) -> Summary:
+    """A :class:`~vitk2.Summary` of one group, with a spread in the same dimension or none.
+
+    Args:
+        draw: Supplied by hypothesis.
+        group: The group's id (drawn when None).
+        dimension: The dimension of its value (any when None).
+
+    Returns:
+        A valid summary.
+    """
+    dims = (dimension,) if dimension is not None else ()
+    value = draw(quantities(dimensions=dims))
+    spread = draw(_optional(quantities(dimensions=(value.unit.dimension,))))
+    spread_kind = draw(st.sampled_from(Spread)) if spread is not None else None
+    return Summary(
+        group=group if group is not None else draw(ids()),
+        measure=draw(st.sampled_from(SummaryMeasure)),
+        value=value,
+        spread=spread,
+        spread_kind=spread_kind,
+        n=draw(_optional(_counts())),
+    )
+
+
+@st.composite
+def group_summaries(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> GroupSummaries:
+    """A :class:`~vitk2.GroupSummaries` of two or more groups measured in one dimension.
+
+    Args:
+        draw: Supplied by hypothesis.
+        groups: The group ids it may summarise (at least two; drawn when None).
+
+    Returns:
+        A valid set of group summaries.
+    """
+    if groups is None:
+        chosen = draw(st.lists(ids(long=False), min_size=2, max_size=4, unique=True))
+    else:
+        chosen = draw(st.lists(st.sampled_from(list(groups)), min_size=2, max_size=4, unique=True))
+    dimension = draw(st.sampled_from(Dimension))
+    return GroupSummaries(
+        summaries=tuple(draw(summaries(group=g, dimension=dimension)) for g in chosen),
+        p_value=draw(_optional(p_values())),
+        test=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def effects(draw: st.DrawFn) -> Effect:
+    """An :class:`~vitk2.Effect` whose interval, when given, contains the estimate.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid effect; ratios are positive.
+    """
+    measure = draw(st.sampled_from(EffectMeasure))
+    low: float | None = None
+    high: float | None = None
+    widths = st.floats(0.0, 10.0)
+    if measure.is_ratio:
+        value = draw(st.one_of(st.sampled_from([1.0, 0.87]), st.floats(1e-6, 1e6)))
+        if draw(st.booleans()):
+            low, high = value / (1 + draw(widths)), value * (1 + draw(widths))
+    else:
+        value = draw(st.one_of(st.sampled_from([0.0, -0.5]), st.floats(-1e6, 1e6)))
+        if draw(st.booleans()):
+            low, high = value - draw(widths), value + draw(widths)
+    return Effect(
+        measure=measure,
+        value=value,
+        low=low,
+        high=high,
+        level=draw(st.one_of(st.sampled_from([0.95, 0.9, 0.99]), st.floats(0.01, 0.999))),
+        p_value=draw(_optional(p_values())),
+        unit=None if measure.is_ratio else draw(_optional(st.sampled_from(Unit))),
+        per=draw(_optional(_times())),
+        approximate=draw(st.booleans()),
+    )
+
+
+@st.composite
+def times_to_event(draw: st.DrawFn) -> TimeToEvent:
+    """A :class:`~vitk2.TimeToEvent`, censored or not.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid time to event.
+    """
+    return TimeToEvent(time=draw(_times()), event=draw(texts()), censored=draw(st.booleans()))
+
+
+def narratives() -> st.SearchStrategy[Narrative]:
+    """A :class:`~vitk2.Narrative` finding.
+
+    Returns:
+        A strategy for narratives.
+    """
+    return st.builds(Narrative, summary=texts(max_size=80))
+
+
+def statistics(*, groups: Sequence[str] | None = None) -> st.SearchStrategy[Statistic]:
+    """Any kind of statistic.
+
+    Args:
+        groups: The group ids a :class:`~vitk2.GroupSummaries` may use; with fewer than two,
+            none is drawn. Drawn freely when None.
+
+    Returns:
+        A strategy for statistics of every kind.
+    """
+    kinds: list[st.SearchStrategy[Any]] = [
+        proportions(),
+        breakdowns(),
+        counts(),
+        effects(),
+        times_to_event(),
+        narratives(),
+    ]
+    if groups is None or len(groups) >= 2:
+        kinds.append(group_summaries(groups=groups))
+    return st.one_of(kinds)
+
+
+# --------------------------------------------------------------------------------------------
+# Regimens, groups, populations
+
+_TIME_UNITS = [u for u in Unit if u.dimension is Dimension.TIME]
+
+
+@st.composite
+def frequencies(draw: st.DrawFn) -> Frequency:
+    """A :class:`~vitk2.Frequency` such as three times a day.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid frequency.
+    """
+    times = draw(st.one_of(st.integers(1, 4), st.integers(1, 10**6)))
+    return Frequency(times=times, per=draw(st.sampled_from(_TIME_UNITS)))
+
+
+def _pick(draw: st.DrawFn, pool: Sequence[T] | None, fresh: st.SearchStrategy[T]) -> T:
+    return draw(fresh if pool is None else st.sampled_from(list(pool)))
+
+
+@st.composite
+def doses(draw: st.DrawFn, *, compounds: Sequence[Compound] | None = None) -> Dose:
+    """A :class:`~vitk2.Dose`: a daily amount, an amount with a frequency, or not reported.
+
+    Args:
+        draw: Supplied by hypothesis.
+        compounds: The compounds it may give (a fresh one when None; must not be empty).
+
+    Returns:
+        A valid dose.
+    """
+    compound = _pick(draw, compounds, _fresh_compounds())
+    amount = draw(
+        _or_not_reported(
+            quantities(dimensions=(Dimension.MASS, Dimension.MASS_RATE, Dimension.CONCENTRATION))
+        )
+    )
+    daily = isinstance(amount, Quantity) and amount.unit.dimension is Dimension.MASS_RATE
+    frequency: Frequency | NotReported | None
+    if daily:  # an amount per day takes no frequency
+        frequency = draw(st.one_of(st.none(), not_reported()))
+    else:
+        frequency = draw(_optional(_or_not_reported(frequencies())))
+    return Dose(
+        compound=compound,
+        amount=amount,
+        frequency=frequency,
+        route=draw(_or_not_reported(st.sampled_from(Route))),
+    )
+
+
+def _dose_tuples(
+    compounds: Sequence[Compound] | None, *, max_size: int
+) -> st.SearchStrategy[tuple[Dose, ...]]:
+    """Doses of the pool's compounds; none at all when the pool is empty."""
+    if compounds is not None and not compounds:
+        return st.just(())
+    return _tuples(doses(compounds=compounds), max_size=max_size)
+
+
+def _durations() -> st.SearchStrategy[Quantity | NotReported | None]:
+    return _optional(_or_not_reported(_times()))
+
+
+def _chain(draw: st.DrawFn, n: int) -> list[int | NotReported | None]:
+    """``n`` counts that never increase along the known ones, some absent or not reported."""
+    top = draw(_counts())
+    values: list[int | NotReported | None] = []
+    for _ in range(n):
+        top = draw(st.integers(0, top))
+        values.append(draw(st.sampled_from([top, top, None, NOT_REPORTED])))
+    return values
+
+
+@st.composite
+def phases(
+    draw: st.DrawFn, *, with_id: str | None = None, compounds: Sequence[Compound] | None = None
+) -> Phase:
+    """A :class:`~vitk2.Phase` whose eligible >= entered >= evaluable where known.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None).
+        compounds: The compounds its doses may give (fresh ones when None).
+
+    Returns:
+        A valid phase.
+    """
+    eligible, entered, evaluable = _chain(draw, 3)
+    return Phase(
+        id=with_id if with_id is not None else draw(ids()),
+        name=draw(texts()),
+        doses=draw(_dose_tuples(compounds, max_size=2)),
+        duration=draw(_durations()),
+        entry=draw(_optional(texts())),
+        eligible=eligible,
+        entered=entered,
+        evaluable=evaluable,
+    )
+
+
+@st.composite
+def regimens(
+    draw: st.DrawFn,
+    *,
+    compounds: Sequence[Compound] | None = None,
+    phase_ids: Sequence[str] | None = None,
+) -> Regimen:
+    """A :class:`~vitk2.Regimen`: doses for a duration, phases, or procedures only.
+
+    Args:
+        draw: Supplied by hypothesis.
+        compounds: The compounds its doses may give (fresh ones when None).
+        phase_ids: The ids its phases take, in order; ``()`` for an unphased regimen, None to
+            draw them.
+
+    Returns:
+        A valid regimen.
+    """
+    if phase_ids is None:
+        phase_ids = draw(
+            st.one_of(st.just([]), st.lists(ids(long=False), min_size=1, max_size=2, unique=True))
+        )
+    background = draw(_dose_tuples(compounds, max_size=1))
+    procedures = draw(_tuples(texts(), max_size=2))
+    common: dict[str, Any] = {
+        "background": background,
+        "continuation": draw(_optional(texts())),
+        "total_duration": draw(_optional(_times())),
+    }
+    if phase_ids:
+        return Regimen(
+            phases=tuple(draw(phases(with_id=p, compounds=compounds)) for p in phase_ids),
+            procedures=procedures,
+            **common,
+        )
+    regimen_doses = draw(_dose_tuples(compounds, max_size=2))
+    if not regimen_doses and not procedures:
+        if compounds is not None and not compounds:
+            procedures = (draw(texts()),)
+        else:
+            regimen_doses = (draw(doses(compounds=compounds)),)
+    return Regimen(
+        doses=regimen_doses, duration=draw(_durations()), procedures=procedures, **common
+    )
+
+
+@st.composite
+def sex_counts(draw: st.DrawFn, *, size: int | None = None) -> SexCounts:
+    """A :class:`~vitk2.SexCounts`; with ``size``, the counts add up to at most it.
+
+    Args:
+        draw: Supplied by hypothesis.
+        size: The group's size, when known.
+
+    Returns:
+        Valid sex counts.
+    """
+    room = size if size is not None else 10**9
+    female = draw(st.one_of(st.integers(0, room), not_reported()))
+    left = room - (female if isinstance(female, int) else 0)
+    male = draw(st.one_of(st.integers(0, left), st.just(left), not_reported()))
+    return SexCounts(female=female, male=male)
+
+
+@st.composite
+def ages(draw: st.DrawFn) -> Age:
+    """An :class:`~vitk2.Age` as reported.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid age.
+    """
+    return Age(measure=draw(st.sampled_from(SummaryMeasure)), value=draw(_times()))
+
+
+def _size() -> st.SearchStrategy[int | NotReported | None]:
+    return st.one_of(st.none(), not_reported(), _counts())
+
+
+@st.composite
+def arms(
+    draw: st.DrawFn,
+    *,
+    with_id: str | None = None,
+    compounds: Sequence[Compound] | None = None,
+    phase_ids: Sequence[str] | None = None,
+) -> Arm:
+    """An :class:`~vitk2.Arm`, with or without a regimen, whose sex counts fit its size.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None).
+        compounds: The compounds its doses may give (fresh ones when None).
+        phase_ids: As for :func:`regimens`; with phase ids the arm always has a regimen.
+
+    Returns:
+        A valid arm.
+    """
+    size = draw(_size())
+    known = size if isinstance(size, int) else None
+    if phase_ids:
+        regimen: Regimen | None = draw(regimens(compounds=compounds, phase_ids=phase_ids))
+    else:
+        regimen = draw(_optional(regimens(compounds=compounds, phase_ids=())))
+    return Arm(
+        id=with_id if with_id is not None else draw(ids()),
+        name=draw(texts()),
+        role=draw(st.sampled_from(GroupRole)),
+        regimen=regimen,
+        size=size,
+        sex=draw(_optional(sex_counts(size=known))),
+        description=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def populations(draw: st.DrawFn) -> Population:
+    """A :class:`~vitk2.Population` whose evaluable <= enrolled and sex counts fit.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid population.
+    """
+    enrolled, evaluable = _chain(draw, 2)
+    known = enrolled if isinstance(enrolled, int) else None
+    return Population(
+        description=draw(texts()),
+        enrolled=enrolled,
+        evaluable=evaluable,
+        age=draw(st.one_of(st.none(), not_reported(), ages())),
+        sex=draw(_optional(sex_counts(size=known))),
+        subtypes=draw(_tuples(texts(max_size=8))),
+        risk_groups=draw(_tuples(texts(max_size=8))),
+    )
+
+
+@st.composite
+def settings(draw: st.DrawFn) -> Setting:
+    """A :class:`~vitk2.Setting`, its countries often not reported.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid setting.
+    """
+    return Setting(
+        country=draw(_or_not_reported(_free_texts())),
+        region=draw(_optional(texts())),
+        multicentre=draw(_optional(st.booleans())),
+        affiliation_country=draw(_or_not_reported(_free_texts())),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Findings and studies
+
+
+@st.composite
+def outcomes(draw: st.DrawFn) -> Outcome:
+    """An :class:`~vitk2.Outcome`.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid outcome.
+    """
+    return Outcome(
+        name=draw(texts()),
+        kind=draw(st.sampled_from(OutcomeKind)),
+        definition=draw(_optional(texts())),
+        criteria=draw(_optional(texts())),
+        timepoint=draw(_optional(_times())),
+        site=draw(_optional(texts())),
+    )
+
+
+def _subset(pool: Sequence[T] | None, fresh: st.SearchStrategy[T], *, max_size: int = 2) -> Any:
+    if pool is None:
+        return st.lists(fresh, max_size=max_size, unique_by=_id_of)
+    if not pool:
+        return st.just([])
+    return st.lists(st.sampled_from(list(pool)), max_size=max_size, unique_by=_id_of)
+
+
+@st.composite
+def findings(
+    draw: st.DrawFn,
+    *,
+    with_id: str | None = None,
+    indications: Sequence[Indication] | None = None,
+    compounds: Sequence[Compound] | None = None,
+    sources: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    rests_on: Sequence[str] | None = None,
+) -> Finding:
+    """A :class:`~vitk2.Finding` with a statistic of any kind and at least one provenance.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None).
+        indications: The indications it may be about (a fresh one without parent when None).
+        compounds: The compounds it may name (fresh ones when None).
+        sources: The citation ids its provenance may point into (any when None).
+        groups: The group ids it may be in; ``()`` for none, None for any id.
+        rests_on: The citation ids it may rest on; None for any id.
+
+    Returns:
+        A valid finding.
+    """
+    group_pool = (
+        groups if groups is not None else draw(st.lists(ids(long=False), max_size=3, unique=True))
+    )
+    return Finding(
+        id=with_id if with_id is not None else draw(ids()),
+        outcome=draw(outcomes()),
+        indication=_pick(draw, indications, _fresh_indications(parents=())),
+        statistic=draw(statistics(groups=group_pool)),
+        direction=draw(st.sampled_from(Direction)),
+        provenance=draw(_tuples(provenances(sources=sources), min_size=1, max_size=3)),
+        group=draw(_optional(st.sampled_from(list(group_pool)))) if group_pool else None,
+        comparator=draw(_optional(texts())),
+        subgroup=draw(_optional(texts())),
+        compounds=tuple(draw(_subset(compounds, _fresh_compounds()))),
+        basis=draw(_optional(st.sampled_from(Design))),
+        certainty=draw(_optional(st.sampled_from(Certainty))),
+        certainty_reasons=draw(_tuples(texts(), max_size=2)),
+        rests_on=draw(_tuples(_source(rests_on), max_size=2))
+        if rests_on is None or rests_on
+        else (),
+        caveats=draw(_tuples(texts(), max_size=2)),
+        notes=draw(_tuples(texts(), max_size=2)),
+    )
+
+
+@st.composite
+def adverse_events(
+    draw: st.DrawFn,
+    *,
+    sources: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+) -> AdverseEvent:
+    """An :class:`~vitk2.AdverseEvent` whose participants <= total where both are known.
+
+    Args:
+        draw: Supplied by hypothesis.
+        sources: The citation ids its provenance may point into (any when None).
+        groups: The group ids it may be in; ``()`` for none, None for any id.
+
+    Returns:
+        A valid adverse event.
+    """
+    total = draw(_size())
+    if isinstance(total, int):
+        participants: int | NotReported = draw(
+            st.one_of(st.sampled_from([0, total]), st.integers(0, total), not_reported())
+        )
+    else:
+        participants = draw(st.one_of(_counts(), not_reported()))
+    if groups is None:
+        group = draw(_optional(ids()))
+    else:
+        group = draw(_optional(st.sampled_from(list(groups)))) if groups else None
+    return AdverseEvent(
+        term=draw(texts()),
+        participants=participants,
+        provenance=draw(_tuples(provenances(sources=sources), min_size=1, max_size=2)),
+        total=total,
+        grade=draw(st.one_of(st.none(), not_reported(), st.integers(1, 5))),
+        group=group,
+        notes=draw(_tuples(texts(), max_size=2)),
+    )
+
+
+@st.composite
+def evidence_levels(draw: st.DrawFn) -> EvidenceLevel:
+    """An :class:`~vitk2.EvidenceLevel` with its rationale.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid evidence level.
+    """
+    return EvidenceLevel(
+        ocebm=draw(_optional(st.integers(1, 5))),
+        certainty=draw(st.sampled_from(Certainty)),
+        rationale=draw(texts()),
+        downgrades=draw(_tuples(texts(), max_size=2)),
+        question=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def studies(
+    draw: st.DrawFn,
+    *,
+    with_id: str | None = None,
+    compounds: Sequence[Compound] | None = None,
+    indications: Sequence[Indication] | None = None,
+    citations: Sequence[Citation] | None = None,
+    rests_on: Sequence[str] | None = None,
+) -> Study:
+    """A :class:`~vitk2.Study` whose findings use its groups and cite its reports.
+
+    Finding ids are the study's id, a dot and a dotless local id, so that findings of
+    different studies never share an id.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None; keep it under 180 characters).
+        compounds: The compounds its doses and findings may name (fresh ones when None).
+        indications: The indications it may study (fresh ones without parents when None; must
+            not be empty).
+        citations: The citations that may report it (fresh ones without links when None; must
+            not be empty).
+        rests_on: The citation ids its findings may rest on (none when None).
+
+    Returns:
+        A valid study.
+    """
+    sid = with_id if with_id is not None else draw(st.from_regex(_SHORT_ID, fullmatch=True))
+    if compounds is None:
+        compounds = draw(st.lists(_fresh_compounds(), max_size=2, unique_by=_id_of))
+    if indications is None:
+        indications = draw(_leaf_indications(None, min_size=1))
+    if citations is None:
+        citations = draw(
+            st.lists(
+                _fresh_citations(indications=indications, links=()),
+                min_size=1,
+                max_size=2,
+                unique_by=_id_of,
+            )
+        )
+    reports = draw(
+        st.lists(st.sampled_from(list(citations)), min_size=1, max_size=3, unique_by=_id_of)
+    )
+    studied = draw(
+        st.lists(st.sampled_from(list(indications)), min_size=1, max_size=3, unique_by=_id_of)
+    )
+    report_ids = [c.id for c in reports]
+
+    group_ids = draw(st.lists(ids(long=False), max_size=6, unique=True))
+    n_arms = draw(st.integers(0, min(3, len(group_ids))))
+    arm_ids, rest = group_ids[:n_arms], group_ids[n_arms:]
+    study_arms = []
+    for aid in arm_ids:
+        k = draw(st.integers(0, min(2, len(rest))))
+        mine, rest = rest[:k], rest[k:]
+        study_arms.append(draw(arms(with_id=aid, compounds=compounds, phase_ids=mine)))
+    groups = [a.id for a in study_arms] + [
+        p.id for a in study_arms if a.regimen for p in a.regimen.phases
+    ]
+    local_ids = draw(st.lists(st.from_regex(_DOTLESS_ID, fullmatch=True), max_size=3, unique=True))
+    study_findings = tuple(
+        draw(
+            findings(
+                with_id=f"{sid}.{local}",
+                indications=indications,
+                compounds=compounds,
+                sources=report_ids,
+                groups=groups,
+                rests_on=rests_on if rests_on is not None else (),
+            )
+        )
+        for local in local_ids
+    )
+    return Study(
+        id=sid,
+        title=draw(texts()),
+        reports=tuple(reports),
+        design=draw(st.sampled_from(Design)),
+        indications=tuple(studied),
+        population=draw(populations()),
+        level=draw(evidence_levels()),
+        setting=draw(settings()),
+        arms=tuple(study_arms),
+        findings=study_findings,
+        adverse_events=draw(_tuples(adverse_events(sources=report_ids, groups=groups), max_size=2)),
+        limitations=draw(_tuples(texts(), max_size=2)),
+        notes=draw(_tuples(texts(), max_size=2)),
+    )
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> Dataset:
+    """A :class:`~vitk2.Dataset` header.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid dataset.
+    """
+    return Dataset(
+        id=draw(ids()),
+        version=draw(st.one_of(st.sampled_from(["2026.11.0", "1", "1.0", "0.1"]), texts())),
+        date=draw(_optional(st.dates(min_value=_dt.date(1, 1, 1)))),
+        title=draw(_optional(texts())),
+        description=draw(_optional(texts(max_size=80))),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Whole evidence bases
+
+
+def _prefixed_ids(prefix: str, *, max_size: int) -> st.SearchStrategy[list[str]]:
+    return st.lists(
+        st.from_regex(_SHORT_ID, fullmatch=True).map(lambda s: prefix + s),
+        max_size=max_size,
+        unique=True,
+    )
+
+
+@st.composite
+def evidence_bases(
+    draw: st.DrawFn,
+    *,
+    prefix: str = "",
+    max_studies: int = 3,
+    dataset: st.SearchStrategy[Dataset | None] | None = None,
+) -> EvidenceBase:
+    """A whole consistent :class:`~vitk2.EvidenceBase`.
+
+    Ids are unique per kind; indication parents form a forest (listed in any order);
+    citations link to other citations of the base; studies are reported by its citations,
+    dose its compounds, and their findings use the study's groups and rest on its citations.
+
+    Args:
+        draw: Supplied by hypothesis.
+        prefix: Put before every id, so that bases drawn with different prefixes are
+            disjoint (it must start with a lowercase letter or a digit).
+        max_studies: The most studies drawn.
+        dataset: The strategy for the dataset header (any or none when None).
+
+    Returns:
+        A valid evidence base.
+    """
+    compound_list = [draw(compounds(with_id=i)) for i in draw(_prefixed_ids(prefix, max_size=3))]
+    ind_ids = draw(_prefixed_ids(prefix, max_size=4))
+    indication_list = [
+        draw(indications(with_id=iid, parents=ind_ids[:k])) for k, iid in enumerate(ind_ids)
+    ]
+    indication_list = draw(st.permutations(indication_list))
+    cit_ids = draw(_prefixed_ids(prefix, max_size=4))
+    citation_list = [
+        draw(citations(with_id=cid, indications=indication_list, links=cit_ids)) for cid in cit_ids
+    ]
+    study_list: list[Study] = []
+    if citation_list and indication_list:
+        for sid in draw(_prefixed_ids(prefix, max_size=max_studies)):
+            study_list.append(
+                draw(
+                    studies(
+                        with_id=sid,
+                        compounds=compound_list,
+                        indications=indication_list,
+                        citations=citation_list,
+                        rests_on=cit_ids,
+                    )
+                )
+            )
+    return EvidenceBase(
+        compounds=tuple(compound_list),
+        indications=tuple(indication_list),
+        citations=tuple(citation_list),
+        studies=tuple(study_list),
+        dataset=draw(dataset if dataset is not None else _optional(datasets())),
+    )
+
+
+def _records(obj: object) -> Iterator[object]:
+    """Every model object reachable from ``obj`` (itself included), depth first."""
+    stack: list[Any] = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend(reversed(item))
+        elif attrs.has(type(item)):
+            yield item
+            stack.extend(reversed([getattr(item, a.name) for a in attrs.fields(type(item))]))
+
+
+def base_for(obj: object) -> EvidenceBase:
+    """The evidence base of every compound, indication and citation ``obj`` refers to.
+
+    Pass it as ``base=`` to :func:`vitk2.loads` to read ``obj`` back. The records referred
+    to must be consistent among themselves (as those the strategies here draw by default are:
+    fresh indications have no parent, fresh citations of a study no links).
+
+    Args:
+        obj: A model object (a dose, a finding, a study ...).
+
+    Returns:
+        An evidence base holding the records ``obj`` refers to, ``obj`` itself excluded.
+
+    Raises:
+        ValidationError: If the records referred to are not consistent among themselves.
+    """
+    found: dict[type, dict[str, Any]] = {Compound: {}, Indication: {}, Citation: {}}
+    for record in _records(obj):
+        if record is obj:
+            continue
+        table = found.get(type(record))
+        if table is not None:
+            table.setdefault(record.id, record)  # type: ignore[attr-defined]
+    return EvidenceBase(
+        compounds=tuple(found[Compound].values()),
+        indications=tuple(found[Indication].values()),
+        citations=tuple(found[Citation].values()),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Lookup by class
+
+_STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
+    Code: codes,
+    Compound: compounds,
+    Indication: indications,
+    Citation: citations,
+    Integrity: integrities,
+    Quote: quotes,
+    Locator: locators,
+    PValue: p_values,
+    Proportion: proportions,
+    Category: categories,
+    Breakdown: breakdowns,
+    Count: counts,
+    Summary: summaries,
+    GroupSummaries: group_summaries,
+    Effect: effects,
+    TimeToEvent: times_to_event,
+    Narrative: narratives,
+    Frequency: frequencies,
+    Dose: doses,
+    Phase: phases,
+    Regimen: regimens,
+    SexCounts: sex_counts,
+    Age: ages,
+    Arm: arms,
+    Population: populations,
+    Setting: settings,
+    Outcome: outcomes,
+    Finding: findings,
+    AdverseEvent: adverse_events,
+    EvidenceLevel: evidence_levels,
+    Study: studies,
+    Dataset: datasets,
+    Quantity: quantities,
+    NotReported: not_reported,
+    EvidenceBase: evidence_bases,
+}
+
+
+def strategy_for(cls: type[T]) -> st.SearchStrategy[T]:
+    """The strategy for instances of a model class (or of :class:`~vitk2.EvidenceBase`).
+
+    Args:
+        cls: A model class, :class:`~vitk2.Quantity` or :class:`~vitk2.EvidenceBase`.
+
+    Returns:
+        Its strategy, with default arguments.
+
+    Raises:
+        KeyError: If ``cls`` has no strategy here.
+    """
+    return _STRATEGIES[cls]()
