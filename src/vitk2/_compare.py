@@ -464,6 +464,57 @@ class Comparison(_Tabular):
     def _cells(self) -> list[tuple[Any, ...]]:
         return [r.cells for r in self.rows]
 
+    def to_text(self) -> str:
+        """A compact aligned table for a terminal; every caveat listed under it once."""
+        notes: dict[str, int] = {}
+        rows = []
+        for r in self.rows:
+            marks = [notes.setdefault(c, len(notes) + 1) for c in r.caveats]
+            estimate = r.statistic
+            if r.interval is not None and r.estimate is not None:
+                estimate = f"{r.estimate:.3g} ({r.interval.low:.3g} to {r.interval.high:.3g})"
+            rows.append(
+                (
+                    r.study.id,
+                    str(r.design),
+                    r.level if r.level is not None else "n/a",
+                    r.regimen,
+                    r.measure,
+                    r.n,
+                    estimate,
+                    str(r.direction),
+                    str(r.certainty.certainty),
+                    ",".join(map(str, marks)),
+                )
+            )
+        headers = (
+            "study",
+            "design",
+            "OCEBM",
+            "regimen",
+            "measure",
+            "n",
+            "result (95% CI)",
+            "direction",
+            "certainty",
+            "notes",
+        )
+        out = [self._title(), table_text(headers, rows, max_width=34)]
+        if notes:
+            out.append("")
+            out.extend(f"[{n}] {text}" for text, n in notes.items())
+        if self.excluded:
+            out.append("")
+            out.append("Left out:")
+            out.extend(f"  {e.finding}: {e.reason}" for e in self.excluded)
+        lin = self.lineage
+        out.append("")
+        out.append(
+            f"Dataset {lin.dataset or 'user data'} {lin.version or ''} "
+            f"(sha256 {lin.content_hash[:12]}); {lin.interval_method} intervals at {lin.level:.0%}."
+        )
+        return "\n".join(out)
+
     def _title(self) -> str:
         return f"Evidence for {self.indication.name} ({len(self.rows)} findings, {len(self.excluded)} left out)"
 

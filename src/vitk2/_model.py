@@ -1943,6 +1943,8 @@ class Study:
         adverse_events: Adverse events as reported.
         limitations: Limitations a reader must weigh.
         notes: Curators' notes.
+        provenance: Quotes or locators for the design, setting, population and regimens (the
+            numbers a study holds outside its findings).
 
     .. versionadded:: 0.1.0
     """
@@ -1964,6 +1966,9 @@ class Study:
     )
     limitations: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    provenance: tuple[Provenance, ...] = attrs.field(
+        default=(), validator=_tuple_of((Quote, Locator)), repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.reports:
@@ -1997,6 +2002,12 @@ class Study:
                         raise ValueError(
                             f"findings[{i}].statistic: group {s.group!r} is not a group of the study"
                         )
+        for j, p in enumerate(self.provenance):
+            if p.source not in report_ids:
+                raise ValueError(
+                    f"provenance[{j}].source {p.source!r} is not a report of the study "
+                    f"(reports: {', '.join(sorted(report_ids))})"
+                )
         for i, ae in enumerate(self.adverse_events):
             if ae.group is not None and ae.group not in groups:
                 raise ValueError(

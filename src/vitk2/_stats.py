@@ -115,6 +115,9 @@ class Interval:
         """
         return self.low <= x <= self.high
 
+    def __str__(self) -> str:
+        return f"{self.low:.4g} to {self.high:.4g} ({self.level:.0%} {self.method})"
+
     @property
     def width(self) -> float:
         """The width ``high - low`` of the interval."""

@@ -899,6 +899,13 @@ def _dose_tuples(
     return _tuples(doses(compounds=compounds), max_size=max_size)
 
 
+def _compound_pool(draw: st.DrawFn, compounds: Sequence[Compound] | None) -> Sequence[Compound]:
+    """``compounds``, or one or two fresh ones with distinct ids shared by a whole record."""
+    if compounds is not None:
+        return compounds
+    return draw(st.lists(_fresh_compounds(), min_size=1, max_size=2, unique_by=_id_of))
+
+
 def _durations() -> st.SearchStrategy[Quantity | NotReported | None]:
     return _optional(_or_not_reported(_times()))
 
@@ -927,6 +934,7 @@ def phases(
     Returns:
         A valid phase.
     """
+    compounds = _compound_pool(draw, compounds)
     eligible, entered, evaluable = _chain(draw, 3)
     return Phase(
         id=with_id if with_id is not None else draw(ids()),
@@ -958,6 +966,7 @@ def regimens(
     Returns:
         A valid regimen.
     """
+    compounds = _compound_pool(draw, compounds)
     if phase_ids is None:
         phase_ids = draw(
             st.one_of(st.just([]), st.lists(ids(long=False), min_size=1, max_size=2, unique=True))
@@ -977,7 +986,7 @@ def regimens(
         )
     regimen_doses = draw(_dose_tuples(compounds, max_size=2))
     if not regimen_doses and not procedures:
-        if compounds is not None and not compounds:
+        if not compounds:
             procedures = (draw(texts()),)
         else:
             regimen_doses = (draw(doses(compounds=compounds)),)
@@ -1040,6 +1049,7 @@ def arms(
     Returns:
         A valid arm.
     """
+    compounds = _compound_pool(draw, compounds)
     size = draw(_size())
     known = size if isinstance(size, int) else None
     if phase_ids:
@@ -1122,9 +1132,7 @@ def outcomes(draw: st.DrawFn) -> Outcome:
     )
 
 
-def _subset(pool: Sequence[T] | None, fresh: st.SearchStrategy[T], *, max_size: int = 2) -> Any:
-    if pool is None:
-        return st.lists(fresh, max_size=max_size, unique_by=_id_of)
+def _subset(pool: Sequence[T], *, max_size: int = 2) -> st.SearchStrategy[list[T]]:
     if not pool:
         return st.just([])
     return st.lists(st.sampled_from(list(pool)), max_size=max_size, unique_by=_id_of)
@@ -1155,6 +1163,7 @@ def findings(
     Returns:
         A valid finding.
     """
+    compounds = _compound_pool(draw, compounds)
     group_pool = (
         groups if groups is not None else draw(st.lists(ids(long=False), max_size=3, unique=True))
     )
@@ -1168,7 +1177,7 @@ def findings(
         group=draw(_optional(st.sampled_from(list(group_pool)))) if group_pool else None,
         comparator=draw(_optional(texts())),
         subgroup=draw(_optional(texts())),
-        compounds=tuple(draw(_subset(compounds, _fresh_compounds()))),
+        compounds=tuple(draw(_subset(compounds))),
         basis=draw(_optional(st.sampled_from(Design))),
         certainty=draw(_optional(st.sampled_from(Certainty))),
         certainty_reasons=draw(_tuples(texts(), max_size=2)),

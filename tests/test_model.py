@@ -1,0 +1,267 @@
+"""The model's invariants: every validator rejects what it must, with a message naming the field."""
+
+from __future__ import annotations
+
+import pickle
+
+import attrs
+import pytest
+
+import vitk2
+from vitk2 import (
+    NOT_REPORTED,
+    Breakdown,
+    Category,
+    Code,
+    CodeSystem,
+    Compound,
+    CountKind,
+    Dose,
+    Effect,
+    EffectMeasure,
+    Frequency,
+    NotReported,
+    Phase,
+    Proportion,
+    PValue,
+    Quantity,
+    Regimen,
+    Route,
+    Unit,
+)
+
+MK4 = Compound(id="mk4", name="menatetrenone", compound_class="vitamin K2", family="vitamin K")
+
+
+class TestQuantity:
+    def test_conversion_between_commensurable_units_is_exact(self) -> None:
+        assert Quantity(0.75, "µg").to("mg") == Quantity(0.00075, "mg")
+        assert Quantity(12, Unit.MONTH).to(Unit.YEAR) == Quantity(1.0, Unit.YEAR)
+        assert Quantity(45, "mg/day").to("µg/day") == Quantity(45000.0, "µg/day")
+
+    def test_spellings_parse_to_one_unit(self) -> None:
+        for spelling in ("ug", "mcg", "µg", "μg", "microgram", "UG"):
+            assert Quantity(1, spelling).unit is Unit.UG
+        assert Quantity(866, "ng/ml").unit is Unit.NG_PER_ML
+
+    def test_incommensurable_conversion_is_an_error(self) -> None:
+        with pytest.raises(vitk2.IncommensurableUnitsError, match="mg measures mass"):
+            Quantity(45, "mg").to("week")
+        assert issubclass(vitk2.IncommensurableUnitsError, ValueError)
+
+    def test_comparisons_convert_units(self) -> None:
+        assert Quantity(16, "week") < Quantity(12, "month")
+        assert Quantity(45000, "µg/day") >= Quantity(45, "mg/day")
+        assert Quantity(0.75, "µg").equivalent(Quantity(0.00075, "mg"))
+
+    @pytest.mark.parametrize("value", [float("nan"), float("inf"), True, "45"])
+    def test_value_must_be_a_finite_number(self, value: object) -> None:
+        with pytest.raises((TypeError, ValueError), match="'value' must be a"):
+            Quantity(value, "mg")  # type: ignore[arg-type]
+
+    def test_unknown_unit_lists_the_known_ones(self) -> None:
+        with pytest.raises(ValueError, match=r"expected a unit, one of g, mg, µg.*got 'mgg'"):
+            Quantity(1, "mgg")
+
+
+class TestProportion:
+    def test_estimate_and_wilson_interval_are_computed(self) -> None:
+        p = Proportion(events=5, total=29, reported_percent=17.2)
+        assert p.estimate == pytest.approx(5 / 29)
+        ci = p.interval()
+        assert ci.method == "wilson"
+        assert ci.low == pytest.approx(0.0760, abs=5e-4)
+        assert ci.high == pytest.approx(0.3455, abs=5e-4)
+        assert p.estimate in ci
+
+    def test_events_cannot_exceed_total(self) -> None:
+        with pytest.raises(ValueError, match=r"'events' must be <= total \(got 12 > 10\)"):
+            Proportion(events=12, total=10)
+
+    @pytest.mark.parametrize(("events", "total"), [(-1, 10), (1, 0)])
+    def test_counts_must_be_in_range(self, events: int, total: int) -> None:
+        with pytest.raises(ValueError, match="must be a"):
+            Proportion(events=events, total=total)
+
+    def test_non_integer_count_is_a_type_error(self) -> None:
+        with pytest.raises(TypeError, match="'events' must be a whole number"):
+            Proportion(events=5.5, total=10)  # type: ignore[arg-type]
+
+    def test_reported_percent_must_agree_at_its_precision(self) -> None:
+        Proportion(events=4, total=7, reported_percent=57)
+        Proportion(events=4, total=11, reported_percent=36.4)
+        with pytest.raises(ValueError, match="'reported_percent' must agree with 5/29"):
+            Proportion(events=5, total=29, reported_percent=17.5)
+
+    def test_unknown_interval_method_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="unknown interval method 'wald'"):
+            Proportion(events=1, total=2).interval("wald")
+
+
+class TestBreakdown:
+    def test_events_are_not_participants(self) -> None:
+        b = Breakdown(
+            categories=(
+                Category(label="major HI-E", count=1),
+                Category(label="minor HI-E", count=2),
+                Category(label="major HI-P", count=3),
+                Category(label="minor HI-P", count=1),
+            ),
+            counts=CountKind.EVENTS,
+            among=5,
+        )
+        assert b.total == 7
+        assert b.among == 5
+        assert b["major HI-P"] == 3
+
+    def test_participant_counts_cannot_exceed_among(self) -> None:
+        with pytest.raises(ValueError, match="participant counts must sum to <= among"):
+            Breakdown(
+                categories=(Category(label="a", count=3), Category(label="b", count=3)),
+                counts=CountKind.PARTICIPANTS,
+                among=5,
+            )
+
+    def test_fewer_events_than_participants_with_events_is_impossible(self) -> None:
+        with pytest.raises(ValueError, match="need at least 5 events"):
+            Breakdown(categories=(Category(label="a", count=3),), among=5)
+
+
+class TestNotReported:
+    def test_is_distinct_from_zero_none_and_unknown(self) -> None:
+        assert NOT_REPORTED != 0
+        assert NOT_REPORTED is not None
+        assert NOT_REPORTED == NotReported()
+        assert NotReported("dose not stated") != NOT_REPORTED
+        assert str(NOT_REPORTED) == "not reported"
+
+    def test_a_dose_without_amount_has_no_daily_dose(self) -> None:
+        d = Dose(compound=MK4)
+        assert isinstance(d.daily_dose, NotReported)
+
+
+class TestDose:
+    def test_daily_dose_of_a_rate(self) -> None:
+        d = Dose(compound=MK4, amount=Quantity(45, "mg/day"), route=Route.ORAL)
+        assert d.daily_dose == Quantity(45, Unit.MG_PER_DAY)
+
+    def test_daily_dose_from_amount_and_frequency(self) -> None:
+        d = Dose(compound=MK4, amount=Quantity(15, "mg"), frequency=Frequency(times=3))
+        assert d.daily_dose == Quantity(45.0, Unit.MG_PER_DAY)
+        weekly = Dose(compound=MK4, amount=Quantity(70, "mg"), frequency=Frequency(times=1, per=Unit.WEEK))
+        assert weekly.daily_dose == Quantity(10.0, Unit.MG_PER_DAY)
+
+    def test_frequency_with_a_daily_amount_is_contradictory(self) -> None:
+        with pytest.raises(ValueError, match="'frequency' must not be given with a daily amount"):
+            Dose(compound=MK4, amount=Quantity(45, "mg/day"), frequency=Frequency(times=3))
+
+    def test_amount_must_be_a_mass(self) -> None:
+        with pytest.raises(ValueError, match="'amount' must be a mass"):
+            Dose(compound=MK4, amount=Quantity(16, "week"))
+
+
+class TestPhasesAndRegimens:
+    def test_phase_denominators_must_shrink(self) -> None:
+        with pytest.raises(ValueError, match=r"'evaluable' must be <= entered \(got 21 > 20\)"):
+            Phase(id="p", name="p", doses=(), eligible=24, entered=20, evaluable=21)
+
+    def test_regimen_cannot_mix_flat_doses_and_phases(self) -> None:
+        phase = Phase(id="p", name="p", doses=(Dose(compound=MK4),))
+        with pytest.raises(ValueError, match="keeps its doses and duration in its phases"):
+            Regimen(doses=(Dose(compound=MK4),), phases=(phase,))
+
+    def test_empty_regimen_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="needs doses, phases or procedures"):
+            Regimen()
+
+
+class TestCodes:
+    @pytest.mark.parametrize(
+        ("system", "code"),
+        [
+            (CodeSystem.CAS, "863-61-6"),
+            (CodeSystem.PUBCHEM_CID, "5282367"),
+            (CodeSystem.CHEBI, "CHEBI:78277"),
+            (CodeSystem.INCHIKEY, "DKHGMERMDICWDU-GHDNBGIDSA-N"),
+            (CodeSystem.ATC, "M05BX08"),
+            (CodeSystem.ICD10CM, "D46.A"),
+            (CodeSystem.ICD11, "2C12"),
+            (CodeSystem.MONDO, "MONDO:0018881"),
+            (CodeSystem.MESH, "D009190"),
+        ],
+    )
+    def test_valid_codes_pass(self, system: CodeSystem, code: str) -> None:
+        assert Code(system=system, code=code).code == code
+
+    @pytest.mark.parametrize(
+        ("system", "code", "message"),
+        [
+            (CodeSystem.CAS, "863-61-7", "valid check digit"),
+            (CodeSystem.CHEBI, "78277", "chebi code matching"),
+            (CodeSystem.INCHIKEY, "DKHGMERMDICWDU", "inchikey code matching"),
+            (CodeSystem.ATC, "M05BX8", "atc code matching"),
+            (CodeSystem.MONDO, "MONDO:18881", "mondo code matching"),
+        ],
+    )
+    def test_malformed_codes_fail(self, system: CodeSystem, code: str, message: str) -> None:
+        with pytest.raises(ValueError, match=message):
+            Code(system=system, code=code)
+
+    def test_compound_codes_must_be_compound_systems(self) -> None:
+        with pytest.raises(ValueError, match="uses mesh, not a compound code system"):
+            Compound(
+                id="x", name="x", compound_class="c", family="f",
+                codes=(Code(system=CodeSystem.MESH, code="D009190"),),
+            )
+
+
+class TestEffectAndPValue:
+    def test_interval_must_contain_estimate(self) -> None:
+        with pytest.raises(ValueError, match="the interval must contain the estimate"):
+            Effect(measure=EffectMeasure.RISK_RATIO, value=0.5, low=0.6, high=1.2)
+
+    def test_ratio_must_be_positive(self) -> None:
+        with pytest.raises(ValueError, match="must be > 0"):
+            Effect(measure=EffectMeasure.ODDS_RATIO, value=0.0)
+
+    def test_excludes_null(self) -> None:
+        assert Effect(measure=EffectMeasure.RISK_RATIO, value=0.87, low=0.64, high=1.2).excludes_null is False
+        assert Effect(measure=EffectMeasure.RISK_RATIO, value=0.44, low=0.2, high=0.99).excludes_null is True
+        assert Effect(measure=EffectMeasure.MEAN_DIFFERENCE, value=0.05, low=0.01, high=0.09).excludes_null
+
+    @pytest.mark.parametrize(
+        ("text", "relation", "value"),
+        [("< 0.001", "<", 0.001), ("p< 0.001", "<", 0.001), ("≤0.05", "<=", 0.05), ("0.037", "=", 0.037)],
+    )
+    def test_p_values_keep_their_relation(self, text: str, relation: str, value: float) -> None:
+        p = PValue.parse(text)
+        assert (p.relation, p.value) == (relation, value)
+
+    def test_inequality_is_not_the_number(self) -> None:
+        assert PValue.parse("< 0.001") != PValue.parse("0.001")
+        assert str(PValue.parse("p<0.001")) == "< 0.001"
+
+
+class TestRecords:
+    def test_records_are_frozen_and_pickle(self) -> None:
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            MK4.name = "other"  # type: ignore[misc]
+        assert pickle.loads(pickle.dumps(MK4)) == MK4
+
+    def test_ids_are_slugs(self) -> None:
+        with pytest.raises(ValueError, match="'id' must be an id"):
+            Compound(id="Not An Id", name="x", compound_class="c", family="f")
+
+    def test_reprs_are_short(self) -> None:
+        base = vitk2.load()
+        study = base.study("mds-vk2-d3-2005")
+        assert repr(study) == "<Study mds-vk2-d3-2005 anon. 2005 single arm trial>"
+        assert len(repr(base.study("hcc-case-report"))) < 80
+        assert repr(base.compound("mk4")).startswith("<Compound menatetrenone")
+
+    def test_errors_pickle_with_their_attributes(self) -> None:
+        err = vitk2.UnknownNameError("osteoporsis", "indication", ("osteoporosis",))
+        back = pickle.loads(pickle.dumps(err))
+        assert (back.name, back.kind, back.suggestions) == err.args
+        verr = vitk2.ValidationError([vitk2.Problem("f.yaml", "studies[0].id", "bad")])
+        assert pickle.loads(pickle.dumps(verr)).problems == verr.problems
