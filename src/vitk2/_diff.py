@@ -79,7 +79,8 @@ class EvidenceDiff:
         """One line: how many conclusions and findings changed."""
         if not self.changes:
             return "No differences."
-        parts = [f"{len(self.conclusions)} conclusion(s) changed"]
+        n = len(self.conclusions)
+        parts = [f"{n} {'conclusion' if n == 1 else 'conclusions'} changed"]
         for kind in ("finding", "study", "citation", "compound", "indication"):
             counts = [(c, len(self.of(kind, c))) for c in ("added", "removed", "changed")]
             if any(n for _, n in counts):
@@ -155,18 +156,18 @@ def _records(
     old: Mapping[str, Any],
     new: Mapping[str, Any],
     data: Callable[[Any], Mapping[str, Any]],
+    moved: Mapping[str, str] | None = None,
 ) -> list[Change]:
-    out: list[Change] = []
-    for rid in sorted(old.keys() - new.keys()):
-        out.append(Change(kind, rid, "removed", _label(old[rid])))
-    for rid in sorted(new.keys() - old.keys()):
-        out.append(Change(kind, rid, "added", _label(new[rid])))
+    out = [Change(kind, rid, "added", _label(new[rid])) for rid in sorted(new.keys() - old.keys())]
+    out += [Change(kind, rid, "removed", _label(old[rid])) for rid in sorted(old.keys() - new.keys())]
     for rid in sorted(old.keys() & new.keys()):
         a, b = data(old[rid]), data(new[rid])
-        if a != b:
-            detail = _fields(old[rid], new[rid], a, b)
-            if detail:
-                out.append(Change(kind, rid, "changed", detail))
+        detail = _fields(old[rid], new[rid], a, b) if a != b else ""
+        extra = moved.get(rid) if moved else None
+        if extra:
+            detail = f"{extra}; {detail}" if detail else extra
+        if detail:
+            out.append(Change(kind, rid, "changed", detail))
     return out
 
 
@@ -234,22 +235,19 @@ def diff(
 
     old_findings = {f.id: (s, f) for s in old.studies for f in s.findings}
     new_findings = {f.id: (s, f) for s in new.studies for f in s.findings}
-    findings = _records(
+    moved = {
+        fid: f"moved from study {old_findings[fid][0].id} to {new_findings[fid][0].id}"
+        for fid in old_findings.keys() & new_findings.keys()
+        if old_findings[fid][0].id != new_findings[fid][0].id
+    }
+    changes = _conclusions(old, new)
+    changes += _records(
         "finding",
         {k: f for k, (_, f) in old_findings.items()},
         {k: f for k, (_, f) in new_findings.items()},
         to_data,
+        moved,
     )
-    moved = [
-        Change("finding", fid, "changed",
-               f"moved from study {old_findings[fid][0].id} to {new_findings[fid][0].id}")
-        for fid in sorted(old_findings.keys() & new_findings.keys())
-        if old_findings[fid][0].id != new_findings[fid][0].id
-    ]
-    changes = [
-        *_conclusions(old, new),
-        *sorted([*findings, *moved], key=lambda c: (("added", "removed", "changed").index(c.change), c.id)),
-    ]
     for kind, attr, data in (
         ("study", "studies", study_data),
         ("citation", "citations", to_data),

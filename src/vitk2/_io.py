@@ -115,7 +115,9 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         else:
             problems.extend(_check_against(base, compounds, indications, citations, studies, file))
     if problems:
-        raise ValidationError(problems)
+        # A reference to a record that is itself invalid is not a second problem.
+        primary = [p for p in problems if not p.message.endswith(" is itself invalid")]
+        raise ValidationError(primary or problems)
     if base is None:
         return EvidenceBase(
             compounds=tuple(compounds),

@@ -170,8 +170,9 @@ def filter_evidence(
         compound: Compound names or records; a finding matches when its group received the
             compound, alone or in a combination, or when it names the compound.
         compound_class: A class or family (``"bisphosphonate"``, ``"vitamin K2"``).
-        design: Designs (:class:`~vitk2.Design` or names such as ``"randomised_controlled_trial"``);
-            a finding matches on its study's design or on the design its claim rests on.
+        design: Designs (:class:`~vitk2.Design` or names such as ``"randomised_controlled_trial"``
+            or ``"rct"``); a finding matches on the design its claim rests on (its ``basis``)
+            when it has one, else on its study's design.
         min_level: Keep OCEBM levels from 1 up to this level (1 is strongest).
         min_certainty: Keep study certainty at or above this :class:`~vitk2.Certainty`.
         since: Keep studies published in or after this year.
@@ -318,7 +319,7 @@ def filter_evidence(
         for f in s.findings:
             if ind_ids is not None and f.indication.id not in ind_ids:
                 continue
-            if designs is not None and s.design not in designs and f.basis not in designs:
+            if designs is not None and (f.basis or s.design) not in designs:
                 continue
             if directions is not None and f.direction not in directions:
                 continue

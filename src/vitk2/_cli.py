@@ -1,0 +1,1058 @@
+"""The ``vitk2`` command line.
+
+List, show, compare, validate, export, report and diff evidence from a shell::
+
+    vitk2 overview
+    vitk2 compare mds --format markdown
+    vitk2 studies --indication osteoporosis --design rct --since 2000
+    vitk2 validate my-trial.yaml
+    vitk2 report --data my-trial.yaml
+
+Errors are one line on stderr, never a traceback. Exit codes are listed in :data:`EXIT_CODES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Final, NoReturn
+
+from . import _model as m
+from ._base import EvidenceBase
+from ._errors import CriteriaError, UnknownNameError, ValidationError, Vitk2Error
+
+__all__ = ["EXIT_CODES", "main"]
+
+EXIT_OK: Final = 0
+EXIT_DATA: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_UNKNOWN: Final = 3
+EXIT_INTERRUPTED: Final = 130
+EXIT_PIPE: Final = 141
+EXIT_INTERNAL: Final = 70
+
+EXIT_CODES: Final[dict[int, str]] = {
+    EXIT_OK: "success",
+    EXIT_DATA: "invalid evidence (validation problems, merge conflicts) or a file that cannot be "
+    "read or written",
+    EXIT_USAGE: "usage error: an unknown option or command, a criterion of the wrong type",
+    EXIT_UNKNOWN: "unknown name: no indication, compound, study, citation or finding by that name",
+    EXIT_INTERNAL: "internal error: a bug in vitk2 (please report it)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+"""Every exit status ``vitk2`` uses, with its meaning."""
+
+LISTING_FORMATS: Final = ("table", "markdown", "json", "csv")
+
+_MULTI_FILTERS: Final = (
+    "indication", "compound", "compound_class", "design", "direction", "outcome_kind", "route",
+)
+_SINGLE_FILTERS: Final = (
+    "min_level", "min_certainty", "since", "until", "min_size", "daily_dose", "min_duration",
+)
+_LIST_HINT: Final = {
+    "indication": "vitk2 indications",
+    "compound": "vitk2 compounds",
+    "study": "vitk2 studies",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Argument parsing that fails in one line
+
+
+class _UsageError(Exception):
+    """A command line argparse rejects; the message is already a full sentence."""
+
+    def __init__(self, message: str, prog: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+_ALL_OPTIONS: set[str] = set()
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors raise (so :func:`main` prints them in one line)."""
+
+    def error(self, message: str) -> NoReturn:
+        choice = re.search(r"invalid choice: '?([^'(]*?)'? \(choose from (.*)\)", message)
+        if choice:
+            word = choice.group(1)
+            choices = [c.strip(" '\"") for c in choice.group(2).split(",")]
+            what = "command" if message.startswith("argument command") else "choice"
+            message = (
+                f"unknown {what} {word!r}{_suggest(word, choices)}"
+                if _suggest(word, choices) else
+                f"{message.split(': ', 1)[0]}: {word!r} is not one of {', '.join(choices)}"
+            )
+        unknown = re.search(r"unrecognized arguments: (\S+)", message)
+        if unknown and unknown.group(1).startswith("-"):
+            message += _suggest(unknown.group(1).split("=")[0], _ALL_OPTIONS)
+        raise _UsageError(message, self.prog)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        _ALL_OPTIONS.update(action.option_strings)
+        return action
+
+
+def _epilog() -> str:
+    codes = "\n".join(f"  {code:<4} {text}" for code, text in sorted(EXIT_CODES.items()))
+    return (
+        "Run 'vitk2 COMMAND --help' for a command's options.\n\n"
+        f"exit codes:\n{codes}\n\n"
+        "Documentation: https://vitk2.readthedocs.io"
+    )
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data", action="append", default=[], metavar="FILE",
+        help="add an evidence file (.yaml, .yml or .json) to the bundled evidence; repeatable, "
+        "and a later file may refer to records of an earlier one",
+    )
+
+
+def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = LISTING_FORMATS,
+                default: str = "table") -> None:
+    p.add_argument(
+        "-f", "--format", choices=choices, default=default,
+        help=f"output format (default: {default})",
+    )
+
+
+def _add_retracted(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--include-retracted", action="store_true",
+        help="keep findings that rest on a retracted publication (by default they are left out "
+        "and listed with the reason)",
+    )
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "filters",
+        "Narrow the evidence first. Criteria combine with AND; an option given several times "
+        "matches any of its values. They mirror EvidenceBase.filter().",
+    )
+    g.add_argument("--indication", action="append", metavar="NAME",
+                   help="an indication (its subtypes included)")
+    g.add_argument("--compound", action="append", metavar="NAME",
+                   help="a compound, alone or in a combination")
+    g.add_argument("--compound-class", action="append", metavar="CLASS",
+                   help="a compound class or family ('vitamin K2', 'bisphosphonate')")
+    g.add_argument("--design", action="append", metavar="DESIGN",
+                   help="a study design ('rct', 'systematic_review', 'case_report' ...)")
+    g.add_argument("--min-level", type=int, metavar="N",
+                   help="keep OCEBM levels 1 (strongest) to N")
+    g.add_argument("--min-certainty", metavar="CERTAINTY",
+                   help="keep certainty at or above this (high, moderate, low, very_low)")
+    g.add_argument("--since", type=int, metavar="YEAR", help="published in or after YEAR")
+    g.add_argument("--until", type=int, metavar="YEAR", help="published in or before YEAR")
+    g.add_argument("--min-size", type=int, metavar="N", help="at least N participants")
+    g.add_argument("--direction", action="append", metavar="DIRECTION",
+                   help="a direction of effect (benefit, harm, no_clear_effect, mixed, association)")
+    g.add_argument("--outcome-kind", action="append", metavar="KIND",
+                   help="an outcome kind (clinical, surrogate, biomarker, safety ...)")
+    g.add_argument("--route", action="append", metavar="ROUTE", help="a route of administration")
+    g.add_argument("--daily-dose", metavar="DOSE",
+                   help="a minimum daily dose ('45 mg/day') or a range ('15mg/day..45mg/day', "
+                   "'..1.5mg/day')")
+    g.add_argument("--min-duration", metavar="TIME", help="a minimum treatment duration ('16 week')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``vitk2`` argument parser."""
+    from . import __version__
+
+    parser = _Parser(
+        prog="vitk2",
+        description="Query the clinical evidence on vitamin K2 (menaquinone-4, menatetrenone).",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"vitk2 {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(
+            name, help=help, description=description or help, epilog=_epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        return p
+
+    p = command("indications", "list the indications")
+    _add_format(p)
+    _add_data(p)
+    p.set_defaults(run=_cmd_indications)
+
+    p = command("compounds", "list the compounds")
+    _add_format(p)
+    _add_data(p)
+    p.set_defaults(run=_cmd_compounds)
+
+    p = command("studies", "list the studies (filters narrow the list)")
+    _add_format(p)
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
+    p.set_defaults(run=_cmd_studies)
+
+    p = command("show", "show one study, compound, indication, citation or finding in detail",
+                "Show a record in detail: its numbers, provenance (with verbatim quotes), caveats "
+                "and links. NAME is an id or any name the record answers to.")
+    p.add_argument("name", metavar="ID-OR-NAME")
+    _add_format(p, ("text", "json", "yaml"), "text")
+    _add_data(p)
+    p.set_defaults(run=_cmd_show)
+
+    p = command("compare", "compare the findings for one indication",
+                "The findings for one indication and its subtypes, strongest evidence first, "
+                "with intervals, certainty, caveats and what was left out.")
+    p.add_argument("indication", metavar="INDICATION")
+    p.add_argument("--regimens", action="store_true",
+                   help="compare regimens against each other instead (or say why not)")
+    p.add_argument("--interval", choices=("wilson", "clopper-pearson"), default="wilson",
+                   help="interval method for proportions (default: wilson)")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
+    p.add_argument("--exclude-preclinical", action="store_true",
+                   help="leave out in-vitro and animal findings")
+    _add_format(p)
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
+    p.set_defaults(run=_cmd_compare)
+
+    p = command("overview", "one row per indication: designs, best level, certainty, direction")
+    p.add_argument("--matrix", action="store_true",
+                   help="show the compound x indication matrix instead")
+    _add_format(p)
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
+    p.set_defaults(run=_cmd_overview)
+
+    p = command("validate", "check evidence files and print every problem",
+                "Check evidence files as vitk2 would load them, on top of the bundled evidence "
+                "(so they may refer to its compounds, indications and citations). Every problem "
+                "is printed as 'file: path: message'; the exit status is 1 if there is any.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--standalone", action="store_true",
+                   help="check each file on its own, without the bundled evidence")
+    _add_format(p, ("text", "json"), "text")
+    _add_data(p)
+    p.set_defaults(run=_cmd_validate)
+
+    p = command("export", "write the evidence as YAML, JSON or CSV (filters narrow it)",
+                "Write the evidence (bundled plus --data files) as YAML or JSON that vitk2 can "
+                "load back, or as CSV with one row per finding. Without filters everything is "
+                "written, including findings that rest on retracted publications.")
+    formats = ["yaml", "json", "csv"]
+    if _has_fhir():
+        formats.append("fhir")
+    _add_format(p, formats, "yaml")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
+    p.set_defaults(run=_cmd_export)
+
+    p = command("report", "write a self-contained HTML report of all the evidence",
+                "Write one HTML file (no network access needed to view it) with the overview, "
+                "the compound x indication matrix, a comparison per indication with caveats and "
+                "lineage, regimen comparisons and a forest plot of every proportion.")
+    p.add_argument("-o", "--output", metavar="PATH", default="vitk2-report.html",
+                   help="where to write the report (default: vitk2-report.html)")
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
+    p.set_defaults(run=_cmd_report)
+
+    p = command("diff", "what changed between two versions of the evidence",
+                "Compare two evidence files or dataset versions (a path, or 'bundled'): findings "
+                "and other records added, removed or changed, and every conclusion of the "
+                "overview (best level, certainty, direction per indication) that changed.")
+    p.add_argument("old", metavar="OLD", help="a .yaml/.json evidence file, or 'bundled'")
+    p.add_argument("new", metavar="NEW", help="a .yaml/.json evidence file, or 'bundled'")
+    p.add_argument("--on-bundled", action="store_true",
+                   help="load each file on top of the bundled evidence (for files that refer to "
+                   "its records or add to it)")
+    _add_format(p)
+    p.set_defaults(run=_cmd_diff)
+    return parser
+
+
+def _has_fhir() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("vitk2._fhir") is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def _write(text: str) -> None:
+    """Print ``text`` (with a final newline), surviving consoles that cannot encode it."""
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def _note(text: str) -> None:
+    print(f"vitk2: {text}", file=sys.stderr)
+
+
+def _table(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
+           title: str | None = None, **meta: Any) -> str:
+    from ._render import table_csv, table_json, table_markdown, table_text
+
+    if fmt == "json":
+        return table_json(headers, rows, **meta)
+    if fmt == "csv":
+        return table_csv(headers, rows)
+    if fmt == "markdown":
+        body = table_markdown(headers, rows)
+        return f"**{title}**\n\n{body}" if title else body
+    body = table_text(headers, rows)
+    return f"{title}\n{body}" if title else body
+
+
+def _width() -> int:
+    return max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+def _load(paths: Sequence[str]) -> EvidenceBase:
+    from ._bundled import load
+    from ._io import load_file
+
+    base = load()
+    for path in paths:
+        try:
+            base = load_file(path, base=base)
+        except ValidationError as err:
+            raise _DataFileError(path, err) from None
+    return base
+
+
+class _DataFileError(Vitk2Error):
+    """A --data file that does not load; the message points to ``vitk2 validate``."""
+
+    def __init__(self, path: str, err: ValidationError) -> None:
+        n = len(err.problems)
+        first = err.problems[0]
+        self.message = (
+            f"{path} is not valid evidence ({n} {'problem' if n == 1 else 'problems'}; first: "
+            f"{first}); run 'vitk2 validate {path}' to see "
+            f"{'it' if n == 1 else 'them all'}"
+        )
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _criteria(ns: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _MULTI_FILTERS:
+        value = getattr(ns, name, None)
+        if value:
+            out[name] = tuple(value)
+    for name in _SINGLE_FILTERS:
+        value = getattr(ns, name, None)
+        if value is not None:
+            out[name] = value
+    dose = out.get("daily_dose")
+    if isinstance(dose, str) and ".." in dose:
+        low, high = (part.strip() or None for part in dose.split("..", 1))
+        if low is None and high is None:
+            raise CriteriaError("--daily-dose: give a minimum, a maximum or both ('15mg/day..45mg/day')")
+        out["daily_dose"] = (low, high)
+    return out
+
+
+def _evidence(ns: argparse.Namespace, *, always_filter: bool = False) -> EvidenceBase:
+    base = _load(ns.data)
+    criteria = _criteria(ns)
+    if criteria or always_filter:
+        base = base.filter(include_retracted=ns.include_retracted, **criteria)
+    return base
+
+
+def _left_out(base: EvidenceBase, fmt: str) -> None:
+    if base.excluded and fmt in ("table", "markdown"):
+        n = len(base.excluded)
+        _note(
+            f"{n} {'finding' if n == 1 else 'findings'} left out because "
+            f"{'it rests' if n == 1 else 'they rest'} on retracted publications; "
+            "add --include-retracted to keep them"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+
+def _cmd_indications(ns: argparse.Namespace) -> int:
+    base = _load(ns.data)
+    headers = ("id", "name", "category", "parent", "also known as", "studies")
+    rows = []
+    for ind in base.indications:
+        ids = {i.id for i in base.subtypes(ind)}
+        n = sum(
+            1 for s in base.studies
+            if ids & ({i.id for i in s.indications} | {f.indication.id for f in s.findings})
+        )
+        rows.append((ind.id, ind.name, str(ind.category), ind.parent or "",
+                     ", ".join((*ind.abbreviations, *ind.synonyms)), n))
+    _write(_table(ns.format, headers, rows, title=f"{len(rows)} indications"))
+    return EXIT_OK
+
+
+def _cmd_compounds(ns: argparse.Namespace) -> int:
+    base = _load(ns.data)
+    headers = ("id", "name", "class", "family", "also known as", "studies")
+    rows = [
+        (c.id, c.name, c.compound_class, c.family, ", ".join((*c.synonyms, *c.brands)),
+         sum(1 for s in base.studies if any(x.id == c.id for x in s.compounds)))
+        for c in base.compounds
+    ]
+    _write(_table(ns.format, headers, rows, title=f"{len(rows)} compounds"))
+    return EXIT_OK
+
+
+def _cmd_studies(ns: argparse.Namespace) -> int:
+    from ._render import base_rows
+
+    base = _evidence(ns, always_filter=True)
+    headers, rows = base_rows(base)
+    n = len(base.findings)
+    title = f"{len(rows)} studies, {n} {'finding' if n == 1 else 'findings'}"
+    excluded = [{"finding": e.finding, "study": e.study, "reason": e.reason} for e in base.excluded]
+    _write(_table(ns.format, headers, rows, title=title, excluded=excluded))
+    _left_out(base, ns.format)
+    return EXIT_OK
+
+
+def _cmd_compare(ns: argparse.Namespace) -> int:
+    base = _evidence(ns)
+    if ns.regimens:
+        regimens = base.compare_regimens(ns.indication, level=ns.level)
+        if ns.format == "table":
+            _write(regimens.to_text())
+        else:
+            _write(getattr(regimens, f"to_{ns.format}")())
+        return EXIT_OK
+    comparison = base.compare(
+        ns.indication, interval=ns.interval, level=ns.level,
+        include_retracted=ns.include_retracted, include_preclinical=not ns.exclude_preclinical,
+    )
+    if ns.format == "table":
+        text = comparison.to_text()
+        if comparison.pooled:
+            text += "\n\n" + "\n".join(_pooled_lines(comparison))
+        _write(text)
+    elif ns.format == "markdown":
+        parts = [comparison.to_markdown()]
+        if comparison.pooled:
+            parts.append("\n".join(f"- {line}" for line in _pooled_lines(comparison)))
+        if comparison.excluded:
+            parts.append("Left out:\n\n" + "\n".join(
+                f"- `{e.finding}`: {e.reason}" for e in comparison.excluded
+            ))
+        lin = comparison.lineage
+        parts.append(
+            f"Dataset {lin.dataset or 'user data'} {lin.version or ''} (sha256 `{lin.content_hash}`); "
+            f"{lin.interval_method} intervals at {lin.level:.0%}; pooling: {lin.pooling_model}."
+        )
+        _write("\n\n".join(parts))
+    else:
+        _write(getattr(comparison, f"to_{ns.format}")())
+    return EXIT_OK
+
+
+def _pooled_lines(comparison: Any) -> list[str]:
+    lines = [f"Pooled across studies ({comparison.lineage.pooling_model}):"]
+    for p in comparison.pooled:
+        r = p.result
+        lines.append(
+            f"  {p.measure} ({' + '.join(p.compounds)}): {r.estimate:.3g} "
+            f"({r.interval.low:.3g} to {r.interval.high:.3g}), I² {r.i2:.0%}, "
+            f"from {', '.join(p.findings)}"
+        )
+    return lines
+
+
+def _cmd_overview(ns: argparse.Namespace) -> int:
+    base = _evidence(ns)
+    overview = base.overview(include_retracted=ns.include_retracted)
+    if ns.matrix:
+        headers = ("compound", "indication", "best design", "certainty", "findings")
+        rows = [
+            (c.compound, c.indication, str(c.best_design), str(c.certainty or "not graded"),
+             c.findings)
+            for c in overview.matrix
+        ]
+        if ns.format == "table":
+            _write(overview.matrix_text())
+        else:
+            _write(_table(ns.format, headers, rows, title="Compound x indication"))
+        return EXIT_OK
+    _write(getattr(overview, f"to_{'text' if ns.format == 'table' else ns.format}")())
+    return EXIT_OK
+
+
+def _cmd_validate(ns: argparse.Namespace) -> int:
+    from ._io import load_file
+
+    base: EvidenceBase | None = None if ns.standalone else _load(ns.data)
+    problems: list[Any] = []
+    results: list[dict[str, Any]] = []
+    for path in ns.files:
+        try:
+            loaded = load_file(path, base=base)
+        except ValidationError as err:
+            problems.extend(err.problems)
+            results.append({"file": path, "ok": False,
+                            "problems": [{"path": p.path, "message": p.message} for p in err.problems]})
+            continue
+        if not ns.standalone:
+            base = loaded
+        results.append({"file": path, "ok": True, "problems": []})
+    if ns.format == "json":
+        _write(json.dumps({"ok": not problems, "files": results}, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            _write(str(p))
+        for r in results:
+            if r["ok"]:
+                _write(f"{r['file']}: ok")
+    if problems:
+        bad = sum(1 for r in results if not r["ok"])
+        _note(
+            f"error: {len(problems)} {'problem' if len(problems) == 1 else 'problems'} in "
+            f"{bad} {'file' if bad == 1 else 'files'}"
+        )
+        return EXIT_DATA
+    return EXIT_OK
+
+
+def _cmd_export(ns: argparse.Namespace) -> int:
+    from ._io import dump
+
+    base = _evidence(ns)
+    if ns.format in ("yaml", "json"):
+        text = dump(base, ns.format)
+    elif ns.format == "csv":
+        text = _findings_csv(base)
+    else:
+        text = _fhir_json(base)
+    if ns.output:
+        Path(ns.output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        _note(f"wrote {ns.output}")
+    else:
+        _write(text)
+    return EXIT_OK
+
+
+def _findings_csv(base: EvidenceBase) -> str:
+    """One row per finding, with its study, level, statistic and interval."""
+    from ._render import table_csv
+
+    headers = (
+        "study", "finding", "indication", "design", "ocebm", "certainty", "outcome",
+        "outcome_kind", "group", "subgroup", "compounds", "statistic_kind", "statistic", "events",
+        "total", "estimate", "ci_low", "ci_high", "ci_method", "direction", "sources",
+        "provenance", "retracted_basis",
+    )
+    rows = []
+    for s in base.studies:
+        for f in s.findings:
+            stat = f.statistic
+            est = low = high = None
+            method = ""
+            events = total = None
+            if isinstance(stat, m.Proportion):
+                ci = stat.interval()
+                events, total, est, low, high, method = (
+                    stat.events, stat.total, stat.estimate, ci.low, ci.high, ci.method
+                )
+            elif isinstance(stat, m.Effect):
+                est, low, high, method = stat.value, stat.low, stat.high, "as reported"
+            rows.append((
+                s.id, f.id, f.indication.id, str(f.basis or s.design),
+                s.level.ocebm, str(f.certainty or s.level.certainty or ""), f.outcome.name,
+                str(f.outcome.kind), f.group or "", f.subgroup or "",
+                " + ".join(c.id for c in base.compounds_of(f)), stat.kind, str(stat), events,
+                total, est, low, high, method if est is not None else "", str(f.direction),
+                " ".join(f.sources), " + ".join(sorted({type(p).__name__.lower() for p in f.provenance})),
+                " ".join(base.retracted_basis(f)),
+            ))
+    return table_csv(headers, rows)
+
+
+def _fhir_json(base: EvidenceBase) -> str:  # pragma: no cover - depends on the fhir extra
+    import vitk2
+
+    try:
+        result = vitk2.to_fhir(base)
+    except ImportError as err:
+        raise _ExtraMissing(f"FHIR export needs {err.name or 'an extra'}: pip install 'vitk2[fhir]'") from None
+    if isinstance(result, str):
+        return result
+    for method in ("model_dump_json", "json"):
+        if hasattr(result, method):
+            return str(getattr(result, method)(indent=2))
+    return json.dumps(result, ensure_ascii=False, indent=2, default=str)
+
+
+class _ExtraMissing(Vitk2Error):
+    """An optional dependency a command needs is not installed."""
+
+
+def _cmd_report(ns: argparse.Namespace) -> int:
+    from ._report import write_report
+
+    base = _evidence(ns)
+    path, has_plot = write_report(base, ns.output, include_retracted=ns.include_retracted)
+    if not has_plot:
+        _note("the report has no forest plot: it needs matplotlib (pip install 'vitk2[plot]')")
+    _write(str(path))
+    return EXIT_OK
+
+
+def _cmd_diff(ns: argparse.Namespace) -> int:
+    from ._diff import diff
+
+    old, old_label = _version(ns.old, ns.on_bundled)
+    new, new_label = _version(ns.new, ns.on_bundled)
+    result = diff(old, new, old_label=old_label, new_label=new_label)
+    _write(getattr(result, f"to_{'text' if ns.format == 'table' else ns.format}")())
+    return EXIT_OK
+
+
+def _version(spec: str, on_bundled: bool) -> tuple[EvidenceBase, str]:
+    from ._bundled import load
+    from ._io import load_file
+
+    if spec == "bundled":
+        base = load()
+        label = f"bundled {base.dataset.id} {base.dataset.version}" if base.dataset else "bundled"
+        return base, label
+    try:
+        return load_file(spec, base=load() if on_bundled else None), spec
+    except ValidationError as err:
+        hint = ""
+        if not on_bundled and any("unknown" in p.message and " id " in p.message for p in err.problems):
+            hint = "; if it refers to bundled records, add --on-bundled"
+        n = len(err.problems)
+        raise _DiffInputError(
+            f"{spec} is not valid evidence ({n} {'problem' if n == 1 else 'problems'}; first: "
+            f"{err.problems[0]}){hint}"
+        ) from None
+
+
+class _DiffInputError(Vitk2Error):
+    """One side of a diff does not load."""
+
+
+# --------------------------------------------------------------------------------------------
+# show
+
+
+def _cmd_show(ns: argparse.Namespace) -> int:
+    from ._io import dump
+
+    base = _load(ns.data)
+    records = _resolve(base, ns.name)
+    if ns.format == "json":
+        docs = [json.loads(dump(r, "json")) for r in records]
+        _write(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+    elif ns.format == "yaml":
+        _write("---\n".join(dump(r, "yaml") for r in records))
+    else:
+        width = _width()
+        blocks = ["\n".join(_describe(base, r, width)) for r in records]
+        _write("\n\n".join(blocks))
+    return EXIT_OK
+
+
+_KINDS: Final = ("study", "compound", "indication", "citation")
+
+
+def _resolve(base: EvidenceBase, name: str) -> list[Any]:
+    """Every record ``name`` names exactly (by id first), else raise with suggestions."""
+    hits: list[Any] = []
+    for kind in _KINDS:
+        record = base.get(kind, name)  # type: ignore[call-overload]
+        if record is not None:
+            hits.append(record)
+    try:
+        hits.append(base.finding(name))
+    except UnknownNameError:
+        pass
+    if hits:
+        exact = [r for r in hits if r.id == name]
+        return exact or hits
+    suggestions: list[str] = []
+    for kind in _KINDS:
+        try:
+            getattr(base, kind)(name)
+        except UnknownNameError as err:
+            suggestions.extend(s for s in err.suggestions if s not in suggestions)
+    try:
+        base.finding(name)
+    except UnknownNameError as err:
+        suggestions.extend(s for s in err.suggestions if s not in suggestions)
+    raise UnknownNameError(name, "study, compound, indication, citation or finding", suggestions[:4])
+
+
+def _describe(base: EvidenceBase, record: Any, width: int) -> list[str]:
+    if isinstance(record, m.Study):
+        return _describe_study(base, record, width)
+    if isinstance(record, m.Finding):
+        study = base.study_of(record)
+        return [f"Finding {record.id} (study {study.id})",
+                *_describe_finding(base, study, record, width, indent="  ")]
+    if isinstance(record, m.Compound):
+        return _describe_compound(base, record, width)
+    if isinstance(record, m.Indication):
+        return _describe_indication(base, record, width)
+    return _describe_citation(base, record, width)
+
+
+def _field(label: str, value: Any, width: int, indent: str = "  ") -> list[str]:
+    """``label  value`` with the value wrapped under itself."""
+    text = " ".join(str(value).split())
+    if not text:
+        return []
+    head = f"{indent}{label:<13}"
+    return textwrap.wrap(text, width=width, initial_indent=head,
+                         subsequent_indent=" " * len(head), break_on_hyphens=False) or [head]
+
+
+def _items(label: str, values: Iterable[Any], width: int, indent: str = "  ") -> list[str]:
+    out: list[str] = []
+    for i, v in enumerate(values):
+        out += _field(label if i == 0 else "", f"- {v}", width, indent)
+    return out
+
+
+def _reported(value: Any) -> str:
+    if isinstance(value, m.NotReported):
+        return f"not reported ({value.note})" if value.note else "not reported"
+    return "" if value is None else str(value)
+
+
+def _citation_text(c: m.Citation) -> str:
+    parts = [f"{c.label} ({c.kind})"]
+    if isinstance(c.title, str):
+        parts.append(c.title.rstrip(".") + ".")
+    if isinstance(c.journal, str):
+        where = c.journal
+        if c.volume:
+            where += f" {c.volume}"
+            if c.issue:
+                where += f"({c.issue})"
+        if c.pages:
+            where += f":{c.pages}"
+        parts.append(where + ".")
+    for label, value in (("doi:", c.doi), ("PMID", c.pmid), ("", c.pmcid), ("", c.url)):
+        if value:
+            parts.append(f"{label} {value}".strip())
+    if c.interim:
+        parts.append("[interim results]")
+    if c.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
+        parts.append(f"[{str(c.integrity.status).upper()}]")
+    return " ".join(parts)
+
+
+def _describe_study(base: EvidenceBase, s: m.Study, width: int) -> list[str]:
+    lines = [f"Study {s.id}: {s.title}"]
+    lines += _field("design", s.design, width)
+    lines += _field("evidence", s.level, width)
+    lines += _field("question", s.level.question or "", width)
+    lines += _field("rationale", s.level.rationale, width)
+    lines += _items("downgrades", s.level.downgrades, width)
+    lines += _field("indications", ", ".join(f"{i.name} ({i.id})" for i in s.indications), width)
+    pop = s.population
+    who = [pop.description]
+    if pop.enrolled is not None:
+        who.append(f"enrolled {_reported(pop.enrolled)}")
+    if pop.evaluable is not None:
+        who.append(f"evaluable {_reported(pop.evaluable)}")
+    if pop.age is not None:
+        who.append(f"age {_reported(pop.age)}")
+    if pop.subtypes:
+        who.append("subtypes " + ", ".join(pop.subtypes))
+    lines += _field("population", "; ".join(who), width)
+    st = s.setting
+    where = [_reported(st.country)]
+    if st.region:
+        where.append(st.region)
+    if st.multicentre is not None:
+        where.append("multicentre" if st.multicentre else "single centre")
+    if not isinstance(st.affiliation_country, m.NotReported):
+        where.append(f"authors' affiliation: {st.affiliation_country}")
+    lines += _field("setting", "; ".join(where), width)
+    lines += _items("reports", (_citation_text(c) for c in s.reports), width)
+    for c in s.reports:
+        for flagged in base.integrity_of(_first_finding(s)) if s.findings else ():
+            if flagged.id == c.id and flagged.integrity.note:
+                lines += _field("integrity", f"{c.id}: {flagged.integrity.note}", width)
+    if s.arms:
+        lines += ["", "Groups"]
+        for a in s.arms:
+            size = f", n={_reported(a.size)}" if a.size is not None else ""
+            lines += _field(a.id, f"{a.name} ({a.role}{size})", width)
+            if a.regimen is not None:
+                lines += _regimen_lines(a.regimen, width)
+    if s.findings:
+        lines += ["", f"Findings ({len(s.findings)})"]
+        for f in s.findings:
+            lines += [f"  {f.id}", *_describe_finding(base, s, f, width, indent="    ")]
+    if s.adverse_events:
+        lines += ["", "Adverse events"]
+        for ae in s.adverse_events:
+            denominator = f"/{_reported(ae.total)}" if ae.total is not None else ""
+            grade = f", grade {_reported(ae.grade)}" if ae.grade is not None else ""
+            group = f" in {ae.group}" if ae.group else ""
+            lines += _field("", f"{ae.term}: {_reported(ae.participants)}{denominator}{grade}{group}",
+                            width)
+    if s.limitations:
+        lines += ["", *_items("limitations", s.limitations, width)]
+    if s.notes:
+        lines += _items("notes", s.notes, width)
+    return lines
+
+
+def _first_finding(s: m.Study) -> m.Finding:
+    return s.findings[0]
+
+
+def _regimen_lines(r: m.Regimen, width: int) -> list[str]:
+    out: list[str] = []
+    if r.doses:
+        duration = f" for {_reported(r.duration)}" if r.duration is not None else ""
+        out += _field("", "; ".join(str(d) for d in r.doses) + duration, width, "    ")
+    for p in r.phases:
+        duration = f" for {_reported(p.duration)}" if p.duration is not None else ""
+        entry = f" (entry: {p.entry})" if p.entry else ""
+        out += _field("", f"{p.id} {p.name}: " + "; ".join(str(d) for d in p.doses) + duration + entry,
+                      width, "    ")
+    if r.background:
+        out += _field("", "background: " + "; ".join(str(d) for d in r.background), width, "    ")
+    if r.procedures:
+        out += _field("", "plus " + "; ".join(r.procedures), width, "    ")
+    if r.continuation:
+        out += _field("", f"continuation: {r.continuation}", width, "    ")
+    return out
+
+
+def _describe_finding(base: EvidenceBase, s: m.Study, f: m.Finding, width: int,
+                      indent: str) -> list[str]:
+    from ._compare import assess_certainty
+
+    lines = _field("outcome", f"{f.outcome.name} ({f.outcome.kind})", width, indent)
+    lines += _field("indication", f.indication.name, width, indent)
+    if f.group:
+        lines += _field("group", f.group, width, indent)
+    if f.subgroup:
+        lines += _field("subgroup", f.subgroup, width, indent)
+    if f.comparator:
+        lines += _field("comparator", f.comparator, width, indent)
+    result = str(f.statistic)
+    if isinstance(f.statistic, m.Proportion):
+        ci = f.statistic.interval()
+        result += f"; 95% CI {ci.low:.1%} to {ci.high:.1%} ({ci.method})"
+    lines += _field("result", result, width, indent)
+    lines += _field("direction", f.direction, width, indent)
+    assessment = assess_certainty(base, s, f)
+    lines += _field("certainty", assessment, width, indent)
+    if f.basis is not None:
+        lines += _field("rests on", f"{f.basis} evidence", width, indent)
+    for p in f.provenance:
+        if isinstance(p, m.Quote):
+            lang = "" if p.language == "en" else f", {p.language}"
+            lines += _field("quote", f"“{p.text}” ({p.source}{lang})", width, indent)
+        else:
+            lines += _field("located", f"{p.source}: {p.locator} ({p.status})", width, indent)
+    retracted = base.retracted_basis(f)
+    if retracted:
+        lines += _field("RETRACTED", "rests on " + ", ".join(retracted), width, indent)
+    lines += _items("caveats", f.caveats, width, indent)
+    lines += _items("notes", f.notes, width, indent)
+    return lines
+
+
+def _describe_compound(base: EvidenceBase, c: m.Compound, width: int) -> list[str]:
+    lines = [f"Compound {c.id}: {c.name}"]
+    lines += _field("class", f"{c.compound_class} ({c.family})", width)
+    lines += _field("synonyms", ", ".join(c.synonyms), width)
+    lines += _field("brands", ", ".join(c.brands), width)
+    lines += _field("codes", ", ".join(f"{code.system.value} {code.code}" for code in c.codes), width)
+    studies = [s for s in base.studies if any(x.id == c.id for x in s.compounds)]
+    lines += _items("studies", (f"{s.id} ({s.design}, {s.level})" for s in studies), width)
+    lines += _items("notes", c.notes, width)
+    return lines
+
+
+def _describe_indication(base: EvidenceBase, ind: m.Indication, width: int) -> list[str]:
+    lines = [f"Indication {ind.id}: {ind.name}"]
+    lines += _field("category", ind.category, width)
+    lines += _field("also", ", ".join((*ind.abbreviations, *ind.synonyms)), width)
+    parent = base.parent(ind)
+    lines += _field("subtype of", f"{parent.name} ({parent.id})" if parent else "", width)
+    subs = base.subtypes(ind)[1:]
+    lines += _field("subtypes", ", ".join(f"{i.name} ({i.id})" for i in subs), width)
+    lines += _field("codes", ", ".join(f"{code.system.value} {code.code}" for code in ind.codes), width)
+    if ind.parent is None:
+        try:
+            row = base.overview().row(ind.id)
+        except KeyError:
+            row = None
+        if row is not None:
+            lines += _field(
+                "evidence",
+                f"{row.studies} studies, {row.participants} participants; best OCEBM "
+                f"{row.best_level or 'n/a'}; certainty {row.certainty or 'not graded'}; "
+                f"direction for K2: {row.direction} ({row.basis})",
+                width,
+            )
+    ids = {i.id for i in base.subtypes(ind)}
+    studies = [
+        s for s in base.studies
+        if ids & ({i.id for i in s.indications} | {f.indication.id for f in s.findings})
+    ]
+    lines += _items("studies", (f"{s.id} ({s.design}, {s.level})" for s in studies), width)
+    lines += _items("notes", ind.notes, width)
+    if studies:
+        lines += ["", f"Run 'vitk2 compare {ind.id}' for the findings."]
+    return lines
+
+
+def _describe_citation(base: EvidenceBase, c: m.Citation, width: int) -> list[str]:
+    lines = [f"Citation {c.id}: {c.label}"]
+    lines += _field("kind", c.kind, width)
+    lines += _field("authors", ", ".join(c.authors), width)
+    lines += _field("title", _reported(c.title), width)
+    lines += _field("journal", _reported(c.journal), width)
+    lines += _field("year", _reported(c.year), width)
+    lines += _field("ids", " ".join(
+        f"{k} {v}" for k, v in (("doi", c.doi), ("pmid", c.pmid), ("pmcid", c.pmcid), ("url", c.url)) if v
+    ), width)
+    if c.reports_on:
+        lines += _field("reports on", c.reports_on, width)
+    integrity = c.integrity
+    if integrity.status is not m.IntegrityStatus.NONE_KNOWN:
+        text = str(integrity.status).upper()
+        if integrity.date:
+            text += f" ({integrity.date.isoformat()})"
+        if integrity.notice:
+            text += f"; notice: {integrity.notice}"
+        if integrity.note:
+            text += f"; {integrity.note}"
+        lines += _field("integrity", text, width)
+    if not c.curated:
+        lines += _field("curated", "no: cited by a curated source, not curated itself", width)
+    studies = [s for s in base.studies if any(r.id == c.id for r in s.reports)]
+    resting = [
+        f.id for s in base.studies for f in s.findings
+        if c.id in f.rests_on and all(r.id != c.id for r in s.reports)
+    ]
+    lines += _items("reports", (f"study {s.id}" for s in studies), width)
+    lines += _items("rested on by", resting, width)
+    lines += _items("notes", c.notes, width)
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# main
+
+
+def _error_line(err: BaseException) -> tuple[str, int]:
+    """The one-line message and the exit status for an error."""
+    if isinstance(err, UnknownNameError):
+        message = str(err)
+        if not err.suggestions and err.kind in _LIST_HINT:
+            message += f"; run '{_LIST_HINT[err.kind]}' to list them"
+        return message, EXIT_UNKNOWN
+    if isinstance(err, CriteriaError):
+        return f"{err}; see 'vitk2 COMMAND --help' for the filters", EXIT_USAGE
+    if isinstance(err, ValidationError):
+        n = len(err.problems)
+        more = f" (and {n - 1} more)" if n > 1 else ""
+        return f"{err.problems[0]}{more}", EXIT_DATA
+    if isinstance(err, _ExtraMissing):
+        return str(err), EXIT_DATA
+    if isinstance(err, OSError):
+        target = f" {err.filename!r}" if err.filename else ""
+        reason = err.strerror or str(err)
+        return f"cannot access{target}: {reason}; check the path and its permissions", EXIT_DATA
+    return str(err), EXIT_DATA
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``vitk2`` command line.
+
+    Args:
+        argv: The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 success, 1 invalid evidence or a file error, 2 usage error,
+        3 unknown name (see :data:`EXIT_CODES`).
+    """
+    parser = build_parser()
+    try:
+        ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    except _UsageError as err:
+        print(f"vitk2: error: {err}; see '{err.prog} --help'", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exit_:  # --help and --version
+        return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+    run: Callable[[argparse.Namespace], int] = ns.run
+    try:
+        return run(ns)
+    except (Vitk2Error, OSError) as err:
+        message, status = _error_line(err)
+        print(f"vitk2: error: {message}", file=sys.stderr)
+        return status
+    except KeyboardInterrupt:
+        print("vitk2: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # pragma: no cover - `vitk2 studies | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE
+    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("VITK2_DEBUG"):
+            raise
+        print(
+            f"vitk2: internal error: {type(err).__name__}: {err}; please report it with the "
+            "command you ran (set VITK2_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
