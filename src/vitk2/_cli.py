@@ -27,7 +27,13 @@ from typing import Any, Final, NoReturn
 
 from . import _model as m
 from ._base import EvidenceBase
-from ._errors import CriteriaError, UnknownNameError, ValidationError, Vitk2Error
+from ._errors import (
+    AmbiguousNameError,
+    CriteriaError,
+    UnknownNameError,
+    ValidationError,
+    Vitk2Error,
+)
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -704,29 +710,20 @@ _KINDS: Final = ("study", "compound", "indication", "citation")
 
 
 def _resolve(base: EvidenceBase, name: str) -> list[Any]:
-    """Every record ``name`` names exactly (by id first), else raise with suggestions."""
+    """Every record ``name`` names (an exact id wins), else raise with suggestions."""
     hits: list[Any] = []
-    for kind in _KINDS:
-        record = base.get(kind, name)  # type: ignore[call-overload]
-        if record is not None:
-            hits.append(record)
-    try:
-        hits.append(base.finding(name))
-    except UnknownNameError:
-        pass
-    if hits:
-        exact = [r for r in hits if r.id == name]
-        return exact or hits
     suggestions: list[str] = []
-    for kind in _KINDS:
+    lookups: list[Callable[[str], Any]] = [getattr(base, kind) for kind in _KINDS]
+    for lookup in [*lookups, base.finding]:
         try:
-            getattr(base, kind)(name)
+            hits.append(lookup(name))
+        except AmbiguousNameError as err:
+            hits.extend(lookup(rid) for rid in err.suggestions)
         except UnknownNameError as err:
             suggestions.extend(s for s in err.suggestions if s not in suggestions)
-    try:
-        base.finding(name)
-    except UnknownNameError as err:
-        suggestions.extend(s for s in err.suggestions if s not in suggestions)
+    if hits:
+        exact = [r for r in hits if r.id == name]
+        return exact or list(dict.fromkeys(hits))
     raise UnknownNameError(name, "study, compound, indication, citation or finding", suggestions[:4])
 
 
@@ -820,9 +817,9 @@ def _describe_study(base: EvidenceBase, s: m.Study, width: int) -> list[str]:
     lines += _field("setting", "; ".join(where), width)
     lines += _items("reports", (_citation_text(c) for c in s.reports), width)
     for c in s.reports:
-        for flagged in base.integrity_of(_first_finding(s)) if s.findings else ():
-            if flagged.id == c.id and flagged.integrity.note:
-                lines += _field("integrity", f"{c.id}: {flagged.integrity.note}", width)
+        if c.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
+            note = f": {c.integrity.note}" if c.integrity.note else ""
+            lines += _field("integrity", f"{c.id} is {c.integrity.status}{note}", width)
     if s.arms:
         lines += ["", "Groups"]
         for a in s.arms:
@@ -847,10 +844,6 @@ def _describe_study(base: EvidenceBase, s: m.Study, width: int) -> list[str]:
     if s.notes:
         lines += _items("notes", s.notes, width)
     return lines
-
-
-def _first_finding(s: m.Study) -> m.Finding:
-    return s.findings[0]
 
 
 def _regimen_lines(r: m.Regimen, width: int) -> list[str]:
@@ -1036,6 +1029,10 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = ns.run
     try:
         return run(ns)
+    except BrokenPipeError:  # pragma: no cover - `vitk2 studies | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE
     except (Vitk2Error, OSError) as err:
         message, status = _error_line(err)
         print(f"vitk2: error: {message}", file=sys.stderr)
@@ -1043,10 +1040,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vitk2: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # pragma: no cover - `vitk2 studies | head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_PIPE
     except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
         if os.environ.get("VITK2_DEBUG"):
             raise

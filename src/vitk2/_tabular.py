@@ -1,0 +1,423 @@
+"""Findings as flat rows: for spreadsheets, pandas, DuckDB, Spark and anything that reads Parquet.
+
+One finding is one row. Every row has the same columns (:data:`COLUMNS`), in the same order, and
+every cell is a string, a whole number, a float, a boolean or None, so that a row survives CSV,
+JSON and Parquet unchanged. Lists (the citations a finding rests on, its compounds) are joined
+with ``";"``.
+
+pandas and pyarrow are optional: they are imported only by :func:`to_dataframe` and
+:func:`to_parquet`, never by ``import vitk2``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+import attrs
+
+from . import _model as m
+from ._base import EvidenceBase
+
+if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
+    import pandas
+
+__all__ = ["COLUMNS", "Cell", "Row", "to_csv", "to_dataframe", "to_parquet", "to_rows"]
+
+Cell: TypeAlias = "str | int | float | bool | None"
+"""The value of one cell: text, a whole number, a float, a flag, or None when absent."""
+
+Row: TypeAlias = "dict[str, Cell]"
+"""One finding as a flat mapping from column name to cell."""
+
+# The columns, in order, with the type of their non-empty cells ("str", "int", "float", "bool").
+# to_dataframe gives each column the matching nullable pandas dtype.
+_COLUMN_TYPES: Final[tuple[tuple[str, str], ...]] = (
+    ("study", "str"),
+    ("finding", "str"),
+    ("citations", "str"),
+    ("reports", "str"),
+    ("rests_on", "str"),
+    ("dois", "str"),
+    ("pmids", "str"),
+    ("indication", "str"),
+    ("indication_name", "str"),
+    ("indication_codes", "str"),
+    ("design", "str"),
+    ("basis", "str"),
+    ("ocebm", "int"),
+    ("certainty", "str"),
+    ("certainty_source", "str"),
+    ("group", "str"),
+    ("regimen", "str"),
+    ("compounds", "str"),
+    ("outcome", "str"),
+    ("outcome_kind", "str"),
+    ("timepoint", "str"),
+    ("subgroup", "str"),
+    ("comparator", "str"),
+    ("statistic", "str"),
+    ("summary", "str"),
+    ("events", "int"),
+    ("total", "int"),
+    ("estimate", "float"),
+    ("ci_low", "float"),
+    ("ci_high", "float"),
+    ("ci_level", "float"),
+    ("ci_method", "str"),
+    ("effect_measure", "str"),
+    ("unit", "str"),
+    ("p_value", "str"),
+    ("direction", "str"),
+    ("provenance", "str"),
+    ("integrity", "str"),
+    ("retracted", "bool"),
+)
+
+COLUMNS: Final[tuple[str, ...]] = tuple(name for name, _ in _COLUMN_TYPES)
+"""The column names of :func:`to_rows`, in order.
+
+.. versionadded:: 0.1.0
+"""
+
+_SEP: Final = ";"
+
+# --------------------------------------------------------------------------------------------
+# Where findings are read from: a whole base, or one study on its own. Shared with _fhir.
+
+
+@attrs.frozen
+class _Certainty:
+    """A finding's certainty, where it comes from, and why."""
+
+    certainty: m.Certainty
+    source: str
+    reasons: tuple[str, ...]
+    suggested: m.Certainty | None = None
+    downgrades: tuple[tuple[str, str], ...] = ()  # (GRADE domain, reason)
+
+
+@attrs.frozen
+class _Scope:
+    """The studies and citations to export, and what can be known about them.
+
+    A whole base knows every citation, so a finding's integrity follows ``rests_on`` and news
+    reports to the papers they report on, and vitk2 can suggest a certainty. A lone study
+    knows only its own reports, and only curated certainties.
+    """
+
+    studies: tuple[m.Study, ...]
+    citations: tuple[m.Citation, ...]
+    base: EvidenceBase | None
+
+    @property
+    def citation_index(self) -> dict[str, m.Citation]:
+        """Citations by id."""
+        return {c.id: c for c in self.citations}
+
+    def integrity(self, study: m.Study, finding: m.Finding) -> tuple[m.Citation, ...]:
+        """The citations with an integrity notice that the finding rests on."""
+        if self.base is not None:
+            return self.base.integrity_of(finding)
+        reports = {c.id: c for c in study.reports}
+        ids = [c.id for c in study.reports]
+        seen: set[str] = set()
+        out: dict[str, m.Citation] = {}
+        while ids:
+            cid = ids.pop()
+            if cid in seen or cid not in reports:
+                continue
+            seen.add(cid)
+            cit = reports[cid]
+            if cit.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
+                out[cid] = cit
+            if cit.reports_on is not None:
+                ids.append(cit.reports_on)
+        return tuple(out[k] for k in sorted(out))
+
+    def certainty(self, study: m.Study, finding: m.Finding) -> _Certainty | None:
+        """The finding's certainty: curated, else (with a whole base) vitk2's suggestion."""
+        if self.base is not None:
+            from ._compare import assess_certainty
+
+            a = assess_certainty(self.base, study, finding)
+            downs = tuple((d.domain, d.reason) for d in a.downgrades)
+            return _Certainty(a.certainty, a.source, a.reasons, a.suggested, downs)
+        if finding.certainty is not None:
+            return _Certainty(finding.certainty, "curated (finding)", finding.certainty_reasons)
+        if study.level.certainty is not None:
+            reasons = study.level.downgrades or (study.level.rationale,)
+            return _Certainty(study.level.certainty, "curated (study)", reasons)
+        return None
+
+
+def _scope(obj: object) -> _Scope:
+    if isinstance(obj, EvidenceBase):
+        return _Scope(obj.studies, obj.citations, obj)
+    if isinstance(obj, m.Study):
+        return _Scope((obj,), obj.reports, None)
+    raise TypeError(f"expected an EvidenceBase or a Study (got {type(obj).__name__})")
+
+
+def _doses_of(study: m.Study, finding: m.Finding) -> tuple[m.Dose, ...]:
+    """The studied doses of the finding's group, or of the whole study without a group."""
+    if finding.group is None:
+        return tuple(d for a in study.arms if a.regimen for d in a.regimen.all_doses)
+    group = study.group(finding.group)
+    if isinstance(group, m.Phase):
+        return group.doses
+    return group.regimen.all_doses if group.regimen is not None else ()
+
+
+def _compounds_of(study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
+    """The compounds a finding is about (as :meth:`vitk2.EvidenceBase.compounds_of`)."""
+    if finding.compounds:
+        return finding.compounds
+    if finding.group is not None:
+        group = study.group(finding.group)
+        if isinstance(group, m.Phase):
+            return tuple(dict.fromkeys(d.compound for d in group.doses))
+        return group.regimen.compounds if group.regimen is not None else ()
+    return study.compounds
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+
+
+def _join(items: Iterable[str]) -> str:
+    return _SEP.join(dict.fromkeys(items))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _statistic_cells(stat: m.Statistic) -> dict[str, Cell]:
+    cells: dict[str, Cell] = {}
+    if isinstance(stat, m.Proportion):
+        ci = stat.interval()
+        cells.update(
+            events=stat.events,
+            total=stat.total,
+            estimate=stat.estimate,
+            ci_low=ci.low,
+            ci_high=ci.high,
+            ci_level=ci.level,
+            ci_method=ci.method,
+        )
+    elif isinstance(stat, m.Count):
+        cells["events"] = stat.value
+    elif isinstance(stat, m.Effect):
+        cells.update(
+            estimate=stat.value,
+            effect_measure=stat.measure.value,
+            unit=stat.unit.value if stat.unit is not None else None,
+            p_value=_text(stat.p_value),
+        )
+        if stat.interval is not None:
+            cells.update(
+                ci_low=stat.interval.low,
+                ci_high=stat.interval.high,
+                ci_level=stat.interval.level,
+                ci_method=stat.interval.method,
+            )
+    elif isinstance(stat, m.GroupSummaries):
+        cells["p_value"] = _text(stat.p_value)
+    return cells
+
+
+def _row(scope: _Scope, study: m.Study, finding: m.Finding) -> Row:
+    index = scope.citation_index
+    sources = [index[c] for c in finding.sources if c in index]
+    flagged = scope.integrity(study, finding)
+    certainty = scope.certainty(study, finding)
+    doses = _doses_of(study, finding)
+    kinds = sorted({"quote" if isinstance(p, m.Quote) else "locator" for p in finding.provenance})
+    outcome = finding.outcome
+    row: Row = dict.fromkeys(COLUMNS)
+    row.update(
+        study=study.id,
+        finding=finding.id,
+        citations=_join(finding.sources),
+        reports=_join(c.id for c in study.reports),
+        rests_on=_join(finding.rests_on),
+        dois=_join(c.doi for c in sources if c.doi is not None),
+        pmids=_join(c.pmid for c in sources if c.pmid is not None),
+        indication=finding.indication.id,
+        indication_name=finding.indication.name,
+        indication_codes=_join(f"{c.system.value}:{c.code}" for c in finding.indication.codes),
+        design=study.design.value,
+        basis=finding.basis.value if finding.basis is not None else None,
+        ocebm=study.level.ocebm,
+        certainty=certainty.certainty.value if certainty is not None else None,
+        certainty_source=certainty.source if certainty is not None else None,
+        group=finding.group,
+        regimen=_join(str(d) for d in doses) if doses else None,
+        compounds=_join(c.id for c in _compounds_of(study, finding)),
+        outcome=outcome.name,
+        outcome_kind=outcome.kind.value,
+        timepoint=_text(outcome.timepoint),
+        subgroup=finding.subgroup,
+        comparator=finding.comparator,
+        statistic=finding.statistic.kind,
+        summary=str(finding.statistic),
+        direction=finding.direction.value,
+        provenance=_join(kinds),
+        integrity=_join(f"{c.id}:{c.integrity.status.value}" for c in flagged),
+        retracted=any(c.integrity.is_retracted for c in flagged),
+    )
+    row.update(_statistic_cells(finding.statistic))
+    return row
+
+
+def to_rows(obj: EvidenceBase | m.Study) -> list[Row]:
+    """Every finding as one flat row, in study order.
+
+    The columns are :data:`vitk2._tabular.COLUMNS`: the study and finding ids; the citations
+    the finding's provenance points into, the study's reports and the citations the finding
+    rests on (ids joined with ``";"``), with their DOIs and PubMed ids; the indication (id,
+    name, ``system:code`` codes); design, basis, OCEBM level and certainty (with where the
+    certainty comes from); the group, its regimen in words and the compound ids; the outcome,
+    its kind and timepoint; the statistic's kind and a readable summary; ``events``,
+    ``total``, ``estimate``, ``ci_low``, ``ci_high``, ``ci_level`` and ``ci_method``; the effect
+    measure and unit; the p-value as reported (``"< 0.001"``); the direction; the kinds of
+    provenance; the integrity notices the finding rests on and a ``retracted`` flag.
+
+    A proportion's interval is the Wilson score interval computed by vitk2
+    (``ci_method="wilson"``); an effect's is the interval as reported (``"as reported"``).
+    Cells that do not apply are None.
+
+    >>> import vitk2
+    >>> rows = vitk2.to_rows(vitk2.load())
+    >>> len(rows) == len(vitk2.load().findings)
+    True
+
+    Args:
+        obj: An :class:`~vitk2.EvidenceBase`, or one :class:`~vitk2.Study` (whose findings are
+            then read with only the study's own reports: integrity notices reached through
+            other citations, and certainty suggestions, need the whole base).
+
+    Returns:
+        One mapping per finding, each with every column of ``COLUMNS`` in order.
+
+    Raises:
+        TypeError: If ``obj`` is neither an evidence base nor a study.
+
+    .. versionadded:: 0.1.0
+    """
+    scope = _scope(obj)
+    return [_row(scope, s, f) for s in scope.studies for f in s.findings]
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same float
+    return str(value)
+
+
+def to_csv(obj: EvidenceBase | m.Study) -> str:
+    """The rows of :func:`to_rows` as CSV text, with a header line.
+
+    Written with the standard library's :mod:`csv` (``excel`` dialect, ``"\\r\\n"`` line
+    ends): empty cells are absent values, flags are ``true``/``false``, floats are written in
+    the shortest form that reads back exactly.
+
+    Args:
+        obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
+
+    Returns:
+        The CSV document.
+
+    Raises:
+        TypeError: If ``obj`` is neither an evidence base nor a study.
+
+    .. versionadded:: 0.1.0
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in to_rows(obj):
+        writer.writerow([_csv_cell(row[c]) for c in COLUMNS])
+    return out.getvalue()
+
+
+_PANDAS_DTYPES: Final = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
+
+
+def _import_pandas(feature: str, extra: str) -> Any:
+    try:
+        import pandas
+    except ImportError as err:
+        msg = f"{feature} needs pandas, an optional dependency: pip install 'vitk2[{extra}]'"
+        raise ImportError(msg, name="pandas") from err
+    return pandas
+
+
+def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
+    """The rows of :func:`to_rows` as a pandas DataFrame, one row per finding.
+
+    Columns have nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``), so an
+    absent count is ``<NA>``, never a float NaN, and the frame writes to Parquet as is.
+
+    Args:
+        obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
+
+    Returns:
+        A DataFrame with the columns of ``COLUMNS``.
+
+    Raises:
+        ImportError: If pandas is not installed (``pip install 'vitk2[pandas]'``).
+        TypeError: If ``obj`` is neither an evidence base nor a study.
+
+    .. versionadded:: 0.1.0
+    """
+    pd = _import_pandas("to_dataframe", "pandas")
+    rows = to_rows(obj)
+    columns = {
+        name: pd.array([row[name] for row in rows], dtype=_PANDAS_DTYPES[kind])
+        for name, kind in _COLUMN_TYPES
+    }
+    return pd.DataFrame(columns)  # type: ignore[no-any-return]
+
+
+def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> None:
+    """Write the rows of :func:`to_rows` to a Parquet file.
+
+    DuckDB (``SELECT * FROM 'findings.parquet'``), Spark (``spark.read.parquet``), polars
+    and pandas read it directly.
+
+    Args:
+        obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
+        path: The file to write (replaced if it exists).
+
+    Raises:
+        ImportError: If pandas or pyarrow is not installed (``pip install 'vitk2[parquet]'``).
+        TypeError: If ``obj`` is neither an evidence base nor a study.
+
+    .. versionadded:: 0.1.0
+    """
+    _import_pandas("to_parquet", "parquet")
+    try:
+        import pyarrow  # noqa: F401 - only checked for, pandas drives it
+    except ImportError as err:
+        msg = "to_parquet needs pyarrow, an optional dependency: pip install 'vitk2[parquet]'"
+        raise ImportError(msg, name="pyarrow") from err
+    to_dataframe(obj).to_parquet(os.fspath(path), engine="pyarrow", index=False)
+
+
+def _rows_from_csv(text: str) -> list[dict[str, str]]:
+    """Parse :func:`to_csv` output back into string rows (for tests and round trips)."""
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _columns_of(kind: str) -> Sequence[str]:
+    """The columns whose cells are of ``kind`` (``"str"``, ``"int"``, ``"float"``, ``"bool"``)."""
+    return tuple(name for name, k in _COLUMN_TYPES if k == kind)

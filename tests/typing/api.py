@@ -1,0 +1,54 @@
+"""Realistic user code that mypy --strict must accept (run by tests/test_typing.py)."""
+
+from __future__ import annotations
+
+import vitk2
+from vitk2 import Certainty, Compound, EvidenceBase, Finding, Proportion, Quantity
+
+
+def response_rates(base: EvidenceBase, indication: str) -> list[tuple[str, float, float, float]]:
+    out: list[tuple[str, float, float, float]] = []
+    for finding in base.filter(indication=indication).findings:
+        stat = finding.statistic
+        if isinstance(stat, Proportion):
+            ci = stat.interval("clopper-pearson", 0.9)
+            out.append((finding.id, stat.estimate, ci.low, ci.high))
+    return out
+
+
+def compound_or_none(base: EvidenceBase, name: str) -> Compound | None:
+    return base.get("compound", name)
+
+
+def strongest(base: EvidenceBase) -> list[str]:
+    table = base.compare("mds")
+    return [row.finding.id for row in table.rows if row.certainty.certainty >= Certainty.LOW]
+
+
+def daily_mg(base: EvidenceBase, finding: Finding) -> list[float]:
+    doses = base.doses_of(finding)
+    return [d.daily_dose.to("mg/day").value for d in doses if isinstance(d.daily_dose, Quantity)]
+
+
+def main() -> None:
+    base = vitk2.load()
+    try:
+        base.indication("osteoporsis")
+    except vitk2.UnknownNameError as err:
+        suggestions: tuple[str, ...] = err.suggestions
+        print(suggestions)
+    try:
+        vitk2.loads("studies: 1")
+    except vitk2.ValidationError as err:
+        for problem in err.problems:
+            print(problem.file, problem.path, problem.message)
+    text: str = vitk2.dump(base, "json")
+    again: EvidenceBase = vitk2.loads(text, "json")
+    study: vitk2.Study = vitk2.loads(vitk2.dump(base.studies[0]), as_type=vitk2.Study, base=base)
+    print(response_rates(again, "mds"), compound_or_none(base, "MK4"), strongest(base), study.id)
+    print(daily_mg(base, base.finding("mds-vk2-d3-2005.step-1.response")))
+    print(base.overview().to_markdown())
+
+
+if __name__ == "__main__":
+    main()
