@@ -99,7 +99,7 @@ class _Parser(argparse.ArgumentParser):
         if choice:
             word = choice.group(1)
             choices = [c.strip(" '\"") for c in choice.group(2).split(",")]
-            what = "command" if message.startswith("argument command") else "choice"
+            what = "command" if message.startswith("argument COMMAND") else "choice"
             message = (
                 f"unknown {what} {word!r}{_suggest(word, choices)}"
                 if _suggest(word, choices) else
@@ -230,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("compare", "compare the findings for one indication",
                 "The findings for one indication and its subtypes, strongest evidence first, "
                 "with intervals, certainty, caveats and what was left out.")
-    p.add_argument("indication", metavar="INDICATION")
+    p.add_argument("target", metavar="INDICATION", help="an indication id or name ('mds')")
     p.add_argument("--regimens", action="store_true",
                    help="compare regimens against each other instead (or say why not)")
     p.add_argument("--interval", choices=("wilson", "clopper-pearson"), default="wilson",
@@ -466,14 +466,14 @@ def _cmd_studies(ns: argparse.Namespace) -> int:
 def _cmd_compare(ns: argparse.Namespace) -> int:
     base = _evidence(ns)
     if ns.regimens:
-        regimens = base.compare_regimens(ns.indication, level=ns.level)
+        regimens = base.compare_regimens(ns.target, level=ns.level)
         if ns.format == "table":
             _write(regimens.to_text())
         else:
             _write(getattr(regimens, f"to_{ns.format}")())
         return EXIT_OK
     comparison = base.compare(
-        ns.indication, interval=ns.interval, level=ns.level,
+        ns.target, interval=ns.interval, level=ns.level,
         include_retracted=ns.include_retracted, include_preclinical=not ns.exclude_preclinical,
     )
     if ns.format == "table":
@@ -986,7 +986,12 @@ def _describe_citation(base: EvidenceBase, c: m.Citation, width: int) -> list[st
 # main
 
 
-def _error_line(err: BaseException) -> tuple[str, int]:
+def _then(message: str, hint: str) -> str:
+    """Join a hint to a message that may already end in a question."""
+    return f"{message} {hint[0].upper()}{hint[1:]}." if message.endswith("?") else f"{message}; {hint}"
+
+
+def _error_line(err: BaseException, command: str) -> tuple[str, int]:
     """The one-line message and the exit status for an error."""
     if isinstance(err, UnknownNameError):
         message = str(err)
@@ -994,7 +999,7 @@ def _error_line(err: BaseException) -> tuple[str, int]:
             message += f"; run '{_LIST_HINT[err.kind]}' to list them"
         return message, EXIT_UNKNOWN
     if isinstance(err, CriteriaError):
-        return f"{err}; see 'vitk2 COMMAND --help' for the filters", EXIT_USAGE
+        return _then(str(err), f"see 'vitk2 {command} --help'"), EXIT_USAGE
     if isinstance(err, ValidationError):
         n = len(err.problems)
         more = f" (and {n - 1} more)" if n > 1 else ""
@@ -1022,7 +1027,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
     except _UsageError as err:
-        print(f"vitk2: error: {err}; see '{err.prog} --help'", file=sys.stderr)
+        print(f"vitk2: error: {_then(str(err), f'see {err.prog!r} --help')}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
@@ -1034,7 +1039,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_PIPE
     except (Vitk2Error, OSError) as err:
-        message, status = _error_line(err)
+        message, status = _error_line(err, ns.command)
         print(f"vitk2: error: {message}", file=sys.stderr)
         return status
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
@@ -27,10 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
 
 __all__ = ["COLUMNS", "Cell", "Row", "to_csv", "to_dataframe", "to_parquet", "to_rows"]
 
-Cell: TypeAlias = "str | int | float | bool | None"
+Cell: TypeAlias = str | int | float | bool | None
 """The value of one cell: text, a whole number, a float, a flag, or None when absent."""
 
-Row: TypeAlias = "dict[str, Cell]"
+Row: TypeAlias = dict[str, Cell]
 """One finding as a flat mapping from column name to cell."""
 
 # The columns, in order, with the type of their non-empty cells ("str", "int", "float", "bool").
@@ -188,8 +188,9 @@ def _compounds_of(study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
 # Rows
 
 
-def _join(items: Iterable[str]) -> str:
-    return _SEP.join(dict.fromkeys(items))
+def _join(items: Iterable[str]) -> str | None:
+    text = _SEP.join(dict.fromkeys(items))
+    return text or None
 
 
 def _text(value: object) -> str | None:
@@ -412,12 +413,3 @@ def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> Non
         raise ImportError(msg, name="pyarrow") from err
     to_dataframe(obj).to_parquet(os.fspath(path), engine="pyarrow", index=False)
 
-
-def _rows_from_csv(text: str) -> list[dict[str, str]]:
-    """Parse :func:`to_csv` output back into string rows (for tests and round trips)."""
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def _columns_of(kind: str) -> Sequence[str]:
-    """The columns whose cells are of ``kind`` (``"str"``, ``"int"``, ``"float"``, ``"bool"``)."""
-    return tuple(name for name, k in _COLUMN_TYPES if k == kind)
