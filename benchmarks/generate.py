@@ -78,14 +78,63 @@ _JOURNALS = (
     "Calcified Tissue International",
 )
 _SURNAMES = (
-    "Iwamoto", "Shiraki", "Sato", "Knapen", "Binkley", "Cockayne", "Jiang", "Mott", "Su", "Inoue",
-    "Orimo", "Ishida", "Hayashi", "Lasemi", "Miyazawa", "Torgerson", "Kanellakis", "Booth",
+    "Iwamoto",
+    "Shiraki",
+    "Sato",
+    "Knapen",
+    "Binkley",
+    "Cockayne",
+    "Jiang",
+    "Mott",
+    "Su",
+    "Inoue",
+    "Orimo",
+    "Ishida",
+    "Hayashi",
+    "Lasemi",
+    "Miyazawa",
+    "Torgerson",
+    "Kanellakis",
+    "Booth",
 )
 _WORDS = (
-    "menatetrenone", "was", "given", "daily", "for", "two", "years", "and", "the", "incidence",
-    "of", "fractures", "decreased", "in", "treated", "group", "compared", "with", "controls",
-    "patients", "received", "placebo", "bone", "mineral", "density", "increased", "at", "lumbar",
-    "spine", "no", "serious", "adverse", "events", "were", "observed", "during", "study",
+    "menatetrenone",
+    "was",
+    "given",
+    "daily",
+    "for",
+    "two",
+    "years",
+    "and",
+    "the",
+    "incidence",
+    "of",
+    "fractures",
+    "decreased",
+    "in",
+    "treated",
+    "group",
+    "compared",
+    "with",
+    "controls",
+    "patients",
+    "received",
+    "placebo",
+    "bone",
+    "mineral",
+    "density",
+    "increased",
+    "at",
+    "lumbar",
+    "spine",
+    "no",
+    "serious",
+    "adverse",
+    "events",
+    "were",
+    "observed",
+    "during",
+    "study",
 )
 
 
@@ -175,11 +224,17 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
         notice["kind"] = "notice"
         notice.pop("doi")
         citations.append(notice)
-        cit["integrity"] = {"status": "retracted", "date": f"{notice['year']}-06-01",
-                            "notice": notice["id"], "note": "Retracted for data fabrication."}
+        cit["integrity"] = {
+            "status": "retracted",
+            "date": f"{notice['year']}-06-01",
+            "notice": notice["id"],
+            "note": "Retracted for data fabrication.",
+        }
     inds = sorted(rng.sample(range(N_INDICATIONS), rng.choice((1, 1, 1, 2))))
     ind_ids = [f"indication-{k:02d}" for k in inds]
-    n_arms = 1 if design in ("single_arm_trial", "case_report", "case_series") else rng.randint(2, 3)
+    n_arms = (
+        1 if design in ("single_arm_trial", "case_report", "case_series") else rng.randint(2, 3)
+    )
     arms: list[dict[str, Any]] = []
     sizes: list[int] = []
     for a in range(n_arms):
@@ -200,14 +255,20 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
                     "route": "oral",
                 }
                 if rng.random() < 0.2:
-                    dose = {"compound": dose["compound"],
-                            "amount": _quantity(rng.choice((5, 15)), "mg"), "frequency": "3/day"}
+                    dose = {
+                        "compound": dose["compound"],
+                        "amount": _quantity(rng.choice((5, 15)), "mg"),
+                        "frequency": "3/day",
+                    }
                 doses.append(dose)
-            arm["regimen"] = {"doses": doses,
-                              "duration": _quantity(rng.choice((6, 12, 24, 36)), "month")}
+            arm["regimen"] = {
+                "doses": doses,
+                "duration": _quantity(rng.choice((6, 12, 24, 36)), "month"),
+            }
             if rng.random() < 0.3:
-                arm["regimen"]["background"] = [{"compound": "compound-004",
-                                                 "amount": "600 mg/day", "route": "oral"}]
+                arm["regimen"]["background"] = [
+                    {"compound": "compound-004", "amount": "600 mg/day", "route": "oral"}
+                ]
         if rng.random() < 0.5:
             female = rng.randint(0, size)
             arm["sex"] = {"female": female, "male": size - female}
@@ -234,33 +295,52 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
             measure = rng.choice(_EFFECTS)
             if measure in ("mean_difference", "risk_difference"):
                 value = round(rng.uniform(-2, 2), 2)
-                low, high = round(value - rng.uniform(0.1, 1), 2), round(value + rng.uniform(0.1, 1), 2)
+                low, high = (
+                    round(value - rng.uniform(0.1, 1), 2),
+                    round(value + rng.uniform(0.1, 1), 2),
+                )
             else:
                 value = round(rng.uniform(0.3, 2.0), 2)
-                low, high = round(value * rng.uniform(0.5, 0.95), 2), round(value * rng.uniform(1.05, 2), 2)
+                low, high = (
+                    round(value * rng.uniform(0.5, 0.95), 2),
+                    round(value * rng.uniform(1.05, 2), 2),
+                )
             stat = {"kind": "effect", "measure": measure, "value": value, "low": low, "high": high}
             if rng.random() < 0.6:
                 stat["p_value"] = rng.choice(("< 0.001", "< 0.05", 0.21, 0.048, 0.5))
         elif stat_kind == "group_summaries" and n_arms > 1:
             unit = "g/cm²" if "density" in name else "ng/mL"
-            stat = {"kind": "group_summaries", "summaries": [
-                {"group": a["id"], "measure": "mean",
-                 "value": _quantity(round(rng.uniform(0.5, 1.2), 3), unit),
-                 "spread": _quantity(round(rng.uniform(0.05, 0.2), 3), unit),
-                 "spread_kind": "sd", "n": a["size"]}
-                for a in arms
-            ], "p_value": rng.choice(("< 0.01", 0.03, 0.4))}
+            stat = {
+                "kind": "group_summaries",
+                "summaries": [
+                    {
+                        "group": a["id"],
+                        "measure": "mean",
+                        "value": _quantity(round(rng.uniform(0.5, 1.2), 3), unit),
+                        "spread": _quantity(round(rng.uniform(0.05, 0.2), 3), unit),
+                        "spread_kind": "sd",
+                        "n": a["size"],
+                    }
+                    for a in arms
+                ],
+                "p_value": rng.choice(("< 0.01", 0.03, 0.4)),
+            }
         elif stat_kind == "count":
             stat = {"kind": "count", "value": rng.randint(0, 5)}
         else:
             stat = {"kind": "narrative", "summary": _sentence(rng, 12)}
         finding: dict[str, Any] = {
             "id": f"{sid}.f{j + 1}",
-            "outcome": {"name": name, "kind": kind,
-                        "timepoint": _quantity(rng.choice((6, 12, 24)), "month")},
+            "outcome": {
+                "name": name,
+                "kind": kind,
+                "timepoint": _quantity(rng.choice((6, 12, 24)), "month"),
+            },
             "indication": rng.choice(ind_ids),
             "statistic": stat,
-            "direction": rng.choice(("benefit", "benefit", "no_clear_effect", "harm", "association")),
+            "direction": rng.choice(
+                ("benefit", "benefit", "no_clear_effect", "harm", "association")
+            ),
             "provenance": [{"text": _sentence(rng, rng.randint(10, 30)), "source": cit["id"]}],
         }
         if stat["kind"] != "group_summaries":
@@ -291,13 +371,15 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
     }
     if rng.random() < 0.5:
         arm = rng.choice(arms)
-        study["adverse_events"] = [{
-            "term": rng.choice(("skin rash", "gastric discomfort", "oedema", "headache")),
-            "participants": rng.randint(0, arm["size"]),
-            "total": arm["size"],
-            "group": arm["id"],
-            "provenance": [{"source": cit["id"], "locator": "Results, adverse events"}],
-        }]
+        study["adverse_events"] = [
+            {
+                "term": rng.choice(("skin rash", "gastric discomfort", "oedema", "headache")),
+                "participants": rng.randint(0, arm["size"]),
+                "total": arm["size"],
+                "group": arm["id"],
+                "provenance": [{"source": cit["id"], "locator": "Results, adverse events"}],
+            }
+        ]
     if rng.random() < 0.3:
         study["limitations"] = [_sentence(rng, 10)]
     return study
@@ -310,8 +392,11 @@ def generate(n_studies: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     studies = [_study(rng, i, citations) for i in range(n_studies)]
     return {
         "vitk2": 1,
-        "dataset": {"id": f"synthetic-{n_studies}", "version": f"{seed}.0",
-                    "title": f"{n_studies} synthetic studies"},
+        "dataset": {
+            "id": f"synthetic-{n_studies}",
+            "version": f"{seed}.0",
+            "title": f"{n_studies} synthetic studies",
+        },
         "compounds": _compounds(),
         "indications": _indications(),
         "citations": citations,

@@ -286,7 +286,7 @@ def _f(v: Any) -> float | None:
     return None if v is None else float(v)
 
 
-def _statistic(d: dict[str, Any]) -> m.Statistic:  # noqa: PLR0911 - one branch per kind
+def _statistic(d: dict[str, Any]) -> m.Statistic:
     kind = d["kind"]
     if kind == "proportion":
         return m.Proportion(
@@ -318,7 +318,9 @@ def _statistic(d: dict[str, Any]) -> m.Statistic:  # noqa: PLR0911 - one branch 
         return m.Count(value=d["value"], counts=m.CountKind(d.get("counts", "participants")))
     if kind == "breakdown":
         return m.Breakdown(
-            categories=tuple(m.Category(label=c["label"], count=c["count"]) for c in d["categories"]),
+            categories=tuple(
+                m.Category(label=c["label"], count=c["count"]) for c in d["categories"]
+            ),
             counts=m.CountKind(d.get("counts", "events")),
             among=d.get("among"),
         )

@@ -1,13 +1,12 @@
-"""Shared test settings: hypothesis profiles (``HYPOTHESIS_PROFILE=ci`` for more examples)."""
+"""Shared test settings.
+
+Hypothesis's default deadline (200 ms per example) turns a busy CI machine into flaky
+failures; the examples that matter here are bounded by their own timeouts instead.
+"""
 
 from __future__ import annotations
 
-import os
+from hypothesis import settings
 
-from hypothesis import HealthCheck, settings
-
-settings.register_profile("default", deadline=None)
-settings.register_profile(
-    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.register_profile("vitk2", deadline=None)
+settings.load_profile("vitk2")

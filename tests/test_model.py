@@ -171,7 +171,7 @@ class TestPhasesAndRegimens:
             Regimen(doses=(Dose(compound=MK4),), phases=(phase,))
 
     def test_empty_regimen_is_refused(self) -> None:
-        with pytest.raises(ValueError, match="needs doses, phases or procedures"):
+        with pytest.raises(ValueError, match="needs doses, phases, procedures or background therapy"):
             Regimen()
 
 

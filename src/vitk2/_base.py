@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -47,19 +48,6 @@ class Exclusion:
     reason: str
 
 
-@attrs.frozen
-class _Index:
-    compounds: dict[str, m.Compound]
-    indications: dict[str, m.Indication]
-    citations: dict[str, m.Citation]
-    studies: dict[str, m.Study]
-    findings: dict[str, tuple[m.Study, m.Finding]]
-    names: dict[str, dict[Key, tuple[str, ...]]]  # kind -> key -> ids
-    children: dict[str, tuple[str, ...]]  # indication id -> direct subtypes
-    studies_by_indication: dict[str, tuple[str, ...]]
-    studies_by_compound: dict[str, tuple[str, ...]]
-
-
 def _names_table(records: Iterable[Any], names: Any) -> dict[Key, tuple[str, ...]]:
     table: dict[Key, list[str]] = {}
     for r in records:
@@ -68,6 +56,186 @@ def _names_table(records: Iterable[Any], names: Any) -> dict[Key, tuple[str, ...
             if r.id not in ids:
                 ids.append(r.id)
     return {k: tuple(v) for k, v in table.items()}
+
+
+def _spellings(
+    records: Iterable[Any], names: Any, table: dict[Key, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """Every name exactly as recorded -> what its normalised key finds in ``table``.
+
+    A lookup by a recorded spelling (``"MK-4"``) then needs no normalising, and finds the
+    same ids as the normalised key would.
+    """
+    return {name: table[normalize(name)] for r in records for name in names(r)}
+
+
+class _RecordTables:
+    """The tables of a base's compounds, indications and citations, each built on first use.
+
+    Shared by every base that holds the very same record tuples: a filtered base holds its
+    parent's, so querying it builds only the tables of its own studies.
+    """
+
+    def __init__(
+        self,
+        compounds: tuple[m.Compound, ...],
+        indications: tuple[m.Indication, ...],
+        citations: tuple[m.Citation, ...],
+    ) -> None:
+        self.records = (compounds, indications, citations)
+
+    @cached_property
+    def compounds(self) -> dict[str, m.Compound]:
+        return {c.id: c for c in self.records[0]}
+
+    @cached_property
+    def indications(self) -> dict[str, m.Indication]:
+        return {i.id: i for i in self.records[1]}
+
+    @cached_property
+    def citations(self) -> dict[str, m.Citation]:
+        return {c.id: c for c in self.records[2]}
+
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        children: dict[str, list[str]] = {}
+        for ind in self.records[1]:
+            if ind.parent is not None:
+                children.setdefault(ind.parent, []).append(ind.id)
+        return {k: tuple(v) for k, v in children.items()}
+
+    @cached_property
+    def compound_names(self) -> dict[Key, tuple[str, ...]]:
+        return _names_table(self.records[0], lambda c: c.names)
+
+    @cached_property
+    def indication_names(self) -> dict[Key, tuple[str, ...]]:
+        return _names_table(self.records[1], lambda i: i.names)
+
+    @cached_property
+    def citation_names(self) -> dict[Key, tuple[str, ...]]:
+        return _names_table(self.records[2], lambda c: (c.id,))
+
+    @cached_property
+    def compound_spellings(self) -> dict[str, tuple[str, ...]]:
+        return _spellings(self.records[0], lambda c: c.names, self.compound_names)
+
+    @cached_property
+    def indication_spellings(self) -> dict[str, tuple[str, ...]]:
+        return _spellings(self.records[1], lambda i: i.names, self.indication_names)
+
+
+# id()s of record tuples -> their tables, while some base's index uses them; the tables hold
+# the tuples, so an id cannot be reused by another tuple while its entry lives
+_RECORD_TABLES: weakref.WeakValueDictionary[tuple[int, int, int], _RecordTables] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def _record_tables(
+    compounds: tuple[m.Compound, ...],
+    indications: tuple[m.Indication, ...],
+    citations: tuple[m.Citation, ...],
+) -> _RecordTables:
+    key = (id(compounds), id(indications), id(citations))
+    tables = _RECORD_TABLES.get(key)
+    if tables is None or any(
+        a is not b for a, b in zip(tables.records, (compounds, indications, citations), strict=True)
+    ):
+        tables = _RECORD_TABLES[key] = _RecordTables(compounds, indications, citations)
+    return tables
+
+
+class _Names:
+    """``names[kind]``: normalised name -> ids, for one kind of record, built on first use."""
+
+    def __init__(self, index: _Index) -> None:
+        self._index = index
+
+    def __getitem__(self, kind: str) -> dict[Key, tuple[str, ...]]:
+        if kind == "study":
+            return self._index.study_names
+        tables = self._index.records
+        table: dict[Key, tuple[str, ...]] = {
+            "compound": lambda: tables.compound_names,
+            "indication": lambda: tables.indication_names,
+            "citation": lambda: tables.citation_names,
+        }[kind]()
+        return table
+
+
+class _Index:
+    """A base's lookup tables, each built on first use, never changed after.
+
+    Lookups by id, name and indication or compound cost a dictionary lookup once the table they
+    use exists; each table costs one pass over the records it indexes.
+    """
+
+    def __init__(self, base: EvidenceBase) -> None:
+        # the records, not the base: the base holds its index, and a cycle would need the
+        # garbage collector to free a base
+        self.records = _record_tables(base.compounds, base.indications, base.citations)
+        self._studies = base.studies
+        self.names = _Names(self)
+
+    @cached_property
+    def compounds(self) -> dict[str, m.Compound]:
+        return self.records.compounds
+
+    @cached_property
+    def indications(self) -> dict[str, m.Indication]:
+        return self.records.indications
+
+    @cached_property
+    def citations(self) -> dict[str, m.Citation]:
+        return self.records.citations
+
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        """Indication id -> its direct subtypes."""
+        return self.records.children
+
+    def spellings(self, kind: str) -> Mapping[str, tuple[str, ...]]:
+        """Recorded names -> ids, for the kinds that have names beyond their ids."""
+        if kind == "compound":
+            return self.records.compound_spellings
+        if kind == "indication":
+            return self.records.indication_spellings
+        return {}
+
+    @cached_property
+    def studies(self) -> dict[str, m.Study]:
+        return {s.id: s for s in self._studies}
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Study id -> its place in the base, to keep a query's results in base order."""
+        return {s.id: i for i, s in enumerate(self._studies)}
+
+    @cached_property
+    def findings(self) -> dict[str, tuple[m.Study, m.Finding]]:
+        return {f.id: (s, f) for s in self._studies for f in s.findings}
+
+    @cached_property
+    def study_names(self) -> dict[Key, tuple[str, ...]]:
+        return _names_table(self._studies, lambda s: (s.id,))
+
+    @cached_property
+    def studies_by_indication(self) -> dict[str, tuple[str, ...]]:
+        by_ind: dict[str, list[str]] = {}
+        for s in self._studies:
+            ind_ids = {i.id for i in s.indications} | {f.indication.id for f in s.findings}
+            for iid in sorted(ind_ids):
+                by_ind.setdefault(iid, []).append(s.id)
+        return {k: tuple(v) for k, v in by_ind.items()}
+
+    @cached_property
+    def studies_by_compound(self) -> dict[str, tuple[str, ...]]:
+        by_comp: dict[str, list[str]] = {}
+        for s in self._studies:
+            for c in s.compounds:
+                by_comp.setdefault(c.id, []).append(s.id)
+        return {k: tuple(v) for k, v in by_comp.items()}
 
 
 def check_consistency(
@@ -289,36 +457,7 @@ class EvidenceBase:
 
     @cached_property
     def _index(self) -> _Index:
-        studies = {s.id: s for s in self.studies}
-        findings = {f.id: (s, f) for s in self.studies for f in s.findings}
-        children: dict[str, list[str]] = {}
-        for ind in self.indications:
-            if ind.parent is not None:
-                children.setdefault(ind.parent, []).append(ind.id)
-        by_ind: dict[str, list[str]] = {}
-        by_comp: dict[str, list[str]] = {}
-        for s in self.studies:
-            ind_ids = {i.id for i in s.indications} | {f.indication.id for f in s.findings}
-            for iid in sorted(ind_ids):
-                by_ind.setdefault(iid, []).append(s.id)
-            for c in s.compounds:
-                by_comp.setdefault(c.id, []).append(s.id)
-        return _Index(
-            compounds={c.id: c for c in self.compounds},
-            indications={i.id: i for i in self.indications},
-            citations={c.id: c for c in self.citations},
-            studies=studies,
-            findings=findings,
-            names={
-                "compound": _names_table(self.compounds, lambda c: c.names),
-                "indication": _names_table(self.indications, lambda i: i.names),
-                "study": _names_table(self.studies, lambda s: (s.id,)),
-                "citation": _names_table(self.citations, lambda c: (c.id,)),
-            },
-            children={k: tuple(v) for k, v in children.items()},
-            studies_by_indication={k: tuple(v) for k, v in by_ind.items()},
-            studies_by_compound={k: tuple(v) for k, v in by_comp.items()},
-        )
+        return _Index(self)  # every table in it is built when first used
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -327,7 +466,10 @@ class EvidenceBase:
             raise UnknownNameError(repr(name), kind)
         if name in table:
             return table[name]
-        ids = self._index.names[kind].get(normalize(name), ())
+        idx = self._index
+        ids = idx.spellings(kind).get(name)  # a recorded spelling needs no normalising
+        if ids is None:
+            ids = idx.names[kind].get(normalize(name), ())
         if len(ids) == 1:
             return table[ids[0]]
         if len(ids) > 1:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import threading
 from importlib import resources
@@ -54,19 +53,16 @@ def load() -> EvidenceBase:
 
 
 def _load_uncached() -> EvidenceBase:
-    from ._io import from_data
+    from ._io import from_data, paused_gc
 
-    try:
-        data = bundled_data()
-    except (OSError, ValueError) as err:  # pragma: no cover - a damaged installation
-        raise ValidationError(
-            [Problem("vitk2/data", "", f"cannot read bundled data: {err}")]
-        ) from None
-    enabled = gc.isenabled()
-    gc.disable()  # a bulk load allocates many objects and frees none: the collector only costs
-    try:
+    # A bulk load allocates many objects and frees none: the collector only costs. The pause
+    # ends (and the collector's state is restored) however the load ends.
+    with paused_gc():
+        try:
+            data = bundled_data()
+        except (OSError, ValueError) as err:  # pragma: no cover - a damaged installation
+            raise ValidationError(
+                [Problem("vitk2/data", "", f"cannot read bundled data: {err}")]
+            ) from None
         base: EvidenceBase = from_data(data, file=f"vitk2/data/{BUNDLED_FILES}")
-    finally:
-        if enabled:
-            gc.enable()
     return base

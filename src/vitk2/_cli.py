@@ -25,11 +25,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+import attrs
+
 from . import _model as m
 from ._base import EvidenceBase
 from ._errors import (
     AmbiguousNameError,
     CriteriaError,
+    Problem,
     UnknownNameError,
     ValidationError,
     Vitk2Error,
@@ -59,15 +62,29 @@ EXIT_CODES: Final[dict[int, str]] = {
 LISTING_FORMATS: Final = ("table", "markdown", "json", "csv")
 
 _MULTI_FILTERS: Final = (
-    "indication", "compound", "compound_class", "design", "direction", "outcome_kind", "route",
+    "indication",
+    "compound",
+    "compound_class",
+    "design",
+    "direction",
+    "outcome_kind",
+    "route",
 )
 _SINGLE_FILTERS: Final = (
-    "min_level", "min_certainty", "since", "until", "min_size", "daily_dose", "min_duration",
+    "min_level",
+    "min_certainty",
+    "since",
+    "until",
+    "min_size",
+    "daily_dose",
+    "min_duration",
 )
 _LIST_HINT: Final = {
     "indication": "vitk2 indications",
     "compound": "vitk2 compounds",
     "study": "vitk2 studies",
+    "study, compound, indication, citation or finding": "vitk2 studies', 'vitk2 indications' or "
+    "'vitk2 compounds",
 }
 
 
@@ -102,8 +119,8 @@ class _Parser(argparse.ArgumentParser):
             what = "command" if message.startswith("argument COMMAND") else "choice"
             message = (
                 f"unknown {what} {word!r}{_suggest(word, choices)}"
-                if _suggest(word, choices) else
-                f"{message.split(': ', 1)[0]}: {word!r} is not one of {', '.join(choices)}"
+                if _suggest(word, choices)
+                else f"{message.split(': ', 1)[0]}: {word!r} is not one of {', '.join(choices)}"
             )
         unknown = re.search(r"unrecognized arguments: (\S+)", message)
         if unknown and unknown.group(1).startswith("-"):
@@ -127,23 +144,31 @@ def _epilog() -> str:
 
 def _add_data(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--data", action="append", default=[], metavar="FILE",
+        "--data",
+        action="append",
+        default=[],
+        metavar="FILE",
         help="add an evidence file (.yaml, .yml or .json) to the bundled evidence; repeatable, "
         "and a later file may refer to records of an earlier one",
     )
 
 
-def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = LISTING_FORMATS,
-                default: str = "table") -> None:
+def _add_format(
+    p: argparse.ArgumentParser, choices: Sequence[str] = LISTING_FORMATS, default: str = "table"
+) -> None:
     p.add_argument(
-        "-f", "--format", choices=choices, default=default,
+        "-f",
+        "--format",
+        choices=choices,
+        default=default,
         help=f"output format (default: {default})",
     )
 
 
 def _add_retracted(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--include-retracted", action="store_true",
+        "--include-retracted",
+        action="store_true",
         help="keep findings that rest on a retracted publication (by default they are left out "
         "and listed with the reason)",
     )
@@ -155,30 +180,59 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
         "Narrow the evidence first. Criteria combine with AND; an option given several times "
         "matches any of its values. They mirror EvidenceBase.filter().",
     )
-    g.add_argument("--indication", action="append", metavar="NAME",
-                   help="an indication (its subtypes included)")
-    g.add_argument("--compound", action="append", metavar="NAME",
-                   help="a compound, alone or in a combination")
-    g.add_argument("--compound-class", action="append", metavar="CLASS",
-                   help="a compound class or family ('vitamin K2', 'bisphosphonate')")
-    g.add_argument("--design", action="append", metavar="DESIGN",
-                   help="a study design ('rct', 'systematic_review', 'case_report' ...)")
-    g.add_argument("--min-level", type=int, metavar="N",
-                   help="keep OCEBM levels 1 (strongest) to N")
-    g.add_argument("--min-certainty", metavar="CERTAINTY",
-                   help="keep certainty at or above this (high, moderate, low, very_low)")
+    g.add_argument(
+        "--indication",
+        action="append",
+        metavar="NAME",
+        help="an indication (its subtypes included)",
+    )
+    g.add_argument(
+        "--compound", action="append", metavar="NAME", help="a compound, alone or in a combination"
+    )
+    g.add_argument(
+        "--compound-class",
+        action="append",
+        metavar="CLASS",
+        help="a compound class or family ('vitamin K2', 'bisphosphonate')",
+    )
+    g.add_argument(
+        "--design",
+        action="append",
+        metavar="DESIGN",
+        help="a study design ('rct', 'systematic_review', 'case_report' ...)",
+    )
+    g.add_argument(
+        "--min-level", type=int, metavar="N", help="keep OCEBM levels 1 (strongest) to N"
+    )
+    g.add_argument(
+        "--min-certainty",
+        metavar="CERTAINTY",
+        help="keep certainty at or above this (high, moderate, low, very_low)",
+    )
     g.add_argument("--since", type=int, metavar="YEAR", help="published in or after YEAR")
     g.add_argument("--until", type=int, metavar="YEAR", help="published in or before YEAR")
     g.add_argument("--min-size", type=int, metavar="N", help="at least N participants")
-    g.add_argument("--direction", action="append", metavar="DIRECTION",
-                   help="a direction of effect (benefit, harm, no_clear_effect, mixed, association)")
-    g.add_argument("--outcome-kind", action="append", metavar="KIND",
-                   help="an outcome kind (clinical, surrogate, biomarker, safety ...)")
+    g.add_argument(
+        "--direction",
+        action="append",
+        metavar="DIRECTION",
+        help="a direction of effect (benefit, harm, no_clear_effect, mixed, association)",
+    )
+    g.add_argument(
+        "--outcome-kind",
+        action="append",
+        metavar="KIND",
+        help="an outcome kind (clinical, surrogate, biomarker, safety ...)",
+    )
     g.add_argument("--route", action="append", metavar="ROUTE", help="a route of administration")
-    g.add_argument("--daily-dose", metavar="DOSE",
-                   help="a minimum daily dose ('45 mg/day') or a range ('15mg/day..45mg/day', "
-                   "'..1.5mg/day')")
-    g.add_argument("--min-duration", metavar="TIME", help="a minimum treatment duration ('16 week')")
+    g.add_argument(
+        "--daily-dose",
+        metavar="DOSE",
+        help="a minimum daily dose ('45 mg/day') or a range ('15mg/day..45mg/day', '..1.5mg/day')",
+    )
+    g.add_argument(
+        "--min-duration", metavar="TIME", help="a minimum treatment duration ('16 week')"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,7 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = sub.add_parser(
-            name, help=help, description=description or help, epilog=_epilog(),
+            name,
+            help=help,
+            description=description or help,
+            epilog=_epilog(),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         return p
@@ -219,25 +276,44 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     p.set_defaults(run=_cmd_studies)
 
-    p = command("show", "show one study, compound, indication, citation or finding in detail",
-                "Show a record in detail: its numbers, provenance (with verbatim quotes), caveats "
-                "and links. NAME is an id or any name the record answers to.")
+    p = command(
+        "show",
+        "show one study, compound, indication, citation or finding in detail",
+        "Show a record in detail: its numbers, provenance (with verbatim quotes), caveats "
+        "and links. NAME is an id or any name the record answers to.",
+    )
     p.add_argument("name", metavar="ID-OR-NAME")
+    p.add_argument(
+        "--kind",
+        choices=(*_KINDS, "finding"),
+        help="only this kind of record (a study and its primary citation often share an id)",
+    )
     _add_format(p, ("text", "json", "yaml"), "text")
     _add_data(p)
     p.set_defaults(run=_cmd_show)
 
-    p = command("compare", "compare the findings for one indication",
-                "The findings for one indication and its subtypes, strongest evidence first, "
-                "with intervals, certainty, caveats and what was left out.")
+    p = command(
+        "compare",
+        "compare the findings for one indication",
+        "The findings for one indication and its subtypes, strongest evidence first, "
+        "with intervals, certainty, caveats and what was left out.",
+    )
     p.add_argument("target", metavar="INDICATION", help="an indication id or name ('mds')")
-    p.add_argument("--regimens", action="store_true",
-                   help="compare regimens against each other instead (or say why not)")
-    p.add_argument("--interval", choices=("wilson", "clopper-pearson"), default="wilson",
-                   help="interval method for proportions (default: wilson)")
+    p.add_argument(
+        "--regimens",
+        action="store_true",
+        help="compare regimens against each other instead (or say why not)",
+    )
+    p.add_argument(
+        "--interval",
+        choices=("wilson", "clopper-pearson"),
+        default="wilson",
+        help="interval method for proportions (default: wilson)",
+    )
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
-    p.add_argument("--exclude-preclinical", action="store_true",
-                   help="leave out in-vitro and animal findings")
+    p.add_argument(
+        "--exclude-preclinical", action="store_true", help="leave out in-vitro and animal findings"
+    )
     _add_format(p)
     _add_data(p)
     _add_retracted(p)
@@ -245,32 +321,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_compare)
 
     p = command("overview", "one row per indication: designs, best level, certainty, direction")
-    p.add_argument("--matrix", action="store_true",
-                   help="show the compound x indication matrix instead")
+    p.add_argument(
+        "--matrix", action="store_true", help="show the compound x indication matrix instead"
+    )
     _add_format(p)
     _add_data(p)
     _add_retracted(p)
     _add_filters(p)
     p.set_defaults(run=_cmd_overview)
 
-    p = command("validate", "check evidence files and print every problem",
-                "Check evidence files as vitk2 would load them, on top of the bundled evidence "
-                "(so they may refer to its compounds, indications and citations). Every problem "
-                "is printed as 'file: path: message'; the exit status is 1 if there is any.")
+    p = command(
+        "validate",
+        "check evidence files and print every problem",
+        "Check evidence files as vitk2 would load them, on top of the bundled evidence "
+        "(so they may refer to its compounds, indications and citations). Every problem "
+        "is printed as 'file: path: message'; the exit status is 1 if there is any.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--standalone", action="store_true",
-                   help="check each file on its own, without the bundled evidence")
+    p.add_argument(
+        "--standalone",
+        action="store_true",
+        help="check each file on its own, without the bundled evidence",
+    )
     _add_format(p, ("text", "json"), "text")
     _add_data(p)
     p.set_defaults(run=_cmd_validate)
 
-    p = command("export", "write the evidence as YAML, JSON or CSV (filters narrow it)",
-                "Write the evidence (bundled plus --data files) as YAML or JSON that vitk2 can "
-                "load back, or as CSV with one row per finding. Without filters everything is "
-                "written, including findings that rest on retracted publications.")
-    formats = ["yaml", "json", "csv"]
-    if _has_fhir():
-        formats.append("fhir")
+    p = command(
+        "export",
+        "write the evidence as YAML, JSON, CSV or FHIR (filters narrow it)",
+        "Write the evidence (bundled plus --data files) as YAML or JSON that vitk2 can load "
+        "back, as CSV with one row per finding, or as a FHIR R5 Bundle (JSON). Without filters "
+        "everything is written, including findings that rest on retracted publications.",
+    )
+    formats = ("yaml", "json", "csv", "fhir")
     _add_format(p, formats, "yaml")
     p.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     _add_data(p)
@@ -278,35 +362,43 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     p.set_defaults(run=_cmd_export)
 
-    p = command("report", "write a self-contained HTML report of all the evidence",
-                "Write one HTML file (no network access needed to view it) with the overview, "
-                "the compound x indication matrix, a comparison per indication with caveats and "
-                "lineage, regimen comparisons and a forest plot of every proportion.")
-    p.add_argument("-o", "--output", metavar="PATH", default="vitk2-report.html",
-                   help="where to write the report (default: vitk2-report.html)")
+    p = command(
+        "report",
+        "write a self-contained HTML report of all the evidence",
+        "Write one HTML file (no network access needed to view it) with the overview, "
+        "the compound x indication matrix, a comparison per indication with caveats and "
+        "lineage, regimen comparisons and a forest plot of every proportion.",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="vitk2-report.html",
+        help="where to write the report (default: vitk2-report.html)",
+    )
     _add_data(p)
     _add_retracted(p)
     _add_filters(p)
     p.set_defaults(run=_cmd_report)
 
-    p = command("diff", "what changed between two versions of the evidence",
-                "Compare two evidence files or dataset versions (a path, or 'bundled'): findings "
-                "and other records added, removed or changed, and every conclusion of the "
-                "overview (best level, certainty, direction per indication) that changed.")
+    p = command(
+        "diff",
+        "what changed between two versions of the evidence",
+        "Compare two evidence files or dataset versions (a path, or 'bundled'): findings "
+        "and other records added, removed or changed, and every conclusion of the "
+        "overview (best level, certainty, direction per indication) that changed.",
+    )
     p.add_argument("old", metavar="OLD", help="a .yaml/.json evidence file, or 'bundled'")
     p.add_argument("new", metavar="NEW", help="a .yaml/.json evidence file, or 'bundled'")
-    p.add_argument("--on-bundled", action="store_true",
-                   help="load each file on top of the bundled evidence (for files that refer to "
-                   "its records or add to it)")
+    p.add_argument(
+        "--on-bundled",
+        action="store_true",
+        help="load each file on top of the bundled evidence (for files that refer to "
+        "its records or add to it)",
+    )
     _add_format(p)
     p.set_defaults(run=_cmd_diff)
     return parser
-
-
-def _has_fhir() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("vitk2._fhir") is not None
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,8 +420,14 @@ def _note(text: str) -> None:
     print(f"vitk2: {text}", file=sys.stderr)
 
 
-def _table(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
-           title: str | None = None, **meta: Any) -> str:
+def _table(
+    fmt: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    **meta: Any,
+) -> str:
     from ._render import table_csv, table_json, table_markdown, table_text
 
     if fmt == "json":
@@ -370,6 +468,10 @@ class _DataFileError(Vitk2Error):
     def __init__(self, path: str, err: ValidationError) -> None:
         n = len(err.problems)
         first = err.problems[0]
+        if n == 1 and not first.path and first.message.startswith("cannot read"):
+            self.message = f"{first}; check the path"
+            super().__init__(self.message)
+            return
         self.message = (
             f"{path} is not valid evidence ({n} {'problem' if n == 1 else 'problems'}; first: "
             f"{first}); run 'vitk2 validate {path}' to see "
@@ -395,7 +497,9 @@ def _criteria(ns: argparse.Namespace) -> dict[str, Any]:
     if isinstance(dose, str) and ".." in dose:
         low, high = (part.strip() or None for part in dose.split("..", 1))
         if low is None and high is None:
-            raise CriteriaError("--daily-dose: give a minimum, a maximum or both ('15mg/day..45mg/day')")
+            raise CriteriaError(
+                "--daily-dose: give a minimum, a maximum or both ('15mg/day..45mg/day')"
+            )
         out["daily_dose"] = (low, high)
     return out
 
@@ -429,11 +533,20 @@ def _cmd_indications(ns: argparse.Namespace) -> int:
     for ind in base.indications:
         ids = {i.id for i in base.subtypes(ind)}
         n = sum(
-            1 for s in base.studies
+            1
+            for s in base.studies
             if ids & ({i.id for i in s.indications} | {f.indication.id for f in s.findings})
         )
-        rows.append((ind.id, ind.name, str(ind.category), ind.parent or "",
-                     ", ".join((*ind.abbreviations, *ind.synonyms)), n))
+        rows.append(
+            (
+                ind.id,
+                ind.name,
+                str(ind.category),
+                ind.parent or "",
+                ", ".join((*ind.abbreviations, *ind.synonyms)),
+                n,
+            )
+        )
     _write(_table(ns.format, headers, rows, title=f"{len(rows)} indications"))
     return EXIT_OK
 
@@ -442,8 +555,14 @@ def _cmd_compounds(ns: argparse.Namespace) -> int:
     base = _load(ns.data)
     headers = ("id", "name", "class", "family", "also known as", "studies")
     rows = [
-        (c.id, c.name, c.compound_class, c.family, ", ".join((*c.synonyms, *c.brands)),
-         sum(1 for s in base.studies if any(x.id == c.id for x in s.compounds)))
+        (
+            c.id,
+            c.name,
+            c.compound_class,
+            c.family,
+            ", ".join((*c.synonyms, *c.brands)),
+            sum(1 for s in base.studies if any(x.id == c.id for x in s.compounds)),
+        )
         for c in base.compounds
     ]
     _write(_table(ns.format, headers, rows, title=f"{len(rows)} compounds"))
@@ -456,7 +575,10 @@ def _cmd_studies(ns: argparse.Namespace) -> int:
     base = _evidence(ns, always_filter=True)
     headers, rows = base_rows(base)
     n = len(base.findings)
-    title = f"{len(rows)} studies, {n} {'finding' if n == 1 else 'findings'}"
+    title = (
+        f"{len(rows)} {'study' if len(rows) == 1 else 'studies'}, "
+        f"{n} {'finding' if n == 1 else 'findings'}"
+    )
     excluded = [{"finding": e.finding, "study": e.study, "reason": e.reason} for e in base.excluded]
     _write(_table(ns.format, headers, rows, title=title, excluded=excluded))
     _left_out(base, ns.format)
@@ -473,8 +595,11 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
             _write(getattr(regimens, f"to_{ns.format}")())
         return EXIT_OK
     comparison = base.compare(
-        ns.target, interval=ns.interval, level=ns.level,
-        include_retracted=ns.include_retracted, include_preclinical=not ns.exclude_preclinical,
+        ns.target,
+        interval=ns.interval,
+        level=ns.level,
+        include_retracted=ns.include_retracted,
+        include_preclinical=not ns.exclude_preclinical,
     )
     if ns.format == "table":
         text = comparison.to_text()
@@ -486,9 +611,10 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
         if comparison.pooled:
             parts.append("\n".join(f"- {line}" for line in _pooled_lines(comparison)))
         if comparison.excluded:
-            parts.append("Left out:\n\n" + "\n".join(
-                f"- `{e.finding}`: {e.reason}" for e in comparison.excluded
-            ))
+            parts.append(
+                "Left out:\n\n"
+                + "\n".join(f"- `{e.finding}`: {e.reason}" for e in comparison.excluded)
+            )
         lin = comparison.lineage
         parts.append(
             f"Dataset {lin.dataset or 'user data'} {lin.version or ''} (sha256 `{lin.content_hash}`); "
@@ -518,8 +644,13 @@ def _cmd_overview(ns: argparse.Namespace) -> int:
     if ns.matrix:
         headers = ("compound", "indication", "best design", "certainty", "findings")
         rows = [
-            (c.compound, c.indication, str(c.best_design), str(c.certainty or "not graded"),
-             c.findings)
+            (
+                c.compound,
+                c.indication,
+                str(c.best_design),
+                str(c.certainty or "not graded"),
+                c.findings,
+            )
             for c in overview.matrix
         ]
         if ns.format == "table":
@@ -535,29 +666,28 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
     from ._io import load_file
 
     base: EvidenceBase | None = None if ns.standalone else _load(ns.data)
-    problems: list[Any] = []
-    results: list[dict[str, Any]] = []
+    results: list[tuple[str, tuple[Problem, ...]]] = []
     for path in ns.files:
         try:
             loaded = load_file(path, base=base)
         except ValidationError as err:
-            problems.extend(err.problems)
-            results.append({"file": path, "ok": False,
-                            "problems": [{"path": p.path, "message": p.message} for p in err.problems]})
+            results.append((path, err.problems))
             continue
         if not ns.standalone:
             base = loaded
-        results.append({"file": path, "ok": True, "problems": []})
+        results.append((path, ()))
+    problems = [p for _, found in results for p in found]
     if ns.format == "json":
-        _write(json.dumps({"ok": not problems, "files": results}, ensure_ascii=False, indent=2))
+        files = [
+            {"file": path, "ok": not found, "problems": [attrs.asdict(p) for p in found]}
+            for path, found in results
+        ]
+        _write(json.dumps({"ok": not problems, "files": files}, ensure_ascii=False, indent=2))
     else:
-        for p in problems:
-            _write(str(p))
-        for r in results:
-            if r["ok"]:
-                _write(f"{r['file']}: ok")
+        for path, found in results:
+            _write("\n".join(str(p) for p in found) if found else f"{path}: ok")
     if problems:
-        bad = sum(1 for r in results if not r["ok"])
+        bad = sum(1 for _, found in results if found)
         _note(
             f"error: {len(problems)} {'problem' if len(problems) == 1 else 'problems'} in "
             f"{bad} {'file' if bad == 1 else 'files'}"
@@ -573,7 +703,9 @@ def _cmd_export(ns: argparse.Namespace) -> int:
     if ns.format in ("yaml", "json"):
         text = dump(base, ns.format)
     elif ns.format == "csv":
-        text = _findings_csv(base)
+        from ._tabular import to_csv
+
+        text = to_csv(base)
     else:
         text = _fhir_json(base)
     if ns.output:
@@ -584,59 +716,10 @@ def _cmd_export(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _findings_csv(base: EvidenceBase) -> str:
-    """One row per finding, with its study, level, statistic and interval."""
-    from ._render import table_csv
+def _fhir_json(base: EvidenceBase) -> str:
+    from ._fhir import to_fhir
 
-    headers = (
-        "study", "finding", "indication", "design", "ocebm", "certainty", "outcome",
-        "outcome_kind", "group", "subgroup", "compounds", "statistic_kind", "statistic", "events",
-        "total", "estimate", "ci_low", "ci_high", "ci_method", "direction", "sources",
-        "provenance", "retracted_basis",
-    )
-    rows = []
-    for s in base.studies:
-        for f in s.findings:
-            stat = f.statistic
-            est = low = high = None
-            method = ""
-            events = total = None
-            if isinstance(stat, m.Proportion):
-                ci = stat.interval()
-                events, total, est, low, high, method = (
-                    stat.events, stat.total, stat.estimate, ci.low, ci.high, ci.method
-                )
-            elif isinstance(stat, m.Effect):
-                est, low, high, method = stat.value, stat.low, stat.high, "as reported"
-            rows.append((
-                s.id, f.id, f.indication.id, str(f.basis or s.design),
-                s.level.ocebm, str(f.certainty or s.level.certainty or ""), f.outcome.name,
-                str(f.outcome.kind), f.group or "", f.subgroup or "",
-                " + ".join(c.id for c in base.compounds_of(f)), stat.kind, str(stat), events,
-                total, est, low, high, method if est is not None else "", str(f.direction),
-                " ".join(f.sources), " + ".join(sorted({type(p).__name__.lower() for p in f.provenance})),
-                " ".join(base.retracted_basis(f)),
-            ))
-    return table_csv(headers, rows)
-
-
-def _fhir_json(base: EvidenceBase) -> str:  # pragma: no cover - depends on the fhir extra
-    import vitk2
-
-    try:
-        result = vitk2.to_fhir(base)
-    except ImportError as err:
-        raise _ExtraMissing(f"FHIR export needs {err.name or 'an extra'}: pip install 'vitk2[fhir]'") from None
-    if isinstance(result, str):
-        return result
-    for method in ("model_dump_json", "json"):
-        if hasattr(result, method):
-            return str(getattr(result, method)(indent=2))
-    return json.dumps(result, ensure_ascii=False, indent=2, default=str)
-
-
-class _ExtraMissing(Vitk2Error):
-    """An optional dependency a command needs is not installed."""
+    return json.dumps(to_fhir(base), ensure_ascii=False, indent=2)
 
 
 def _cmd_report(ns: argparse.Namespace) -> int:
@@ -672,7 +755,9 @@ def _version(spec: str, on_bundled: bool) -> tuple[EvidenceBase, str]:
         return load_file(spec, base=load() if on_bundled else None), spec
     except ValidationError as err:
         hint = ""
-        if not on_bundled and any("unknown" in p.message and " id " in p.message for p in err.problems):
+        if not on_bundled and any(
+            "unknown" in p.message and " id " in p.message for p in err.problems
+        ):
             hint = "; if it refers to bundled records, add --on-bundled"
         n = len(err.problems)
         raise _DiffInputError(
@@ -693,7 +778,7 @@ def _cmd_show(ns: argparse.Namespace) -> int:
     from ._io import dump
 
     base = _load(ns.data)
-    records = _resolve(base, ns.name)
+    records = _resolve(base, ns.name, ns.kind)
     if ns.format == "json":
         docs = [json.loads(dump(r, "json")) for r in records]
         _write(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
@@ -707,14 +792,15 @@ def _cmd_show(ns: argparse.Namespace) -> int:
 
 
 _KINDS: Final = ("study", "compound", "indication", "citation")
+_ANY_RECORD: Final = "study, compound, indication, citation or finding"
 
 
-def _resolve(base: EvidenceBase, name: str) -> list[Any]:
+def _resolve(base: EvidenceBase, name: str, only: str | None = None) -> list[Any]:
     """Every record ``name`` names (an exact id wins), else raise with suggestions."""
     hits: list[Any] = []
     suggestions: list[str] = []
-    lookups: list[Callable[[str], Any]] = [getattr(base, kind) for kind in _KINDS]
-    for lookup in [*lookups, base.finding]:
+    kinds = [k for k in (*_KINDS, "finding") if only in (None, k)]
+    for lookup in [getattr(base, kind) for kind in kinds]:
         try:
             hits.append(lookup(name))
         except AmbiguousNameError as err:
@@ -724,7 +810,9 @@ def _resolve(base: EvidenceBase, name: str) -> list[Any]:
     if hits:
         exact = [r for r in hits if r.id == name]
         return exact or list(dict.fromkeys(hits))
-    raise UnknownNameError(name, "study, compound, indication, citation or finding", suggestions[:4])
+    key = name.lower()
+    suggestions.sort(key=lambda s: -difflib.SequenceMatcher(None, key, s.lower()).ratio())
+    raise UnknownNameError(name, only or _ANY_RECORD, suggestions[:4])
 
 
 def _describe(base: EvidenceBase, record: Any, width: int) -> list[str]:
@@ -732,8 +820,10 @@ def _describe(base: EvidenceBase, record: Any, width: int) -> list[str]:
         return _describe_study(base, record, width)
     if isinstance(record, m.Finding):
         study = base.study_of(record)
-        return [f"Finding {record.id} (study {study.id})",
-                *_describe_finding(base, study, record, width, indent="  ")]
+        return [
+            f"Finding {record.id} (study {study.id})",
+            *_describe_finding(base, study, record, width, indent="  "),
+        ]
     if isinstance(record, m.Compound):
         return _describe_compound(base, record, width)
     if isinstance(record, m.Indication):
@@ -741,20 +831,26 @@ def _describe(base: EvidenceBase, record: Any, width: int) -> list[str]:
     return _describe_citation(base, record, width)
 
 
-def _field(label: str, value: Any, width: int, indent: str = "  ") -> list[str]:
-    """``label  value`` with the value wrapped under itself."""
+def _field(label: str, value: Any, width: int, indent: str = "  ", *, hang: int = 0) -> list[str]:
+    """``label  value`` with the value wrapped under itself (``hang`` more for list items)."""
     text = " ".join(str(value).split())
     if not text:
         return []
     head = f"{indent}{label:<13}"
-    return textwrap.wrap(text, width=width, initial_indent=head,
-                         subsequent_indent=" " * len(head), break_on_hyphens=False) or [head]
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=head,
+        subsequent_indent=" " * (len(head) + hang),
+        break_on_hyphens=False,
+        break_long_words=False,
+    ) or [head]
 
 
 def _items(label: str, values: Iterable[Any], width: int, indent: str = "  ") -> list[str]:
     out: list[str] = []
     for i, v in enumerate(values):
-        out += _field(label if i == 0 else "", f"- {v}", width, indent)
+        out += _field(label if i == 0 else "", f"- {v}", width, indent, hang=2)
     return out
 
 
@@ -796,7 +892,7 @@ def _describe_study(base: EvidenceBase, s: m.Study, width: int) -> list[str]:
     lines += _items("downgrades", s.level.downgrades, width)
     lines += _field("indications", ", ".join(f"{i.name} ({i.id})" for i in s.indications), width)
     pop = s.population
-    who = [pop.description]
+    who = [pop.description.rstrip(".")]
     if pop.enrolled is not None:
         who.append(f"enrolled {_reported(pop.enrolled)}")
     if pop.evaluable is not None:
@@ -837,8 +933,9 @@ def _describe_study(base: EvidenceBase, s: m.Study, width: int) -> list[str]:
             denominator = f"/{_reported(ae.total)}" if ae.total is not None else ""
             grade = f", grade {_reported(ae.grade)}" if ae.grade is not None else ""
             group = f" in {ae.group}" if ae.group else ""
-            lines += _field("", f"{ae.term}: {_reported(ae.participants)}{denominator}{grade}{group}",
-                            width)
+            lines += _field(
+                "", f"{ae.term}: {_reported(ae.participants)}{denominator}{grade}{group}", width
+            )
     if s.limitations:
         lines += ["", *_items("limitations", s.limitations, width)]
     if s.notes:
@@ -854,8 +951,12 @@ def _regimen_lines(r: m.Regimen, width: int) -> list[str]:
     for p in r.phases:
         duration = f" for {_reported(p.duration)}" if p.duration is not None else ""
         entry = f" (entry: {p.entry})" if p.entry else ""
-        out += _field("", f"{p.id} {p.name}: " + "; ".join(str(d) for d in p.doses) + duration + entry,
-                      width, "    ")
+        out += _field(
+            "",
+            f"{p.id} {p.name}: " + "; ".join(str(d) for d in p.doses) + duration + entry,
+            width,
+            "    ",
+        )
     if r.background:
         out += _field("", "background: " + "; ".join(str(d) for d in r.background), width, "    ")
     if r.procedures:
@@ -865,8 +966,9 @@ def _regimen_lines(r: m.Regimen, width: int) -> list[str]:
     return out
 
 
-def _describe_finding(base: EvidenceBase, s: m.Study, f: m.Finding, width: int,
-                      indent: str) -> list[str]:
+def _describe_finding(
+    base: EvidenceBase, s: m.Study, f: m.Finding, width: int, indent: str
+) -> list[str]:
     from ._compare import assess_certainty
 
     lines = _field("outcome", f"{f.outcome.name} ({f.outcome.kind})", width, indent)
@@ -884,7 +986,8 @@ def _describe_finding(base: EvidenceBase, s: m.Study, f: m.Finding, width: int,
     lines += _field("result", result, width, indent)
     lines += _field("direction", f.direction, width, indent)
     assessment = assess_certainty(base, s, f)
-    lines += _field("certainty", assessment, width, indent)
+    why = f": {'; '.join(f.certainty_reasons)}" if f.certainty_reasons else ""
+    lines += _field("certainty", f"{assessment.certainty}, {assessment.source}{why}", width, indent)
     if f.basis is not None:
         lines += _field("rests on", f"{f.basis} evidence", width, indent)
     for p in f.provenance:
@@ -906,7 +1009,9 @@ def _describe_compound(base: EvidenceBase, c: m.Compound, width: int) -> list[st
     lines += _field("class", f"{c.compound_class} ({c.family})", width)
     lines += _field("synonyms", ", ".join(c.synonyms), width)
     lines += _field("brands", ", ".join(c.brands), width)
-    lines += _field("codes", ", ".join(f"{code.system.value} {code.code}" for code in c.codes), width)
+    lines += _field(
+        "codes", ", ".join(f"{code.system.value} {code.code}" for code in c.codes), width
+    )
     studies = [s for s in base.studies if any(x.id == c.id for x in s.compounds)]
     lines += _items("studies", (f"{s.id} ({s.design}, {s.level})" for s in studies), width)
     lines += _items("notes", c.notes, width)
@@ -921,7 +1026,9 @@ def _describe_indication(base: EvidenceBase, ind: m.Indication, width: int) -> l
     lines += _field("subtype of", f"{parent.name} ({parent.id})" if parent else "", width)
     subs = base.subtypes(ind)[1:]
     lines += _field("subtypes", ", ".join(f"{i.name} ({i.id})" for i in subs), width)
-    lines += _field("codes", ", ".join(f"{code.system.value} {code.code}" for code in ind.codes), width)
+    lines += _field(
+        "codes", ", ".join(f"{code.system.value} {code.code}" for code in ind.codes), width
+    )
     if ind.parent is None:
         try:
             row = base.overview().row(ind.id)
@@ -937,7 +1044,8 @@ def _describe_indication(base: EvidenceBase, ind: m.Indication, width: int) -> l
             )
     ids = {i.id for i in base.subtypes(ind)}
     studies = [
-        s for s in base.studies
+        s
+        for s in base.studies
         if ids & ({i.id for i in s.indications} | {f.indication.id for f in s.findings})
     ]
     lines += _items("studies", (f"{s.id} ({s.design}, {s.level})" for s in studies), width)
@@ -954,9 +1062,15 @@ def _describe_citation(base: EvidenceBase, c: m.Citation, width: int) -> list[st
     lines += _field("title", _reported(c.title), width)
     lines += _field("journal", _reported(c.journal), width)
     lines += _field("year", _reported(c.year), width)
-    lines += _field("ids", " ".join(
-        f"{k} {v}" for k, v in (("doi", c.doi), ("pmid", c.pmid), ("pmcid", c.pmcid), ("url", c.url)) if v
-    ), width)
+    lines += _field(
+        "ids",
+        " ".join(
+            f"{k} {v}"
+            for k, v in (("doi", c.doi), ("pmid", c.pmid), ("pmcid", c.pmcid), ("url", c.url))
+            if v
+        ),
+        width,
+    )
     if c.reports_on:
         lines += _field("reports on", c.reports_on, width)
     integrity = c.integrity
@@ -973,7 +1087,9 @@ def _describe_citation(base: EvidenceBase, c: m.Citation, width: int) -> list[st
         lines += _field("curated", "no: cited by a curated source, not curated itself", width)
     studies = [s for s in base.studies if any(r.id == c.id for r in s.reports)]
     resting = [
-        f.id for s in base.studies for f in s.findings
+        f.id
+        for s in base.studies
+        for f in s.findings
         if c.id in f.rests_on and all(r.id != c.id for r in s.reports)
     ]
     lines += _items("reports", (f"study {s.id}" for s in studies), width)
@@ -988,7 +1104,9 @@ def _describe_citation(base: EvidenceBase, c: m.Citation, width: int) -> list[st
 
 def _then(message: str, hint: str) -> str:
     """Join a hint to a message that may already end in a question."""
-    return f"{message} {hint[0].upper()}{hint[1:]}." if message.endswith("?") else f"{message}; {hint}"
+    return (
+        f"{message} {hint[0].upper()}{hint[1:]}." if message.endswith("?") else f"{message}; {hint}"
+    )
 
 
 def _error_line(err: BaseException, command: str) -> tuple[str, int]:
@@ -1004,8 +1122,6 @@ def _error_line(err: BaseException, command: str) -> tuple[str, int]:
         n = len(err.problems)
         more = f" (and {n - 1} more)" if n > 1 else ""
         return f"{err.problems[0]}{more}", EXIT_DATA
-    if isinstance(err, _ExtraMissing):
-        return str(err), EXIT_DATA
     if isinstance(err, OSError):
         target = f" {err.filename!r}" if err.filename else ""
         reason = err.strerror or str(err)
@@ -1027,7 +1143,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
     except _UsageError as err:
-        print(f"vitk2: error: {_then(str(err), f'see {err.prog!r} --help')}", file=sys.stderr)
+        hint = f"see '{err.prog} --help'"
+        print(f"vitk2: error: {_then(str(err), hint)}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
@@ -1045,7 +1162,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vitk2: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as err:  # the last line of defence: no traceback for users
         if os.environ.get("VITK2_DEBUG"):
             raise
         print(

@@ -16,6 +16,7 @@ import datetime as _dt
 import difflib
 import enum
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -35,7 +36,7 @@ from . import _model as m
 from ._errors import Problem
 from ._units import Quantity, Unit, parse_unit
 
-__all__ = ["Registry", "make_converter", "problems_from", "registry"]
+__all__ = ["Registry", "make_converter", "make_fast_converter", "problems_from", "registry"]
 
 T = TypeVar("T")
 
@@ -479,6 +480,208 @@ def _enum_hook_dispatch(value: Any, t: type[enum.Enum]) -> Any:
     if hook is None:
         hook = _ENUM_HOOKS[t] = _enum_hook(t)
     return hook(value, t)
+
+
+# --- the fast path -----------------------------------------------------------------------
+#
+# The detailed converter collects every problem with its path, which costs a try/except and a
+# note per field and per item, and its generated code costs a compile per class on first use
+# (about half the cold load of the bundled data). A valid document, the common case, needs
+# neither. The fast converter uses the same scalar hooks, the same reference resolution and the
+# same attrs constructors (so every validator runs), but stops at the first problem; the loader
+# then structures that record again with the detailed converter, which reports it exactly as
+# before. Whatever the fast converter accepts, the detailed one accepts as an equal object: it
+# makes the same checks (unknown keys, strict scalars, lists for tuples, references) and leaves
+# everything else to the constructors. What it does not handle in the same way (a mapping that
+# is not a dict, say) it refuses, so that the detailed converter decides.
+#
+# Two things make the records smaller without changing them: short strings are interned (ids,
+# names, units and vocabulary repeat across thousands of studies), and a quantity written as
+# text is parsed once per distinct text and shared (a Quantity is immutable).
+
+_INTERN_MAX = 64  # longer text (titles, quotes) is rarely repeated
+_QUANTITY_CACHE_MAX = 4096
+
+
+def _fast_str(value: Any, _: Any) -> str:
+    if value.__class__ is str:
+        return sys.intern(value) if len(value) <= _INTERN_MAX else value
+    return _strict_str(value, _)
+
+
+def _fast_quantity() -> Callable[[Any, Any], Quantity]:
+    cache: dict[str, Quantity] = {}
+
+    def structure(value: Any, _: Any) -> Quantity:
+        if value.__class__ is not str:
+            return _quantity(value, _)
+        q = cache.get(value)
+        if q is None:
+            q = _quantity(value, _)
+            if len(cache) >= _QUANTITY_CACHE_MAX:
+                cache.clear()
+            cache[value] = q
+        return q
+
+    return structure
+
+
+def _fast_enum(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
+    by_value = {e.value: e for e in cls}
+    slow = _enum_hook(cls)
+
+    def structure(value: Any, t: Any) -> Any:
+        if value.__class__ is str:
+            member = by_value.get(value)
+            if member is not None:
+                return member
+        return slow(value, t)
+
+    return structure
+
+
+def _fast_union_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        members = typing.get_args(t)
+        allows_none = type(None) in members
+        allows_nr = m.NotReported in members
+        rest = [a for a in members if a not in (type(None), m.NotReported)]
+        if len(rest) != 1:  # pragma: no cover - every union in the model has one other member
+            raise TypeError(f"unsupported union {t}")
+        (inner,) = rest
+        hooks: list[Callable[[Any, Any], Any]] = []  # the inner hook, resolved on first use
+
+        def structure(value: Any, _: Any) -> Any:
+            if value is None:
+                if allows_none:
+                    return None
+                raise TypeError("expected a value (got null)")
+            if allows_nr:
+                nr = _not_reported(value)
+                if nr is not None:
+                    return nr
+            if not hooks:
+                hooks.append(conv.get_structure_hook(inner))
+            return hooks[0](value, inner)
+
+        return structure
+
+    return factory
+
+
+def _fast_tuple_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        (item, _ellipsis) = typing.get_args(t)
+        one = conv.get_structure_hook(item)
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            return tuple([one(x, item) for x in _as_list(value)])
+
+        return structure
+
+    return factory
+
+
+def _fast_class(
+    conv: cattrs.Converter, cls: type, skip: frozenset[str] = frozenset()
+) -> Callable[[Any, Any], Any]:
+    """A structure hook for an attrs class: no code generation, no error collection."""
+    attrs.resolve_types(cls)  # as cattrs does: the model's annotations are strings
+    refs = _REF_FIELDS.get(cls, {})
+    fields: dict[str, tuple[str, Callable[[Any, Any], Any], Any]] = {}
+    for a in attrs.fields(cls):
+        if not a.init:  # pragma: no cover - every field of the model is set by __init__
+            continue
+        if a.name in refs:
+            kind, many = refs[a.name]
+            one = _ref(kind, _TABLES[kind])
+            hook = _refs(one) if many else one
+        else:
+            hook = conv.get_structure_hook(a.type)
+        fields[a.name] = (a.alias, hook, a.type)
+
+    def structure(value: Any, _: Any) -> Any:
+        if value.__class__ is not dict:
+            raise TypeError(f"expected a mapping (got {_describe(value)})")
+        kwargs = {}
+        for key, item in value.items():
+            field = fields.get(key)
+            if field is None:
+                if key in skip:
+                    continue
+                raise ForbiddenExtraKeysError("", cls, {key})
+            kwargs[field[0]] = field[1](item, field[2])
+        return cls(**kwargs)  # a missing required field is a TypeError here
+
+    return structure
+
+
+def _fast_statistic(conv: cattrs.Converter) -> Callable[[Any, Any], m.Statistic]:
+    hooks = {
+        kind: _fast_class(conv, cls, frozenset({"kind"})) for kind, cls in m.STATISTIC_KINDS.items()
+    }
+
+    def structure(value: Any, _: Any) -> m.Statistic:
+        if value.__class__ is not dict:
+            raise TypeError(f"expected a statistic mapping with a 'kind' (got {_describe(value)})")
+        kind = value.get("kind")
+        hook = hooks.get(kind) if kind.__class__ is str else None
+        if hook is None:
+            raise ValueError(f"expected 'kind' to be one of {', '.join(hooks)} (got {kind!r})")
+        return hook(value, None)  # type: ignore[no-any-return]
+
+    return structure
+
+
+def _fast_provenance(conv: cattrs.Converter) -> Callable[[Any, Any], m.Provenance]:
+    quote: list[Callable[[Any, Any], Any]] = []
+    locator: list[Callable[[Any, Any], Any]] = []
+
+    def structure(value: Any, _: Any) -> m.Provenance:
+        if value.__class__ is dict:
+            if "text" in value:
+                if not quote:
+                    quote.append(conv.get_structure_hook(m.Quote))
+                return quote[0](value, m.Quote)  # type: ignore[no-any-return]
+            if "locator" in value:
+                if not locator:
+                    locator.append(conv.get_structure_hook(m.Locator))
+                return locator[0](value, m.Locator)  # type: ignore[no-any-return]
+        raise ValueError(f"expected a quote or a locator (got {_describe(value)})")
+
+    return structure
+
+
+def _is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, enum.Enum)
+
+
+def make_fast_converter() -> cattrs.Converter:
+    """Build the converter that structures valid data fast and fails on the first problem.
+
+    It only structures. Use it first and, when it raises, structure the same data again with
+    :func:`make_converter`'s converter for the located problems: see the note above.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(str, _fast_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(_dt.date, _date)
+    conv.register_structure_hook(Quantity, _fast_quantity())
+    conv.register_structure_hook(Unit, _unit)
+    conv.register_structure_hook(m.Frequency, _frequency)
+    conv.register_structure_hook(m.PValue, _p_value)
+    conv.register_structure_hook_factory(_is_enum, _fast_enum)
+    conv.register_structure_hook_factory(_is_union, _fast_union_factory(conv))
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
+    conv.register_structure_hook_func(_is_statistic, _fast_statistic(conv))
+    conv.register_structure_hook_func(_is_provenance, _fast_provenance(conv))
+    classes = frozenset(
+        c for c in _model_classes() if c not in (m.Frequency, m.PValue, m.NotReported)
+    )
+    conv.register_structure_hook_factory(lambda t: t in classes, lambda t: _fast_class(conv, t))
+    return conv
 
 
 # --- error translation -------------------------------------------------------------------

@@ -159,7 +159,9 @@ def _records(
     moved: Mapping[str, str] | None = None,
 ) -> list[Change]:
     out = [Change(kind, rid, "added", _label(new[rid])) for rid in sorted(new.keys() - old.keys())]
-    out += [Change(kind, rid, "removed", _label(old[rid])) for rid in sorted(old.keys() - new.keys())]
+    out += [
+        Change(kind, rid, "removed", _label(old[rid])) for rid in sorted(old.keys() - new.keys())
+    ]
     for rid in sorted(old.keys() & new.keys()):
         a, b = data(old[rid]), data(new[rid])
         detail = _fields(old[rid], new[rid], a, b) if a != b else ""
@@ -173,7 +175,9 @@ def _records(
 
 def _label(record: Any) -> str:
     if isinstance(record, m.Finding):
-        return f"{record.outcome.name} ({record.direction}): {_short('statistic', record.statistic)}"
+        return (
+            f"{record.outcome.name} ({record.direction}): {_short('statistic', record.statistic)}"
+        )
     if isinstance(record, m.Study):
         return f"{record.design}, {record.level}"
     if isinstance(record, m.Citation):
@@ -189,11 +193,15 @@ def _conclusions(old: EvidenceBase, new: EvidenceBase) -> list[Change]:
         out.append(Change("conclusion", iid, "removed", "no evidence left for this indication"))
     for iid in sorted(b.keys() - a.keys()):
         r = b[iid]
-        out.append(Change(
-            "conclusion", iid, "added",
-            f"best OCEBM {r.best_level or 'n/a'}; certainty {r.certainty or 'not graded'}; "
-            f"direction {r.direction} ({r.basis})",
-        ))
+        out.append(
+            Change(
+                "conclusion",
+                iid,
+                "added",
+                f"best OCEBM {r.best_level or 'n/a'}; certainty {r.certainty or 'not graded'}; "
+                f"direction {r.direction} ({r.basis})",
+            )
+        )
     for iid in sorted(a.keys() & b.keys()):
         ra, rb = a[iid], b[iid]
         parts = []
@@ -261,6 +269,9 @@ def diff(
             data,
         )
     return EvidenceDiff(
-        old=old_label, new=new_label, old_hash=old.content_hash, new_hash=new.content_hash,
+        old=old_label,
+        new=new_label,
+        old_hash=old.content_hash,
+        new_hash=new.content_hash,
         changes=tuple(changes),
     )

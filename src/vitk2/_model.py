@@ -1562,8 +1562,8 @@ class Regimen:
     def __attrs_post_init__(self) -> None:
         if self.phases and (self.doses or self.duration is not None):
             raise ValueError("a phased regimen keeps its doses and duration in its phases")
-        if not self.phases and not self.doses and not self.procedures:
-            raise ValueError("a regimen needs doses, phases or procedures")
+        if not (self.phases or self.doses or self.procedures or self.background):
+            raise ValueError("a regimen needs doses, phases, procedures or background therapy")
         _unique([p.id for p in self.phases], "phase id")
 
     @property

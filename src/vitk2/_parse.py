@@ -36,6 +36,9 @@ class Limits:
     max_json_bytes: int = 512 * 2**20
     max_depth: int = 64
     max_nodes: int = 20_000_000
+    #: values that YAML aliases add beyond the document's own: structuring an aliased
+    #: subtree costs each time it is used, so a few kB of aliases could cost minutes
+    max_alias_nodes: int = 1_000_000
     max_string: int = 100_000
 
 
@@ -148,12 +151,19 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
     """Bound depth, expanded size and string lengths; reject non-string keys and NaN."""
     # Memoised on id(): a YAML alias is the same object, so a shared subtree is measured once
     # but counted every time it is used, which is exactly what a consumer walking it would pay.
-    sizes: dict[int, int] = {}
+    # The memo keeps each subtree's height too, so an alias used deep down cannot nest the
+    # document deeper than the limit (a chain of aliases otherwise nests it thousands deep).
+    sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
+    distinct = 0  # values walked once: the expanded size minus this is what aliases add
 
-    def walk(node: Any, path: str, depth: int) -> int:
+    def too_deep(path: str) -> ValidationError:
+        return _fail(file, path, f"the document is nested more than {limits.max_depth} levels")
+
+    def walk(node: Any, path: str, depth: int) -> tuple[int, int]:
+        nonlocal distinct
         if depth > limits.max_depth:
-            raise _fail(file, path, f"the document is nested more than {limits.max_depth} levels")
+            raise too_deep(path)
         if isinstance(node, str):
             if len(node) > limits.max_string:
                 raise _fail(
@@ -161,26 +171,34 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
                     path,
                     f"a string of {len(node)} characters exceeds the limit of {limits.max_string}",
                 )
-            return 1
+            distinct += 1
+            return 1, 0
         if isinstance(node, float) and not math.isfinite(node):
             raise _fail(file, path, f"expected a finite number (got {node!r})")
         if not isinstance(node, (dict, list)):
-            return 1
+            distinct += 1
+            return 1, 0
         key = id(node)
         if key in sizes:
-            return sizes[key]
+            size, height = sizes[key]
+            if depth + height > limits.max_depth:
+                raise too_deep(path)
+            return size, height
         if key in active:
             raise _fail(file, path, "the document refers to itself (a recursive alias)")
         active.add(key)
-        total = 1
+        distinct += 1
+        total, height = 1, 0
         if isinstance(node, dict):
             for k, value in node.items():
                 if not isinstance(k, str):
                     raise _fail(file, path, f"expected text keys (got {k!r})")
-                total += walk(value, f"{path}.{k}" if path else k, depth + 1)
+                size, h = walk(value, f"{path}.{k}" if path else k, depth + 1)
+                total, height = total + size, max(height, h + 1)
         else:
             for i, value in enumerate(node):
-                total += walk(value, f"{path}[{i}]", depth + 1)
+                size, h = walk(value, f"{path}[{i}]", depth + 1)
+                total, height = total + size, max(height, h + 1)
         active.discard(key)
         if total > limits.max_nodes:
             raise _fail(
@@ -188,10 +206,17 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
                 path,
                 f"the document expands to more than {limits.max_nodes} values (an alias bomb?)",
             )
-        sizes[key] = total
-        return total
+        sizes[key] = (total, height)
+        return total, height
 
-    walk(data, "", 0)
+    total, _ = walk(data, "", 0)
+    if total - distinct > limits.max_alias_nodes:
+        raise _fail(
+            file,
+            "",
+            f"aliases expand the document by {total - distinct} values, more than the limit of "
+            f"{limits.max_alias_nodes} (an alias bomb?)",
+        )
 
 
 _LOADERS: Final[dict[str, Callable[[str, str], Any]]] = {"yaml": _load_yaml, "json": _load_json}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -229,11 +229,13 @@ def filter_evidence(
             )
     designs = _enums(m.Design, design, "design") if design is not None else None
     level = _level(min_level) if min_level is not None else None
-    certainty = (
-        next(iter(_enums(m.Certainty, min_certainty, "certainty")))
-        if min_certainty is not None
-        else None
-    )
+    certainty: m.Certainty | None = None
+    if min_certainty is not None:
+        chosen = _enums(m.Certainty, min_certainty, "certainty")
+        if len(chosen) != 1:
+            raise CriteriaError(f"min_certainty must be one certainty (got {min_certainty!r})")
+        (certainty,) = chosen
+
     lo_year = _year(since, "since") if since is not None else None
     hi_year = _year(until, "until") if until is not None else None
     if min_size is not None and not _is_count(min_size):
@@ -261,12 +263,11 @@ def filter_evidence(
             sets.append({s for i in ind_ids for s in idx.studies_by_indication.get(i, ())})
         if comp_ids is not None:
             sets.append({s for c in comp_ids for s in idx.studies_by_compound.get(c, ())})
-        chosen = set.intersection(*sets)
-        candidates = (
-            [s for s in base.studies if s.id in chosen]
-            if len(chosen) * 8 > len(base.studies)
-            else sorted((idx.studies[s] for s in chosen), key=_study_position(base))
-        )
+        matched = set.intersection(*sets)
+        # in base order, at a cost in proportion to the candidates, not to the base
+        position = idx.position
+        studies = base.studies
+        candidates = [studies[i] for i in sorted(position[s] for s in matched)]
     else:
         candidates = base.studies
 
@@ -359,11 +360,6 @@ def filter_evidence(
         dataset=base.dataset,
         excluded=tuple(dict.fromkeys(excluded)),
     )
-
-
-def _study_position(base: EvidenceBase) -> Callable[[m.Study], int]:
-    order = {s.id: i for i, s in enumerate(base.studies)}
-    return lambda s: order[s.id]
 
 
 def _doses_and_durations(

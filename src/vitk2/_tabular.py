@@ -12,6 +12,7 @@ pandas and pyarrow are optional: they are imported only by :func:`to_dataframe` 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import os
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from . import _model as m
 from ._base import EvidenceBase
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
-    import pandas
+    import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
 
 __all__ = ["COLUMNS", "Cell", "Row", "to_csv", "to_dataframe", "to_parquet", "to_rows"]
 
@@ -327,8 +328,8 @@ def _csv_cell(value: Cell) -> str:
 def to_csv(obj: EvidenceBase | m.Study) -> str:
     """The rows of :func:`to_rows` as CSV text, with a header line.
 
-    Written with the standard library's :mod:`csv` (``excel`` dialect, ``"\\r\\n"`` line
-    ends): empty cells are absent values, flags are ``true``/``false``, floats are written in
+    Written with the standard library's :mod:`csv` (``excel`` dialect, CRLF line ends):
+    empty cells are absent values, flags are ``true``/``false``, floats are written in
     the shortest form that reads back exactly.
 
     Args:
@@ -386,7 +387,8 @@ def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
         name: pd.array([row[name] for row in rows], dtype=_PANDAS_DTYPES[kind])
         for name, kind in _COLUMN_TYPES
     }
-    return pd.DataFrame(columns)  # type: ignore[no-any-return]
+    frame: pandas.DataFrame = pd.DataFrame(columns)
+    return frame
 
 
 def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> None:
@@ -407,9 +409,8 @@ def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> Non
     """
     _import_pandas("to_parquet", "parquet")
     try:
-        import pyarrow  # noqa: F401 - only checked for, pandas drives it
+        importlib.import_module("pyarrow")  # only checked for: pandas drives it
     except ImportError as err:
         msg = "to_parquet needs pyarrow, an optional dependency: pip install 'vitk2[parquet]'"
         raise ImportError(msg, name="pyarrow") from err
     to_dataframe(obj).to_parquet(os.fspath(path), engine="pyarrow", index=False)
-

@@ -1,0 +1,574 @@
+"""Benchmarks: vitk2 against hand-written baselines measured in the same run.
+
+    pip install -e '.[benchmark]'
+    python benchmarks/run.py --sizes 100 1000 10000      # the table in docs/performance.md
+    python benchmarks/run.py --quick                     # CI smoke run: smallest size, once
+
+Every number is a median over ``--repeat`` runs of CPU time (``time.process_time``), which a
+busy machine disturbs less than wall time; every ratio divides by a baseline measured in the
+same run on the same data. The baselines:
+
+* import: ``import attrs, cattrs, yaml`` in a fresh interpreter (the time of the import
+  statement, measured inside the child, bytecode cached for both);
+* load: ``json.loads`` plus hand-written attrs construction of the same objects
+  (``benchmarks/handbuilt.py``; the runner checks that the result equals vitk2's), with the
+  garbage collector paused as vitk2 pauses it, so that the ratio measures the converter;
+* msgspec and pydantic decoding the same JSON into their own records (only when installed).
+
+Memory is measured with tracemalloc: what the loaded records keep (``kept``), and the peak
+during the load. Nothing here asserts a time: the table says which goals are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+try:
+    import vitk2
+except ImportError:  # a checkout that is not installed: use its sources
+    sys.path.insert(0, str(ROOT / "src"))
+    import vitk2
+
+import generate  # noqa: E402 - after the path is set
+import handbuilt  # noqa: E402
+import schemas  # noqa: E402
+import yaml  # noqa: E402
+
+from vitk2._base import EvidenceBase  # noqa: E402
+from vitk2._io import from_data  # noqa: E402
+
+OPTIONAL_EXTRAS = ("pandas", "matplotlib", "pyarrow", "fhir", "msgspec", "pydantic", "numpy")
+YAML_MAX_STUDIES = 1_000  # 10k studies of YAML exceed vitk2's 32 MiB limit for YAML files
+
+
+# -- measuring --------------------------------------------------------------------------------
+
+
+def cpu(fn: Callable[[], Any], repeat: int) -> float:
+    """Median CPU seconds of ``fn()``."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def per_call(fn: Callable[[], Any], repeat: int, budget: float = 0.02) -> float:
+    """Median CPU seconds of one call of a fast ``fn``, calling it in loops of ``budget`` s."""
+    start, n = time.process_time(), 0
+    while time.process_time() - start < budget / 4:
+        fn()
+        n += 1
+    loops = max(1, n * 4)
+    samples = []
+    for _ in range(max(repeat, 5)):
+        start = time.process_time()
+        for _ in range(loops):
+            fn()
+        samples.append((time.process_time() - start) / loops)
+    return statistics.median(samples)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def kept_and_peak(fn: Callable[[], Any]) -> tuple[int, int, Any]:
+    """Bytes that ``fn()``'s result keeps alive, and the peak while it ran (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = fn()
+        gc.collect()
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return kept, peak, result
+
+
+def child_env(pycache: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached bytecode for vitk2 as for site-packages
+    env["PYTHONPYCACHEPREFIX"] = pycache
+    paths = [str(ROOT / "src"), str(HERE)]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+def in_child(code: str, env: dict[str, str]) -> Any:
+    """Run ``code`` in a fresh interpreter; it prints one JSON value on its last line."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"child failed:\n{code}\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+IMPORT_CHILD = """
+import json, sys, time
+t = time.process_time()
+import {modules}
+dt = time.process_time() - t
+extras = sorted(m for m in {extras!r} if m in sys.modules)
+data_read = None
+if "vitk2" in sys.modules:
+    import vitk2._bundled as b
+    data_read = b._cache is not None
+print(json.dumps([dt, extras, data_read]))
+"""
+
+COLD_LOAD_CHILD = """
+import json, time
+import vitk2
+t = time.process_time()
+base = vitk2.load()
+cold = time.process_time() - t
+t = time.process_time()
+for _ in range(10000):
+    vitk2.load()
+warm = (time.process_time() - t) / 10000
+print(json.dumps([cold, warm, len(base.studies)]))
+"""
+
+COLD_HAND_CHILD = """
+import gc, json, time
+from importlib import resources
+import vitk2, handbuilt
+t = time.process_time()
+gc.disable()
+text = resources.files("vitk2").joinpath("data").joinpath("bundled.json").read_text("utf-8")
+base = handbuilt.build(json.loads(text))
+gc.enable()
+print(json.dumps([time.process_time() - t, len(base.studies)]))
+"""
+
+
+# -- the table ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    measure: str
+    size: str
+    value: str
+    baseline: str = ""
+    ratio: float | None = None
+    goal: str = ""
+    met: bool | None = None
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.3g} ms" if seconds >= 1e-3 else f"{seconds * 1e6:.3g} µs"
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 1024:.1f} KiB"
+
+
+def ratio_row(
+    measure: str,
+    size: str,
+    value: float,
+    base: float,
+    limit: float | None,
+    fmt: Callable[[float], str] = ms,
+) -> Row:
+    r = value / base if base else float("inf")
+    return Row(
+        measure,
+        size,
+        fmt(value),
+        fmt(base),
+        r,
+        f"≤ {limit:g}x" if limit is not None else "",
+        None if limit is None else r <= limit,
+    )
+
+
+def print_table(rows: list[Row], header: str) -> None:
+    print(header)
+    print()
+    head = ("measure", "studies", "vitk2", "baseline", "ratio", "goal", "met")
+    cells = [head] + [
+        (
+            r.measure,
+            r.size,
+            r.value,
+            r.baseline,
+            "" if r.ratio is None else f"{r.ratio:.2f}x",
+            r.goal,
+            {True: "yes", False: "NO", None: ""}[r.met],
+        )
+        for r in rows
+    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
+    for i, c in enumerate(cells):
+        print("| " + " | ".join(x.ljust(w) for x, w in zip(c, widths, strict=True)) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print()
+
+
+# -- the benchmarks -------------------------------------------------------------------------
+
+
+def bench_import(rows: list[Row], repeat: int, pycache: str) -> None:
+    env = child_env(pycache)
+    base_code = IMPORT_CHILD.format(modules="attrs, cattrs, yaml", extras=OPTIONAL_EXTRAS)
+    vitk2_code = IMPORT_CHILD.format(modules="vitk2", extras=OPTIONAL_EXTRAS)
+    in_child(base_code, env)  # write the bytecode caches
+    in_child(vitk2_code, env)
+    base_t, vitk2_t, extras, read = [], [], [], []
+    for _ in range(repeat):  # alternate, so drift hits both
+        base_t.append(in_child(base_code, env)[0])
+        dt, ex, data_read = in_child(vitk2_code, env)
+        vitk2_t.append(dt)
+        extras, read = ex, data_read
+    rows.append(
+        ratio_row(
+            "import vitk2 (vs import attrs, cattrs, yaml)",
+            "-",
+            statistics.median(vitk2_t),
+            statistics.median(base_t),
+            1.15,
+        )
+    )
+    rows.append(
+        Row(
+            "import: optional extras imported / data read",
+            "-",
+            f"{', '.join(extras) or 'none'} / {'yes' if read else 'no'}",
+            goal="none / no",
+            met=not extras and not read,
+        )
+    )
+
+
+def bench_bundled(rows: list[Row], repeat: int, pycache: str) -> None:
+    env = child_env(pycache)
+    in_child(COLD_LOAD_CHILD, env)
+    cold, hand, warm = [], [], []
+    for _ in range(repeat):
+        c, w, _n = in_child(COLD_LOAD_CHILD, env)
+        h, _n = in_child(COLD_HAND_CHILD, env)
+        cold.append(c)
+        warm.append(w)
+        hand.append(h)
+    rows.append(
+        ratio_row(
+            "vitk2.load() cold, fresh process (vs json + hand-built)",
+            str(_n),
+            statistics.median(cold),
+            statistics.median(hand),
+            2.0,
+        )
+    )
+    w = statistics.median(warm)
+    rows.append(Row("vitk2.load() warm (cached)", str(_n), ms(w), goal="µs", met=w < 1e-5))
+    same = handbuilt.build(vitk2._bundled.bundled_data()) == vitk2.load()
+    rows.append(
+        Row("hand-built bundled base == vitk2.load()", str(_n), str(same), goal="True", met=same)
+    )
+
+
+def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: bool) -> None:
+    size = f"{n:,}"
+    data = generate.generate(n)
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    del data
+    json_path = workdir / f"synthetic-{n}.json"
+    json_path.write_bytes(raw)
+
+    # -- loading ----------------------------------------------------------------------
+    def hand() -> EvidenceBase:
+        with paused_gc():
+            return handbuilt.build(json.loads(raw))
+
+    vitk2.loads(raw, "json")  # build the converters outside the timings
+    base = vitk2.load_file(json_path)
+    same = handbuilt.build(json.loads(raw)) == base
+    rows.append(Row("hand-built base == vitk2's", size, str(same), goal="True", met=same))
+    t_hand = cpu(hand, repeat)
+    t_file = cpu(lambda: vitk2.load_file(json_path), repeat)
+    rows.append(
+        ratio_row("load_file(JSON) (vs json.loads + hand-built)", size, t_file, t_hand, None)
+    )
+    parsed = json.loads(raw)
+    with paused_gc():
+        t_struct = cpu(lambda: from_data(parsed), repeat)
+        t_hand_struct = cpu(lambda: handbuilt.build(parsed), repeat)
+    rows.append(ratio_row("structuring only (vs hand-built)", size, t_struct, t_hand_struct, 1.5))
+    t_json = cpu(lambda: json.loads(raw), repeat)
+    t_parse = t_file - t_struct
+    rows.append(ratio_row("hardened JSON parse (vs json.loads)", size, t_parse, t_json, None))
+    if n <= 10_000:  # what pausing the collector buys (vitk2 pauses it itself)
+        with_gc = cpu(lambda: handbuilt.build(parsed), 1)
+        rows.append(
+            ratio_row(
+                "hand-built with the collector on (vs paused)", size, with_gc, t_hand_struct, None
+            )
+        )
+    parsed = None  # free it before the memory is measured
+
+    if n <= YAML_MAX_STUDIES:
+        yaml_path = workdir / f"synthetic-{n}.yaml"
+        generate.write(json.loads(raw), yaml_path, "yaml")
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        text = yaml_path.read_text("utf-8")
+
+        def yaml_hand() -> EvidenceBase:
+            with paused_gc():
+                return handbuilt.build(yaml.load(text, Loader=loader))  # a safe loader
+
+        t_yaml = cpu(lambda: vitk2.load_file(yaml_path), repeat)
+        t_yaml_hand = cpu(yaml_hand, repeat)
+        rows.append(
+            ratio_row(
+                "load_file(YAML) (vs yaml C loader + hand-built)", size, t_yaml, t_yaml_hand, None
+            )
+        )
+        from vitk2 import _parse
+
+        c_loader = issubclass(_parse._Loader, getattr(yaml, "CSafeLoader", ()))
+        rows.append(
+            Row(
+                "YAML read with PyYAML's C loader",
+                size,
+                str(c_loader),
+                goal="True",
+                met=c_loader or not hasattr(yaml, "CSafeLoader"),
+            )
+        )
+
+    # -- other libraries ---------------------------------------------------------------
+    doc_type = schemas.msgspec_schema()
+    kept_ms = None
+    if doc_type is not None:
+        import msgspec
+
+        decoder = msgspec.json.Decoder(doc_type)
+        t_ms = cpu(lambda: decoder.decode(raw), repeat)
+        rows.append(ratio_row("msgspec decode (vs vitk2 load_file)", size, t_ms, t_file, None))
+        kept_ms, _peak, doc = kept_and_peak(lambda: decoder.decode(raw))
+        del doc
+        model = schemas.pydantic_schema(doc_type)
+        if model is not None:
+            t_pd = cpu(lambda: model.model_validate_json(raw), repeat)
+            rows.append(
+                ratio_row("pydantic validate_json (vs vitk2 load_file)", size, t_pd, t_file, None)
+            )
+
+    # -- memory -----------------------------------------------------------------------
+    kept, peak, loaded = kept_and_peak(lambda: vitk2.loads(raw, "json"))
+    del loaded
+    kept_hand, _p, loaded = kept_and_peak(lambda: handbuilt.build(json.loads(raw)))
+    del loaded
+    per = kept / n
+    if kept_ms is not None:
+        rows.append(
+            ratio_row(
+                "memory kept per study (vs msgspec Structs)",
+                size,
+                per,
+                kept_ms / n,
+                1.1,
+                fmt=lambda b: f"{b / 1024:.2f} KiB",
+            )
+        )
+    rows.append(
+        ratio_row(
+            "memory kept per study (vs hand-built)",
+            size,
+            per,
+            kept_hand / n,
+            None,
+            fmt=lambda b: f"{b / 1024:.2f} KiB",
+        )
+    )
+    rows.append(Row("peak memory of load (tracemalloc)", size, mib(peak), f"file {mib(len(raw))}"))
+
+    # -- queries ------------------------------------------------------------------------
+    if index_rows:
+        bench_queries(rows, base, n, repeat, t_file)
+
+
+def _query_keys(base: EvidenceBase) -> dict[str, Any]:
+    mid = base.studies[len(base.studies) // 2]
+    finding = mid.findings[0]
+    arm = next((a for a in mid.arms if a.regimen and a.regimen.doses), None)
+    compound = arm.regimen.doses[0].compound if arm and arm.regimen else base.compounds[0]
+    return {
+        "study": mid.id,
+        "finding": finding.id,
+        "indication": finding.indication.id,
+        "leaf_indication": "indication-42"
+        if any(i.id == "indication-42" for i in base.indications)
+        else finding.indication.id,
+        "compound": compound.id,
+        "compound_name": compound.synonyms[0] if compound.synonyms else compound.name,
+    }
+
+
+def _touch(base: EvidenceBase, k: dict[str, Any]) -> None:
+    base.study(k["study"])
+    base.finding(k["finding"])
+    base.compound(k["compound_name"])
+    base.indication(k["indication"])
+    base.citation(base.studies[0].reports[0].id)
+    base.subtypes(k["indication"])
+    base.filter(indication=k["leaf_indication"])
+    base.filter(compound=k["compound"])
+
+
+def bench_queries(rows: list[Row], base: EvidenceBase, n: int, repeat: int, t_load: float) -> None:
+    size = f"{n:,}"
+    k = _query_keys(base)
+
+    def fresh() -> EvidenceBase:
+        return EvidenceBase(
+            compounds=base.compounds,
+            indications=base.indications,
+            citations=base.citations,
+            studies=base.studies,
+            dataset=base.dataset,
+        )
+
+    firsts = []
+    for _ in range(max(1, min(repeat, 3))):
+        b = fresh()
+        start = time.process_time()
+        _touch(b, k)
+        firsts.append(time.process_time() - start)
+    warm = cpu(lambda: _touch(b, k), max(1, min(repeat, 3)))
+    t_index = max(0.0, statistics.median(firsts) - warm)
+    rows.append(ratio_row("index build, lazy, once (vs load_file)", size, t_index, t_load, 0.15))
+
+    lookups = (
+        ("study by id", lambda: base.study(k["study"])),
+        ("compound by synonym", lambda: base.compound(k["compound_name"])),
+        ("finding by id", lambda: base.finding(k["finding"])),
+    )
+    for name, fn in lookups:
+        t = per_call(fn, repeat)
+        rows.append(Row(f"lookup: {name}", size, ms(t), goal="< 1 µs", met=t < 1e-6))
+
+    leaf = k["leaf_indication"]
+    result = base.filter(indication=leaf)
+    t = per_call(lambda: base.filter(indication=leaf), repeat)
+    rows.append(
+        Row(
+            f"filter(indication=leaf) -> {len(result)} studies",
+            size,
+            ms(t),
+            f"{ms(t / max(1, len(result)))}/study",
+        )
+    )
+    result = base.filter(compound=k["compound"])
+    t = per_call(lambda: base.filter(compound=k["compound"]), repeat)
+    rows.append(
+        Row(
+            f"filter(compound=one) -> {len(result)} studies",
+            size,
+            ms(t),
+            f"{ms(t / max(1, len(result)))}/study",
+        )
+    )
+    criteria = {
+        "indication": leaf,
+        "compound": k["compound"],
+        "design": ["randomised_controlled_trial", "cohort"],
+        "since": 2000,
+    }
+    result = base.filter(**criteria)
+    t = per_call(lambda: base.filter(**criteria), repeat)
+    rows.append(
+        Row(
+            f"filter(4 criteria) -> {len(result)} studies",
+            size,
+            ms(t),
+            goal="< 0.5 ms",
+            met=t < 5e-4,
+        )
+    )
+    base.compare(leaf)  # the first comparison computes the base's content hash (once)
+    t = per_call(lambda: base.compare(leaf), repeat, budget=0.2)
+    rows.append(Row("compare(one indication)", size, ms(t), goal="< 10 ms", met=t < 1e-2))
+
+
+def machine() -> str:
+    return (
+        f"{platform.python_implementation()} {platform.python_version()} on "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores; "
+        f"vitk2 {vitk2.__version__}; {time.strftime('%Y-%m-%d')}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="vitk2 benchmarks (see the module docstring)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--quick", action="store_true", help="CI smoke run: the smallest size, one repeat, no 100k"
+    )
+    args = parser.parse_args(argv)
+    sizes = sorted(set(args.sizes))
+    repeat = max(1, args.repeat)
+    import_repeat = max(11, 3 * repeat)
+    if args.quick:
+        sizes, repeat, import_repeat = sizes[:1], 1, 3
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="vitk2-bench-") as tmp:
+        work = Path(tmp)
+        pycache = str(work / "pycache")
+        bench_import(rows, import_repeat, pycache)
+        bench_bundled(rows, max(3, repeat) if not args.quick else 1, pycache)
+        for n in sizes:
+            bench_size(rows, n, repeat if n < 100_000 else 1, work, index_rows=True)
+    print_table(
+        rows,
+        f"vitk2 benchmarks: {machine()}; repeat {repeat}; {time.perf_counter() - started:.0f} s",
+    )
+    missing = [m for m in ("msgspec", "pydantic") if not _installed(m)]
+    if missing:
+        print(f"not installed, columns skipped: {', '.join(missing)}")
+    return 0
+
+
+def _installed(name: str) -> bool:
+    try:
+        __import__(name)
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())

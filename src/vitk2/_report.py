@@ -1,0 +1,784 @@
+"""The evidence report: one self-contained HTML file covering every indication.
+
+The file has inline CSS and an inline PNG (base64) forest plot, and nothing that needs the
+network. matplotlib (the ``plot`` extra) draws the forest plot; without it the report says how
+to get the plot and is otherwise complete.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from . import _model as m
+from ._base import EvidenceBase
+
+if TYPE_CHECKING:
+    from ._compare import Comparison, ComparisonRow, Lineage, Overview, RegimenComparison
+
+__all__ = ["PLOT_HINT", "forest_plot_png", "render_report", "write_report"]
+
+PLOT_HINT: Final = "pip install 'vitk2[plot]'"
+"""How to get the forest plot when matplotlib is missing."""
+
+_GRADE: Final = {
+    m.Certainty.HIGH: ("⊕⊕⊕⊕", "high"),
+    m.Certainty.MODERATE: ("⊕⊕⊕◯", "moderate"),
+    m.Certainty.LOW: ("⊕⊕◯◯", "low"),
+    m.Certainty.VERY_LOW: ("⊕◯◯◯", "very-low"),
+}
+
+# Colours for certainty, shared by the badges and the forest plot (colour-blind safe, Okabe-Ito).
+_CERTAINTY_COLOURS: Final = {
+    m.Certainty.HIGH: "#009E73",
+    m.Certainty.MODERATE: "#0072B2",
+    m.Certainty.LOW: "#E69F00",
+    m.Certainty.VERY_LOW: "#D55E00",
+}
+
+_CSS: Final = """
+:root { --ink:#1f2328; --muted:#59636e; --rule:#d1d9e0; --soft:#f6f8fa; --accent:#0b5cad;
+        --warn-bg:#fff8e5; --warn-ink:#6b4a00; --warn-rule:#e7c66b; }
+* { box-sizing: border-box; }
+html { font-size: 15px; }
+body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
+       font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+                    "Noto Sans", "Liberation Sans", sans-serif; }
+main { max-width: 1320px; margin: 0 auto; padding: 24px 32px 64px; }
+header.top { border-bottom: 3px solid var(--accent); padding-bottom: 12px; margin-bottom: 20px; }
+h1 { font-size: 1.9rem; margin: 0 0 6px; }
+h2 { font-size: 1.45rem; margin: 40px 0 10px; padding-bottom: 6px; border-bottom: 1px solid var(--rule); }
+h3 { font-size: 1.1rem; margin: 24px 0 8px; }
+p { margin: 6px 0 10px; max-width: 80ch; }
+.sub { color: var(--muted); margin: 0; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+              font-size: .86em; }
+a { color: var(--accent); text-decoration: none; }
+a:hover { text-decoration: underline; }
+nav.toc { background: var(--soft); border: 1px solid var(--rule); border-radius: 6px; padding: 10px 14px; }
+nav.toc ol { margin: 4px 0 0; padding-left: 22px; columns: 2; column-gap: 32px; }
+nav.toc li { margin: 2px 0; }
+.guide { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px; margin: 14px 0; }
+.guide > div { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; }
+.guide h4 { margin: 0 0 6px; font-size: .95rem; }
+.guide p { font-size: .9rem; margin: 4px 0; }
+.scroll { overflow-x: auto; margin: 8px 0 12px; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+caption { text-align: left; color: var(--muted); padding: 4px 0; font-size: .85rem; }
+th { text-align: left; background: var(--soft); border-bottom: 2px solid var(--rule);
+     padding: 6px 8px; vertical-align: bottom; white-space: nowrap; }
+td { border-bottom: 1px solid var(--rule); padding: 6px 8px; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
+tbody tr.finding td { border-bottom: none; }
+tbody tr.finding.last td { border-bottom: 1px solid var(--rule); }
+tr.caveats td { padding-top: 0; border-bottom: 1px solid var(--rule); }
+tr.study td { background: #eef3f9; border-top: 2px solid #b6c8dc; border-bottom: 1px solid var(--rule); padding: 7px 8px; }
+tr.study .who { font-weight: 700; font-size: 1rem; margin-right: 6px; }
+tr.study .design { margin: 0 8px 0 4px; }
+tr.study .title { color: var(--muted); font-size: .85rem; margin-top: 2px; }
+tr.study ul.caveats { margin-top: 6px; }
+table.comparison td:first-child { min-width: 150px; }
+table.comparison td:nth-child(4) { min-width: 170px; }
+table.comparison td:last-child { min-width: 110px; overflow-wrap: anywhere; }
+.small { font-size: .82rem; color: var(--muted); }
+.cert { display: inline-block; white-space: nowrap; border-radius: 4px; padding: 1px 7px;
+        color: #fff; font-weight: 600; font-size: .82rem; }
+.cert .sym { letter-spacing: 1px; margin-right: 4px; font-weight: 400; }
+.cert.high { background: #00785a; } .cert.moderate { background: #0065a0; }
+.cert.low { background: #a86d00; } .cert.very-low { background: #b84a00; }
+.cert.none { background: #fff; color: var(--muted); border: 1px dashed var(--muted); font-weight: 400; }
+.dir { display: inline-block; white-space: nowrap; border-radius: 10px; padding: 0 8px;
+       border: 1.5px solid currentColor; font-size: .82rem; background: #fff; }
+.dir.benefit { color: #1a7f37; } .dir.harm { color: #cf222e; } .dir.no-clear-effect { color: #57606a; }
+.dir.mixed { color: #8250df; } .dir.association { color: #0969da; }
+.dir.inconsistent { color: #bc4c00; } .dir.not-applicable { color: #8c959f; border-style: dotted; }
+.lvl { display: inline-block; min-width: 2.2em; text-align: center; border-radius: 4px;
+       background: #eaeef2; border: 1px solid #afb8c1; font-weight: 600; font-size: .82rem; }
+.lvl.l1, .lvl.l2 { background: #dafbe1; border-color: #4ac26b; }
+.lvl.l5 { background: #fff; border-style: dashed; }
+ul.caveats { margin: 0 0 4px; padding: 6px 10px 6px 28px; background: var(--warn-bg);
+             border-left: 3px solid var(--warn-rule); color: var(--warn-ink); font-size: .84rem;
+             border-radius: 0 4px 4px 0; }
+ul.caveats li { margin: 1px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; margin: 10px 0 6px; }
+.card { border: 1px solid var(--rule); border-radius: 6px; padding: 8px 12px; }
+.card .label { font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.card .value { font-size: 1.05rem; margin-top: 2px; }
+.basis { color: var(--muted); font-size: .9rem; }
+.lineage { font-size: .8rem; color: var(--muted); border-top: 1px dashed var(--rule); padding-top: 6px; margin-top: 14px; }
+.lineage code { word-break: break-all; }
+.notice { background: var(--soft); border: 1px solid var(--rule); border-left: 4px solid var(--accent);
+          padding: 10px 14px; border-radius: 4px; }
+.matrix { table-layout: fixed; }
+.matrix th { white-space: normal; }
+.matrix th:first-child { width: 150px; }
+.matrix td { text-align: left; }
+.matrix td.empty { background: #fafbfc; }
+.matrix .design { display: block; font-size: .82rem; }
+figure { margin: 10px 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); border-radius: 4px; }
+figcaption { font-size: .85rem; color: var(--muted); margin-top: 4px; max-width: 100ch; }
+details { margin: 6px 0; }
+summary { cursor: pointer; color: var(--accent); }
+.legend span { margin-right: 12px; }
+footer { margin-top: 48px; font-size: .85rem; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 10px; }
+@media print { .scroll { overflow: visible; } nav.toc { display: none; } h2 { break-after: avoid; } }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def certainty_badge(certainty: m.Certainty | None, note: str = "") -> str:
+    """A certainty badge: GRADE symbols, the word, an optional tooltip."""
+    title = f' title="{_e(note)}"' if note else ""
+    if certainty is None:
+        return f'<span class="cert none"{title}>not graded</span>'
+    sym, cls = _GRADE[certainty]
+    return f'<span class="cert {cls}"{title}><span class="sym">{sym}</span>{_e(certainty)}</span>'
+
+
+def direction_badge(direction: m.Direction) -> str:
+    """A direction-of-effect badge (an outlined pill, unlike the filled certainty badge)."""
+    return f'<span class="dir {_slug(str(direction))}">{_e(direction)}</span>'
+
+
+def level_badge(level: int | None) -> str:
+    """An OCEBM level chip."""
+    if level is None:
+        return '<span class="lvl" title="OCEBM level not applicable">n/a</span>'
+    return f'<span class="lvl l{level}" title="Oxford CEBM 2011 level {level}">{level}</span>'
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    num: Sequence[int] = (),
+    caption: str = "",
+    cls: str = "",
+) -> str:
+    """A table whose cells are already HTML."""
+    head = "".join(
+        f"<th{' class=num' if i in num else ''}>{_e(h)}</th>" for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=num' if i in num else ''}>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    klass = f' class="{cls}"' if cls else ""
+    return f'<div class="scroll"><table{klass}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+
+
+def _guide() -> str:
+    grades = " ".join(certainty_badge(c) for c in sorted(_GRADE, reverse=True))
+    directions = " ".join(
+        direction_badge(d)
+        for d in (
+            m.Direction.BENEFIT,
+            m.Direction.HARM,
+            m.Direction.NO_CLEAR_EFFECT,
+            m.Direction.MIXED,
+            m.Direction.ASSOCIATION,
+            m.Direction.INCONSISTENT,
+        )
+    )
+    levels = " ".join(level_badge(i) for i in range(1, 6))
+    return f"""
+<section id="reading-guide"><h2>How to read this report</h2>
+<p>Three things are kept apart on purpose, each on its own axis: how strong a study's design is,
+how certain the evidence is, and which way the result points. A finding can point to benefit
+with very low certainty.</p>
+<div class="guide">
+<div><h4>Evidence level (design)</h4><p>{levels}</p><p>Oxford CEBM 2011 levels: 1 is strongest
+(systematic reviews of randomised trials), 5 weakest (mechanistic reasoning, laboratory work).</p></div>
+<div><h4>Certainty (GRADE)</h4><p>{grades}</p><p>How sure we can be that the true effect is
+close to the estimate, after rating down for risk of bias, imprecision, indirectness,
+inconsistency and publication bias.</p></div>
+<div><h4>Direction</h4><p>{directions}</p><p>Which way a finding points for the exposure
+studied. <em>Inconsistent</em> means the strongest studies disagree; it is never averaged away.</p></div>
+</div>
+<p>Amber boxes are <strong>caveats</strong>: what a careful reader must weigh before using a
+number. Findings that rest on retracted publications are left out of every table and listed
+with the reason.</p>
+</section>"""
+
+
+def _overview_section(overview: Overview) -> str:
+    rows = []
+    for r in overview.rows:
+        designs = "<br>".join(f"{n} {_e(d)}" for d, n in r.designs)
+        rows.append(
+            (
+                f'<a href="#ind-{_slug(r.indication.id)}">{_e(r.indication.name)}</a>',
+                str(r.studies),
+                designs,
+                f"{r.participants:,}",
+                level_badge(r.best_level),
+                certainty_badge(r.certainty),
+                direction_badge(r.direction),
+                f'<span class="basis">{_e(r.basis)}</span>',
+            )
+        )
+    table = _table(
+        (
+            "indication",
+            "studies",
+            "designs",
+            "participants",
+            "best OCEBM",
+            "certainty",
+            "direction for K2",
+            "direction based on",
+        ),
+        rows,
+        num=(1, 3),
+    )
+    return f"""
+<section id="overview"><h2>Overview</h2>
+<p>One row per indication (subtypes rolled in), strongest evidence first. The certainty is that of
+the best-designed studies; the direction considers findings on vitamin K2 from the strongest
+evidence available.</p>{table}</section>"""
+
+
+def _matrix_section(base: EvidenceBase, overview: Overview) -> str:
+    indications = [r.indication for r in overview.rows]
+    names = {c.id: c.name for c in base.compounds}
+    cells = {(c.compound, c.indication): c for c in overview.matrix}
+    compounds = sorted(
+        {c.compound for c in overview.matrix}, key=lambda c: (c != "menatetrenone", c)
+    )
+    rows = []
+    for cid in compounds:
+        row = [f"<strong>{_e(names.get(cid, cid))}</strong>"]
+        for ind in indications:
+            cell = cells.get((cid, ind.id))
+            if cell is None:
+                row.append("")
+                continue
+            n = f"{cell.findings} finding{'s' if cell.findings != 1 else ''}"
+            row.append(
+                f'<span class="design">{_e(cell.best_design)}</span>'
+                f"{certainty_badge(cell.certainty)} <span class=small>{n}</span>"
+            )
+        rows.append(row)
+    table = _table(("compound", *(i.name for i in indications)), rows, cls="matrix")
+    return f"""
+<section id="matrix"><h2>Compounds × indications</h2>
+<p>For each compound and indication: the best design behind any finding, the highest certainty
+among its studies, and how many findings there are.</p>{table}</section>"""
+
+
+def _result_html(row: ComparisonRow) -> str:
+    stat = row.finding.statistic
+    if isinstance(stat, m.Proportion) and row.interval is not None:
+        ci = row.interval
+        return (
+            f'<span class="nowrap">{stat.events}/{stat.total} = <strong>{stat.estimate:.1%}</strong></span>'
+            f'<br><span class="small">95% CI {ci.low:.1%} to {ci.high:.1%}</span>'
+        )
+    if isinstance(stat, m.Effect):
+        interval = (
+            f'<br><span class="small">{stat.level:.0%} CI {stat.low:g} to {stat.high:g}</span>'
+            if stat.low is not None and stat.high is not None
+            else ""
+        )
+        p = f' <span class="small">p {_e(stat.p_value)}</span>' if stat.p_value is not None else ""
+        approx = "≈" if stat.approximate else ""
+        unit = f" {_e(stat.unit.value)}" if stat.unit is not None else ""
+        per = f" per {_e(stat.per)}" if stat.per is not None else ""
+        return f"{_e(stat.measure)} <strong>{approx}{stat.value:g}</strong>{unit}{per}{p}{interval}"
+    return _e(row.statistic)
+
+
+def _study_head(
+    study: m.Study, level: int | None, design: m.Design, common: Sequence[str], n_cols: int
+) -> str:
+    who = study.citation.label
+    caveats = (
+        '<ul class="caveats">' + "".join(f"<li>{_e(c)}</li>" for c in common) + "</ul>"
+        if common
+        else ""
+    )
+    return (
+        f'<tr class="study"><td colspan="{n_cols}"><span class="who">{_e(who)}</span> '
+        f'{level_badge(level)} <span class="design">{_e(design)}</span> '
+        f'<span class="mono small">{_e(study.id)}</span>'
+        f'<div class="title">{_e(study.title)}</div>{caveats}</td></tr>'
+    )
+
+
+def _comparison_table(comparison: Comparison) -> str:
+    """Findings grouped by study (studies in order of their strongest row)."""
+    headers = ("regimen", "outcome", "n", "result", "direction", "certainty", "source")
+    head = "".join(f"<th{' class=num' if h == 'n' else ''}>{_e(h)}</th>" for h in headers)
+    groups: dict[str, list[ComparisonRow]] = {}
+    for r in comparison.rows:
+        groups.setdefault(r.study.id, []).append(r)
+    body: list[str] = []
+    for rows in groups.values():
+        common = [c for c in rows[0].caveats if all(c in r.caveats for r in rows[1:])]
+        first = rows[0]
+        body.append(_study_head(first.study, first.level, first.study.design, common, len(headers)))
+        for r in rows:
+            cert = r.certainty
+            reasons = "; ".join(cert.reasons)
+            vs = f'<br><span class="small">vs {_e(r.comparator)}</span>' if r.comparator else ""
+            basis = (
+                f'<br><span class="small">rests on {_e(r.design)} evidence</span>'
+                if r.design is not r.study.design
+                else ""
+            )
+            cells = (
+                f"{_e(r.regimen)}{vs}",
+                f'{_e(r.measure)}<br><span class="small">{_e(r.finding.outcome.kind)}</span>{basis}',
+                _e(r.n if r.n is not None else ""),
+                _result_html(r),
+                direction_badge(r.direction),
+                f"{certainty_badge(cert.certainty, reasons)}<br>"
+                f'<span class="small">{_e(cert.source)}</span>',
+                f'{_e(r.source)}<br><span class="small">{_e(r.provenance)}</span>',
+            )
+            own = [c for c in r.caveats if c not in common]
+            last = "" if own else " last"
+            body.append(
+                f'<tr class="finding{last}" id="f-{_slug(r.finding.id)}">'
+                + "".join(
+                    f'<td class="num">{c}</td>' if i == 2 else f"<td>{c}</td>"
+                    for i, c in enumerate(cells)
+                )
+                + "</tr>"
+            )
+            if own:
+                items = "".join(f"<li>{_e(c)}</li>" for c in own)
+                body.append(
+                    f'<tr class="caveats"><td colspan="{len(headers)}">'
+                    f'<ul class="caveats">{items}</ul></td></tr>'
+                )
+    return (
+        '<div class="scroll"><table class="comparison"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></div>"
+    )
+
+
+def _pooled_html(comparison: Comparison) -> str:
+    if not comparison.pooled:
+        return ""
+    rows = [
+        (
+            _e(p.measure),
+            _e(" + ".join(p.compounds)),
+            str(len(p.findings)),
+            f"<strong>{p.result.estimate:.1%}</strong>",
+            f"{p.result.interval.low:.1%} to {p.result.interval.high:.1%}",
+            f"{p.result.i2:.0%}",
+            "<br>".join(f'<span class="mono">{_e(f)}</span>' for f in p.findings),
+        )
+        for p in comparison.pooled
+    ]
+    table = _table(
+        ("outcome", "compounds", "studies", "pooled", "95% CI", "I²", "findings"),
+        rows,
+        num=(2, 3, 4, 5),
+    )
+    return (
+        f"<h3>Pooled across studies</h3><p class=small>{_e(comparison.lineage.pooling_model)}; "
+        f"one finding per study, so two reports of one trial never count twice.</p>{table}"
+    )
+
+
+def _excluded_html(comparison: Comparison) -> str:
+    if not comparison.excluded:
+        return "<h3>Left out</h3><p class=small>Nothing was left out.</p>"
+    items = "".join(
+        f'<li><span class="mono">{_e(e.finding)}</span>: {_e(e.reason)}</li>'
+        for e in comparison.excluded
+    )
+    return f"<h3>Left out ({len(comparison.excluded)})</h3><ul>{items}</ul>"
+
+
+def _regimens_html(regimens: RegimenComparison) -> str:
+    out = ["<h3>Regimen against regimen</h3>"]
+    if regimens.contrasts:
+        rows = []
+        for c in regimens.contrasts:
+            rd = c.risk_difference
+            rr = c.risk_ratio
+            rr_text = (
+                f"{rr.estimate:.2f} ({rr.interval.low:.2f} to {rr.interval.high:.2f})"
+                if rr is not None
+                else "not estimable"
+            )
+            rows.append(
+                (
+                    _e(c.measure),
+                    _e(c.a),
+                    _e(c.b),
+                    f"{rd.estimate:+.1%}<br><span class=small>{rd.interval.low:+.1%} to {rd.interval.high:+.1%}</span>",
+                    rr_text,
+                    f'<span class="mono">{_e(c.study)}</span>',
+                )
+            )
+        out.append(
+            _table(
+                (
+                    "outcome",
+                    "regimen A",
+                    "regimen B",
+                    "risk difference (A - B)",
+                    "risk ratio",
+                    "randomised arms of",
+                ),
+                rows,
+                num=(3, 4),
+            )
+        )
+    else:
+        out.append(
+            "<p>No two randomised arms of one trial report the same proportion, so no "
+            "regimen contrast is computed.</p>"
+        )
+    if regimens.refusals:
+        by_reason: dict[str, list[Any]] = {}
+        for r in regimens.refusals:
+            by_reason.setdefault(r.reason, []).append(r)
+        summary = "; ".join(
+            f"{len(v)} because {_e(reason)}"
+            for reason, v in sorted(by_reason.items(), key=lambda kv: -len(kv[1]))
+        )
+        refused = [(_e(r.measure), _e(r.a), _e(r.b), _e(r.reason)) for r in regimens.refusals]
+        n = len(regimens.refusals)
+        out.append(
+            f"<details><summary>{n} pairing{'s' if n != 1 else ''} not computed: {summary}</summary>"
+            + _table(("outcome", "regimen A", "regimen B", "why not"), refused)
+            + "</details>"
+        )
+    return "".join(out)
+
+
+def _lineage_html(lineage: Lineage) -> str:
+    dataset = (
+        f"{lineage.dataset} {lineage.version}" if lineage.dataset else "user data (no dataset)"
+    )
+    return (
+        f'<p class="lineage">Lineage: dataset <strong>{_e(dataset)}</strong>; content hash '
+        f"<code>sha256:{_e(lineage.content_hash)}</code>; proportions with {_e(lineage.interval_method)} "
+        f"intervals at {lineage.level:.0%}; pooling: {_e(lineage.pooling_model)}; "
+        f"vitk2 {_e(lineage.vitk2_version)}.</p>"
+    )
+
+
+def _indication_section(
+    base: EvidenceBase, overview: Overview, ind: m.Indication, include_retracted: bool
+) -> str:
+    row = overview.row(ind.id)
+    comparison = base.compare(ind, include_retracted=include_retracted)
+    regimens = base.compare_regimens(ind)
+    subtypes = base.subtypes(ind)[1:]
+    sub = (
+        f'<p class="small">Includes {", ".join(_e(s.name) for s in subtypes)}.</p>'
+        if subtypes
+        else ""
+    )
+    cards = f"""
+<div class="cards">
+<div class="card"><div class="label">Best evidence</div><div class="value">OCEBM {level_badge(row.best_level)}</div></div>
+<div class="card"><div class="label">Certainty</div><div class="value">{certainty_badge(row.certainty)}</div></div>
+<div class="card"><div class="label">Direction for K2</div><div class="value">{direction_badge(row.direction)}</div></div>
+<div class="card"><div class="label">Studies · participants</div><div class="value">{row.studies} · {row.participants:,}</div></div>
+</div>
+<p class="basis">Direction based on {_e(row.basis)}.</p>"""
+    n = len(comparison.rows)
+    return f"""
+<section id="ind-{_slug(ind.id)}"><h2>{_e(ind.name[:1].upper() + ind.name[1:])}</h2>{sub}{cards}
+<h3>Findings ({n})</h3>
+<p class="small">Grouped by study, strongest evidence first. Caveats that apply to every finding of a
+study are shown once under its name. Hover over a certainty badge for the reasons it was rated down.</p>
+{_comparison_table(comparison)}
+{_pooled_html(comparison)}
+{_excluded_html(comparison)}
+{_regimens_html(regimens)}
+{_lineage_html(comparison.lineage)}
+</section>"""
+
+
+# --------------------------------------------------------------------------------------------
+# Forest plot
+
+
+def _forest_rows(
+    base: EvidenceBase, overview: Overview, include_retracted: bool
+) -> list[tuple[str, ComparisonRow]]:
+    out: list[tuple[str, ComparisonRow]] = []
+    for r in overview.rows:
+        comparison = base.compare(r.indication, include_retracted=include_retracted)
+        for row in comparison.rows:
+            if isinstance(row.finding.statistic, m.Proportion) and row.interval is not None:
+                out.append((r.indication.name, row))
+    return out
+
+
+def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
+    """A forest plot of proportions with their intervals, as PNG bytes.
+
+    Returns:
+        The PNG, or None when matplotlib is not installed.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+    except ImportError:
+        return None
+    if not rows:
+        return None
+
+    # One line per finding, a gap and a heading line per indication.
+    lines: list[tuple[str, ComparisonRow | None]] = []
+    for name in dict.fromkeys(name for name, _ in rows):
+        lines.append((name, None))
+        lines.extend((name, row) for n, row in rows if n == name)
+    height = 1.1 + 0.3 * len(lines)
+    fig = Figure(figsize=(12.5, height), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.34, 0.9 / height, 0.40, 1 - 1.4 / height))
+    total = len(lines)
+    for i, (name, row) in enumerate(lines):
+        y = total - i
+        if row is None:
+            ax.text(
+                -0.02,
+                y,
+                name,
+                transform=ax.get_yaxis_transform(),
+                ha="right",
+                va="center",
+                fontsize=10,
+                fontweight="bold",
+            )
+            continue
+        stat = row.finding.statistic
+        assert isinstance(stat, m.Proportion)
+        assert row.interval is not None
+        colour = _CERTAINTY_COLOURS.get(row.certainty.certainty, "#777777")
+        ax.plot(
+            [row.interval.low, row.interval.high], [y, y], color=colour, lw=2, solid_capstyle="butt"
+        )
+        ax.plot(
+            [stat.estimate],
+            [y],
+            marker="s",
+            color=colour,
+            markersize=4 + 6 * min(1.0, (stat.total / 200) ** 0.5),
+            linestyle="none",
+        )
+        label = f"{row.study.id}: {row.measure}"
+        if len(label) > 64:
+            label = label[:63] + "…"
+        ax.text(
+            -0.02,
+            y,
+            label,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=8.5,
+        )
+        ax.text(
+            1.02,
+            y,
+            f"{stat.events}/{stat.total}   {stat.estimate:.1%} ({row.interval.low:.1%} to {row.interval.high:.1%})",
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=8.5,
+            family="monospace",
+        )
+    ax.set_ylim(0.4, total + 0.6)
+    ax.set_xlim(0, 1)
+    ax.set_yticks([])
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0%", "20%", "40%", "60%", "80%", "100%"])
+    ax.grid(axis="x", color="#dddddd", lw=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(
+        "proportion with the outcome (square: estimate, its size grows with n; line: Wilson 95% CI)",
+        fontsize=9,
+    )
+    ax.text(
+        1.02,
+        total + 0.9,
+        "events/n   estimate (95% CI)",
+        transform=ax.get_yaxis_transform(),
+        ha="left",
+        va="center",
+        fontsize=8.5,
+        fontweight="bold",
+        family="monospace",
+    )
+    handles = [
+        Line2D([], [], color=colour, marker="s", lw=2, label=str(cert))
+        for cert, colour in _CERTAINTY_COLOURS.items()
+    ]
+    fig.legend(
+        handles=handles,
+        title="certainty",
+        loc="lower right",
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+        ncols=4,
+        bbox_to_anchor=(0.98, 0.0),
+    )
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], png: bytes | None) -> str:
+    head = '<section id="forest"><h2>Every proportion, with its 95% interval</h2>'
+    if not rows:
+        return head + "<p>No finding is a proportion.</p></section>"
+    if png is None:
+        return head + (
+            '<p class="notice">The forest plot needs matplotlib, which is not installed. '
+            f"Run <code>{_e(PLOT_HINT)}</code> and write the report again to get it. "
+            "Every interval is also in the tables below.</p></section>"
+        )
+    data = base64.b64encode(png).decode("ascii")
+    n = len(rows)
+    return head + (
+        f'<figure><img alt="Forest plot of {n} proportions with Wilson 95% confidence intervals, '
+        f'grouped by indication and coloured by certainty" src="data:image/png;base64,{data}">'
+        "<figcaption>Each line is one finding that is a proportion (events out of a total), "
+        "with its Wilson score 95% interval. Colour shows certainty, not direction. Proportions "
+        "from different studies, outcomes and arms are shown together for orientation only: "
+        "they are not comparisons.</figcaption></figure></section>"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The whole report
+
+
+def render_report(
+    base: EvidenceBase, *, include_retracted: bool = False, plot: bool = True
+) -> tuple[str, bool]:
+    """The report as HTML text.
+
+    Args:
+        base: The evidence to report on.
+        include_retracted: Keep findings that rest on retracted publications.
+        plot: Draw the forest plot (needs matplotlib).
+
+    Returns:
+        The HTML, and whether it holds the forest plot.
+    """
+    from . import __version__
+
+    overview = base.overview(include_retracted=include_retracted)
+    roots = [r.indication for r in overview.rows]
+    forest = _forest_rows(base, overview, include_retracted)
+    png = forest_plot_png(forest) if plot else None
+    ds = base.dataset
+    dataset = (
+        f"{ds.title or ds.id} · dataset <strong>{_e(ds.id)} {_e(ds.version)}</strong>"
+        + (f" ({ds.date.isoformat()})" if ds.date else "")
+        if ds is not None
+        else "user evidence (no dataset record)"
+    )
+    n_findings = len(base.findings)
+    toc = "".join(
+        f'<li><a href="#{anchor}">{_e(label)}</a></li>'
+        for anchor, label in [
+            ("reading-guide", "How to read this report"),
+            ("overview", "Overview"),
+            ("matrix", "Compounds × indications"),
+            ("forest", "Forest plot of proportions"),
+            *((f"ind-{_slug(i.id)}", i.name) for i in roots),
+            ("methods", "Methods and lineage"),
+        ]
+    )
+    sections = "".join(_indication_section(base, overview, i, include_retracted) for i in roots)
+    lin = overview.lineage
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="vitk2 {_e(__version__)}">
+<title>vitk2 evidence report: vitamin K2</title>
+<style>{_CSS}</style>
+</head>
+<body><main>
+<header class="top">
+<h1>The clinical evidence on vitamin K2</h1>
+<p class="sub">{dataset}</p>
+<p class="sub">{len(base.studies)} studies · {n_findings} findings · {len(roots)} indications ·
+content hash <code>{_e(base.content_hash[:16])}</code> · vitk2 {_e(__version__)}</p>
+</header>
+<nav class="toc"><strong>Contents</strong><ol>{toc}</ol></nav>
+{_guide()}
+{_overview_section(overview)}
+{_matrix_section(base, overview)}
+{_forest_section(forest, png)}
+{sections}
+<section id="methods"><h2>Methods and lineage</h2>
+<p>Evidence levels follow the Oxford CEBM 2011 table; certainty follows GRADE. A certainty marked
+<em>curated</em> was assigned by a curator with reasons; one marked <em>suggested</em> is vitk2's
+reading of the data (design, size, interval width, outcome kind, integrity notices) for a curator
+to confirm. Proportions carry {_e(lin.interval_method)} score intervals at {lin.level:.0%};
+contrasts between randomised arms use Wald intervals (log scale for ratios); pooling uses
+{_e(lin.pooling_model)} and only across distinct studies.</p>
+{_lineage_html(lin)}
+</section>
+<footer>Generated by vitk2 {_e(__version__)} from the evidence with content hash
+<code>sha256:{_e(base.content_hash)}</code>. This report summarises published evidence; it is not
+medical advice.</footer>
+</main></body>
+</html>
+"""
+    return page, png is not None
+
+
+def write_report(
+    base: EvidenceBase,
+    path: str | os.PathLike[str] = "vitk2-report.html",
+    *,
+    include_retracted: bool = False,
+    plot: bool = True,
+) -> tuple[Path, bool]:
+    """Write the report to ``path`` (parent directories must exist).
+
+    Returns:
+        The absolute path written, and whether the report holds the forest plot.
+
+    Raises:
+        OSError: If the file cannot be written.
+    """
+    text, has_plot = render_report(base, include_retracted=include_retracted, plot=plot)
+    target = Path(path)
+    target.write_text(text, encoding="utf-8")
+    return target.resolve(), has_plot

@@ -1,0 +1,478 @@
+"""The JSON Schema of the evidence-file format, derived from the model.
+
+Nothing here is written by hand per class: :func:`json_schema` walks the attrs classes of
+:mod:`vitk2._model` (``attrs.fields`` and ``typing.get_type_hints``) and applies the converter's
+conventions (:mod:`vitk2._convert`):
+
+* quantities are text such as ``"45 mg/day"`` (or ``{value, unit}``), with a pattern built from
+  the units the field's dimension allows;
+* enums are lists of their values; p-values are numbers or text such as ``"< 0.001"``;
+  frequencies are text such as ``"3/day"``; dates are ``YYYY-MM-DD``;
+* a field that may be *not reported* accepts ``"not reported"`` or ``{not_reported: note}``;
+* a statistic is one of the statistic kinds, told apart by its ``kind``; provenance is a
+  quote or a locator;
+* references to compounds, indications and citations are their ids;
+* unknown keys are errors (``additionalProperties: false``), and fields without a default are
+  required.
+
+What JSON Schema cannot say (events <= total, dangling ids, a CAS check digit, a whole number
+written ``5.0``) is left to :func:`vitk2.loads`, which checks everything.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import enum
+import inspect
+import re
+import types
+import typing
+from collections.abc import Iterator
+from functools import cache
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from . import _model as m
+from ._base import EvidenceBase
+from ._convert import _REF_FIELDS
+from ._io import FORMAT_VERSION
+from ._units import _ALIASES, Dimension, Quantity, Unit
+
+__all__ = ["SCHEMA_ID", "json_schema"]
+
+JSON: TypeAlias = dict[str, Any]
+
+SCHEMA_ID: Final = "https://vitk2.readthedocs.io/en/latest/evidence.schema.json"
+"""Where the published schema lives (``docs/evidence.schema.json`` in the repository)."""
+
+_DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+# The number in a quantity, as the converter reads it (vitk2._convert._QUANTITY_RE).
+_NUMBER: Final = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+# A p-value written as text, as PValue.parse reads it.
+_P_TEXT: Final = r"^\s*(?:[pP]\s*)?(?:<=|≤|<|>|=)?\s*[0-9]*\.?[0-9]+(?:[eE]-?\d+)?\s*$"
+_NOT_REPORTED: Final = "not reported"
+_NOT_NONE = object()
+
+
+def _anchored(rx: re.Pattern[str] | str) -> str:
+    text = rx.pattern if isinstance(rx, re.Pattern) else rx
+    return f"^(?:{text})$"
+
+
+def _ref(name: str) -> JSON:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _spellings(units: Iterator[Unit]) -> list[str]:
+    """Every spelling the converter accepts for ``units``: the symbol first, then aliases."""
+    wanted = list(units)
+    out = [u.value for u in wanted]
+    out.extend(alias for alias, u in _ALIASES.items() if u in wanted)
+    return sorted(dict.fromkeys(out), key=lambda s: (-len(s), s))
+
+
+def _unit_pattern(units: Iterator[Unit]) -> str:
+    return "(?:" + "|".join(re.escape(s) for s in _spellings(units)) + ")"
+
+
+def _units_of(dimensions: tuple[Dimension, ...]) -> Iterator[Unit]:
+    return (u for u in Unit if not dimensions or u.dimension in dimensions)
+
+
+# --- docstrings ---------------------------------------------------------------------------
+
+
+def _summary(obj: object) -> str | None:
+    doc = inspect.getdoc(obj)
+    if not doc:
+        return None
+    first = doc.split("\n\n", 1)[0]
+    return " ".join(first.split())
+
+
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """The ``Attributes:`` section of a Google-style docstring, by attribute name."""
+    doc = inspect.getdoc(cls) or ""
+    out: dict[str, str] = {}
+    lines = iter(doc.splitlines())
+    for line in lines:
+        if line.strip() == "Attributes:":
+            break
+    names: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if names:
+                continue
+            break
+        if not line.startswith(" ") or line.lstrip().startswith(".."):
+            break
+        entry = re.match(r"^ {4}([a-z_][a-z_0-9, ]*): (.*)$", line)
+        if entry:
+            names = [n.strip() for n in entry.group(1).split(",")]
+            for name in names:
+                out[name] = entry.group(2).strip()
+        elif names:
+            for name in names:
+                out[name] += " " + line.strip()
+    return out
+
+
+# --- validators -------------------------------------------------------------------------------
+
+
+def _validators(validator: object) -> Iterator[object]:
+    """The validators inside attrs' ``and_`` and ``optional`` wrappers, flattened."""
+    if validator is None:
+        return
+    inner = getattr(validator, "_validators", None)
+    if isinstance(inner, tuple):
+        for v in inner:
+            yield from _validators(v)
+        return
+    wrapped = getattr(validator, "validator", None)
+    if wrapped is not None and type(validator).__name__ == "_OptionalValidator":
+        yield from _validators(wrapped)
+        return
+    yield validator
+
+
+def _closure(fn: object) -> tuple[str, dict[str, Any]]:
+    """The factory a validator closure was made by, and the variables it closed over."""
+    code = getattr(fn, "__code__", None)
+    cells = getattr(fn, "__closure__", None) or ()
+    qualname = getattr(fn, "__qualname__", "")
+    if code is None:
+        return qualname, {}
+    names = code.co_freevars
+    return qualname.split(".<locals>", 1)[0], {
+        n: c.cell_contents for n, c in zip(names, cells, strict=True)
+    }
+
+
+@attrs.frozen
+class _Constraints:
+    """What a field's validators say, in JSON Schema terms."""
+
+    pattern: str | None = None
+    minimum: int | None = None
+    dimensions: tuple[Dimension, ...] = ()
+    nonempty_items: bool = False
+
+
+def _constraints(attribute: attrs.Attribute[Any]) -> _Constraints:
+    pattern: str | None = None
+    minimum: int | None = None
+    dimensions: tuple[Dimension, ...] = ()
+    nonempty_items = False
+    for v in _validators(attribute.validator):
+        factory, closed = _closure(v)
+        if v is m._is_id:
+            pattern = _anchored(m._ID_RE)
+        elif v in (m._nonempty_str, m._optional_str):
+            pattern = r"\S"
+        elif v is m._strs:
+            nonempty_items = True
+        elif factory == "_pattern" and isinstance(closed.get("rx"), re.Pattern):
+            pattern = _anchored(closed["rx"])
+        elif factory == "_count" and isinstance(closed.get("least"), int):
+            minimum = closed["least"]
+        elif factory == "_dimension" and isinstance(closed.get("dims"), tuple):
+            dimensions = closed["dims"]
+    return _Constraints(pattern, minimum, dimensions, nonempty_items)
+
+
+# --- the walk -----------------------------------------------------------------------------
+
+
+def _is_union(t: object) -> bool:
+    return typing.get_origin(t) in (typing.Union, types.UnionType)
+
+
+def _attrs_class(t: object) -> bool:
+    return isinstance(t, type) and attrs.has(t)
+
+
+class _Builder:
+    """Builds ``$defs`` as it meets classes and enums, once each."""
+
+    def __init__(self) -> None:
+        self.defs: dict[str, JSON] = {}
+        self.refs: dict[type, dict[str, tuple[str, bool]]] = dict(_REF_FIELDS)
+
+    # scalars with converter conventions
+
+    def quantity(self, dimensions: tuple[Dimension, ...]) -> JSON:
+        units = _unit_pattern(_units_of(dimensions))
+        allowed = " or ".join(d.value for d in dimensions) if dimensions else "any"
+        return {
+            "description": f"A quantity such as '45 mg/day' ({allowed} units).",
+            "oneOf": [
+                {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*{units}\s*$"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "value": {"type": "number"},
+                        "unit": {"type": "string", "enum": _spellings(_units_of(dimensions))},
+                    },
+                    "required": ["value", "unit"],
+                    "additionalProperties": False,
+                },
+            ],
+        }
+
+    def scalar(self, t: object, c: _Constraints) -> JSON | None:
+        if t is str:
+            out: JSON = {"type": "string"}
+            if c.pattern is not None:
+                out["pattern"] = c.pattern
+            return out
+        if t is bool:
+            return {"type": "boolean"}
+        if t is int:
+            out = {"type": "integer"}
+            if c.minimum is not None:
+                out["minimum"] = c.minimum
+            return out
+        if t is float:
+            return {"type": "number"}
+        if t is _dt.date:
+            return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        if t is Quantity:
+            return self.quantity(c.dimensions)
+        if t is Unit:
+            return self.enum(Unit)
+        if t is m.Frequency:
+            per = _unit_pattern(_units_of((Dimension.TIME,)))
+            return {
+                "description": "How often: '3/day' is three times a day.",
+                "type": "string",
+                "pattern": rf"^\s*\d+\s*/\s*{per}\s*$",
+            }
+        if t is m.PValue:
+            return {
+                "description": "A p-value as reported: a number, or text such as '< 0.001'.",
+                "oneOf": [
+                    {"type": "number", "minimum": 0, "maximum": 1},
+                    {"type": "string", "pattern": _P_TEXT},
+                ],
+            }
+        return None
+
+    def enum(self, cls: type[enum.Enum]) -> JSON:
+        name = cls.__name__
+        if name not in self.defs:
+            self.defs[name] = {
+                "title": name,
+                "description": _summary(cls),
+                "enum": [e.value for e in cls],
+            }
+        return _ref(name)
+
+    def not_reported(self) -> JSON:
+        if "NotReported" not in self.defs:
+            self.defs["NotReported"] = {
+                "title": "NotReported",
+                "description": _summary(m.NotReported),
+                "oneOf": [
+                    {"const": _NOT_REPORTED},
+                    {
+                        "type": "object",
+                        "properties": {"not_reported": {"type": "string", "pattern": r"\S"}},
+                        "required": ["not_reported"],
+                        "additionalProperties": False,
+                    },
+                ],
+            }
+        return _ref("NotReported")
+
+    def type_schema(self, t: object, c: _Constraints) -> JSON:
+        if _is_union(t):
+            return self.union(typing.get_args(t), c)
+        origin = typing.get_origin(t)
+        if origin is tuple:
+            args = typing.get_args(t)
+            if len(args) != 2 or args[1] is not Ellipsis:
+                raise TypeError(f"unsupported tuple type {t!r}")
+            item_constraints = _Constraints(pattern=r"\S") if c.nonempty_items else _Constraints()
+            return {"type": "array", "items": self.type_schema(args[0], item_constraints)}
+        scalar = self.scalar(t, c)
+        if scalar is not None:
+            return scalar
+        if isinstance(t, type) and issubclass(t, enum.Enum):
+            return self.enum(t)
+        if _attrs_class(t):
+            assert isinstance(t, type)
+            return self.object(t)
+        raise TypeError(f"no JSON Schema convention for {t!r}")
+
+    def union(self, members: tuple[object, ...], c: _Constraints) -> JSON:
+        nullable = type(None) in members
+        reportable = m.NotReported in members
+        rest = [t for t in members if t not in (type(None), m.NotReported)]
+        branches = [self.type_schema(t, c) for t in rest]
+        if reportable:
+            for branch in branches:  # keep the branches exclusive: "not reported" is not text
+                if branch.get("type") == "string":
+                    branch["not"] = {"const": _NOT_REPORTED}
+            branches.append(self.not_reported())
+        if nullable:
+            branches.append({"type": "null"})
+        return branches[0] if len(branches) == 1 else {"oneOf": branches}
+
+    def object(self, cls: type) -> JSON:
+        name = cls.__name__
+        if name not in self.defs:
+            self.defs[name] = {}  # a placeholder while the class's own fields are walked
+            self.defs[name] = self.fields(cls)
+        return _ref(name)
+
+    def reference(self, kind: str, many: bool) -> JSON:
+        one: JSON = {"description": f"The id of a {kind}.", **_ref("Id")}
+        return {"type": "array", "items": one} if many else one
+
+    def fields(self, cls: type) -> JSON:
+        hints = typing.get_type_hints(cls)
+        docs = _attribute_docs(cls)
+        properties: JSON = {}
+        required: list[str] = []
+        kind = getattr(cls, "kind", None)
+        if cls in m.STATISTIC_KINDS.values() and isinstance(kind, str):
+            properties["kind"] = {"const": kind, "description": "Which kind of statistic this is."}
+            required.append("kind")
+        refs = self.refs.get(cls, {})
+        for a in attrs.fields(cls):
+            if a.name in refs:
+                schema = self.reference(*refs[a.name])
+            else:
+                schema = self.type_schema(hints[a.name], _constraints(a))
+            if a.name in docs:
+                schema = {"description": docs[a.name], **schema}
+            default = _default(a)
+            if default is not _NOT_NONE:
+                schema["default"] = default
+            properties[a.name] = schema
+            if a.default is attrs.NOTHING:
+                required.append(a.name)
+        out: JSON = {
+            "title": cls.__name__,
+            "description": _summary(cls),
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        }
+        if cls is m.Code:
+            out["allOf"] = _code_patterns()
+        return out
+
+
+def _default(a: attrs.Attribute[Any]) -> Any:
+    """The default as it is written in a file, or _NOT_NONE for none (or a factory)."""
+    value = a.default
+    if value is attrs.NOTHING or isinstance(value, attrs.Factory):  # type: ignore[arg-type]
+        return _NOT_NONE
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if value == ():
+        return []
+    if isinstance(value, m.NotReported) and value.note is None:
+        return _NOT_REPORTED
+    return _NOT_NONE
+
+
+def _code_patterns() -> list[JSON]:
+    """A code must have the shape of its system (a CodeSystem knows its pattern)."""
+    return [
+        {
+            "if": {"properties": {"system": {"const": s.value}}, "required": ["system"]},
+            "then": {"properties": {"code": {"pattern": _anchored(s.pattern)}}},
+        }
+        for s in m.CodeSystem
+    ]
+
+
+def _document(builder: _Builder) -> JSON:
+    hints = typing.get_type_hints(EvidenceBase)
+    properties: JSON = {
+        "vitk2": {
+            "description": "The version of the evidence-file format.",
+            "const": FORMAT_VERSION,
+        },
+        "dataset": {"oneOf": [builder.type_schema(m.Dataset, _Constraints()), {"type": "null"}]},
+    }
+    for key in ("compounds", "indications", "citations", "studies"):
+        records = builder.type_schema(hints[key], _Constraints())
+        properties[key] = {"oneOf": [records, {"type": "null"}]}
+    return properties
+
+
+@cache
+def _build() -> JSON:
+    builder = _Builder()
+    builder.defs["Id"] = {
+        "title": "Id",
+        "description": "An id: lowercase letters, digits, '.', '_' or '-'.",
+        "type": "string",
+        "pattern": _anchored(m._ID_RE),
+    }
+    properties = _document(builder)
+    schema: JSON = _prune(
+        {
+            "$schema": _DRAFT,
+            "$id": SCHEMA_ID,
+            "title": "vitk2 evidence file",
+            "description": (
+                "An evidence file for vitk2 (format version "
+                f"{FORMAT_VERSION}): compounds, indications, citations and studies. Generated "
+                "from the vitk2 model by vitk2.json_schema(); do not edit by hand."
+            ),
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+            "$defs": dict(sorted(builder.defs.items())),
+        }
+    )
+    return schema
+
+
+def _prune(value: Any) -> Any:
+    """Drop absent titles and descriptions (a ``default`` of null stays)."""
+    if isinstance(value, dict):
+        return {k: _prune(v) for k, v in value.items() if v is not None or k == "default"}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def json_schema() -> JSON:
+    """The JSON Schema (draft 2020-12) of the evidence-file format.
+
+    Derived from the model itself, so it cannot drift from what :func:`vitk2.loads` reads.
+    Use it to validate files in an editor (the VS Code YAML extension reads a
+    ``# yaml-language-server: $schema=...`` comment), in CI, or from other languages. It
+    checks the shape of a file: field names, types, required fields, enum values, quantity,
+    p-value and date spellings, id and identifier patterns. It does not check what needs the
+    whole document (that an id is defined, that events do not exceed the total): only
+    :func:`vitk2.loads` does.
+
+    >>> import vitk2
+    >>> schema = vitk2.json_schema()
+    >>> schema["$schema"]
+    'https://json-schema.org/draft/2020-12/schema'
+    >>> "Study" in schema["$defs"]
+    True
+
+    Returns:
+        A new dict each call (changing it does not change the next one).
+
+    Raises:
+        TypeError: Only if the model gained a field type with no JSON convention (a bug).
+
+    .. versionadded:: 0.1.0
+    """
+    return copy.deepcopy(_build())

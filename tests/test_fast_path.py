@@ -1,0 +1,234 @@
+"""Laws of the loading fast path: it changes speed, never results, errors or the collector.
+
+The fast converter is tried first on every record and the detailed converter only when it
+fails; these tests state that the two accept exactly the same records as equal objects, that
+errors are the detailed converter's, and that the garbage collector is paused during bulk loads
+and restored however they end.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import json
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import vitk2
+from vitk2 import _bundled, _io
+from vitk2 import _model as m
+from vitk2._convert import Registry, registry
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import generate  # noqa: E402 - the benchmarks' deterministic synthetic evidence
+
+KINDS = (("compounds", m.Compound), ("indications", m.Indication), ("citations", m.Citation))
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def _document() -> dict[str, Any]:
+    return generate.generate(40, seed=7)
+
+
+def _registry(doc: dict[str, Any]) -> Registry:
+    base = vitk2.loads(json.dumps(doc), "json")
+    reg = Registry()
+    reg.compounds.update((c.id, c) for c in base.compounds)
+    reg.indications.update((i.id, i) for i in base.indications)
+    reg.citations.update((c.id, c) for c in base.citations)
+    return reg
+
+
+def _both(data: Any, cls: type) -> tuple[Any, Any]:
+    """What each converter makes of ``data``: the object, or the exception's type."""
+    out = []
+    for conv in (_io.fast_converter(), _io.converter()):
+        try:
+            out.append(conv.structure(copy.deepcopy(data), cls))
+        except Exception as exc:  # noqa: BLE001 - the law is about whether they fail
+            out.append(type(exc))
+    return out[0], out[1]
+
+
+def test_the_fast_converter_makes_the_objects_the_detailed_one_makes() -> None:
+    doc = _document()
+    with registry(_registry(doc)):
+        for key, cls in (*KINDS, ("studies", m.Study)):
+            for record in doc[key]:
+                fast, detailed = _both(record, cls)
+                assert not isinstance(detailed, type), detailed
+                assert fast == detailed
+
+
+def test_the_bundled_data_structures_the_same_both_ways() -> None:
+    data = _bundled.bundled_data()
+    base = vitk2.load()
+    reg = Registry()
+    reg.compounds.update((c.id, c) for c in base.compounds)
+    reg.indications.update((i.id, i) for i in base.indications)
+    reg.citations.update((c.id, c) for c in base.citations)
+    with registry(reg):
+        for key, cls in (*KINDS, ("studies", m.Study)):
+            for record in data[key]:
+                fast, detailed = _both(record, cls)
+                assert fast == detailed
+
+
+_BAD_VALUES: tuple[Any, ...] = (
+    None, "", " ", "not reported", {"not_reported": "x"}, 1.5, 7, -1, True, [], {}, ["x"],
+    "45 mg/day", "mgg", "2023-02-30", {"value": 1, "unit": "mg"}, "compound-999",
+)
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, (*path, i))
+
+
+def _mutated(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    out = copy.deepcopy(record)
+    paths = [p for p in _paths(out) if p]
+    path = rng.choice(paths)
+    parent = out
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    action = rng.randrange(4)
+    if action == 0 and isinstance(parent, dict):
+        del parent[last]  # a missing field
+    elif action == 1 and isinstance(parent, dict):
+        parent[rng.choice(("extra", "Id", "kindd", "vitk2"))] = 1  # an unknown field
+    else:
+        parent[last] = rng.choice(_BAD_VALUES)  # a wrong value, or a right one elsewhere
+    return out
+
+
+def test_a_record_fails_fast_exactly_when_it_fails_in_detail() -> None:
+    doc = _document()
+    rng = random.Random(2026)
+    failures = 0
+    with registry(_registry(doc)):
+        for _ in range(600):
+            key, cls = rng.choice((*KINDS, ("studies", m.Study), ("studies", m.Study)))
+            record = _mutated(rng.choice(doc[key]), rng)
+            fast, detailed = _both(record, cls)
+            assert isinstance(fast, type) == isinstance(detailed, type), (record, fast, detailed)
+            if isinstance(fast, type):
+                failures += 1
+            else:
+                assert fast == detailed
+    assert failures > 100  # the mutations do break records
+
+
+def test_a_bad_record_is_reported_by_the_detailed_converter() -> None:
+    doc = _document()
+    doc["studies"][3]["arms"][0]["size"] = "12"
+    doc["studies"][5]["findings"][0]["direction"] = "benefitt"
+    with pytest.raises(vitk2.ValidationError) as err:
+        vitk2.loads(json.dumps(doc), "json", file="doc.json")
+    paths = [p.path for p in err.value.problems]
+    assert paths == ["studies[3].arms[0].size", "studies[5].findings[0].direction"]
+    assert "did you mean 'benefit'" in err.value.problems[1].message
+
+
+def test_interned_and_shared_values_do_not_change_records() -> None:
+    doc = _document()
+    base = vitk2.loads(json.dumps(doc), "json")
+    again = vitk2.loads(vitk2.dump(base, "json"), "json")
+    assert again == base
+    assert vitk2.loads(vitk2.dump(base)) == base
+
+
+# -- the garbage collector ---------------------------------------------------------------
+
+
+def test_bulk_loads_pause_the_collector_and_restore_it(
+    collector_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    document = _io._document
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return document(*args, **kwargs)
+
+    monkeypatch.setattr(_io, "_document", spy)
+    vitk2.loads(json.dumps(_document()), "json")
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"vitk2": 1, "studies": [{"id": "x"}]}',  # invalid evidence
+        '{"vitk2": 1, "studies": [',  # invalid JSON
+        '{"vitk2": 2}',  # wrong version
+    ],
+)
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_restored_after_a_failing_load(text: str, enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()
+        with pytest.raises(vitk2.ValidationError):
+            vitk2.loads(text, "json")
+        assert gc.isenabled() is enabled
+        with pytest.raises(vitk2.ValidationError):
+            _io.from_data(json.loads(text) if text.endswith("}") else [], file="x")
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_the_collector_is_restored_after_an_unexpected_error(
+    collector_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_: Any, **__: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(_io, "_document", boom)
+    with pytest.raises(MemoryError):
+        vitk2.loads('{"vitk2": 1}', "json")
+    assert gc.isenabled()
+
+
+def test_the_bundled_load_restores_the_collector_when_it_fails(
+    collector_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_bundled, "bundled_data", lambda: {"vitk2": 1, "studies": [{}]})
+    with pytest.raises(vitk2.ValidationError):
+        _bundled._load_uncached()
+    assert gc.isenabled()
+
+
+def test_nested_pauses_restore_the_state_before_the_first(collector_on: None) -> None:
+    with _io.paused_gc():
+        with _io.paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
