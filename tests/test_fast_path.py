@@ -25,7 +25,7 @@ from vitk2 import _model as m
 from vitk2._convert import Registry, registry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # noqa: E402 - the benchmarks' deterministic synthetic evidence
+import generate  # the benchmarks' deterministic synthetic evidence
 
 KINDS = (("compounds", m.Compound), ("indications", m.Indication), ("citations", m.Citation))
 
@@ -58,7 +58,7 @@ def _both(data: Any, cls: type) -> tuple[Any, Any]:
     for conv in (_io.fast_converter(), _io.converter()):
         try:
             out.append(conv.structure(copy.deepcopy(data), cls))
-        except Exception as exc:  # noqa: BLE001 - the law is about whether they fail
+        except Exception as exc:  # the law is about whether they fail
             out.append(type(exc))
     return out[0], out[1]
 
@@ -88,8 +88,23 @@ def test_the_bundled_data_structures_the_same_both_ways() -> None:
 
 
 _BAD_VALUES: tuple[Any, ...] = (
-    None, "", " ", "not reported", {"not_reported": "x"}, 1.5, 7, -1, True, [], {}, ["x"],
-    "45 mg/day", "mgg", "2023-02-30", {"value": 1, "unit": "mg"}, "compound-999",
+    None,
+    "",
+    " ",
+    "not reported",
+    {"not_reported": "x"},
+    1.5,
+    7,
+    -1,
+    True,
+    [],
+    {},
+    ["x"],
+    "45 mg/day",
+    "mgg",
+    "2023-02-30",
+    {"value": 1, "unit": "mg"},
+    "compound-999",
 )
 
 

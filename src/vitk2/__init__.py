@@ -94,6 +94,10 @@ if TYPE_CHECKING:
         OverviewRow,
         RegimenComparison,
     )
+    from ._fhir import to_fhir
+    from ._query import filter_evidence
+    from ._schema import json_schema
+    from ._tabular import to_csv, to_dataframe, to_parquet, to_rows
 
 __version__ = "0.1.0"
 
@@ -181,7 +185,10 @@ __all__ = [
     "load_file",
     "loads",
     "normalize",
+    "to_csv",
+    "to_dataframe",
     "to_fhir",
+    "to_parquet",
     "to_rows",
 ]
 
@@ -197,7 +204,10 @@ _LAZY: dict[str, str] = {
     "RegimenComparison": "._compare",
     "filter_evidence": "._query",
     "json_schema": "._schema",
+    "to_csv": "._tabular",
+    "to_dataframe": "._tabular",
     "to_fhir": "._fhir",
+    "to_parquet": "._tabular",
     "to_rows": "._tabular",
 }
 

@@ -1132,6 +1132,10 @@ def _error_line(err: BaseException, command: str) -> tuple[str, int]:
 def main(argv: list[str] | None = None) -> int:
     """Run the ``vitk2`` command line.
 
+    >>> main(["compare", "mds", "--format", "csv"])  # doctest: +ELLIPSIS
+    study,finding,design,OCEBM,...
+    0
+
     Args:
         argv: The arguments after the program name (default: ``sys.argv[1:]``).
 

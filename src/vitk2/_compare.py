@@ -194,6 +194,8 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
         else m.Certainty.LOW
     )
     suggested = start.lowered(len({d.domain for d in downs}))
+    if base.retracted_basis(finding):
+        suggested = m.Certainty.VERY_LOW  # evidence resting on retracted work is not evidence
     if finding.certainty is not None:
         return CertaintyAssessment(
             finding.certainty, "curated (finding)", finding.certainty_reasons, suggested, downs

@@ -223,6 +223,14 @@ def diff(
 ) -> EvidenceDiff:
     """Compare two versions of the evidence.
 
+    >>> import vitk2
+    >>> base = vitk2.load()
+    >>> print(diff(base, base).summary())
+    No differences.
+    >>> changes = diff(base, base.filter(indication="mds"))
+    >>> [c.id for c in changes.conclusions if c.change == "removed"][:2]
+    ['aml', 'hcc']
+
     Args:
         old: The earlier evidence.
         new: The later evidence.

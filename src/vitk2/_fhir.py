@@ -42,10 +42,16 @@ __all__ = [
 JSON: TypeAlias = dict[str, Any]
 
 FHIR_VERSION: Final = "5.0.0"
-"""The FHIR release the Bundle targets (R5)."""
+"""The FHIR release the Bundle targets (R5).
+
+.. versionadded:: 0.1.0
+"""
 
 BASE_URL: Final = "https://vitk2.readthedocs.io/fhir"
-"""The base of the resources' canonical URLs and ``fullUrl``s, and of vitk2's own code systems."""
+"""The base of the resources' canonical URLs and ``fullUrl``s, and of vitk2's own code systems.
+
+.. versionadded:: 0.1.0
+"""
 
 # --- code systems -------------------------------------------------------------------------
 
@@ -65,10 +71,16 @@ SYSTEMS: Final = {
     "attribute-estimate-type": "http://terminology.hl7.org/CodeSystem/attribute-estimate-type",
     "variable-role": "http://terminology.hl7.org/CodeSystem/variable-role",
 }
-"""The FHIR and HL7 terminology code systems the Bundle uses, by their FHIR names."""
+"""The FHIR and HL7 terminology code systems the Bundle uses, by their FHIR names.
+
+.. versionadded:: 0.1.0
+"""
 
 UCUM: Final = "http://unitsofmeasure.org"
-"""The system of the UCUM codes of quantities."""
+"""The system of the UCUM codes of quantities.
+
+.. versionadded:: 0.1.0
+"""
 
 VITK2_SYSTEMS: Final = {
     "design": f"{BASE_URL}/CodeSystem/design",
@@ -77,7 +89,10 @@ VITK2_SYSTEMS: Final = {
     "ocebm-level": f"{BASE_URL}/CodeSystem/ocebm-level",
     "curation": f"{BASE_URL}/CodeSystem/curation",
 }
-"""vitk2's own code systems, for what FHIR has no code for (the values are vitk2's values)."""
+"""vitk2's own code systems, for what FHIR has no code for (the values are vitk2's values).
+
+.. versionadded:: 0.1.0
+"""
 
 _IDENTIFIER_SYSTEMS: Final = {
     "doi": "https://doi.org",

@@ -55,7 +55,7 @@ h1 { font-size: 1.9rem; margin: 0 0 6px; }
 h2 { font-size: 1.45rem; margin: 40px 0 10px; padding-bottom: 6px; border-bottom: 1px solid var(--rule); }
 h3 { font-size: 1.1rem; margin: 24px 0 8px; }
 p { margin: 6px 0 10px; max-width: 80ch; }
-.sub { color: var(--muted); margin: 0; }
+.sub { color: var(--muted); margin: 0; max-width: none; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
               font-size: .86em; }
 a { color: var(--accent); text-decoration: none; }
@@ -121,6 +121,7 @@ ul.caveats li { margin: 1px 0; }
 .matrix td { text-align: left; }
 .matrix td.empty { background: #fafbfc; }
 .matrix .design { display: block; font-size: .82rem; }
+.matrix .small { white-space: nowrap; }
 figure { margin: 10px 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); border-radius: 4px; }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: 4px; max-width: 100ch; }
@@ -130,6 +131,11 @@ summary { cursor: pointer; color: var(--accent); }
 footer { margin-top: 48px; font-size: .85rem; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 10px; }
 @media print { .scroll { overflow: visible; } nav.toc { display: none; } h2 { break-after: avoid; } }
 """
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _e(value: object) -> str:
@@ -559,10 +565,10 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
     for name in dict.fromkeys(name for name, _ in rows):
         lines.append((name, None))
         lines.extend((name, row) for n, row in rows if n == name)
-    height = 1.1 + 0.3 * len(lines)
+    height = 1.1 + 0.42 * len(lines)
     fig = Figure(figsize=(12.5, height), dpi=110)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.34, 0.9 / height, 0.40, 1 - 1.4 / height))
+    ax = fig.add_axes((0.42, 0.9 / height, 0.33, 1 - 1.4 / height))
     total = len(lines)
     for i, (name, row) in enumerate(lines):
         y = total - i
@@ -593,17 +599,27 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
             markersize=4 + 6 * min(1.0, (stat.total / 200) ** 0.5),
             linestyle="none",
         )
-        label = f"{row.study.id}: {row.measure}"
-        if len(label) > 64:
-            label = label[:63] + "…"
+        cit = row.study.citation
+        who = cit.label if cit.first_author else row.study.id
+        source = ", ".join(dict.fromkeys(row.finding.sources))
         ax.text(
             -0.02,
-            y,
-            label,
+            y + 0.17,
+            _clip(f"{who} · {row.measure}", 72),
             transform=ax.get_yaxis_transform(),
             ha="right",
             va="center",
             fontsize=8.5,
+        )
+        ax.text(
+            -0.02,
+            y - 0.22,
+            _clip(f"{row.regimen} · {source}", 84),
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=7.3,
+            color="#59636e",
         )
         ax.text(
             1.02,
@@ -687,6 +703,11 @@ def render_report(
     base: EvidenceBase, *, include_retracted: bool = False, plot: bool = True
 ) -> tuple[str, bool]:
     """The report as HTML text.
+
+    >>> import vitk2
+    >>> html, has_plot = render_report(vitk2.load().filter(indication="mds"), plot=False)
+    >>> html.startswith("<!DOCTYPE html>"), 'id="ind-mds"' in html, has_plot
+    (True, True, False)
 
     Args:
         base: The evidence to report on.

@@ -45,7 +45,10 @@ __all__ = ["SCHEMA_ID", "json_schema"]
 JSON: TypeAlias = dict[str, Any]
 
 SCHEMA_ID: Final = "https://vitk2.readthedocs.io/en/latest/evidence.schema.json"
-"""Where the published schema lives (``docs/evidence.schema.json`` in the repository)."""
+"""Where the published schema lives (``docs/evidence.schema.json`` in the repository).
+
+.. versionadded:: 0.1.0
+"""
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 

@@ -29,10 +29,16 @@ if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
 __all__ = ["COLUMNS", "Cell", "Row", "to_csv", "to_dataframe", "to_parquet", "to_rows"]
 
 Cell: TypeAlias = str | int | float | bool | None
-"""The value of one cell: text, a whole number, a float, a flag, or None when absent."""
+"""The value of one cell: text, a whole number, a float, a flag, or None when absent.
+
+.. versionadded:: 0.1.0
+"""
 
 Row: TypeAlias = dict[str, Cell]
-"""One finding as a flat mapping from column name to cell."""
+"""One finding as a flat mapping from column name to cell.
+
+.. versionadded:: 0.1.0
+"""
 
 # The columns, in order, with the type of their non-empty cells ("str", "int", "float", "bool").
 # to_dataframe gives each column the matching nullable pandas dtype.
