@@ -79,18 +79,52 @@ def test_only_the_four_sources_are_quoted() -> None:
 _WORDS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 }
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
 
 def numbers_in(text: str) -> set[float]:
     """Every number a text states: digits (with glued units), words and Roman grades."""
     out = {float(x) for x in re.findall(r"\d+(?:\.\d+)?", text)}
-    for m in re.finditer(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|six|seven|eight|nine)\b", text, re.I):
+    for m in re.finditer(
+        r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|six|seven|eight|nine)\b",
+        text,
+        re.I,
+    ):
         out.add(float(_TENS[m.group(1).lower()] + _WORDS[m.group(2).lower()]))
     for word in re.findall(r"[A-Za-z]+", text):
         w = word.lower()
@@ -98,7 +132,9 @@ def numbers_in(text: str) -> set[float]:
             out.add(float(_WORDS[w]))
         if w in _TENS:
             out.add(float(_TENS[w]))
-    if re.search(r"\bone (case|lung lesion|lesion)\b", text) or re.search(r"\ban? [\w-]+ patient\b", text):
+    if re.search(r"\bone (case|lung lesion|lesion)\b", text) or re.search(
+        r"\ban? [\w-]+ patient\b", text
+    ):
         out.add(1.0)  # "one case", "a 88-year-HCC patient"
     for m in re.finditer(r"Grade ([IV]+)\b", text):
         out.add(float(_ROMAN[m.group(1)]))
@@ -192,8 +228,14 @@ def test_reported_percentages_agree_with_their_counts() -> None:
     for f in BASE.findings:
         s = f.statistic
         if isinstance(s, Proportion) and s.reported_percent is not None:
-            decimals = len(str(s.reported_percent).split(".")[1]) if not float(s.reported_percent).is_integer() else 0
-            assert round(100 * s.events / s.total, decimals) == pytest.approx(s.reported_percent), f.id
+            decimals = (
+                len(str(s.reported_percent).split(".")[1])
+                if not float(s.reported_percent).is_integer()
+                else 0
+            )
+            assert round(100 * s.events / s.total, decimals) == pytest.approx(s.reported_percent), (
+                f.id
+            )
             checked += 1
     assert checked >= 6
 
@@ -242,7 +284,11 @@ def test_interim_and_full_report_are_two_reports_of_one_study() -> None:
     assert [c.id for c in MDS.reports] == ["mds-ash-2005", "mdsbeacon-2010"]
     assert MDS.reports[0].interim
     assert sum(1 for s in BASE.studies if "mdsbeacon-2010" in {c.id for c in s.reports}) == 1
-    trials = [s for s in BASE.studies if s.design is Design.SINGLE_ARM_TRIAL and "mds" in {i.parent for i in s.indications}]
+    trials = [
+        s
+        for s in BASE.studies
+        if s.design is Design.SINGLE_ARM_TRIAL and "mds" in {i.parent for i in s.indications}
+    ]
     assert trials == [MDS]
     # never pooled: the comparison pools only across distinct studies
     assert not BASE.compare("mds").pooled
@@ -293,11 +339,23 @@ def test_the_two_d3s_are_two_compounds() -> None:
     trial_doses = {d.compound.id for a in MDS.arms if a.regimen for d in a.regimen.all_doses}
     assert "alfacalcidol" in trial_doses
     assert "calcitriol" not in trial_doses
-    assert BASE.compound("calcitriol") in BASE.finding("aml-vk2-preclinical.differentiation").compounds
+    assert (
+        BASE.compound("calcitriol") in BASE.finding("aml-vk2-preclinical.differentiation").compounds
+    )
 
 
 def test_every_name_of_mk4_resolves_to_one_compound() -> None:
-    names = ["menatetrenone", "menaquinone-4", "MK-4", "MK4", "mk 4", "VK2", "Glakay", "GLAKAY", "GlakayR"]
+    names = [
+        "menatetrenone",
+        "menaquinone-4",
+        "MK-4",
+        "MK4",
+        "mk 4",
+        "VK2",
+        "Glakay",
+        "GLAKAY",
+        "GlakayR",
+    ]
     assert {BASE.compound(n).id for n in names} == {"menatetrenone"}
 
 
@@ -315,6 +373,7 @@ def test_curated_text_is_whole_sentences() -> None:
             yield from ((s.id, n) for n in (*s.notes, *s.limitations))
             for f in s.findings:
                 yield from ((f.id, n) for n in (*f.notes, *f.caveats, *f.certainty_reasons))
+
     for where, text in texts():
         assert text.rstrip()[-1] in ".)?!'\"", f"{where}: {text!r} is not a whole sentence"
         assert not text[0].islower() or text.startswith(("e.g.", "mean")), f"{where}: {text!r}"

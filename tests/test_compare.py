@@ -19,8 +19,11 @@ def user_trials(*arms: tuple[str, int, int, int, int]) -> vitk2.EvidenceBase:
     """Randomised two-arm trials (id, k2 events, k2 total, control events, control total)."""
     citations, studies = [], []
     for sid, e1, n1, e2, n2 in arms:
-        citations.append(f"  - {{id: {sid}-paper, kind: primary_article, authors: [Doe J], year: 2024}}")
-        studies.append(textwrap.dedent(f"""\
+        citations.append(
+            f"  - {{id: {sid}-paper, kind: primary_article, authors: [Doe J], year: 2024}}"
+        )
+        studies.append(
+            textwrap.dedent(f"""\
           - id: {sid}
             title: Trial {sid}
             reports: [{sid}-paper]
@@ -50,8 +53,14 @@ def user_trials(*arms: tuple[str, int, int, int, int]) -> vitk2.EvidenceBase:
                 statistic: {{kind: proportion, events: {e2}, total: {n2}}}
                 direction: not_applicable
                 provenance: [{{source: {sid}-paper, locator: abstract}}]
-        """))
-    text = "vitk2: 1\ncitations:\n" + "\n".join(citations) + "\nstudies:\n" + textwrap.indent("".join(studies), "")
+        """)
+        )
+    text = (
+        "vitk2: 1\ncitations:\n"
+        + "\n".join(citations)
+        + "\nstudies:\n"
+        + textwrap.indent("".join(studies), "")
+    )
     return vitk2.loads(text, base=BASE)
 
 
@@ -63,7 +72,9 @@ class TestCompare:
         assert table.indication.id == "mds"
 
     def test_proportions_carry_wilson_intervals(self) -> None:
-        row = next(r for r in BASE.compare("mds").rows if r.finding.id == "mds-vk2-d3-2005.step-1.response")
+        row = next(
+            r for r in BASE.compare("mds").rows if r.finding.id == "mds-vk2-d3-2005.step-1.response"
+        )
         assert row.interval is not None
         assert row.estimate == pytest.approx(5 / 29)
         assert row.interval.method == "wilson"
@@ -82,7 +93,10 @@ class TestCompare:
         assert "not a randomised arm" in caveats("mds", "mds-vk2-d3-2005.step-2.response")
         assert "association" in caveats("ms", "lasemi-2018-ms.serum-vk2.medians").lower()
         assert "single patient" in caveats("hcc", "hcc-case-report.lung-metastases").lower()
-        assert "narrative review" in caveats("osteoporosis", "iwamoto-2003-review.vk2.fractures").lower()
+        assert (
+            "narrative review"
+            in caveats("osteoporosis", "iwamoto-2003-review.vk2.fractures").lower()
+        )
         assert "interim" in caveats("mds", "mds-vk2-d3-2005.step-1.response").lower()
 
     def test_lineage_makes_the_table_reproducible(self) -> None:
@@ -98,7 +112,9 @@ class TestCompare:
             assert isinstance(a.certainty, Certainty)
             assert a.reasons
             assert a.source.startswith(("curated", "suggested"))
-        row = next(r for r in BASE.compare("mds").rows if r.finding.id == "mds-vk2-d3-2005.step-1.response")
+        row = next(
+            r for r in BASE.compare("mds").rows if r.finding.id == "mds-vk2-d3-2005.step-1.response"
+        )
         domains = {d.domain for d in row.certainty.downgrades}
         assert {"risk of bias", "imprecision", "indirectness"} <= domains
 
@@ -178,7 +194,11 @@ class TestRegimens:
     def test_narrative_claims_are_refused(self) -> None:
         result = BASE.compare_regimens("osteoporosis")
         assert all(BASE.study(c.study).design.is_randomised for c in result.contrasts)
-        review = [r for r in result.refusals if any(f.startswith("iwamoto-2003-review") for f in r.findings)]
+        review = [
+            r
+            for r in result.refusals
+            if any(f.startswith("iwamoto-2003-review") for f in r.findings)
+        ]
         assert review
         assert all("narrative" in r.reason or "different studies" in r.reason for r in review)
 
@@ -193,7 +213,9 @@ class TestRegimens:
         assert c.odds_ratio is not None
         assert c.risk_ratio.estimate == pytest.approx(ref.riskratio, rel=1e-12)
         low, high = ref.riskratio_confint()
-        assert (c.risk_ratio.interval.low, c.risk_ratio.interval.high) == pytest.approx((low, high), rel=1e-9)
+        assert (c.risk_ratio.interval.low, c.risk_ratio.interval.high) == pytest.approx(
+            (low, high), rel=1e-9
+        )
         assert c.odds_ratio.estimate == pytest.approx(ref.oddsratio, rel=1e-12)
         assert "randomised arms" in result.to_text()
 
@@ -220,10 +242,14 @@ class TestOverview:
 
         null = attrs.evolve(t2.findings[0], direction=Direction.NO_CLEAR_EFFECT)
         studies = tuple(
-            attrs.evolve(s, findings=(null, s.findings[1])) if s.id == "t2" else s for s in base.studies
+            attrs.evolve(s, findings=(null, s.findings[1])) if s.id == "t2" else s
+            for s in base.studies
         )
         base2 = vitk2.EvidenceBase(
-            compounds=base.compounds, indications=base.indications, citations=base.citations, studies=studies
+            compounds=base.compounds,
+            indications=base.indications,
+            citations=base.citations,
+            studies=studies,
         )
         assert base2.overview().row("mds").direction is Direction.INCONSISTENT
 

@@ -11,7 +11,6 @@ import copy
 import gc
 import threading
 from collections.abc import Callable, Iterator
-from importlib import resources
 from typing import Any, TypeVar
 
 import attrs
@@ -25,11 +24,6 @@ from vitk2._io import dump, to_data
 
 THREADS = 16
 T = TypeVar("T")
-
-HAS_BUNDLED = resources.files("vitk2").joinpath("data", "bundled.json").is_file()
-pytestmark = pytest.mark.skipif(
-    not HAS_BUNDLED, reason="src/vitk2/data/bundled.json (the bundled evidence) is not built"
-)
 
 
 def in_threads(fn: Callable[[], T], n: int = THREADS) -> list[T]:

@@ -314,8 +314,6 @@ BUNDLED = vitk2.load()
 @settings(FUZZ, max_examples=300)
 @given(st.dictionaries(st.sampled_from(_CRITERIA), _VALUES, min_size=1, max_size=3))
 def test_arbitrary_filter_values_raise_only_vitk2_errors(criteria: dict[str, Any]) -> None:
-    # An empty compound_class is the known bug below; keep it from hiding others.
-    assume(not _is_empty_collection(criteria.get("compound_class")))
     result = _only_vitk2_errors(BUNDLED.filter, **criteria)
     if isinstance(result, vitk2.EvidenceBase):
         assert {s.id for s in result.studies} <= {s.id for s in BUNDLED.studies}
@@ -326,12 +324,7 @@ def _is_empty_collection(value: object) -> bool:
     return isinstance(value, (list, tuple, set, frozenset, dict)) and not value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="_query.py filter_evidence: an empty compound_class indexes _many(...)[0]",
-)
-def test_known_bug_an_empty_compound_class_raises_a_vitk2_error() -> None:
+def test_an_empty_compound_class_raises_a_vitk2_error() -> None:
     with pytest.raises(vitk2.Vitk2Error):
         BUNDLED.filter(compound_class=[])
 

@@ -58,6 +58,12 @@ def load_with(path_value: str, replacement: str) -> ValidationError:
     return err.value
 
 
+def load_error(text: str) -> ValidationError:
+    with pytest.raises(ValidationError) as err:
+        vitk2.loads(text)
+    return err.value
+
+
 def only(err: ValidationError) -> vitk2.Problem:
     assert len(err.problems) == 1, err.problems
     return err.problems[0]
@@ -75,24 +81,81 @@ def test_the_good_document_loads_and_references_resolve() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "path", "message"),
     [
-        ("events: 6, total: 20", "events: 26, total: 20", "studies[0].findings[0].statistic.events", "'events' must be <= total (got 26 > 20)"),
-        ("events: 6,", "events: -6,", "studies[0].findings[0].statistic.events", "a whole number >= 0"),
-        ("events: 6,", "events: 6.5,", "studies[0].findings[0].statistic.events", "expected a whole number"),
-        ("events: 6,", "events: '6',", "studies[0].findings[0].statistic.events", "expected a whole number (got '6')"),
+        (
+            "events: 6, total: 20",
+            "events: 26, total: 20",
+            "studies[0].findings[0].statistic.events",
+            "'events' must be <= total (got 26 > 20)",
+        ),
+        (
+            "events: 6,",
+            "events: -6,",
+            "studies[0].findings[0].statistic.events",
+            "a whole number >= 0",
+        ),
+        (
+            "events: 6,",
+            "events: 6.5,",
+            "studies[0].findings[0].statistic.events",
+            "expected a whole number",
+        ),
+        (
+            "events: 6,",
+            "events: '6',",
+            "studies[0].findings[0].statistic.events",
+            "expected a whole number (got '6')",
+        ),
         ("enrolled: 40", "enrolled: .nan", "studies[0].population.enrolled", "finite number"),
-        ("amount: 45 mg/day", "amount: 45 mgg/day", "studies[0].arms[0].regimen.doses[0].amount", "expected a unit"),
-        ("amount: 45 mg/day", "amount: 45 week", "studies[0].arms[0].regimen.doses[0].amount", "'amount' must be a mass"),
-        ("compound: mk4,", "compound: mk5,", "studies[0].arms[0].regimen.doses[0].compound", "unknown compound id 'mk5'; did you mean 'mk4'?"),
-        ("design: randomised_controlled_trial", "design: rtc", "studies[0].design", "expected one of in_vitro"),
-        ("role: control,", "role: control, colour: red,", "studies[0].arms[1].colour", "unknown field"),
+        (
+            "amount: 45 mg/day",
+            "amount: 45 mgg/day",
+            "studies[0].arms[0].regimen.doses[0].amount",
+            "expected a unit",
+        ),
+        (
+            "amount: 45 mg/day",
+            "amount: 45 week",
+            "studies[0].arms[0].regimen.doses[0].amount",
+            "'amount' must be a mass",
+        ),
+        (
+            "compound: mk4,",
+            "compound: mk5,",
+            "studies[0].arms[0].regimen.doses[0].compound",
+            "unknown compound id 'mk5'; did you mean 'mk4'?",
+        ),
+        (
+            "design: randomised_controlled_trial",
+            "design: rtc",
+            "studies[0].design",
+            "expected one of in_vitro",
+        ),
+        (
+            "role: control,",
+            "role: control, colour: red,",
+            "studies[0].arms[1].colour",
+            "unknown field",
+        ),
         ("    title: A small trial\n", "", "studies[0].title", "missing required field"),
-        ("kind: surrogate", "kind: 5", "studies[0].findings[0].outcome.kind", "expected one of clinical"),
+        (
+            "kind: surrogate",
+            "kind: 5",
+            "studies[0].findings[0].outcome.kind",
+            "expected one of clinical",
+        ),
         ("year: 2020", "year: 1066", "citations[0].year", "a year between 1800 and 2100"),
-        ("group: k2", "group: nowhere", "studies[0]", "findings[0].group 'nowhere' is not a group"),
+        (
+            "group: k2",
+            "group: nowhere",
+            "studies[0].findings[0].group",
+            "'nowhere' is not a group or phase",
+        ),
         ("parent: mds}", "parent: mdx}", "indications[1].parent", "unknown indication id 'mdx'"),
     ],
 )
-def test_each_bad_value_is_located_and_explained(old: str, new: str, path: str, message: str) -> None:
+def test_each_bad_value_is_located_and_explained(
+    old: str, new: str, path: str, message: str
+) -> None:
     problem = only(load_with(old, new))
     assert problem.file == "trial.yaml"
     assert problem.path == path
@@ -100,7 +163,9 @@ def test_each_bad_value_is_located_and_explained(old: str, new: str, path: str, 
 
 
 def test_every_problem_is_reported_in_one_pass() -> None:
-    text = GOOD.replace("events: 6,", "events: -1,").replace("design: randomised", "design: x_randomised")
+    text = GOOD.replace("events: 6,", "events: -1,").replace(
+        "design: randomised", "design: x_randomised"
+    )
     text = text.replace("compound: mk4,", "compound: nope,")
     with pytest.raises(ValidationError) as err:
         vitk2.loads(text, file="t.yaml")
@@ -113,20 +178,25 @@ def test_duplicate_ids_name_both_places() -> None:
     text = GOOD.replace(
         "  - {id: mds-ra,", "  - {id: mds, name: again, category: haematology}\n  - {id: mds-ra,"
     )
-    problem = only(pytest.raises(ValidationError, vitk2.loads, text).value)
+    problem = only(load_error(text))
     assert problem.path == "indications[1].id"
     assert "duplicate id 'mds' (first defined at indications[0])" in problem.message
 
 
 def test_circular_parents_are_refused() -> None:
     text = GOOD.replace("category: haematology}\n", "category: haematology, parent: mds-ra}\n", 1)
-    err = pytest.raises(ValidationError, vitk2.loads, text).value
-    assert any("circular parent indications: mds -> mds-ra -> mds" in p.message for p in err.problems)
+    err = load_error(text)
+    assert any(
+        "circular parent indications: mds -> mds-ra -> mds" in p.message for p in err.problems
+    )
 
 
 def test_duplicate_keys_are_data_loss_and_refused() -> None:
-    text = GOOD.replace("design: randomised_controlled_trial", "design: randomised_controlled_trial\n    design: cohort")
-    problem = only(pytest.raises(ValidationError, vitk2.loads, text).value)
+    text = GOOD.replace(
+        "design: randomised_controlled_trial",
+        "design: randomised_controlled_trial\n    design: cohort",
+    )
+    problem = only(load_error(text))
     assert "duplicate key 'design'" in problem.message
     assert problem.path.startswith("line ")
 
@@ -154,7 +224,11 @@ def test_alias_bombs_fail_fast() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "the document is empty"), ("# only a comment\n", "nothing but comments"), ("[1, 2]", "expected a mapping")],
+    [
+        ("", "the document is empty"),
+        ("# only a comment\n", "nothing but comments"),
+        ("[1, 2]", "expected a mapping"),
+    ],
 )
 def test_empty_and_shapeless_documents(text: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
@@ -213,7 +287,10 @@ def test_the_bundled_base_round_trips() -> None:
 def test_a_user_file_can_refer_to_bundled_records() -> None:
     bundled = vitk2.load()
     user = GOOD.split("studies:")[1].replace("compound: mk4", "compound: menatetrenone")
-    text = "vitk2: 1\ncitations:\n  - {id: trial-2020, kind: primary_article, year: 2020}\nstudies:" + user
+    text = (
+        "vitk2: 1\ncitations:\n  - {id: trial-2020, kind: primary_article, year: 2020}\nstudies:"
+        + user
+    )
     merged = vitk2.loads(text, base=bundled)
     assert merged.study("trial").findings[0].indication is bundled.indication("mds-ra")
     assert len(merged.studies) == len(bundled.studies) + 1

@@ -131,7 +131,7 @@ class TestNotReported:
     def test_is_distinct_from_zero_none_and_unknown(self) -> None:
         assert NOT_REPORTED != 0
         assert NOT_REPORTED is not None
-        assert NOT_REPORTED == NotReported()
+        assert NotReported() == NOT_REPORTED
         assert NotReported("dose not stated") != NOT_REPORTED
         assert str(NOT_REPORTED) == "not reported"
 
@@ -148,7 +148,9 @@ class TestDose:
     def test_daily_dose_from_amount_and_frequency(self) -> None:
         d = Dose(compound=MK4, amount=Quantity(15, "mg"), frequency=Frequency(times=3))
         assert d.daily_dose == Quantity(45.0, Unit.MG_PER_DAY)
-        weekly = Dose(compound=MK4, amount=Quantity(70, "mg"), frequency=Frequency(times=1, per=Unit.WEEK))
+        weekly = Dose(
+            compound=MK4, amount=Quantity(70, "mg"), frequency=Frequency(times=1, per=Unit.WEEK)
+        )
         assert weekly.daily_dose == Quantity(10.0, Unit.MG_PER_DAY)
 
     def test_frequency_with_a_daily_amount_is_contradictory(self) -> None:
@@ -171,7 +173,9 @@ class TestPhasesAndRegimens:
             Regimen(doses=(Dose(compound=MK4),), phases=(phase,))
 
     def test_empty_regimen_is_refused(self) -> None:
-        with pytest.raises(ValueError, match="needs doses, phases, procedures or background therapy"):
+        with pytest.raises(
+            ValueError, match="needs doses, phases, procedures or background therapy"
+        ):
             Regimen()
 
 
@@ -210,7 +214,10 @@ class TestCodes:
     def test_compound_codes_must_be_compound_systems(self) -> None:
         with pytest.raises(ValueError, match="uses mesh, not a compound code system"):
             Compound(
-                id="x", name="x", compound_class="c", family="f",
+                id="x",
+                name="x",
+                compound_class="c",
+                family="f",
                 codes=(Code(system=CodeSystem.MESH, code="D009190"),),
             )
 
@@ -225,13 +232,26 @@ class TestEffectAndPValue:
             Effect(measure=EffectMeasure.ODDS_RATIO, value=0.0)
 
     def test_excludes_null(self) -> None:
-        assert Effect(measure=EffectMeasure.RISK_RATIO, value=0.87, low=0.64, high=1.2).excludes_null is False
-        assert Effect(measure=EffectMeasure.RISK_RATIO, value=0.44, low=0.2, high=0.99).excludes_null is True
-        assert Effect(measure=EffectMeasure.MEAN_DIFFERENCE, value=0.05, low=0.01, high=0.09).excludes_null
+        assert (
+            Effect(measure=EffectMeasure.RISK_RATIO, value=0.87, low=0.64, high=1.2).excludes_null
+            is False
+        )
+        assert (
+            Effect(measure=EffectMeasure.RISK_RATIO, value=0.44, low=0.2, high=0.99).excludes_null
+            is True
+        )
+        assert Effect(
+            measure=EffectMeasure.MEAN_DIFFERENCE, value=0.05, low=0.01, high=0.09
+        ).excludes_null
 
     @pytest.mark.parametrize(
         ("text", "relation", "value"),
-        [("< 0.001", "<", 0.001), ("p< 0.001", "<", 0.001), ("≤0.05", "<=", 0.05), ("0.037", "=", 0.037)],
+        [
+            ("< 0.001", "<", 0.001),
+            ("p< 0.001", "<", 0.001),
+            ("≤0.05", "<=", 0.05),
+            ("0.037", "=", 0.037),
+        ],
     )
     def test_p_values_keep_their_relation(self, text: str, relation: str, value: float) -> None:
         p = PValue.parse(text)

@@ -287,12 +287,7 @@ def test_a_failed_merge_leaves_both_inputs_unchanged(
 # mark to go. See "Known gaps" in docs/reliability.md.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_convert.py writes a p-value with a relation as str(p), which uses '{:g}' (6 digits)",
-)
-def test_known_bug_p_value_with_relation_keeps_its_digits() -> None:
+def test_a_p_value_with_a_relation_keeps_its_digits() -> None:
     p = PValue(value=0.1234567, relation="<")
     assert loads(dump(p), as_type=PValue) == p
 
@@ -307,23 +302,12 @@ def test_known_bug_a_title_reading_not_reported_survives_a_round_trip() -> None:
     assert loads(dump(c), as_type=Citation) == c
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_convert.py writes every quantity through float(): ints above 2**53 lose digits",
-)
-def test_known_bug_a_whole_number_above_2_53_survives_a_round_trip() -> None:
+def test_a_whole_number_above_2_53_survives_a_round_trip() -> None:
     q = Quantity(2**53 + 1, Unit.MG)
     assert loads(dump(q), as_type=Quantity) == q
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_base.py merge: None means both 'no dataset' and 'conflict', so merge of datasets "
-    "X, None, Y is not associative",
-)
-def test_known_bug_merge_of_datasets_is_associative() -> None:
+def test_merge_of_datasets_is_associative() -> None:
     a, b, c = (
         EvidenceBase(dataset=Dataset(id="x", version="1")),
         EvidenceBase(),
@@ -332,12 +316,7 @@ def test_known_bug_merge_of_datasets_is_associative() -> None:
     assert a.merge(b).merge(c) == a.merge(b.merge(c))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="_units.py Quantity.to: float(Fraction) overflows; expected a Vitk2Error",
-)
-def test_known_bug_converting_a_huge_quantity_raises_a_vitk2_error() -> None:
+def test_converting_a_huge_quantity_raises_a_vitk2_error() -> None:
     with pytest.raises(vitk2.Vitk2Error):
         Quantity(1e308, Unit.DECADE).to(Unit.HOUR)
 

@@ -718,7 +718,9 @@ class EvidenceBase:
         """A new base with the records of both; this base is unchanged.
 
         Records with the same id must be equal (a user's file may repeat a bundled compound);
-        different records under one id are a conflict.
+        different records under one id are a conflict. The result keeps this base's dataset
+        (or the other's, when this base has none), so merging is associative; its
+        ``content_hash`` tells merged data from the dataset it started from.
 
         Raises:
             MergeConflictError: Naming every conflicting id; nothing is merged.
@@ -749,9 +751,7 @@ class EvidenceBase:
                 indications=merged["indications"],
                 citations=merged["citations"],
                 studies=merged["studies"],
-                dataset=self.dataset
-                if self.dataset == other.dataset or other.dataset is None
-                else None,
+                dataset=self.dataset if self.dataset is not None else other.dataset,
             )
         except ValidationError as err:
             raise MergeConflictError(err.problems) from None

@@ -134,7 +134,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _epilog() -> str:
-    codes = "\n".join(f"  {code:<4} {text}" for code, text in sorted(EXIT_CODES.items()))
+    codes = "\n".join(
+        textwrap.fill(text, 88, initial_indent=f"  {code:<4} ", subsequent_indent=" " * 7)
+        for code, text in sorted(EXIT_CODES.items())
+    )
     return (
         "Run 'vitk2 COMMAND --help' for a command's options.\n\n"
         f"exit codes:\n{codes}\n\n"
@@ -177,8 +180,11 @@ def _add_retracted(p: argparse.ArgumentParser) -> None:
 def _add_filters(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group(
         "filters",
-        "Narrow the evidence first. Criteria combine with AND; an option given several times "
-        "matches any of its values. They mirror EvidenceBase.filter().",
+        textwrap.fill(
+            "Narrow the evidence first. Criteria combine with AND; an option given several times "
+            "matches any of its values. They mirror EvidenceBase.filter().",
+            88,
+        ),
     )
     g.add_argument(
         "--indication",
@@ -253,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = sub.add_parser(
             name,
             help=help,
-            description=description or help,
+            description=textwrap.fill(description or help, 88),
             epilog=_epilog(),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )

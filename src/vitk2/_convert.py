@@ -210,6 +210,8 @@ def _quantity(value: Any, _: Any) -> Quantity:
 
 
 def _unstructure_quantity(q: Quantity) -> str:
+    if isinstance(q.value, int):
+        return f"{q.value} {q.unit.value}"
     value = float(q.value)
     num = str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     return f"{num} {q.unit.value}"
@@ -309,7 +311,7 @@ def _statistic(conv: cattrs.Converter) -> Callable[[Any, Any], m.Statistic]:
         if not isinstance(value, dict):
             raise TypeError(f"expected a statistic mapping with a 'kind' (got {_describe(value)})")
         kind = value.get("kind")
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             shown = ", ".join(kinds)
             hint = _suggest(kind, kinds) if isinstance(kind, str) else ""
             raise ValueError(f"expected 'kind' to be one of {shown} (got {kind!r}){hint}")
@@ -687,6 +689,7 @@ def make_fast_converter() -> cattrs.Converter:
 # --- error translation -------------------------------------------------------------------
 
 _FIELD_IN_MESSAGE = re.compile(r"^'([a-z_]+)' ")
+_PATH_IN_MESSAGE = re.compile(r"^([a-z_]+\[\d+\](?:\.[a-z_]+(?:\[\d+\])?)*) (.+)$", re.S)
 
 
 def problems_from(exc: BaseException, file: str, path: str = "") -> list[Problem]:
@@ -739,7 +742,11 @@ def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
             _walk(sub, file, path, out)
         return
     message = str(exc) if exc.args else type(exc).__name__
-    match = _FIELD_IN_MESSAGE.match(message)
+    located = _PATH_IN_MESSAGE.match(message)
+    if located:  # a record's cross-field check names the inner path first: move it to the path
+        path = f"{path}.{located.group(1)}" if path else located.group(1)
+        message = located.group(2)
+    match = None if located else _FIELD_IN_MESSAGE.match(message)
     if match and not path.endswith(match.group(1)):
         path = _join(path, match.group(1))
     out.append(Problem(file, path, message))

@@ -17,6 +17,7 @@ __all__ = [
     "IncommensurableUnitsError",
     "MergeConflictError",
     "Problem",
+    "UnitError",
     "UnknownNameError",
     "ValidationError",
     "Vitk2Error",
@@ -125,7 +126,14 @@ class AmbiguousNameError(UnknownNameError):
         return f"ambiguous {self.kind} {self.name!r}: it names {alts}"
 
 
-class IncommensurableUnitsError(Vitk2Error, ValueError):
+class UnitError(Vitk2Error, ValueError):
+    """A quantity that cannot be converted (a different dimension, or out of range).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class IncommensurableUnitsError(UnitError):
     """A conversion between units of different dimensions (mg to weeks).
 
     .. versionadded:: 0.1.0

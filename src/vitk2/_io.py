@@ -29,6 +29,9 @@ T = TypeVar("T")
 FORMAT_VERSION: Final = 1
 """The version of the evidence-file format this release reads and writes."""
 
+MAX_PROBLEMS: Final = 1000
+"""At most this many problems are reported for one document (then a count of the rest)."""
+
 _TOP_KEYS: Final = ("vitk2", "dataset", "compounds", "indications", "citations", "studies")
 
 
@@ -173,8 +176,11 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
             problems.extend(_check_against(base, compounds, indications, citations, studies, file))
     if problems:
         # A reference to a record that is itself invalid is not a second problem.
-        primary = [p for p in problems if not p.message.endswith(" is itself invalid")]
-        raise ValidationError(primary or problems)
+        primary = [p for p in problems if not p.message.endswith(" is itself invalid")] or problems
+        if len(primary) > MAX_PROBLEMS:
+            more = len(primary) - MAX_PROBLEMS
+            primary = [*primary[:MAX_PROBLEMS], Problem(file, "", f"... and {more} more problems")]
+        raise ValidationError(primary)
     if base is None:
         return EvidenceBase(
             compounds=tuple(compounds),

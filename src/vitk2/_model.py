@@ -984,6 +984,8 @@ class PValue:
             return cls(value=float(text))
         if not isinstance(text, str):
             raise TypeError(f"expected a p-value such as '< 0.001' (got {text!r})")
+        if len(text) > 64:  # no p-value is longer; bounds the regular expression's work
+            raise ValueError(f"expected a p-value such as '< 0.001' (got {len(text)} characters)")
         m = re.fullmatch(r"\s*(?:[pP]\s*)?(<=|≤|<|>|=)?\s*([0-9]*\.?[0-9]+(?:[eE]-?\d+)?)\s*", text)
         if not m:
             raise ValueError(f"expected a p-value such as '< 0.001' (got {text!r})")
@@ -992,7 +994,7 @@ class PValue:
 
     def __str__(self) -> str:
         rel = "" if self.relation == "=" else self.relation + " "
-        return f"{rel}{self.value:g}"
+        return f"{rel}{self.value!r}"
 
     def __repr__(self) -> str:
         return f"<PValue p {self.relation} {self.value:g}>"
@@ -2000,7 +2002,7 @@ class Study:
                 for s in f.statistic.summaries:
                     if s.group not in groups:
                         raise ValueError(
-                            f"findings[{i}].statistic: group {s.group!r} is not a group of the study"
+                            f"findings[{i}].statistic group {s.group!r} is not a group of the study"
                         )
         for j, p in enumerate(self.provenance):
             if p.source not in report_ids:

@@ -225,7 +225,9 @@ def filter_evidence(
             raise UnknownNameError(
                 ", ".join(str(v) for v in _many(compound_class)),
                 "compound class",
-                difflib.get_close_matches(str(_many(compound_class)[0]), known, n=3, cutoff=0.5),
+                difflib.get_close_matches(
+                    str(next(iter(_many(compound_class)), "")), known, n=3, cutoff=0.5
+                ),
             )
     designs = _enums(m.Design, design, "design") if design is not None else None
     level = _level(min_level) if min_level is not None else None

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import attrs
 
-from ._errors import IncommensurableUnitsError
+from ._errors import IncommensurableUnitsError, UnitError
 
 __all__ = ["Dimension", "Quantity", "Unit", "parse_unit"]
 
@@ -225,7 +225,10 @@ class Quantity:
             )
             raise IncommensurableUnitsError(msg)
         exact = Fraction(self.value) * self.unit.factor / target.factor
-        return Quantity(float(exact), target)
+        try:
+            return Quantity(float(exact), target)
+        except OverflowError:
+            raise UnitError(f"{self} in {target.value} is too large for a float") from None
 
     def magnitude(self) -> Fraction:
         """The exact amount in the base unit of the dimension, for comparisons."""
