@@ -76,33 +76,6 @@ INSTANCES = _instances()
 # Classes whose repr is too long today, each with the repr proposed to the lead (in _model.py
 # unless said otherwise). Remove an entry when its repr is fixed.
 PROPOSED: dict[str, str] = {
-    "AdverseEvent": "<AdverseEvent 'skin rash' 1/29, grade 2, in vk2>  (term cut at 60 chars)",
-    "Breakdown": "<Breakdown major HI-E 1, minor HI-E 2, ... (7 events)>  (str(self) cut at 150)",
-    "Dose": "<Dose menatetrenone 45 mg/day oral>  (str(self))",
-    "EvidenceLevel": "<EvidenceLevel OCEBM 4, certainty very low>  (str(self))",
-    "Finding": "<Finding {id} {outcome.name!r} {direction}: {statistic}>, outcome cut at 50 and "
-    "statistic at 60 chars",
-    "GroupSummaries": "<GroupSummaries ms-patients: median 196 ng/mL vs ... (p < 0.001)>  (cut at 150)",
-    "Integrity": "<Integrity retracted 2018-09-01 notice=iwamoto-2018-...>  (no note)",
-    "Narrative": "<Narrative 'first 80 chars of the summary…'>",
-    "Population": "<Population enrolled=43 evaluable=29: 'first 60 chars of the description…'>",
-    "Regimen": "<Regimen menatetrenone 45 mg/day oral for 16 week> or <Regimen 2 phases: step-1, "
-    "step-2>  (doses cut at 120)",
-    "Setting": "<Setting Japan, Tokyo, multicentre> / <Setting country not reported>",
-    "Pooled": "<Pooled 0.549 (0.355 to 0.730), I² 74%, k=2, dersimonian-laird>  (_stats.py)",
-    "PooledEstimate": "<PooledEstimate 'HCC recurrence' across 2 studies: 0.549 (0.355 to 0.730)>"
-    "  (_compare.py)",
-    "Overview": "<Overview: 6 indications, 23 compound x indication cells>  (_compare.py)",
-    "RegimenComparison": "<RegimenComparison osteoporosis: 1 contrast, 30 refused>  (_compare.py)",
-    "ComparisonRow": "<ComparisonRow {finding.id} {design} OCEBM {level}: {statistic cut at 50} "
-    "({direction}, {certainty.certainty})>  (_compare.py)",
-    "OverviewRow": "<OverviewRow {indication.id}: {studies} studies, OCEBM {best_level}, "
-    "{certainty}, {direction}>  (_compare.py)",
-    "CertaintyAssessment": "<CertaintyAssessment low (curated (study)), 3 reasons>  (_compare.py)",
-    "RegimenContrast": "<RegimenContrast {study} {measure!r}: {a} vs {b}, RD {rd:+.3f}>  (_compare.py)",
-    "RegimenRefusal": "<RegimenRefusal {measure!r}: {a} vs {b}: {reason cut at 60}>  (_compare.py)",
-    "Lineage": "<Lineage vitk2-bundled 2026.11.0 sha256:386904276efb wilson 0.95>  (_compare.py)",
-    "Exclusion": "<Exclusion {finding}: {reason cut at 80}>  (_base.py)",
 }
 
 
@@ -193,17 +166,10 @@ TWO_LINES = "two\nlines"
         pytest.param(
             lambda: vitk2.Compound(id="x", name="x", compound_class=TWO_LINES, family="f"),
             id="Compound",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="proposed: compound_class with !r in Compound.__repr__, as name already is",
-            ),
         ),
         pytest.param(
             lambda: vitk2.Locator(source="x", locator=TWO_LINES),
             id="Locator",
-            marks=pytest.mark.xfail(
-                strict=True, reason="proposed: <Locator {source}: {locator!r}> in Locator.__repr__"
-            ),
         ),
         pytest.param(
             lambda: vitk2.Indication(
@@ -274,11 +240,6 @@ def test_an_evidence_base_shows_as_html() -> None:
     assert "mds-vk2-d3-2005" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="proposed: EvidenceBase.__str__ returns repr(self) followed by the aligned study "
-    "table, table_text(*base_rows(self)) from _render.py (today str(base) is the one-line repr)",
-)
 def test_an_evidence_base_str_is_an_aligned_table() -> None:
     assert _is_aligned_table(str(BASE))
 

@@ -47,6 +47,11 @@ class Exclusion:
     study: str
     reason: str
 
+    def __repr__(self) -> str:
+        reason = " ".join(self.reason.split())
+        reason = reason if len(reason) <= 80 else reason[:79] + "…"
+        return f"<Exclusion {self.finding}: {reason}>"
+
 
 def _names_table(records: Iterable[Any], names: Any) -> dict[Key, tuple[str, ...]]:
     table: dict[Key, list[str]] = {}
@@ -793,6 +798,11 @@ class EvidenceBase:
             f"<EvidenceBase{version}: {len(self.studies)} studies, {len(self.findings)} findings, "
             f"{len(self.compounds)} compounds, {len(self.indications)} indications>"
         )
+
+    def __str__(self) -> str:
+        from ._render import base_rows, table_text
+
+        return f"{self!r}\n{table_text(*base_rows(self))}"
 
     def _repr_html_(self) -> str:
         from ._render import base_html

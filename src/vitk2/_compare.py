@@ -18,6 +18,7 @@ from . import _model as m
 from ._base import EvidenceBase, Exclusion
 from ._errors import CriteriaError
 from ._names import normalize
+from ._model import _short
 from ._render import table_csv, table_html, table_json, table_markdown, table_text
 from ._stats import (
     Contrast,
@@ -98,6 +99,9 @@ class CertaintyAssessment:
 
     def __str__(self) -> str:
         return f"{self.certainty} ({self.source})"
+
+    def __repr__(self) -> str:
+        return f"<CertaintyAssessment {self}, {len(self.reasons)} reasons>"
 
 
 _START_HIGH = frozenset({m.Design.RANDOMISED_CONTROLLED_TRIAL, m.Design.SYSTEMATIC_REVIEW})
@@ -304,6 +308,13 @@ class ComparisonRow:
     source: str = ""
     provenance: str = ""
 
+    def __repr__(self) -> str:
+        level = self.level if self.level is not None else "n/a"
+        return (
+            f"<ComparisonRow {self.finding.id} {self.design} OCEBM {level}: "
+            f"{_short(self.statistic, 50)} ({self.direction}, {self.certainty.certainty})>"
+        )
+
     @property
     def cells(self) -> tuple[Any, ...]:
         """The row as the cells of :data:`Comparison.COLUMNS`."""
@@ -344,6 +355,13 @@ class PooledEstimate:
     findings: tuple[str, ...]
     result: Pooled
 
+    def __repr__(self) -> str:
+        r = self.result
+        return (
+            f"<PooledEstimate {_short(self.measure, 50)!r} across {r.k} studies: "
+            f"{r.estimate:.3f} ({r.interval.low:.3f} to {r.interval.high:.3f})>"
+        )
+
 
 @attrs.frozen
 class Lineage:
@@ -359,6 +377,12 @@ class Lineage:
     level: float
     pooling_model: str
     vitk2_version: str
+
+    def __repr__(self) -> str:
+        data = f"{self.dataset} {self.version}" if self.dataset else "user data"
+        return (
+            f"<Lineage {data} sha256:{self.content_hash[:12]} {self.interval_method} {self.level}>"
+        )
 
 
 def _lineage(base: EvidenceBase, method: str, level: float) -> Lineage:
@@ -702,6 +726,12 @@ class RegimenContrast:
     risk_ratio: Contrast | None
     odds_ratio: Contrast | None
 
+    def __repr__(self) -> str:
+        return (
+            f"<RegimenContrast {self.study} {_short(self.measure, 40)!r}: {self.a} vs {self.b}, "
+            f"RD {self.risk_difference.estimate:+.3f}>"
+        )
+
 
 @attrs.frozen
 class RegimenRefusal:
@@ -715,6 +745,12 @@ class RegimenRefusal:
     b: str
     findings: tuple[str, ...]
     reason: str
+
+    def __repr__(self) -> str:
+        return (
+            f"<RegimenRefusal {_short(self.measure, 40)!r}: {_short(self.a, 30)} vs "
+            f"{_short(self.b, 30)}: {_short(self.reason, 60)}>"
+        )
 
 
 @attrs.frozen
@@ -747,6 +783,13 @@ class RegimenComparison(_Tabular):
 
     def _title(self) -> str:
         return f"Regimen comparisons for {self.indication.name}"
+
+    def __repr__(self) -> str:
+        n = len(self.contrasts)
+        return (
+            f"<RegimenComparison {self.indication.id}: {n} contrast{'s' if n != 1 else ''}, "
+            f"{len(self.refusals)} refused>"
+        )
 
 
 def _group_label(base: EvidenceBase, f: m.Finding) -> str:
@@ -869,6 +912,13 @@ class OverviewRow:
     direction: m.Direction
     basis: str
 
+    def __repr__(self) -> str:
+        level = self.best_level if self.best_level is not None else "n/a"
+        return (
+            f"<OverviewRow {self.indication.id}: {self.studies} studies, OCEBM {level}, "
+            f"{self.certainty or 'not graded'}, {self.direction}>"
+        )
+
     @property
     def cells(self) -> tuple[Any, ...]:
         """The row as the cells of :data:`Overview.COLUMNS`."""
@@ -926,6 +976,12 @@ class Overview(_Tabular):
 
     def _title(self) -> str:
         return "Overview of the evidence on vitamin K2"
+
+    def __repr__(self) -> str:
+        return (
+            f"<Overview: {len(self.rows)} indications, "
+            f"{len(self.matrix)} compound x indication cells>"
+        )
 
     def _meta(self) -> dict[str, Any]:
         return {"lineage": attrs.asdict(self.lineage)}

@@ -114,6 +114,12 @@ NOT_REPORTED: Final = NotReported()
 # Small validators
 
 
+def _short(text: object, limit: int) -> str:
+    """One line of at most ``limit`` characters, for reprs."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def _msg(attribute: attrs.Attribute[Any], expected: str, value: object) -> str:
     return f"'{attribute.name}' must be {expected} (got {value!r})"
 
@@ -684,7 +690,9 @@ class Compound:
         return next((c.code for c in self.codes if c.system is system), None)
 
     def __repr__(self) -> str:
-        return f"<Compound {self.id} {self.name!r} ({self.compound_class})>"
+        return (
+            f"<Compound {self.id} {_short(self.name, 60)!r} ({_short(self.compound_class, 40)!r})>"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -731,7 +739,7 @@ class Indication:
         return next((c.code for c in self.codes if c.system is system), None)
 
     def __repr__(self) -> str:
-        return f"<Indication {self.id} {self.name!r}>"
+        return f"<Indication {self.id} {_short(self.name, 60)!r}>"
 
 
 # --------------------------------------------------------------------------------------------
@@ -767,6 +775,11 @@ class Integrity:
     def _check_notice(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
         if value is not None:
             _is_id(self, attribute, value)
+
+    def __repr__(self) -> str:
+        date = f" {self.date.isoformat()}" if self.date else ""
+        notice = f" notice={self.notice}" if self.notice else ""
+        return f"<Integrity {self.status}{date}{notice}>"
 
     @property
     def is_retracted(self) -> bool:
@@ -824,7 +837,7 @@ class Locator:
     )
 
     def __repr__(self) -> str:
-        return f"<Locator {self.source}: {self.locator}>"
+        return f"<Locator {self.source}: {_short(self.locator, 80)!r}>"
 
 
 Provenance: TypeAlias = Quote | Locator
@@ -1151,6 +1164,9 @@ class Breakdown:
         parts = ", ".join(f"{c.label} {c.count}" for c in self.categories)
         return f"{parts} ({self.total} {self.counts})"
 
+    def __repr__(self) -> str:
+        return f"<Breakdown {_short(self, 150)}>"
+
 
 @attrs.frozen(kw_only=True)
 class Count:
@@ -1261,6 +1277,9 @@ class GroupSummaries:
     def __str__(self) -> str:
         body = " vs ".join(f"{s.group}: {s}" for s in self.summaries)
         return body + (f" (p {self.p_value})" if self.p_value is not None else "")
+
+    def __repr__(self) -> str:
+        return f"<GroupSummaries {_short(self, 150)}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -1374,6 +1393,9 @@ class Narrative:
     def __str__(self) -> str:
         return self.summary
 
+    def __repr__(self) -> str:
+        return f"<Narrative {_short(self.summary, 80)!r}>"
+
 
 Statistic: TypeAlias = (
     Proportion | Breakdown | Count | GroupSummaries | Effect | TimeToEvent | Narrative
@@ -1479,6 +1501,9 @@ class Dose:
         amount = str(self.amount) if isinstance(self.amount, Quantity) else "dose not reported"
         return f"{self.compound.name} {amount}{freq}{route}"
 
+    def __repr__(self) -> str:
+        return f"<Dose {_short(self, 120)}>"
+
 
 def _doses(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _tuple_of(Dose)(instance, attribute, value)
@@ -1567,6 +1592,15 @@ class Regimen:
         if not (self.phases or self.doses or self.procedures or self.background):
             raise ValueError("a regimen needs doses, phases, procedures or background therapy")
         _unique([p.id for p in self.phases], "phase id")
+
+    def __repr__(self) -> str:
+        if self.phases:
+            return f"<Regimen {len(self.phases)} phases: {', '.join(p.id for p in self.phases)}>"
+        doses = (
+            "; ".join(str(d) for d in self.doses) or "; ".join(self.procedures) or "background only"
+        )
+        duration = f" for {self.duration}" if isinstance(self.duration, Quantity) else ""
+        return f"<Regimen {_short(doses, 120)}{duration}>"
 
     @property
     def all_doses(self) -> tuple[Dose, ...]:
@@ -1691,6 +1725,14 @@ class Population:
         if value is not None and not isinstance(value, (Age, NotReported)):
             raise TypeError(_msg(attribute, "an age", value))
 
+    def __repr__(self) -> str:
+        counts = "".join(
+            f" {name}={value}"
+            for name, value in (("enrolled", self.enrolled), ("evaluable", self.evaluable))
+            if value is not None
+        )
+        return f"<Population{counts}: {_short(self.description, 60)!r}>"
+
     def __attrs_post_init__(self) -> None:
         e, ev = _known(self.enrolled), _known(self.evaluable)
         if e is not None and ev is not None and ev > e:
@@ -1715,6 +1757,14 @@ class Setting:
     region: str | None = attrs.field(default=None, validator=_optional_str)
     multicentre: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
     affiliation_country: str | NotReported = attrs.field(default=NOT_REPORTED)
+
+    def __repr__(self) -> str:
+        parts = [str(self.country) if isinstance(self.country, str) else "country not reported"]
+        if self.region:
+            parts.append(self.region)
+        if self.multicentre:
+            parts.append("multicentre")
+        return f"<Setting {_short(', '.join(parts), 80)}>"
 
     @country.validator
     @affiliation_country.validator
@@ -1841,7 +1891,8 @@ class Finding:
         return tuple(dict.fromkeys(p.source for p in self.provenance))
 
     def __repr__(self) -> str:
-        return f"<Finding {self.id} {self.outcome.name!r} {self.direction}: {self.statistic}>"
+        outcome = _short(self.outcome.name, 50)
+        return f"<Finding {self.id} {outcome!r} {self.direction}: {_short(self.statistic, 60)}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -1881,6 +1932,12 @@ class AdverseEvent:
     def _check_group(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
         if value is not None:
             _is_id(self, attribute, value)
+
+    def __repr__(self) -> str:
+        total = f"/{self.total}" if isinstance(self.total, int) else ""
+        grade = f", grade {self.grade}" if isinstance(self.grade, int) else ""
+        group = f", in {self.group}" if self.group else ""
+        return f"<AdverseEvent {_short(self.term, 60)!r} {self.participants}{total}{grade}{group}>"
 
     def __attrs_post_init__(self) -> None:
         p, t = _known(self.participants), _known(self.total)
@@ -1924,6 +1981,9 @@ class EvidenceLevel:
         level = f"OCEBM {self.ocebm}" if self.ocebm is not None else "OCEBM n/a"
         certainty = self.certainty if self.certainty is not None else "not graded"
         return f"{level}, certainty {certainty}"
+
+    def __repr__(self) -> str:
+        return f"<EvidenceLevel {self}>"
 
 
 @attrs.frozen(kw_only=True)

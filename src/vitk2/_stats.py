@@ -170,6 +170,12 @@ class Pooled:
     method: str = "dersimonian-laird"
     scale: str = attrs.field(kw_only=True)
 
+    def __repr__(self) -> str:
+        return (
+            f"<Pooled {self.estimate:.3f} ({self.interval.low:.3f} to {self.interval.high:.3f}), "
+            f"I² {self.i2:.0%}, k={self.k}, {self.method}>"
+        )
+
 
 # ---------------------------------------------------------------------------
 # Validation helpers
