@@ -68,6 +68,12 @@ def main(argv: list[str]) -> int:
         return 0
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target} ({len(text)} bytes) from {len(modules())} modules")
+    # The pages generated from the data follow the data.
+    gen_docs = Path(__file__).with_name("gen_docs.py")
+    if gen_docs.exists():
+        import subprocess
+
+        subprocess.run([sys.executable, str(gen_docs)], check=True)
     return 0
 
 

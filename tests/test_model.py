@@ -275,7 +275,7 @@ class TestRecords:
     def test_reprs_are_short(self) -> None:
         base = vitk2.load()
         study = base.study("mds-vk2-d3-2005")
-        assert repr(study) == "<Study mds-vk2-d3-2005 anon. 2005 single arm trial>"
+        assert repr(study) == "<Study mds-vk2-d3-2005 Blood 2005 single arm trial>"
         assert len(repr(base.study("hcc-case-report"))) < 80
         assert repr(base.compound("mk4")).startswith("<Compound menatetrenone")
 

@@ -945,8 +945,13 @@ class Citation:
 
     @property
     def label(self) -> str:
-        """A short label: ``"Lasemi 2018"``."""
-        who = self.first_author.split()[0] if self.first_author else self.id
+        """A short label: ``"Lasemi 2018"``; the journal stands in when no author is recorded."""
+        if self.first_author:
+            who = self.first_author.split()[0]
+        elif isinstance(self.journal, str):
+            who = self.journal
+        else:
+            who = self.id
         year = self.year if isinstance(self.year, int) else "n.d."
         return f"{who} {year}"
 
@@ -2138,9 +2143,7 @@ class Study:
         raise KeyError(id)
 
     def __repr__(self) -> str:
-        who = (self.first_author or "").split()[0] if self.first_author else "anon."
-        year = self.year if isinstance(self.year, int) else "n.d."
-        return f"<Study {self.id} {who} {year} {self.design}>"
+        return f"<Study {self.id} {self.citation.label} {self.design}>"
 
 
 @attrs.frozen(kw_only=True)
