@@ -578,10 +578,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vitk2-bench-") as tmp:
         work = Path(tmp)
         pycache = str(work / "pycache")
-        bench_import(rows, import_repeat, pycache)
-        bench_bundled(rows, max(3, repeat) if not args.quick else 1, pycache)
+        failed = section(rows, "import", lambda: bench_import(rows, import_repeat, pycache))
+        failed |= section(
+            rows,
+            "bundled",
+            lambda: bench_bundled(rows, 1 if args.quick else max(3, repeat), pycache),
+        )
         for n in sizes:
-            bench_size(rows, n, repeat if n < 100_000 else 1, work, index_rows=True)
+            failed |= section(
+                rows,
+                f"{n:,} studies",
+                lambda n=n: bench_size(rows, n, repeat if n < 100_000 else 1, work, True),
+            )
     print_table(
         rows,
         f"vitk2 benchmarks: {machine()}; repeat {repeat}; {time.perf_counter() - started:.0f} s",
@@ -589,7 +597,20 @@ def main(argv: list[str] | None = None) -> int:
     missing = [m for m in ("msgspec", "pydantic") if not _installed(m)]
     if missing:
         print(f"not installed, columns skipped: {', '.join(missing)}")
-    return 0
+    return 1 if failed else 0
+
+
+def section(rows: list[Row], name: str, run: Callable[[], None]) -> bool:
+    """Run one part of the benchmarks; a failure becomes a row, and the others still run."""
+    try:
+        run()
+    except Exception as exc:  # report and go on: the rest of the table is still worth having
+        import traceback
+
+        traceback.print_exc()
+        rows.append(Row(f"FAILED: {name}", "-", f"{type(exc).__name__}: {exc}"[:80], met=False))
+        return True
+    return False
 
 
 def _installed(name: str) -> bool:
