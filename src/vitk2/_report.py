@@ -245,16 +245,7 @@ def _overview_section(overview: Overview) -> str:
             )
         )
     table = _table(
-        (
-            "indication",
-            "studies",
-            "designs",
-            "participants",
-            "best OCEBM",
-            "certainty",
-            "direction for K2",
-            "direction based on",
-        ),
+        overview.COLUMNS,
         rows,
         num=(1, 3),
     )
