@@ -41,17 +41,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-try:
-    import vitk2
-except ImportError:  # a checkout that is not installed: use its sources
+if (ROOT / "src" / "vitk2").is_dir():  # measure this checkout's code, whatever is installed
     sys.path.insert(0, str(ROOT / "src"))
-    import vitk2
-
 import generate  # noqa: E402 - after the path is set
 import handbuilt  # noqa: E402
 import schemas  # noqa: E402
 import yaml  # noqa: E402
 
+import vitk2  # noqa: E402
 from vitk2._base import EvidenceBase  # noqa: E402
 from vitk2._io import from_data  # noqa: E402
 

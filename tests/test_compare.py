@@ -258,3 +258,16 @@ class TestOverview:
         cell = next(c for c in ov.matrix if c.compound == "menatetrenone" and c.indication == "mds")
         assert cell.findings > 0
         assert "menatetrenone" in ov.matrix_text()
+
+
+def test_left_out_findings_carry_their_reasons() -> None:
+    table = BASE.compare("hcc", include_single_patient=False, include_preclinical=False)
+    reasons = {e.reason for e in table.excluded}
+    assert "single patient: no estimate of effect" in reasons
+    assert not any(r.study.design is vitk2.Design.CASE_REPORT for r in table.rows)
+    osteo = BASE.compare("osteoporosis")
+    assert any(e.reason.startswith("rests on a retracted citation") for e in osteo.excluded)
+    assert any(
+        r.finding.id.startswith("iwamoto-2009")
+        for r in BASE.compare("osteoporosis", include_retracted=True).rows
+    )

@@ -17,8 +17,8 @@ import attrs
 from . import _model as m
 from ._base import EvidenceBase, Exclusion
 from ._errors import CriteriaError
-from ._names import normalize
 from ._model import _short
+from ._names import normalize
 from ._render import table_csv, table_html, table_json, table_markdown, table_text
 from ._stats import (
     Contrast,
@@ -597,6 +597,7 @@ def compare(
     level: float = 0.95,
     include_retracted: bool = False,
     include_preclinical: bool = True,
+    include_single_patient: bool = True,
 ) -> Comparison:
     """Compare the findings for one indication (and its subtypes).
 
@@ -607,6 +608,7 @@ def compare(
         level: Confidence level of the intervals.
         include_retracted: Keep findings that rest on retracted citations.
         include_preclinical: Keep in-vitro and animal findings (with their caveat).
+        include_single_patient: Keep findings from a single patient (case reports).
 
     Raises:
         UnknownNameError: For an unknown indication.
@@ -633,6 +635,11 @@ def compare(
                         f.id, study.id, "not comparable: a baseline characteristic, not an outcome"
                     )
                 )
+                continue
+            if not include_single_patient and (
+                study.design is m.Design.CASE_REPORT or study.size == 1
+            ):
+                excluded.append(Exclusion(f.id, study.id, "single patient: no estimate of effect"))
                 continue
             if design.is_preclinical and not include_preclinical:
                 excluded.append(
