@@ -75,8 +75,7 @@ INSTANCES = _instances()
 
 # Classes whose repr is too long today, each with the repr proposed to the lead (in _model.py
 # unless said otherwise). Remove an entry when its repr is fixed.
-PROPOSED: dict[str, str] = {
-}
+PROPOSED: dict[str, str] = {}
 
 
 def _params() -> list[Any]:
