@@ -369,6 +369,31 @@ class EvidenceBase:
         if problems:
             raise ValidationError(problems)
 
+    @classmethod
+    def _subset(
+        cls,
+        parent: EvidenceBase,
+        studies: tuple[m.Study, ...],
+        excluded: tuple[Exclusion, ...],
+    ) -> EvidenceBase:
+        """Some of ``parent``'s studies (or their findings) with its whole vocabulary.
+
+        A subset of a checked base cannot be inconsistent (its ids are unique and every
+        reference resolves in the parent), so the checks are not run again: a query costs in
+        proportion to its result, not to the base.
+        """
+        inst = cls.__new__(cls)
+        for name, value in (
+            ("compounds", parent.compounds),
+            ("indications", parent.indications),
+            ("citations", parent.citations),
+            ("studies", studies),
+            ("dataset", parent.dataset),
+            ("excluded", excluded),
+        ):
+            object.__setattr__(inst, name, value)
+        return inst
+
     def _dangling(self) -> list[Problem]:
         """References to records the base does not hold (possible when built by hand)."""
         problems: list[Problem] = []

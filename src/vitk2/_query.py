@@ -354,14 +354,7 @@ def filter_evidence(
             kept.append(
                 s if len(findings) == len(s.findings) else attrs.evolve(s, findings=tuple(findings))
             )
-    return EvidenceBase(
-        compounds=base.compounds,
-        indications=base.indications,
-        citations=base.citations,
-        studies=tuple(kept),
-        dataset=base.dataset,
-        excluded=tuple(dict.fromkeys(excluded)),
-    )
+    return EvidenceBase._subset(base, tuple(kept), tuple(dict.fromkeys(excluded)))
 
 
 def _doses_and_durations(
