@@ -387,6 +387,7 @@ def test_dataset_has_version_date_and_hash_and_a_changelog_entry() -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", BASE.content_hash)
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert ds.version in changelog
+    assert BASE.content_hash in changelog, "record the dataset's new content hash in CHANGELOG.md"
 
 
 def test_bundled_json_is_generated_from_the_yaml() -> None:
