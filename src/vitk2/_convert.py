@@ -287,6 +287,7 @@ def _union_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
         if len(rest) != 1:  # pragma: no cover - every union in the model has one other member
             raise TypeError(f"unsupported union {t}")
         (inner,) = rest
+        hooks: list[Callable[[Any, Any], Any]] = []  # the inner hook, resolved on first use
 
         def structure(value: Any, _: Any) -> Any:
             if value is None:
@@ -297,7 +298,9 @@ def _union_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
                 nr = _not_reported(value)
                 if nr is not None:
                     return nr
-            return conv.structure(value, inner)
+            if not hooks:
+                hooks.append(conv.get_structure_hook(inner))
+            return hooks[0](value, inner)
 
         return structure
 
@@ -542,35 +545,6 @@ def _fast_enum(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
     return structure
 
 
-def _fast_union_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
-    def factory(t: Any) -> Callable[[Any, Any], Any]:
-        members = typing.get_args(t)
-        allows_none = type(None) in members
-        allows_nr = m.NotReported in members
-        rest = [a for a in members if a not in (type(None), m.NotReported)]
-        if len(rest) != 1:  # pragma: no cover - every union in the model has one other member
-            raise TypeError(f"unsupported union {t}")
-        (inner,) = rest
-        hooks: list[Callable[[Any, Any], Any]] = []  # the inner hook, resolved on first use
-
-        def structure(value: Any, _: Any) -> Any:
-            if value is None:
-                if allows_none:
-                    return None
-                raise TypeError("expected a value (got null)")
-            if allows_nr:
-                nr = _not_reported(value)
-                if nr is not None:
-                    return nr
-            if not hooks:
-                hooks.append(conv.get_structure_hook(inner))
-            return hooks[0](value, inner)
-
-        return structure
-
-    return factory
-
-
 def _fast_tuple_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
     def factory(t: Any) -> Callable[[Any, Any], Any]:
         (item, _ellipsis) = typing.get_args(t)
@@ -675,7 +649,7 @@ def make_fast_converter() -> cattrs.Converter:
     conv.register_structure_hook(m.Frequency, _frequency)
     conv.register_structure_hook(m.PValue, _p_value)
     conv.register_structure_hook_factory(_is_enum, _fast_enum)
-    conv.register_structure_hook_factory(_is_union, _fast_union_factory(conv))
+    conv.register_structure_hook_factory(_is_union, _union_hook_factory(conv))
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
     conv.register_structure_hook_func(_is_statistic, _fast_statistic(conv))
     conv.register_structure_hook_func(_is_provenance, _fast_provenance(conv))
