@@ -182,6 +182,8 @@ class _Index:
         self.records = _record_tables(base.compounds, base.indications, base.citations)
         self._studies = base.studies
         self.names = _Names(self)
+        #: (finding id, rests_on) -> integrity_of(finding), filled as findings are asked about
+        self.integrity: dict[tuple[str, tuple[str, ...]], tuple[m.Citation, ...]] = {}
 
     @cached_property
     def compounds(self) -> dict[str, m.Compound]:
@@ -722,6 +724,10 @@ class EvidenceBase:
         and on whatever a news report reports on.
         """
         idx = self._index
+        key = (finding.id, finding.rests_on)
+        cached = idx.integrity.get(key)
+        if cached is not None:
+            return cached
         study = self.study_of(finding)
         ids = [c.id for c in study.reports] + list(finding.rests_on)
         out: dict[str, m.Citation] = {}
@@ -736,7 +742,9 @@ class EvidenceBase:
                 out[cid] = cit
             if cit.reports_on is not None:
                 ids.append(cit.reports_on)
-        return tuple(out[k] for k in sorted(out))
+        result = tuple(out[k] for k in sorted(out))
+        idx.integrity[key] = result
+        return result
 
     def retracted_basis(self, finding: m.Finding) -> tuple[str, ...]:
         """Ids of retracted citations the finding rests on (empty when none)."""

@@ -624,6 +624,8 @@ def compare(
         raise CriteriaError(f"level must be a number between 0 and 1 (got {level!r})")
     ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
     subset = base.filter(indication=ind, include_retracted=include_retracted)
+    # Per-finding work reads the parent base: its indexes and caches outlive this call, and
+    # every finding of the subset is the parent's.
     rows: list[ComparisonRow] = []
     excluded = list(subset.excluded)
     for study in subset.studies:
@@ -647,14 +649,14 @@ def compare(
                 )
                 continue
             estimate, ci = _estimate(f.statistic, interval, level)
-            source = ", ".join(subset.citation(s).label for s in f.sources)
+            source = ", ".join(base.citation(s).label for s in f.sources)
             rows.append(
                 ComparisonRow(
                     study=study,
                     finding=f,
                     design=design,
                     level=study.level.ocebm,
-                    regimen=_regimen_text(subset, study, f),
+                    regimen=_regimen_text(base, study, f),
                     comparator=f.comparator,
                     measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
                     n=f.statistic.total if isinstance(f.statistic, m.Proportion) else study.size,
@@ -662,8 +664,8 @@ def compare(
                     estimate=estimate,
                     interval=ci,
                     direction=f.direction,
-                    certainty=assess_certainty(subset, study, f),
-                    caveats=_caveats(subset, study, f),
+                    certainty=assess_certainty(base, study, f),
+                    caveats=_caveats(base, study, f),
                     source=source,
                     provenance=_provenance_kind(f),
                 )

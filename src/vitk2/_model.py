@@ -268,7 +268,7 @@ class Design(_Vocabulary):
     @property
     def rank(self) -> int:
         """Position in the evidence ordering (0 is weakest)."""
-        return _DESIGN_ORDER.index(self)
+        return _DESIGN_RANK[self]
 
     @property
     def is_preclinical(self) -> bool:
@@ -294,6 +294,7 @@ class Design(_Vocabulary):
 
 
 _DESIGN_ORDER: Final = tuple(Design)
+_DESIGN_RANK: Final = {d: i for i, d in enumerate(_DESIGN_ORDER)}
 
 
 class Route(_Vocabulary):
@@ -344,7 +345,7 @@ class Certainty(_Vocabulary):
     @property
     def rank(self) -> int:
         """0 for very low up to 3 for high."""
-        return tuple(Certainty).index(self)
+        return _CERTAINTY_RANK[self]
 
     def __lt__(self, other: Certainty) -> bool:
         return self.rank < other.rank
@@ -360,7 +361,11 @@ class Certainty(_Vocabulary):
 
     def lowered(self, steps: int = 1) -> Certainty:
         """The certainty ``steps`` levels lower, never below very low."""
-        return tuple(Certainty)[max(0, self.rank - steps)]
+        return _CERTAINTIES[max(0, self.rank - steps)]
+
+
+_CERTAINTIES: Final = tuple(Certainty)
+_CERTAINTY_RANK: Final = {c: i for i, c in enumerate(_CERTAINTIES)}
 
 
 class OutcomeKind(_Vocabulary):

@@ -32,6 +32,7 @@ message names the argument and the offending value.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from collections.abc import Sequence
@@ -226,6 +227,7 @@ def _check_level(level: Any, name: str = "level") -> float:
     return number
 
 
+@functools.lru_cache(maxsize=64)
 def _critical_value(level: float) -> float:
     """Two-sided standard normal critical value ``z`` for ``level``.
 
