@@ -156,6 +156,14 @@ def _add_data(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_listing(p: argparse.ArgumentParser) -> None:
+    """The options every filtered listing takes: format, data files, retracted, filters."""
+    _add_format(p)
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
+
+
 def _add_format(
     p: argparse.ArgumentParser, choices: Sequence[str] = LISTING_FORMATS, default: str = "table"
 ) -> None:
@@ -276,10 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_compounds)
 
     p = command("studies", "list the studies (filters narrow the list)")
-    _add_format(p)
-    _add_data(p)
-    _add_retracted(p)
-    _add_filters(p)
+    _add_listing(p)
     p.set_defaults(run=_cmd_studies)
 
     p = command(
@@ -320,20 +325,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--exclude-preclinical", action="store_true", help="leave out in-vitro and animal findings"
     )
-    _add_format(p)
-    _add_data(p)
-    _add_retracted(p)
-    _add_filters(p)
+    _add_listing(p)
     p.set_defaults(run=_cmd_compare)
 
     p = command("overview", "one row per indication: designs, best level, certainty, direction")
     p.add_argument(
         "--matrix", action="store_true", help="show the compound x indication matrix instead"
     )
-    _add_format(p)
-    _add_data(p)
-    _add_retracted(p)
-    _add_filters(p)
+    _add_listing(p)
     p.set_defaults(run=_cmd_overview)
 
     p = command(
