@@ -5,86 +5,18 @@
 >>> base.compound("MK-4").name
 'menatetrenone'
 
-The public API is what :data:`__all__` lists; everything else is private.
+The public API is what :data:`__all__` lists; everything else is private. ``import vitk2``
+imports none of it: each name's module is imported the first time the name is used, so a
+program that imports vitk2 pays for the parts it uses, when it uses them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base import EvidenceBase, Exclusion
-from ._bundled import load
-from ._errors import (
-    AmbiguousNameError,
-    ComparisonError,
-    CriteriaError,
-    IncommensurableUnitsError,
-    MergeConflictError,
-    Problem,
-    UnitError,
-    UnknownNameError,
-    ValidationError,
-    Vitk2Error,
-)
-from ._io import FORMAT_VERSION, dump, load_file, loads
-from ._model import (
-    NOT_REPORTED,
-    AdverseEvent,
-    Age,
-    Arm,
-    Breakdown,
-    Category,
-    Certainty,
-    Citation,
-    Code,
-    CodeSystem,
-    Compound,
-    Count,
-    CountKind,
-    Dataset,
-    Design,
-    Direction,
-    DocumentKind,
-    Dose,
-    Effect,
-    EffectMeasure,
-    EvidenceLevel,
-    Finding,
-    Frequency,
-    GroupRole,
-    GroupSummaries,
-    Indication,
-    IndicationCategory,
-    Integrity,
-    IntegrityStatus,
-    Locator,
-    Narrative,
-    NotReported,
-    Outcome,
-    OutcomeKind,
-    Phase,
-    Population,
-    Proportion,
-    Provenance,
-    PValue,
-    Quote,
-    Regimen,
-    Route,
-    Setting,
-    SexCounts,
-    Spread,
-    Statistic,
-    Study,
-    Summary,
-    SummaryMeasure,
-    TimeToEvent,
-    Verification,
-)
-from ._names import normalize
-from ._stats import Interval
-from ._units import Dimension, Quantity, Unit
-
 if TYPE_CHECKING:
+    from ._base import EvidenceBase, Exclusion
+    from ._bundled import load
     from ._compare import (
         CertaintyAssessment,
         Comparison,
@@ -95,10 +27,79 @@ if TYPE_CHECKING:
         OverviewRow,
         RegimenComparison,
     )
+    from ._errors import (
+        AmbiguousNameError,
+        ComparisonError,
+        CriteriaError,
+        IncommensurableUnitsError,
+        MergeConflictError,
+        Problem,
+        UnitError,
+        UnknownNameError,
+        ValidationError,
+        Vitk2Error,
+    )
     from ._fhir import to_fhir
+    from ._io import FORMAT_VERSION, dump, load_file, loads
+    from ._model import (
+        NOT_REPORTED,
+        AdverseEvent,
+        Age,
+        Arm,
+        Breakdown,
+        Category,
+        Certainty,
+        Citation,
+        Code,
+        CodeSystem,
+        Compound,
+        Count,
+        CountKind,
+        Dataset,
+        Design,
+        Direction,
+        DocumentKind,
+        Dose,
+        Effect,
+        EffectMeasure,
+        EvidenceLevel,
+        Finding,
+        Frequency,
+        GroupRole,
+        GroupSummaries,
+        Indication,
+        IndicationCategory,
+        Integrity,
+        IntegrityStatus,
+        Locator,
+        Narrative,
+        NotReported,
+        Outcome,
+        OutcomeKind,
+        Phase,
+        Population,
+        Proportion,
+        Provenance,
+        PValue,
+        Quote,
+        Regimen,
+        Route,
+        Setting,
+        SexCounts,
+        Spread,
+        Statistic,
+        Study,
+        Summary,
+        SummaryMeasure,
+        TimeToEvent,
+        Verification,
+    )
+    from ._names import normalize
     from ._query import filter_evidence
     from ._schema import json_schema
+    from ._stats import Interval
     from ._tabular import to_csv, to_dataframe, to_parquet, to_rows
+    from ._units import Dimension, Quantity, Unit
 
 __version__ = "0.1.0"
 
@@ -194,24 +195,97 @@ __all__ = [
     "to_rows",
 ]
 
-# Names whose modules are imported on first use, so ``import vitk2`` stays cheap.
-_LAZY: dict[str, str] = {
-    "CertaintyAssessment": "._compare",
-    "Comparison": "._compare",
-    "ComparisonRow": "._compare",
-    "Downgrade": "._compare",
-    "MatrixCell": "._compare",
-    "Overview": "._compare",
-    "OverviewRow": "._compare",
-    "RegimenComparison": "._compare",
-    "filter_evidence": "._query",
-    "json_schema": "._schema",
-    "to_csv": "._tabular",
-    "to_dataframe": "._tabular",
-    "to_fhir": "._fhir",
-    "to_parquet": "._tabular",
-    "to_rows": "._tabular",
+# Every public name and the module it lives in. Modules are imported on first use
+# (PEP 562), so ``import vitk2`` costs next to nothing: a program that imports vitk2 and
+# never uses it pays nothing, and one that does pays for what it uses.
+_MODULES: dict[str, tuple[str, ...]] = {
+    "._base": ("EvidenceBase", "Exclusion"),
+    "._bundled": ("load",),
+    "._compare": (
+        "CertaintyAssessment",
+        "Comparison",
+        "ComparisonRow",
+        "Downgrade",
+        "MatrixCell",
+        "Overview",
+        "OverviewRow",
+        "RegimenComparison",
+    ),
+    "._errors": (
+        "AmbiguousNameError",
+        "ComparisonError",
+        "CriteriaError",
+        "IncommensurableUnitsError",
+        "MergeConflictError",
+        "Problem",
+        "UnitError",
+        "UnknownNameError",
+        "ValidationError",
+        "Vitk2Error",
+    ),
+    "._fhir": ("to_fhir",),
+    "._io": ("FORMAT_VERSION", "dump", "load_file", "loads"),
+    "._model": (
+        "AdverseEvent",
+        "Age",
+        "Arm",
+        "Breakdown",
+        "Category",
+        "Certainty",
+        "Citation",
+        "Code",
+        "CodeSystem",
+        "Compound",
+        "Count",
+        "CountKind",
+        "Dataset",
+        "Design",
+        "Direction",
+        "DocumentKind",
+        "Dose",
+        "Effect",
+        "EffectMeasure",
+        "EvidenceLevel",
+        "Finding",
+        "Frequency",
+        "GroupRole",
+        "GroupSummaries",
+        "Indication",
+        "IndicationCategory",
+        "Integrity",
+        "IntegrityStatus",
+        "Locator",
+        "NOT_REPORTED",
+        "Narrative",
+        "NotReported",
+        "Outcome",
+        "OutcomeKind",
+        "PValue",
+        "Phase",
+        "Population",
+        "Proportion",
+        "Provenance",
+        "Quote",
+        "Regimen",
+        "Route",
+        "Setting",
+        "SexCounts",
+        "Spread",
+        "Statistic",
+        "Study",
+        "Summary",
+        "SummaryMeasure",
+        "TimeToEvent",
+        "Verification",
+    ),
+    "._names": ("normalize",),
+    "._query": ("filter_evidence",),
+    "._schema": ("json_schema",),
+    "._stats": ("Interval",),
+    "._tabular": ("to_csv", "to_dataframe", "to_parquet", "to_rows"),
+    "._units": ("Dimension", "Quantity", "Unit"),
 }
+_LAZY: dict[str, str] = {name: mod for mod, names in _MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
