@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import vitk2
-from vitk2 import _bundled, _io
+from vitk2 import _bundled, _gc, _io
 from vitk2 import _model as m
 from vitk2._convert import Registry, registry
 
@@ -242,8 +242,8 @@ def test_the_bundled_load_restores_the_collector_when_it_fails(
 
 
 def test_nested_pauses_restore_the_state_before_the_first(collector_on: None) -> None:
-    with _io.paused_gc():
-        with _io.paused_gc():
+    with _gc.paused_gc():
+        with _gc.paused_gc():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()

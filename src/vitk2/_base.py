@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import enum
 import hashlib
 import json
+import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
@@ -20,6 +22,7 @@ from ._errors import (
     UnknownNameError,
     ValidationError,
 )
+from ._gc import paused_gc
 from ._names import Key, normalize
 
 if TYPE_CHECKING:
@@ -110,6 +113,29 @@ class _RecordTables:
         return {k: tuple(v) for k, v in children.items()}
 
     @cached_property
+    def flagged(self) -> dict[str, frozenset[str]]:
+        """Citation id -> the ids of citations with an integrity notice it rests on.
+
+        A citation rests on itself and, when it is a news report or a later report, on what
+        it ``reports_on``; citations that rest on no flagged citation are left out.
+        """
+        by_id = self.citations
+        out: dict[str, frozenset[str]] = {}
+        for cid in by_id:
+            found: set[str] = set()
+            seen: set[str] = set()
+            node: str | None = cid
+            while node is not None and node not in seen and node in by_id:
+                seen.add(node)
+                cit = by_id[node]
+                if cit.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
+                    found.add(node)
+                node = cit.reports_on
+            if found:
+                out[cid] = frozenset(found)
+        return out
+
+    @cached_property
     def compound_names(self) -> dict[Key, tuple[str, ...]]:
         return _names_table(self.records[0], lambda c: c.names)
 
@@ -169,6 +195,69 @@ class _Names:
         return table
 
 
+class _Results:
+    """Results of queries on one base, by their criteria, most recent :data:`RESULTS_KEPT`.
+
+    A base never changes, so a query's result is a function of its criteria; asking again
+    costs a dictionary lookup. Reading is lock-free; storing takes a lock, and when two threads
+    compute the same result, both get the one stored first.
+    """
+
+    def __init__(self) -> None:
+        self._data: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        return self._data.get(key)
+
+    def put(self, key: Hashable, value: T) -> T:
+        with self._lock:
+            data = self._data
+            if key not in data and len(data) >= RESULTS_KEPT:
+                del data[next(iter(data))]  # the oldest
+            stored: T = data.setdefault(key, value)
+            return stored
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+#: How many query results each base keeps (the oldest is dropped first).
+RESULTS_KEPT = 128
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def results_key(criteria: Mapping[str, object], *args: object) -> Hashable | None:
+    """A key for a query's arguments, or None when they cannot be one.
+
+    Only plain values (text, numbers, booleans, None, enum members, and lists or tuples of
+    them) make a key; the key keeps each value's type, so ``True`` and ``1``, which select
+    differently, never share a result. Records, quantities and anything else are not keyed:
+    such queries are computed every time.
+    """
+    if len(criteria) == 1 and not args:  # the common case, kept short
+        for only, value in criteria.items():
+            if type(value) is str:
+                return frozenset(((only, str, value),))
+    items: list[tuple[object, ...]] = []
+    pairs: list[tuple[object, object]] = [*enumerate(args), *criteria.items()]
+    for name, value in pairs:
+        kind = type(value)
+        if kind in _PLAIN or isinstance(value, enum.Enum):
+            items.append((name, kind, value))
+        elif kind is list or kind is tuple:
+            parts = []
+            for part in value:  # type: ignore[attr-defined]
+                if type(part) not in _PLAIN and not isinstance(part, enum.Enum):
+                    return None
+                parts.append((type(part), part))
+            items.append((name, tuple, tuple(parts)))
+        else:
+            return None
+    return frozenset(items)
+
+
 class _Index:
     """A base's lookup tables, each built on first use, never changed after.
 
@@ -182,8 +271,12 @@ class _Index:
         self.records = _record_tables(base.compounds, base.indications, base.citations)
         self._studies = base.studies
         self.names = _Names(self)
-        #: (finding id, rests_on) -> integrity_of(finding), filled as findings are asked about
+        #: (study id, a finding's rests_on) -> integrity_of(finding), filled as findings are
+        #: asked about: a finding rests on its study's reports and its own ``rests_on``
         self.integrity: dict[tuple[str, tuple[str, ...]], tuple[m.Citation, ...]] = {}
+        #: query results by their criteria (see EvidenceBase.filter, .compare, .overview)
+        self.filtered = _Results()
+        self.answers = _Results()
 
     @cached_property
     def compounds(self) -> dict[str, m.Compound]:
@@ -724,25 +817,19 @@ class EvidenceBase:
         and on whatever a news report reports on.
         """
         idx = self._index
-        key = (finding.id, finding.rests_on)
+        study = self.study_of(finding)
+        key = (study.id, finding.rests_on)
         cached = idx.integrity.get(key)
         if cached is not None:
             return cached
-        study = self.study_of(finding)
-        ids = [c.id for c in study.reports] + list(finding.rests_on)
-        out: dict[str, m.Citation] = {}
-        seen: set[str] = set()
-        while ids:
-            cid = ids.pop()
-            if cid in seen or cid not in idx.citations:
-                continue
-            seen.add(cid)
-            cit = idx.citations[cid]
-            if cit.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
-                out[cid] = cit
-            if cit.reports_on is not None:
-                ids.append(cit.reports_on)
-        result = tuple(out[k] for k in sorted(out))
+        flagged = idx.records.flagged
+        ids: set[str] = set()
+        for cit in study.reports:
+            ids.update(flagged.get(cit.id, ()))
+        for cid in finding.rests_on:
+            ids.update(flagged.get(cid, ()))
+        citations = idx.citations
+        result = tuple(citations[k] for k in sorted(ids))
         idx.integrity[key] = result
         return result
 
@@ -796,32 +883,75 @@ class EvidenceBase:
 
     # -- queries and comparisons (implemented in their own modules) -----------------------
 
+    def _kept(self, results: _Results, key: Hashable | None, compute: Callable[[], T]) -> T:
+        """The kept answer to a question, or ``compute()``'s, kept when the key is plain."""
+        if key is not None:
+            hit: T | None = results.get(key)
+            if hit is not None:
+                return hit
+        with paused_gc():
+            found = compute()
+        return found if key is None else results.put(key, found)
+
     def filter(self, **criteria: Any) -> EvidenceBase:
         """The evidence that meets every criterion (criteria are described in :mod:`vitk2`).
 
-        See :func:`vitk2.filter_evidence` for the criteria; this method is the same call.
+        See :func:`vitk2.filter_evidence` for the criteria; this method is the same query,
+        and keeps its result: asking again with the same plain criteria (names, numbers,
+        enum members, lists of them) returns the same immutable base, for the cost of a
+        dictionary lookup. Each base keeps its last 128 answers.
+
+        >>> import vitk2
+        >>> base = vitk2.load()
+        >>> base.filter(indication="mds") is base.filter(indication="mds")
+        True
         """
+        results = self._index.filtered
+        key = results_key(criteria)
+        if key is not None:  # inlined from _kept: a kept answer costs one lookup
+            hit: EvidenceBase | None = results.get(key)
+            if hit is not None:
+                return hit
         from ._query import filter_evidence
 
-        return filter_evidence(self, **criteria)
+        return self._kept(results, key, lambda: filter_evidence(self, **criteria))
 
     def compare(self, indication: str | m.Indication, **options: Any) -> Comparison:
-        """The comparison table of the findings for one indication and its subtypes."""
+        """The comparison table of the findings for one indication and its subtypes.
+
+        See :func:`vitk2._compare.compare` for the options. Like :meth:`filter`, the answer
+        is kept: the same question asked again returns the same immutable comparison.
+        """
         from ._compare import compare
 
-        return compare(self, indication, **options)
+        return self._kept(
+            self._index.answers,
+            results_key(options, "compare", indication),
+            lambda: compare(self, indication, **options),
+        )
 
     def compare_regimens(self, indication: str | m.Indication, **options: Any) -> RegimenComparison:
-        """Regimen against regimen within one indication, or a reasoned refusal."""
+        """Regimen against regimen within one indication, or a reasoned refusal (kept)."""
         from ._compare import compare_regimens
 
-        return compare_regimens(self, indication, **options)
+        return self._kept(
+            self._index.answers,
+            results_key(options, "compare_regimens", indication),
+            lambda: compare_regimens(self, indication, **options),
+        )
 
     def overview(self, **options: Any) -> Overview:
-        """One row per indication: designs, participants, best level, certainty, direction."""
+        """One row per indication: designs, participants, best level, certainty, direction.
+
+        The answer is kept, as :meth:`filter`'s is.
+        """
         from ._compare import overview
 
-        return overview(self, **options)
+        return self._kept(
+            self._index.answers,
+            results_key(options, "overview"),
+            lambda: overview(self, **options),
+        )
 
     # -- display ----------------------------------------------------------------------------
 

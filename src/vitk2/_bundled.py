@@ -53,7 +53,8 @@ def load() -> EvidenceBase:
 
 
 def _load_uncached() -> EvidenceBase:
-    from ._io import from_data, paused_gc
+    from ._gc import paused_gc
+    from ._io import from_data
 
     # A bulk load allocates many objects and frees none: the collector only costs. The pause
     # ends (and the collector's state is restored) however the load ends.

@@ -140,10 +140,9 @@ def suggest_downgrades(
         )
     if any("open" in lim.lower() and "label" in lim.lower() for lim in study.limitations):
         out.append(Downgrade(rob, "open label: participants and assessors knew the treatment."))
-    if any(
-        c.integrity.status is not m.IntegrityStatus.NONE_KNOWN for c in base.integrity_of(finding)
-    ):
-        flagged = ", ".join(f"{c.id} ({c.integrity.status})" for c in base.integrity_of(finding))
+    notices = base.integrity_of(finding)  # only citations with a notice
+    if notices:
+        flagged = ", ".join(f"{c.id} ({c.integrity.status})" for c in notices)
         out.append(Downgrade(rob, f"rests on publications with integrity notices: {flagged}."))
     if design in (m.Design.IN_VITRO, m.Design.ANIMAL):
         out.append(
@@ -363,20 +362,45 @@ class PooledEstimate:
         )
 
 
+def _content_hash(base: EvidenceBase) -> str:
+    return base.content_hash
+
+
 @attrs.frozen
 class Lineage:
     """What a table was computed from and how, so that it can be reproduced.
+
+    The content hash is computed when first read (hashing a large base takes a while, and a
+    table need not wait for it), and then kept by the base.
 
     .. versionadded:: 0.1.0
     """
 
     dataset: str | None
     version: str | None
-    content_hash: str
     interval_method: str
     level: float
     pooling_model: str
     vitk2_version: str
+    # compared, hashed and shown by its content hash, not field by field
+    _source: EvidenceBase = attrs.field(eq=_content_hash, repr=False, alias="source")
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the evidence the table was computed from (its ``content_hash``)."""
+        return self._source.content_hash
+
+    def to_dict(self) -> dict[str, Any]:
+        """The lineage as plain data, the content hash included."""
+        return {
+            "dataset": self.dataset,
+            "version": self.version,
+            "content_hash": self.content_hash,
+            "interval_method": self.interval_method,
+            "level": self.level,
+            "pooling_model": self.pooling_model,
+            "vitk2_version": self.vitk2_version,
+        }
 
     def __repr__(self) -> str:
         data = f"{self.dataset} {self.version}" if self.dataset else "user data"
@@ -391,11 +415,11 @@ def _lineage(base: EvidenceBase, method: str, level: float) -> Lineage:
     return Lineage(
         dataset=base.dataset.id if base.dataset else None,
         version=base.dataset.version if base.dataset else None,
-        content_hash=base.content_hash,
         interval_method=method,
         level=level,
         pooling_model=POOLING_MODEL,
         vitk2_version=__version__,
+        source=base,
     )
 
 
@@ -547,7 +571,7 @@ class Comparison(_Tabular):
     def _meta(self) -> dict[str, Any]:
         return {
             "indication": self.indication.id,
-            "lineage": attrs.asdict(self.lineage),
+            "lineage": self.lineage.to_dict(),
             "excluded": [attrs.asdict(e) for e in self.excluded],
             "pooled": [
                 {
@@ -628,6 +652,7 @@ def compare(
     # every finding of the subset is the parent's.
     rows: list[ComparisonRow] = []
     excluded = list(subset.excluded)
+    sources: dict[tuple[str, ...], str] = {}  # a finding's sources -> their labels
     for study in subset.studies:
         for f in study.findings:
             design = f.basis or study.design
@@ -649,7 +674,9 @@ def compare(
                 )
                 continue
             estimate, ci = _estimate(f.statistic, interval, level)
-            source = ", ".join(base.citation(s).label for s in f.sources)
+            source = sources.get(f.sources)
+            if source is None:
+                source = sources[f.sources] = ", ".join(base.citation(s).label for s in f.sources)
             rows.append(
                 ComparisonRow(
                     study=study,
@@ -993,7 +1020,7 @@ class Overview(_Tabular):
         )
 
     def _meta(self) -> dict[str, Any]:
-        return {"lineage": attrs.asdict(self.lineage)}
+        return {"lineage": self.lineage.to_dict()}
 
     def row(self, indication: str) -> OverviewRow:
         """The row of one indication (by id or name).

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, TypeVar, overload
@@ -20,6 +16,7 @@ from . import _model as m
 from ._base import EvidenceBase, check_consistency
 from ._convert import Registry, make_converter, make_fast_converter, registry, structure_one
 from ._errors import Problem, ValidationError
+from ._gc import paused_gc
 from ._parse import parse_bytes, parse_text
 
 __all__ = ["FORMAT_VERSION", "dump", "load_file", "loads", "to_data"]
@@ -58,35 +55,6 @@ def _structure(data: Any, cls: type[T], file: str, path: str) -> tuple[T | None,
         return fast_converter().get_structure_hook(cls)(data, cls), []
     except Exception:  # any failure: ask the detailed converter what it is
         return structure_one(converter(), data, cls, file, path)
-
-
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a bulk load; restore it after, also on error.
-
-    A load allocates hundreds of thousands of objects and frees few, so every collection the
-    allocations trigger finds nothing (the model has no reference cycles) and only costs:
-    a third of the load at 10k studies. Nested and concurrent pauses nest: the collector is
-    restored to its state before the first when the last ends.
-    """
-    global _gc_pauses, _gc_was_enabled  # one process-wide collector
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 def _records(

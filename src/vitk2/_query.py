@@ -189,7 +189,9 @@ def filter_evidence(
             left out and listed in the result's ``excluded`` with the reason.
 
     Returns:
-        A new :class:`~vitk2.EvidenceBase`; ``base`` is unchanged.
+        A new :class:`~vitk2.EvidenceBase`; ``base`` is unchanged. This function computes
+        the result every time; :meth:`EvidenceBase.filter <vitk2.EvidenceBase.filter>` asks
+        the same question and keeps the answer.
 
     Raises:
         UnknownNameError: For an unknown indication, compound, design or other name.
@@ -351,10 +353,25 @@ def filter_evidence(
                     continue
             findings.append(f)
         if findings:
-            kept.append(
-                s if len(findings) == len(s.findings) else attrs.evolve(s, findings=tuple(findings))
-            )
+            kept.append(s if len(findings) == len(s.findings) else with_findings(s, findings))
     return EvidenceBase._subset(base, tuple(kept), tuple(dict.fromkeys(excluded)))
+
+
+_STUDY_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(m.Study))
+
+
+def with_findings(study: m.Study, findings: list[m.Finding]) -> m.Study:
+    """``study`` with only some of its findings, in their order.
+
+    The same as ``attrs.evolve(study, findings=tuple(findings))``, without checking the study
+    again: every rule a study obeys (unique ids, groups and sources that exist) still holds for
+    a subset of its findings, so the checks could only pass.
+    """
+    new = object.__new__(m.Study)
+    for name in _STUDY_FIELDS:
+        object.__setattr__(new, name, getattr(study, name))
+    object.__setattr__(new, "findings", tuple(findings))
+    return new
 
 
 def _doses_and_durations(

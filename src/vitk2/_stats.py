@@ -476,7 +476,12 @@ def wilson_interval(events: int, total: int, level: float = 0.95) -> Interval:
             ``events > total``, or ``level`` is not in (0, 1).
     """
     e, n = _check_events_total(events, total, "events", "total")
-    lvl = _check_level(level)
+    return _wilson(e, n, _check_level(level))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wilson(e: int, n: int, lvl: float) -> Interval:
+    """The Wilson interval of checked counts; kept, as intervals are immutable."""
     z = _critical_value(lvl)
     z2 = z * z
     p = e / n
@@ -510,7 +515,12 @@ def clopper_pearson_interval(events: int, total: int, level: float = 0.95) -> In
             ``events > total``, or ``level`` is not in (0, 1).
     """
     e, n = _check_events_total(events, total, "events", "total")
-    lvl = _check_level(level)
+    return _clopper_pearson(e, n, _check_level(level))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clopper_pearson(e: int, n: int, lvl: float) -> Interval:
+    """The Clopper-Pearson interval of checked counts; kept, as intervals are immutable."""
     tail = (1.0 - lvl) / 2.0
     low = 0.0 if e == 0 else _betaincinv(tail, float(e), float(n - e + 1))
     # Upper bound: 1 - I_x(e + 1, n - e) = I_{1-x}(n - e, e + 1) = tail.
