@@ -64,6 +64,11 @@ class Domain(enum.Enum):
     PUBLICATION_BIAS = "publication bias"
 
 
+_ROB = Domain.RISK_OF_BIAS.value
+_IMPRECISION = Domain.IMPRECISION.value
+_INDIRECTNESS = Domain.INDIRECTNESS.value
+
+
 @attrs.frozen
 class Downgrade:
     """One reason to rate certainty down, as a sentence a curator can accept or override.
@@ -119,10 +124,17 @@ def suggest_downgrades(
     base: EvidenceBase, study: m.Study, finding: m.Finding
 ) -> tuple[Downgrade, ...]:
     """GRADE-style downgrades read from the data itself (design, size, interval, outcome)."""
+    return _downgrades(study, finding, base.integrity_of(finding), study.size)
+
+
+def _downgrades(
+    study: m.Study, finding: m.Finding, notices: tuple[m.Citation, ...], size: int | None
+) -> tuple[Downgrade, ...]:
+    """:func:`suggest_downgrades`, given the finding's integrity notices and the study's size."""
     out: list[Downgrade] = []
     design = finding.basis or study.design
-    rob = Domain.RISK_OF_BIAS.value
-    if design is m.Design.CASE_REPORT or study.size == 1:
+    rob = _ROB
+    if design is m.Design.CASE_REPORT or size == 1:
         out.append(Downgrade(rob, "a single patient, without a control."))
     elif design in (m.Design.SINGLE_ARM_TRIAL, m.Design.CASE_SERIES):
         out.append(
@@ -140,23 +152,22 @@ def suggest_downgrades(
         )
     if any("open" in lim.lower() and "label" in lim.lower() for lim in study.limitations):
         out.append(Downgrade(rob, "open label: participants and assessors knew the treatment."))
-    notices = base.integrity_of(finding)  # only citations with a notice
-    if notices:
+    if notices:  # only citations with a notice
         flagged = ", ".join(f"{c.id} ({c.integrity.status})" for c in notices)
         out.append(Downgrade(rob, f"rests on publications with integrity notices: {flagged}."))
     if design in (m.Design.IN_VITRO, m.Design.ANIMAL):
         out.append(
-            Downgrade(Domain.INDIRECTNESS.value, f"{design} evidence, not evidence in patients.")
+            Downgrade(_INDIRECTNESS, f"{design} evidence, not evidence in patients.")
         )
     if finding.outcome.kind in (m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER):
         out.append(
             Downgrade(
-                Domain.INDIRECTNESS.value,
+                _INDIRECTNESS,
                 f"'{finding.outcome.name}' is a {finding.outcome.kind} outcome, not one patients feel.",
             )
         )
     stat = finding.statistic
-    imp = Domain.IMPRECISION.value
+    imp = _IMPRECISION
     if isinstance(stat, m.Proportion):
         ci = stat.interval()
         if stat.events < 10 or ci.width > 0.3:
@@ -187,7 +198,17 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
 
     .. versionadded:: 0.1.0
     """
-    downs = suggest_downgrades(base, study, finding)
+    notices = base.integrity_of(finding)
+    return _assess(study, finding, notices, _downgrades(study, finding, notices, study.size))
+
+
+def _assess(
+    study: m.Study,
+    finding: m.Finding,
+    notices: tuple[m.Citation, ...],
+    downs: tuple[Downgrade, ...],
+) -> CertaintyAssessment:
+    """:func:`assess_certainty`, given the finding's integrity notices and downgrades."""
     design = finding.basis or study.design
     start = (
         m.Certainty.HIGH
@@ -197,7 +218,7 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
         else m.Certainty.LOW
     )
     suggested = start.lowered(len({d.domain for d in downs}))
-    if base.retracted_basis(finding):
+    if any(c.integrity.is_retracted for c in notices):
         suggested = m.Certainty.VERY_LOW  # evidence resting on retracted work is not evidence
     if finding.certainty is not None:
         return CertaintyAssessment(
@@ -219,12 +240,19 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
 # ---------------------------------------------------------------------------------------
 
 
-def _caveats(base: EvidenceBase, study: m.Study, finding: m.Finding) -> tuple[str, ...]:
+def _caveats(
+    study: m.Study,
+    finding: m.Finding,
+    notices: tuple[m.Citation, ...],
+    size: int | None,
+    sources: tuple[str, ...],
+) -> tuple[str, ...]:
+    """What a reader must know about a row, given its integrity notices, size and sources."""
     out: list[str] = []
     design = finding.basis or study.design
     if design.is_preclinical:
         out.append(f"Preclinical ({design}): not evidence in patients.")
-    if study.design is m.Design.CASE_REPORT or study.size == 1:
+    if study.design is m.Design.CASE_REPORT or size == 1:
         out.append("A single patient: no estimate of effect is possible.")
     if study.design is m.Design.NARRATIVE_REVIEW:
         out.append("A narrative review's claim is only as strong as the studies behind it.")
@@ -251,11 +279,11 @@ def _caveats(base: EvidenceBase, study: m.Study, finding: m.Finding) -> tuple[st
     if study.design is m.Design.SINGLE_ARM_TRIAL:
         out.append("Single-arm trial: no control group.")
     for cit in study.reports:
-        if cit.interim and cit.id in finding.sources:
+        if cit.interim and cit.id in sources:
             out.append(f"Interim results ({cit.label}); never merged with a later report.")
-        if cit.kind is m.DocumentKind.NEWS_REPORT and cit.id in finding.sources:
+        if cit.kind is m.DocumentKind.NEWS_REPORT and cit.id in sources:
             out.append(f"Reported second-hand by a news report ({cit.label}).")
-    for cit in base.integrity_of(finding):
+    for cit in notices:
         out.append(f"Integrity: {cit.id} is {cit.integrity.status}.")
     out.extend(finding.caveats)
     return tuple(dict.fromkeys(out))
@@ -653,7 +681,10 @@ def compare(
     rows: list[ComparisonRow] = []
     excluded = list(subset.excluded)
     sources: dict[tuple[str, ...], str] = {}  # a finding's sources -> their labels
+    regimens: dict[tuple[str, str], str] = {}  # (study, group) -> the group's regimen
     for study in subset.studies:
+        size = study.size  # computed, so computed once per study
+        single_patient = study.design is m.Design.CASE_REPORT or size == 1
         for f in study.findings:
             design = f.basis or study.design
             if f.outcome.kind is m.OutcomeKind.BASELINE:
@@ -663,9 +694,7 @@ def compare(
                     )
                 )
                 continue
-            if not include_single_patient and (
-                study.design is m.Design.CASE_REPORT or study.size == 1
-            ):
+            if not include_single_patient and single_patient:
                 excluded.append(Exclusion(f.id, study.id, "single patient: no estimate of effect"))
                 continue
             if design.is_preclinical and not include_preclinical:
@@ -674,25 +703,34 @@ def compare(
                 )
                 continue
             estimate, ci = _estimate(f.statistic, interval, level)
-            source = sources.get(f.sources)
+            if f.group is None:
+                regimen = _regimen_text(base, study, f)
+            else:  # the findings of one group share its regimen
+                regimen_of = regimens.get((study.id, f.group))
+                if regimen_of is None:
+                    regimen_of = regimens[study.id, f.group] = _regimen_text(base, study, f)
+                regimen = regimen_of
+            cited = f.sources
+            source = sources.get(cited)
             if source is None:
-                source = sources[f.sources] = ", ".join(base.citation(s).label for s in f.sources)
+                source = sources[cited] = ", ".join(base.citation(s).label for s in cited)
+            notices = base.integrity_of(f)
             rows.append(
                 ComparisonRow(
                     study=study,
                     finding=f,
                     design=design,
                     level=study.level.ocebm,
-                    regimen=_regimen_text(base, study, f),
+                    regimen=regimen,
                     comparator=f.comparator,
                     measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
-                    n=f.statistic.total if isinstance(f.statistic, m.Proportion) else study.size,
+                    n=f.statistic.total if isinstance(f.statistic, m.Proportion) else size,
                     statistic=str(f.statistic),
                     estimate=estimate,
                     interval=ci,
                     direction=f.direction,
-                    certainty=assess_certainty(base, study, f),
-                    caveats=_caveats(base, study, f),
+                    certainty=_assess(study, f, notices, _downgrades(study, f, notices, size)),
+                    caveats=_caveats(study, f, notices, size, cited),
                     source=source,
                     provenance=_provenance_kind(f),
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NewType
@@ -26,6 +27,12 @@ def normalize(name: str) -> Key:
 
     .. versionadded:: 0.1.0
     """
+    return _key(name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _key(name: str) -> Key:
+    """:func:`normalize`, kept: the same names are normalised again and again."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return Key(_DROP.sub("", stripped.casefold()))
