@@ -207,9 +207,7 @@ class TestCompare:
         assert "sha256:" + base.content_hash[:12] in repr(mds)
 
 
-def _integrity_by_walking(
-    base: vitk2.EvidenceBase, finding: m.Finding
-) -> tuple[m.Citation, ...]:
+def _integrity_by_walking(base: vitk2.EvidenceBase, finding: m.Finding) -> tuple[m.Citation, ...]:
     """The definition: every citation reached from the study's reports and the finding's
     ``rests_on`` through ``reports_on``, that has an integrity notice."""
     cits = {c.id: c for c in base.citations}

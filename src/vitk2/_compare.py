@@ -156,9 +156,7 @@ def _downgrades(
         flagged = ", ".join(f"{c.id} ({c.integrity.status})" for c in notices)
         out.append(Downgrade(rob, f"rests on publications with integrity notices: {flagged}."))
     if design in (m.Design.IN_VITRO, m.Design.ANIMAL):
-        out.append(
-            Downgrade(_INDIRECTNESS, f"{design} evidence, not evidence in patients.")
-        )
+        out.append(Downgrade(_INDIRECTNESS, f"{design} evidence, not evidence in patients."))
     if finding.outcome.kind in (m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER):
         out.append(
             Downgrade(
