@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import vitk2
-from vitk2 import _bundled, _gc, _io
+from vitk2 import _bundled, _gc, _io, _parse
 from vitk2 import _model as m
 from vitk2._convert import Registry, registry
 
@@ -247,3 +249,56 @@ def test_nested_pauses_restore_the_state_before_the_first(collector_on: None) ->
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+# -- the JSON walk: a fast check first, the located one only when it fails ------------------
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+def _limits(**small: int) -> _parse.Limits:
+    limits = _parse.Limits()
+    for name, value in small.items():
+        setattr(limits, name, value)
+    return limits
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _json_values,
+    st.builds(
+        _limits,
+        max_depth=st.integers(0, 6),
+        max_nodes=st.integers(1, 60),
+        max_string=st.integers(0, 12),
+    ),
+)
+def test_the_fast_json_walk_agrees_with_the_located_one(
+    data: object, limits: _parse.Limits
+) -> None:
+    try:
+        _parse._check_tree(data, "f.json", limits)
+        located_ok = True
+    except vitk2.ValidationError:
+        located_ok = False
+    assert _parse._within_limits(data, limits) is located_ok
+
+
+def test_json_problems_are_still_located() -> None:
+    limits = _limits(max_string=5)
+    text = json.dumps({"studies": [{"id": "a"}, {"id": "abcdefgh"}]})
+    with pytest.raises(vitk2.ValidationError) as err:
+        _parse.parse_text(text, "json", "f.json", limits)
+    (problem,) = err.value.problems
+    assert problem.path == "studies[1].id"
+    assert "8 characters exceeds the limit of 5" in problem.message

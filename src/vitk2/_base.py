@@ -205,10 +205,8 @@ class _Results:
 
     def __init__(self) -> None:
         self._data: dict[Hashable, Any] = {}
+        self.get = self._data.get  # the dictionary's own method: no Python frame per lookup
         self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        return self._data.get(key)
 
     def put(self, key: Hashable, value: T) -> T:
         with self._lock:
@@ -236,10 +234,6 @@ def results_key(criteria: Mapping[str, object], *args: object) -> Hashable | Non
     differently, never share a result. Records, quantities and anything else are not keyed:
     such queries are computed every time.
     """
-    if len(criteria) == 1 and not args:  # the common case, kept short
-        for only, value in criteria.items():
-            if type(value) is str:
-                return frozenset(((only, str, value),))
     items: list[tuple[object, ...]] = []
     pairs: list[tuple[object, object]] = [*enumerate(args), *criteria.items()]
     for name, value in pairs:
@@ -907,7 +901,12 @@ class EvidenceBase:
         True
         """
         results = self._index.filtered
-        key = results_key(criteria)
+        key: Hashable | None
+        if len(criteria) == 1:  # the common question, answered with the fewest steps
+            ((name, value),) = criteria.items()
+            key = (name, value) if type(value) is str else results_key(criteria)
+        else:
+            key = results_key(criteria)
         if key is not None:  # inlined from _kept: a kept answer costs one lookup
             hit: EvidenceBase | None = results.get(key)
             if hit is not None:

@@ -147,6 +147,39 @@ def _load_json(text: str, file: str) -> Any:
         raise _fail(file, "", "the document is nested too deeply") from None
 
 
+def _within_limits(data: Any, limits: Limits) -> bool:
+    """Whether a parsed JSON document is within the limits :func:`_check_tree` checks.
+
+    JSON has no aliases, so no value is shared and the walk needs no memo: it goes level by
+    level with no recursion and builds no paths. Only when it finds a problem does
+    :func:`_check_tree` walk again, to say where. Keys are not checked: JSON's are text.
+    """
+    level = [data]
+    depth = count = 0
+    max_string, isfinite = limits.max_string, math.isfinite
+    while level:
+        if depth > limits.max_depth:
+            return False
+        count += len(level)
+        if count > limits.max_nodes:
+            return False
+        deeper: list[Any] = []
+        for node in level:
+            kind = type(node)
+            if kind is dict:
+                deeper.extend(node.values())
+            elif kind is list:
+                deeper.extend(node)
+            elif kind is str:
+                if len(node) > max_string:
+                    return False
+            elif kind is float and not isfinite(node):
+                return False
+        level = deeper
+        depth += 1
+    return True
+
+
 def _check_tree(data: Any, file: str, limits: Limits) -> None:
     """Bound depth, expanded size and string lengths; reject non-string keys and NaN."""
     # Memoised on id(): a YAML alias is the same object, so a shared subtree is measured once
@@ -244,7 +277,8 @@ def parse_text(text: str, format: str, file: str, limits: Limits = LIMITS) -> An
     data = _LOADERS[format](text, file)
     if data is None:
         raise _fail(file, "", "the document holds nothing but comments")
-    _check_tree(data, file, limits)
+    if format == "yaml" or not _within_limits(data, limits):
+        _check_tree(data, file, limits)  # raises, saying where, when something is wrong
     return data
 
 
