@@ -269,6 +269,8 @@ class _Index:
         #: asked about: a finding rests on its study's reports and its own ``rests_on``
         self.integrity: dict[tuple[str, tuple[str, ...]], tuple[m.Citation, ...]] = {}
         #: query results by their criteria (see EvidenceBase.filter, .compare, .overview)
+        #: id() of a tuple of study ids in the tables below -> (the tuple, its set)
+        self._sets: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
         self.filtered = _Results()
         self.answers = _Results()
 
@@ -322,6 +324,13 @@ class _Index:
             for iid in sorted(ind_ids):
                 by_ind.setdefault(iid, []).append(s.id)
         return {k: tuple(v) for k, v in by_ind.items()}
+
+    def study_set(self, ids: tuple[str, ...]) -> frozenset[str]:
+        """``ids`` (a tuple of this index's) as a set, built once per tuple."""
+        found = self._sets.get(id(ids))
+        if found is None or found[0] is not ids:
+            found = self._sets[id(ids)] = (ids, frozenset(ids))
+        return found[1]
 
     @cached_property
     def studies_by_compound(self) -> dict[str, tuple[str, ...]]:

@@ -262,12 +262,22 @@ def filter_evidence(
     idx = base._index
     candidates: Iterable[m.Study]
     if ind_ids is not None or comp_ids is not None:
-        sets = []
+        groups: list[list[tuple[str, ...]]] = []  # per criterion: the id tuples any of it finds
         if ind_ids is not None:
-            sets.append({s for i in ind_ids for s in idx.studies_by_indication.get(i, ())})
+            groups.append([idx.studies_by_indication.get(i, ()) for i in ind_ids])
         if comp_ids is not None:
-            sets.append({s for c in comp_ids for s in idx.studies_by_compound.get(c, ())})
-        matched = set.intersection(*sets)
+            groups.append([idx.studies_by_compound.get(c, ()) for c in comp_ids])
+        # Start from the criterion that finds the fewest studies and keep those the others
+        # find too: a cost in proportion to the smallest answer, not to the largest.
+        groups.sort(key=lambda g: sum(map(len, g)))
+        matched = {s for ids in groups[0] for s in ids}
+        for other in groups[1:]:
+            if not matched:
+                break
+            if len(other) == 1:
+                matched.intersection_update(idx.study_set(other[0]))
+            else:
+                matched = {s for s in matched if any(s in idx.study_set(ids) for ids in other)}
         # in base order, at a cost in proportion to the candidates, not to the base
         position = idx.position
         studies = base.studies
