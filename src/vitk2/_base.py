@@ -268,9 +268,9 @@ class _Index:
         #: (study id, a finding's rests_on) -> integrity_of(finding), filled as findings are
         #: asked about: a finding rests on its study's reports and its own ``rests_on``
         self.integrity: dict[tuple[str, tuple[str, ...]], tuple[m.Citation, ...]] = {}
-        #: query results by their criteria (see EvidenceBase.filter, .compare, .overview)
         #: id() of a tuple of study ids in the tables below -> (the tuple, its set)
         self._sets: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+        #: answers by their criteria (see EvidenceBase.filter, .compare, .overview)
         self.filtered = _Results()
         self.answers = _Results()
 
