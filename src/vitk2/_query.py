@@ -274,10 +274,11 @@ def filter_evidence(
         for other in groups[1:]:
             if not matched:
                 break
-            if len(other) == 1:
-                matched.intersection_update(idx.study_set(other[0]))
+            found = [idx.study_set(ids) for ids in other]  # each set once, not once per study
+            if len(found) == 1:
+                matched.intersection_update(found[0])
             else:
-                matched = {s for s in matched if any(s in idx.study_set(ids) for ids in other)}
+                matched = {s for s in matched if any(s in f for f in found)}
         # in base order, at a cost in proportion to the candidates, not to the base
         position = idx.position
         studies = base.studies
@@ -367,7 +368,10 @@ def filter_evidence(
     return EvidenceBase._subset(base, tuple(kept), tuple(dict.fromkeys(excluded)))
 
 
-_STUDY_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(m.Study))
+# every field of a study but its findings, which with_findings sets
+_STUDY_FIELDS: tuple[str, ...] = tuple(
+    a.name for a in attrs.fields(m.Study) if a.name != "findings"
+)
 
 
 def with_findings(study: m.Study, findings: list[m.Finding]) -> m.Study:
