@@ -122,6 +122,11 @@ class TestFilter:
             with pytest.raises(vitk2.UnknownNameError):
                 base.filter(compound="no such compound")
             assert gc.isenabled()
+            with mock.patch("gc.disable", wraps=gc.disable) as paused:
+                digest = base.content_hash  # hashing pauses it too, and restores it
+            assert paused.called
+            assert gc.isenabled()
+            assert digest == vitk2.load().content_hash
         finally:
             if not was:
                 gc.disable()

@@ -578,9 +578,11 @@ class EvidenceBase:
         """SHA-256 of the canonical JSON form of the records: the same data, the same hash."""
         from ._io import to_data  # the base knows its data form only through the converter
 
-        data = to_data(self)
-        data.pop("dataset", None)
-        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        with paused_gc():  # the dump is hundreds of thousands of short-lived containers
+            data = to_data(self)
+            data.pop("dataset", None)
+            canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            del data
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     @cached_property
@@ -819,13 +821,18 @@ class EvidenceBase:
         A finding rests on its study's reports, on the citations it names in ``rests_on``,
         and on whatever a news report reports on.
         """
+        return self._integrity(self.study_of(finding), finding)
+
+    def _integrity(self, study: m.Study, finding: m.Finding) -> tuple[m.Citation, ...]:
+        """:meth:`integrity_of`, given the finding's study (a caller that walks studies has it)."""
         idx = self._index
-        study = self.study_of(finding)
+        flagged = idx.records.flagged
+        if not flagged:  # no citation of this base has a notice, or rests on one
+            return ()
         key = (study.id, finding.rests_on)
         cached = idx.integrity.get(key)
         if cached is not None:
             return cached
-        flagged = idx.records.flagged
         ids: set[str] = set()
         for cit in study.reports:
             ids.update(flagged.get(cit.id, ()))

@@ -8,6 +8,7 @@ studies, and everything left out is listed with the reason.
 from __future__ import annotations
 
 import enum
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -29,6 +30,7 @@ from ._stats import (
     pool_proportions,
     risk_difference,
     risk_ratio,
+    wilson_interval,
 )
 
 __all__ = [
@@ -124,67 +126,115 @@ def suggest_downgrades(
     base: EvidenceBase, study: m.Study, finding: m.Finding
 ) -> tuple[Downgrade, ...]:
     """GRADE-style downgrades read from the data itself (design, size, interval, outcome)."""
-    return _downgrades(study, finding, base.integrity_of(finding), study.size)
+    return _downgrades(_StudyFacts(study), finding, base.integrity_of(finding))
+
+
+class _StudyFacts:
+    """What the row builders need to know about a study, worked out once for all its findings."""
+
+    __slots__ = ("first_phases", "open_label", "report_notes", "single_patient", "size", "study")
+
+    def __init__(self, study: m.Study) -> None:
+        self.study = study
+        self.size = size = study.size
+        self.single_patient = study.design is m.Design.CASE_REPORT or size == 1
+        self.open_label = any(
+            "open" in lim.lower() and "label" in lim.lower() for lim in study.limitations
+        )
+        # the first phase of each phased arm (a phase entered later is not randomised)
+        self.first_phases = frozenset(
+            a.regimen.phases[0].id for a in study.arms if a.regimen is not None and a.regimen.phases
+        )
+        # citation id -> what a reader must know about it when a finding cites it
+        notes: dict[str, list[str]] = {}
+        for cit in study.reports:
+            if cit.interim:
+                notes.setdefault(cit.id, []).append(
+                    f"Interim results ({cit.label}); never merged with a later report."
+                )
+            if cit.kind is m.DocumentKind.NEWS_REPORT:
+                notes.setdefault(cit.id, []).append(
+                    f"Reported second-hand by a news report ({cit.label})."
+                )
+        self.report_notes = notes
+
+
+# Downgrades whose sentence never changes are made once.
+_SINGLE_PATIENT = Downgrade(_ROB, "a single patient, without a control.")
+_NO_CONTROL = Downgrade(
+    _ROB,
+    "no control group: the effect of the treatment cannot be separated from the natural course.",
+)
+_NARRATIVE = Downgrade(
+    _ROB,
+    "a narrative review: no systematic search or appraisal of the studies behind the claim.",
+)
+_OPEN_LABEL = Downgrade(_ROB, "open label: participants and assessors knew the treatment.")
+_NO_INTERVAL = Downgrade(_IMPRECISION, "no confidence interval is reported.")
+_NO_ESTIMATE = Downgrade(_IMPRECISION, "no estimate with an interval is reported.")
+_PRECLINICAL = {
+    d: Downgrade(_INDIRECTNESS, f"{d} evidence, not evidence in patients.")
+    for d in (m.Design.IN_VITRO, m.Design.ANIMAL)
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _indirect_outcome(name: str, kind: m.OutcomeKind) -> Downgrade:
+    return Downgrade(_INDIRECTNESS, f"'{name}' is a {kind} outcome, not one patients feel.")
+
+
+@functools.lru_cache(maxsize=4096)
+def _imprecise_proportion(events: int, total: int) -> Downgrade | None:
+    ci = wilson_interval(events, total)  # Proportion.interval()'s default
+    if events < 10 or ci.width > 0.3:
+        return Downgrade(
+            _IMPRECISION,
+            f"{events} events in {total}; the 95 % interval {ci.low:.1%} to {ci.high:.1%} is wide.",
+        )
+    return None
 
 
 def _downgrades(
-    study: m.Study, finding: m.Finding, notices: tuple[m.Citation, ...], size: int | None
+    facts: _StudyFacts, finding: m.Finding, notices: tuple[m.Citation, ...]
 ) -> tuple[Downgrade, ...]:
-    """:func:`suggest_downgrades`, given the finding's integrity notices and the study's size."""
+    """:func:`suggest_downgrades`, given the study's facts and the finding's integrity notices."""
     out: list[Downgrade] = []
+    study = facts.study
     design = finding.basis or study.design
-    rob = _ROB
-    if design is m.Design.CASE_REPORT or size == 1:
-        out.append(Downgrade(rob, "a single patient, without a control."))
-    elif design in (m.Design.SINGLE_ARM_TRIAL, m.Design.CASE_SERIES):
-        out.append(
-            Downgrade(
-                rob,
-                "no control group: the effect of the treatment cannot be separated from the natural course.",
-            )
-        )
+    if design is m.Design.CASE_REPORT or facts.size == 1:
+        out.append(_SINGLE_PATIENT)
+    elif design is m.Design.SINGLE_ARM_TRIAL or design is m.Design.CASE_SERIES:
+        out.append(_NO_CONTROL)
     elif design is m.Design.NARRATIVE_REVIEW:
-        out.append(
-            Downgrade(
-                rob,
-                "a narrative review: no systematic search or appraisal of the studies behind the claim.",
-            )
-        )
-    if any("open" in lim.lower() and "label" in lim.lower() for lim in study.limitations):
-        out.append(Downgrade(rob, "open label: participants and assessors knew the treatment."))
+        out.append(_NARRATIVE)
+    if facts.open_label:
+        out.append(_OPEN_LABEL)
     if notices:  # only citations with a notice
         flagged = ", ".join(f"{c.id} ({c.integrity.status})" for c in notices)
-        out.append(Downgrade(rob, f"rests on publications with integrity notices: {flagged}."))
-    if design in (m.Design.IN_VITRO, m.Design.ANIMAL):
-        out.append(Downgrade(_INDIRECTNESS, f"{design} evidence, not evidence in patients."))
-    if finding.outcome.kind in (m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER):
-        out.append(
-            Downgrade(
-                _INDIRECTNESS,
-                f"'{finding.outcome.name}' is a {finding.outcome.kind} outcome, not one patients feel.",
-            )
-        )
+        out.append(Downgrade(_ROB, f"rests on publications with integrity notices: {flagged}."))
+    indirect = _PRECLINICAL.get(design)
+    if indirect is not None:
+        out.append(indirect)
+    outcome = finding.outcome
+    if outcome.kind is m.OutcomeKind.SURROGATE or outcome.kind is m.OutcomeKind.BIOMARKER:
+        out.append(_indirect_outcome(outcome.name, outcome.kind))
     stat = finding.statistic
-    imp = _IMPRECISION
     if isinstance(stat, m.Proportion):
-        ci = stat.interval()
-        if stat.events < 10 or ci.width > 0.3:
+        wide = _imprecise_proportion(stat.events, stat.total)
+        if wide is not None:
+            out.append(wide)
+    elif isinstance(stat, m.Effect):
+        excludes = stat.excludes_null
+        if excludes is False:
             out.append(
                 Downgrade(
-                    imp,
-                    f"{stat.events} events in {stat.total}; the 95 % interval "
-                    f"{ci.low:.1%} to {ci.high:.1%} is wide.",
+                    _IMPRECISION, f"the interval {stat.low:g} to {stat.high:g} includes no effect."
                 )
             )
-    elif isinstance(stat, m.Effect):
-        if stat.excludes_null is False:
-            out.append(
-                Downgrade(imp, f"the interval {stat.low:g} to {stat.high:g} includes no effect.")
-            )
-        elif stat.excludes_null is None:
-            out.append(Downgrade(imp, "no confidence interval is reported."))
+        elif excludes is None:
+            out.append(_NO_INTERVAL)
     elif isinstance(stat, (m.Narrative, m.Breakdown, m.Count)):
-        out.append(Downgrade(imp, "no estimate with an interval is reported."))
+        out.append(_NO_ESTIMATE)
     return tuple(out)
 
 
@@ -197,7 +247,14 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
     .. versionadded:: 0.1.0
     """
     notices = base.integrity_of(finding)
-    return _assess(study, finding, notices, _downgrades(study, finding, notices, study.size))
+    return _assess(study, finding, notices, _downgrades(_StudyFacts(study), finding, notices))
+
+
+_START = {
+    **dict.fromkeys(m.Design, m.Certainty.LOW),
+    **dict.fromkeys(_START_HIGH, m.Certainty.HIGH),
+    **dict.fromkeys(_VERY_LOW_DESIGNS, m.Certainty.VERY_LOW),
+}
 
 
 def _assess(
@@ -207,16 +264,9 @@ def _assess(
     downs: tuple[Downgrade, ...],
 ) -> CertaintyAssessment:
     """:func:`assess_certainty`, given the finding's integrity notices and downgrades."""
-    design = finding.basis or study.design
-    start = (
-        m.Certainty.HIGH
-        if design in _START_HIGH
-        else m.Certainty.VERY_LOW
-        if design in _VERY_LOW_DESIGNS
-        else m.Certainty.LOW
-    )
-    suggested = start.lowered(len({d.domain for d in downs}))
-    if any(c.integrity.is_retracted for c in notices):
+    start = _START[finding.basis or study.design]
+    suggested = start.lowered(len({d.domain for d in downs})) if downs else start
+    if notices and any(c.integrity.is_retracted for c in notices):
         suggested = m.Certainty.VERY_LOW  # evidence resting on retracted work is not evidence
     if finding.certainty is not None:
         return CertaintyAssessment(
@@ -237,54 +287,49 @@ def _assess(
 
 # ---------------------------------------------------------------------------------------
 
+_ASSOCIATION = "An association from an observational study, not an effect of treatment."
+_OBSERVATIONAL = frozenset({m.Design.CROSS_SECTIONAL, m.Design.CASE_CONTROL})
+_PRECLINICAL_NOTE = {
+    d: f"Preclinical ({d}): not evidence in patients." for d in (m.Design.IN_VITRO, m.Design.ANIMAL)
+}
+
 
 def _caveats(
-    study: m.Study,
+    facts: _StudyFacts,
     finding: m.Finding,
     notices: tuple[m.Citation, ...],
-    size: int | None,
     sources: tuple[str, ...],
 ) -> tuple[str, ...]:
-    """What a reader must know about a row, given its integrity notices, size and sources."""
+    """What a reader must know about a row, given its study's facts, notices and sources."""
     out: list[str] = []
-    design = finding.basis or study.design
-    if design.is_preclinical:
-        out.append(f"Preclinical ({design}): not evidence in patients.")
-    if study.design is m.Design.CASE_REPORT or size == 1:
+    study = facts.study
+    study_design = study.design
+    preclinical = _PRECLINICAL_NOTE.get(finding.basis or study_design)
+    if preclinical is not None:
+        out.append(preclinical)
+    if facts.single_patient:
         out.append("A single patient: no estimate of effect is possible.")
-    if study.design is m.Design.NARRATIVE_REVIEW:
+    if study_design is m.Design.NARRATIVE_REVIEW:
         out.append("A narrative review's claim is only as strong as the studies behind it.")
-    if (
-        study.design in (m.Design.CROSS_SECTIONAL, m.Design.CASE_CONTROL)
-        or finding.direction is m.Direction.ASSOCIATION
-    ):
-        out.append("An association from an observational study, not an effect of treatment.")
-    if finding.group is not None:
+    if study_design in _OBSERVATIONAL or finding.direction is m.Direction.ASSOCIATION:
+        out.append(_ASSOCIATION)
+    if finding.group is not None and facts.first_phases - {finding.group}:
         group = study.group(finding.group)
-        if (
-            isinstance(group, m.Phase)
-            and group.entry
-            and study.arms
-            and any(
-                a.regimen is not None and a.regimen.phases and a.regimen.phases[0].id != group.id
-                for a in study.arms
-            )
-        ):
+        if isinstance(group, m.Phase) and group.entry:
             out.append(
                 f"Sequential design: '{group.name}' enrolled only those meeting '{group.entry}'; "
                 "it is not a randomised arm."
             )
-    if study.design is m.Design.SINGLE_ARM_TRIAL:
+    if study_design is m.Design.SINGLE_ARM_TRIAL:
         out.append("Single-arm trial: no control group.")
-    for cit in study.reports:
-        if cit.interim and cit.id in sources:
-            out.append(f"Interim results ({cit.label}); never merged with a later report.")
-        if cit.kind is m.DocumentKind.NEWS_REPORT and cit.id in sources:
-            out.append(f"Reported second-hand by a news report ({cit.label}).")
+    if facts.report_notes:
+        for cid, notes in facts.report_notes.items():
+            if cid in sources:
+                out.extend(notes)
     for cit in notices:
         out.append(f"Integrity: {cit.id} is {cit.integrity.status}.")
     out.extend(finding.caveats)
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
 
 def _regimen_text(base: EvidenceBase, study: m.Study, finding: m.Finding) -> str:
@@ -304,9 +349,22 @@ def _regimen_text(base: EvidenceBase, study: m.Study, finding: m.Finding) -> str
     return " + ".join(c.name for c in comps)
 
 
+_PROVENANCE_KINDS = {
+    (False, False): "",
+    (True, False): "quote",
+    (False, True): "locator",
+    (True, True): "locator + quote",
+}
+
+
 def _provenance_kind(finding: m.Finding) -> str:
-    kinds = {"quote" if isinstance(p, m.Quote) else "locator" for p in finding.provenance}
-    return " + ".join(sorted(kinds))
+    quote = locator = False
+    for p in finding.provenance:
+        if isinstance(p, m.Quote):
+            quote = True
+        else:
+            locator = True
+    return _PROVENANCE_KINDS[quote, locator]
 
 
 @attrs.frozen
@@ -627,9 +685,15 @@ def _row_key(row: ComparisonRow) -> tuple[Any, ...]:
     )
 
 
+@functools.lru_cache(maxsize=8192)
+def _proportion_interval(events: int, total: int, method: str, level: float) -> Interval:
+    """``Proportion.interval(method, level)``, kept by its inputs (compare checked them)."""
+    return m.Proportion(events=events, total=total).interval(method, level)
+
+
 def _estimate(stat: m.Statistic, method: str, level: float) -> tuple[float | None, Interval | None]:
     if isinstance(stat, m.Proportion):
-        return stat.estimate, stat.interval(method, level)
+        return stat.estimate, _proportion_interval(stat.events, stat.total, method, level)
     if isinstance(stat, m.Effect):
         return stat.value, stat.interval
     return None, None
@@ -679,10 +743,10 @@ def compare(
     rows: list[ComparisonRow] = []
     excluded = list(subset.excluded)
     sources: dict[tuple[str, ...], str] = {}  # a finding's sources -> their labels
-    regimens: dict[tuple[str, str], str] = {}  # (study, group) -> the group's regimen
+    regimens: dict[tuple[str, str | None], str] = {}  # (study, group) -> its regimen
     for study in subset.studies:
-        size = study.size  # computed, so computed once per study
-        single_patient = study.design is m.Design.CASE_REPORT or size == 1
+        facts = _StudyFacts(study)
+        size = facts.size
         for f in study.findings:
             design = f.basis or study.design
             if f.outcome.kind is m.OutcomeKind.BASELINE:
@@ -692,7 +756,7 @@ def compare(
                     )
                 )
                 continue
-            if not include_single_patient and single_patient:
+            if not include_single_patient and facts.single_patient:
                 excluded.append(Exclusion(f.id, study.id, "single patient: no estimate of effect"))
                 continue
             if design.is_preclinical and not include_preclinical:
@@ -701,9 +765,9 @@ def compare(
                 )
                 continue
             estimate, ci = _estimate(f.statistic, interval, level)
-            if f.group is None:
+            if f.compounds and f.group is None:  # the compounds the finding names
                 regimen = _regimen_text(base, study, f)
-            else:  # the findings of one group share its regimen
+            else:  # the findings of one group (or of none) share its regimen
                 regimen_of = regimens.get((study.id, f.group))
                 if regimen_of is None:
                     regimen_of = regimens[study.id, f.group] = _regimen_text(base, study, f)
@@ -712,7 +776,8 @@ def compare(
             source = sources.get(cited)
             if source is None:
                 source = sources[cited] = ", ".join(base.citation(s).label for s in cited)
-            notices = base.integrity_of(f)
+            notices = base._integrity(study, f)
+            stat = f.statistic
             rows.append(
                 ComparisonRow(
                     study=study,
@@ -722,13 +787,13 @@ def compare(
                     regimen=regimen,
                     comparator=f.comparator,
                     measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
-                    n=f.statistic.total if isinstance(f.statistic, m.Proportion) else size,
-                    statistic=str(f.statistic),
+                    n=stat.total if isinstance(stat, m.Proportion) else size,
+                    statistic=str(stat),
                     estimate=estimate,
                     interval=ci,
                     direction=f.direction,
-                    certainty=_assess(study, f, notices, _downgrades(study, f, notices, size)),
-                    caveats=_caveats(study, f, notices, size, cited),
+                    certainty=_assess(study, f, notices, _downgrades(facts, f, notices)),
+                    caveats=_caveats(facts, f, notices, cited),
                     source=source,
                     provenance=_provenance_kind(f),
                 )
@@ -738,7 +803,7 @@ def compare(
         indication=ind,
         rows=tuple(rows),
         excluded=tuple(dict.fromkeys(excluded)),
-        pooled=_pool(subset, rows, level),
+        pooled=_pool(base, rows, level),
         lineage=_lineage(base, interval, level),
     )
 

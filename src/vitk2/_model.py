@@ -236,11 +236,23 @@ def _unique(values: list[str], what: str) -> None:
 class _Vocabulary(enum.Enum):
     """An enum whose values are the spellings used in evidence files."""
 
+    _text: str
+
+    # Members are singletons and equal only to themselves, so hashing by identity agrees
+    # with equality; it spares every dict and set lookup Enum.__hash__'s Python-level call.
+    __hash__ = object.__hash__
+
+    def __init__(self, *args: object) -> None:
+        self._text = str(self._value_).replace("_", " ")  # the text is made once per member
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}.{self.name}"
 
     def __str__(self) -> str:
-        return self.value.replace("_", " ")  # type: ignore[no-any-return]
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return format(self._text, spec)
 
 
 class Design(_Vocabulary):

@@ -328,6 +328,8 @@ def filter_evidence(
     )
     kept: list[m.Study] = []
     excluded: list[Exclusion] = list(base.excluded)
+    # with no integrity notice in the base, no finding can rest on a retracted citation
+    check_retracted = not include_retracted and bool(idx.records.flagged)
     for s in candidates:
         if not study_ok(s):
             continue
@@ -351,8 +353,8 @@ def filter_evidence(
                 doses, durations = _doses_and_durations(s, f)
                 if not doses_ok(doses, durations):
                     continue
-            if not include_retracted:
-                retracted = base.retracted_basis(f)
+            if check_retracted:
+                retracted = [c.id for c in base._integrity(s, f) if c.integrity.is_retracted]
                 if retracted:
                     excluded.append(
                         Exclusion(
