@@ -795,7 +795,12 @@ class EvidenceBase:
         """The compounds a finding is about: those its group received, else those it names."""
         if finding.compounds:
             return finding.compounds
-        study = self.study_of(finding)
+        return self._compounds(self.study_of(finding), finding)
+
+    def _compounds(self, study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
+        """:meth:`compounds_of`, given the finding's study (a caller that walks studies has it)."""
+        if finding.compounds:
+            return finding.compounds
         if finding.group is not None:
             group = study.group(finding.group)
             if isinstance(group, m.Phase):

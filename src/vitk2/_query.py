@@ -330,6 +330,7 @@ def filter_evidence(
     excluded: list[Exclusion] = list(base.excluded)
     # with no integrity notice in the base, no finding can rest on a retracted citation
     check_retracted = not include_retracted and bool(idx.records.flagged)
+    compounds_seen: dict[tuple[str, str | None] | None, set[str]] = {}  # (study, group) -> ids
     for s in candidates:
         if not study_ok(s):
             continue
@@ -344,7 +345,12 @@ def filter_evidence(
             if kinds is not None and f.outcome.kind not in kinds:
                 continue
             if comp_ids is not None or class_ids is not None:
-                have = {c.id for c in base.compounds_of(f)}
+                key = (s.id, f.group) if not f.compounds else None  # a group's are shared
+                have = compounds_seen.get(key) if key is not None else None
+                if have is None:
+                    have = {c.id for c in base._compounds(s, f)}
+                    if key is not None:
+                        compounds_seen[key] = have
                 if comp_ids is not None and not have & comp_ids:
                     continue
                 if class_ids is not None and not have & class_ids:
