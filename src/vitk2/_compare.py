@@ -174,7 +174,8 @@ _NO_INTERVAL = Downgrade(_IMPRECISION, "no confidence interval is reported.")
 _NO_ESTIMATE = Downgrade(_IMPRECISION, "no estimate with an interval is reported.")
 _PRECLINICAL = {
     d: Downgrade(_INDIRECTNESS, f"{d} evidence, not evidence in patients.")
-    for d in (m.Design.IN_VITRO, m.Design.ANIMAL)
+    for d in m.Design
+    if d.is_preclinical
 }
 
 
@@ -290,7 +291,7 @@ def _assess(
 _ASSOCIATION = "An association from an observational study, not an effect of treatment."
 _OBSERVATIONAL = frozenset({m.Design.CROSS_SECTIONAL, m.Design.CASE_CONTROL})
 _PRECLINICAL_NOTE = {
-    d: f"Preclinical ({d}): not evidence in patients." for d in (m.Design.IN_VITRO, m.Design.ANIMAL)
+    d: f"Preclinical ({d}): not evidence in patients." for d in m.Design if d.is_preclinical
 }
 
 
