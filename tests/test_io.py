@@ -314,3 +314,38 @@ def test_no_dependency_exception_escapes_for_wrong_python_types() -> None:
         vitk2.loads(GOOD, "toml")
     with pytest.raises(TypeError):
         vitk2.dump(object())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: " + "[" * 10_000 + "]" * 10_000,  # libyaml 0.2.6 refuses this while scanning ahead
+        "x: " + "[" * 10_000,  # and this, unclosed
+        "x: " + "{a: " * 2_000 + "}" * 2_000,
+        "- " * 10_000 + "x",
+        "- x\n- " + "[" * 65 + "]" * 65,  # just past vitk2's limit
+    ],
+    ids=["deep-flow", "unclosed-flow", "deep-flow-mapping", "deep-block", "limit-plus-one"],
+)
+def test_vitk2s_depth_limit_decides_before_the_parsers(text: str) -> None:
+    # The same message whichever PyYAML 6.x (and libyaml, with or without a nesting limit of
+    # its own) is installed.
+    with pytest.raises(ValidationError, match="nested more than 64 levels"):
+        vitk2.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('x: [a, "' + "[" * 200 + '" , b', "did not find expected"),  # brackets in quotes
+        ("x: ['" + "[" * 200 + "'\n  c", "did not find expected"),
+        ("x: [a, b # " + "[" * 200 + "\n  c", "did not find expected"),  # in a comment
+        ("x: " + "[" * 63 + "]" * 63 + "\ny: [", "did not find expected"),  # deep, not too deep
+    ],
+)
+def test_malformed_text_that_is_not_too_deep_is_reported_where_it_breaks(
+    text: str, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message) as info:
+        vitk2.loads(text)
+    assert "line" in info.value.problems[0].path

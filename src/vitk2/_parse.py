@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -289,20 +290,56 @@ def _prescan_depth(text: str, file: str, limits: Limits) -> None:
     ``- - - - x`` is bounded too: PyYAML's C composer recurses per level and overflows the
     C stack (a segmentation fault) on some tens of thousands of levels. Brackets inside
     quoted text are not nesting and are not counted.
+
+    vitk2's limit decides, not the parser's. libyaml (bundled from PyYAML 6.0.4 on) refuses
+    nesting past a limit of its own while it scans ahead for a possible simple key, before it
+    has emitted the events that would take the count past :attr:`Limits.max_depth`. So when
+    the parser stops on an error, the text it had scanned but not yet reported (from the end
+    of the last event to the error) is measured too: flow brackets outside quoted text and
+    comments, in one regular-expression pass. That text is already malformed, so the measure
+    only chooses which of two true messages the user reads; malformed text that is not too
+    deep is left for the loader, which reports it with its position.
     """
     depth = 0
+    end = 0
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > limits.max_depth:
-                    raise _fail(
-                        file, "", f"the document is nested more than {limits.max_depth} levels"
-                    )
+                    raise _too_deep(file, limits)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return  # malformed: the loader reports it with its position
+            end = event.end_mark.index
+    except yaml.YAMLError as err:
+        mark = (
+            err.problem_mark or err.context_mark if isinstance(err, yaml.MarkedYAMLError) else None
+        )
+        stop = len(text) if mark is None else mark.index + 1
+        if depth + _flow_depth(text, end, stop) > limits.max_depth:
+            raise _too_deep(file, limits) from None
+
+
+_FLOW_TOKENS: Final = re.compile(r"""[\[\]{}]|'[^']*'|"(?:[^"\\]|\\.)*"|#[^\n]*""")
+
+
+def _flow_depth(text: str, start: int, stop: int) -> int:
+    """The deepest flow nesting reached in ``text[start:stop]``, quotes and comments skipped."""
+    if text.count("[", start, stop) + text.count("{", start, stop) == 0:
+        return 0
+    depth = deepest = 0
+    for match in _FLOW_TOKENS.finditer(text, start, stop):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _too_deep(file: str, limits: Limits) -> ValidationError:
+    return _fail(file, "", f"the document is nested more than {limits.max_depth} levels")
 
 
 def parse_bytes(data: bytes, format: str, file: str, limits: Limits = LIMITS) -> Any:
