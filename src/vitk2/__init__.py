@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     )
     from ._errors import (
         AmbiguousNameError,
-        ComparisonError,
         CriteriaError,
         IncommensurableUnitsError,
         MergeConflictError,
         Problem,
+        StatisticsError,
         UnitError,
         UnknownNameError,
         ValidationError,
@@ -118,7 +118,6 @@ __all__ = [
     "Code",
     "CodeSystem",
     "Comparison",
-    "ComparisonError",
     "ComparisonRow",
     "Compound",
     "Count",
@@ -170,6 +169,7 @@ __all__ = [
     "SexCounts",
     "Spread",
     "Statistic",
+    "StatisticsError",
     "Study",
     "Summary",
     "SummaryMeasure",
@@ -213,11 +213,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "._errors": (
         "AmbiguousNameError",
-        "ComparisonError",
         "CriteriaError",
         "IncommensurableUnitsError",
         "MergeConflictError",
         "Problem",
+        "StatisticsError",
         "UnitError",
         "UnknownNameError",
         "ValidationError",
@@ -291,6 +291,10 @@ _LAZY: dict[str, str] = {name: mod for mod, names in _MODULES.items() for name i
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
+        if name == "meta":  # the public sub-module vitk2.meta, also imported on first use
+            import importlib
+
+            return importlib.import_module(".meta", __name__)
         raise AttributeError(f"module 'vitk2' has no attribute {name!r}")
     import importlib
 
