@@ -99,6 +99,30 @@ class TestTypes:
         with pytest.raises(ValueError, match="total must be > 0"):
             wilson_interval(0, 0)
 
+    def test_statistics_error_is_exported_from_vitk2(self) -> None:
+        import pickle
+
+        import vitk2
+
+        assert vitk2.StatisticsError is StatisticsError
+        assert "StatisticsError" in vitk2.__all__
+        assert issubclass(StatisticsError, vitk2.Vitk2Error)
+        with pytest.raises(vitk2.StatisticsError, match="total must be > 0"):
+            wilson_interval(1, 0)
+        again = pickle.loads(pickle.dumps(StatisticsError("level must be in (0, 1) (got 2)")))
+        assert type(again) is StatisticsError
+        assert str(again) == "level must be in (0, 1) (got 2)"
+
+    def test_comparison_error_is_gone(self) -> None:
+        # Nothing raised it; an exported error that never occurs only misleads handlers.
+        import vitk2
+        from vitk2 import _errors
+
+        assert "ComparisonError" not in vitk2.__all__
+        assert not hasattr(_errors, "ComparisonError")
+        with pytest.raises(AttributeError):
+            vitk2.ComparisonError  # noqa: B018
+
     def test_interval_fields_and_defaults(self) -> None:
         interval = Interval(0.25, 0.75, method="wald")
         assert (interval.low, interval.high, interval.level, interval.method) == (

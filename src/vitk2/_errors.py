@@ -12,11 +12,11 @@ import attrs
 
 __all__ = [
     "AmbiguousNameError",
-    "ComparisonError",
     "CriteriaError",
     "IncommensurableUnitsError",
     "MergeConflictError",
     "Problem",
+    "StatisticsError",
     "UnitError",
     "UnknownNameError",
     "ValidationError",
@@ -140,19 +140,24 @@ class IncommensurableUnitsError(UnitError):
     """
 
 
-class ComparisonError(Vitk2Error, ValueError):
-    """A comparison that the data cannot honestly support.
-
-    The message says why (for example: the groups were not randomised).
-
-    .. versionadded:: 0.1.0
-    """
-
-
 class CriteriaError(Vitk2Error, ValueError):
     """A query criterion of the wrong type or out of range (a level of 7, a dose in weeks).
 
     Unknown names in criteria raise :class:`UnknownNameError` instead.
 
     .. versionadded:: 0.1.0
+    """
+
+
+class StatisticsError(Vitk2Error, ValueError):
+    """Invalid input to a statistic, or a quantity that cannot be estimated or computed.
+
+    Raised by the interval, contrast and pooling functions: for counts that are not
+    non-negative whole numbers, a confidence level outside (0, 1), an unknown interval method,
+    a ratio with no events (or only events) in both groups, or inputs so extreme that the
+    result cannot be computed in double precision. The message names the argument and the
+    value.
+
+    .. versionadded:: 0.2.0
+       Exported from ``vitk2``; 0.1.0 raised it from a private module.
     """

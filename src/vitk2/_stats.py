@@ -40,7 +40,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import Vitk2Error
+from ._errors import StatisticsError
 
 __all__ = [
     "Contrast",
@@ -56,10 +56,6 @@ __all__ = [
     "risk_ratio",
     "wilson_interval",
 ]
-
-
-class StatisticsError(Vitk2Error, ValueError):
-    """Raised for invalid statistical input or a quantity that cannot be estimated."""
 
 
 # ---------------------------------------------------------------------------
