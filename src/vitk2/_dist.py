@@ -79,8 +79,8 @@ def _log_beta_half(a: float) -> float:
     return math.lgamma(b) - diff
 
 
-def _t_tails(t2: float, df: float) -> tuple[float, float]:
-    """``P(|T| > t)`` and ``P(|T| < t)`` for ``t = sqrt(t2)``, each with full relative precision.
+def _t_tails(t: float, df: float) -> tuple[float, float]:
+    """``P(|T| > |t|)`` and ``P(|T| < |t|)``, each with full relative precision.
 
     ``P(|T| > t) = I_x(df/2, 1/2)`` with ``x = df / (df + t2)``, and ``P(|T| < t) =
     I_y(1/2, df/2)`` with ``y = 1 - x = t2 / (df + t2)``. Both ``x`` and ``y`` are formed
@@ -90,9 +90,12 @@ def _t_tails(t2: float, df: float) -> tuple[float, float]:
     far out (``t2`` large) and the centre (``t2`` small) alike.
     """
     a, b = 0.5 * df, 0.5
+    t2 = t * t
     denom = df + t2
-    if math.isinf(denom):  # t2 overflowed: x = df / t2 underflows, 1 - x = 1
-        return 0.0, 1.0
+    if math.isinf(denom):  # t^2 overflows: x = df / t^2 to relative O(x), 1 - x = 1
+        log_x = math.log(df) - 2.0 * math.log(abs(t))
+        tail = math.exp(a * log_x - _log_beta_half(a)) / a
+        return tail, 1.0 - tail
     x = df / denom
     y = t2 / denom
     if y == 0.0:  # t2 underflowed
@@ -120,7 +123,7 @@ def t_sf(t: float, df: float) -> float:
         return 0.0 if t > 0.0 else 1.0
     if t == 0.0:
         return 0.5
-    tail = 0.5 * _t_tails(t * t, df)[0]
+    tail = 0.5 * _t_tails(t, df)[0]
     return tail if t > 0.0 else 1.0 - tail
 
 
@@ -134,7 +137,7 @@ def t_pdf(t: float, df: float) -> float:
     _check_df(df)
     if math.isinf(df):
         return math.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
-    log_norm = math.lgamma(0.5 * (df + 1.0)) - math.lgamma(0.5 * df) - 0.5 * math.log(df * math.pi)
+    log_norm = -0.5 * math.log(df) - _log_beta_half(0.5 * df)  # 1 / (sqrt(df) B(df/2, 1/2))
     return math.exp(log_norm - 0.5 * (df + 1.0) * math.log1p(t * t / df))
 
 
@@ -185,7 +188,7 @@ def t_ppf(p: float, df: float) -> float:
             density = 2.0 * t_pdf(t, df)
             if not density > 0.0:
                 break
-            step = (_t_tails(t * t, df)[index] - target) / (sign * density)
+            step = (_t_tails(t, df)[index] - target) / (sign * density)
             if not math.isfinite(step) or abs(step) > 0.5 * t:
                 break
             t -= step
