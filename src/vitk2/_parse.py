@@ -90,6 +90,30 @@ def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+#: Python refuses to read integers longer than this (``sys.get_int_max_str_digits``), and
+#: how it says so differs between versions; vitk2 refuses them first, in its own words.
+MAX_INT_DIGITS: Final = 4300
+
+
+def _too_many_digits(text: str) -> str | None:
+    digits = sum(c.isdigit() for c in text) if len(text) > MAX_INT_DIGITS else 0
+    if digits > MAX_INT_DIGITS:
+        return (
+            f"a whole number of {digits} digits is longer than the limit of "
+            f"{MAX_INT_DIGITS} digits"
+        )
+    return None
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> Any:
+    problem = _too_many_digits(str(node.value))
+    if problem is not None:
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 
 def _mark(err: yaml.MarkedYAMLError) -> str:
     mark = err.problem_mark or err.context_mark
@@ -117,7 +141,7 @@ def _load_yaml(text: str, file: str) -> Any:
     except RecursionError:
         raise _fail(file, "", "the document is nested too deeply") from None
     except Exception as err:
-        # An impossible date (2023-02-30), an int of more than 4300 digits, '!!bool maybe',
+        # An impossible date (2023-02-30), '!!bool maybe',
         # '!!timestamp foo' ... raise ValueError, KeyError or AttributeError, not YAMLError.
         raise _fail(file, "", f"invalid YAML: {type(err).__name__}: {err}") from None
 
@@ -135,9 +159,21 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _json_int(text: str) -> int:
+    problem = _too_many_digits(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return int(text)
+
+
 def _load_json(text: str, file: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant)
+        return json.loads(
+            text,
+            object_pairs_hook=_json_pairs,
+            parse_constant=_reject_constant,
+            parse_int=_json_int,
+        )
     except json.JSONDecodeError as err:
         raise _fail(
             file, f"line {err.lineno}, column {err.colno}", f"invalid JSON: {err.msg}"
