@@ -654,6 +654,39 @@ def bench_queries(rows: list[Row], base: EvidenceBase, n: int, repeat: int, t_lo
     )
 
 
+def bench_meta(rows: list[Row], repeat: int, k: int = 1_000) -> None:
+    """vitk2.meta.pool, REML + Hartung-Knapp, on k studies (vs statsmodels' combine_effects)."""
+    import random
+
+    from vitk2 import meta
+
+    rng = random.Random(2026)
+    vi = [rng.uniform(0.005, 0.5) for _ in range(k)]
+    yi = [rng.gauss(-0.4, 0.3) + rng.gauss(0.0, v**0.5) for v in vi]
+    effects = meta.from_variances(yi, vi, measure="RR")
+    t = per_call(lambda: meta.pool(effects, method="REML", test="knha"), repeat)
+    base = None
+    if _installed("statsmodels"):  # its nearest: iterated (Paule-Mandel) tau2, HKSJ interval
+        import numpy as np
+        from statsmodels.stats.meta_analysis import combine_effects
+
+        y, v = np.asarray(yi), np.asarray(vi)
+        base = per_call(
+            lambda: combine_effects(y, v, method_re="iterated").conf_int(use_t=True), repeat
+        )
+    rows.append(
+        Row(
+            "meta.pool REML + knha (vs statsmodels combine_effects PM + HKSJ)",
+            f"{k:,}",
+            ms(t),
+            ms(base) if base else "",
+            t / base if base else None,
+            "< 10 ms",
+            t < 0.01,
+        )
+    )
+
+
 def machine() -> str:
     return (
         f"{platform.python_implementation()} {platform.python_version()} on "
@@ -688,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
             "bundled",
             lambda: bench_bundled(rows, 1 if args.quick else max(7, repeat), pycache),
         )
+        failed |= section(rows, "meta", lambda: bench_meta(rows, repeat))
         for n in sizes:
             failed |= section(
                 rows,

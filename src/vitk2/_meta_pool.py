@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Literal
 
@@ -50,6 +51,7 @@ Test = Literal["z", "knha"]
 
 METHODS: tuple[str, ...] = ("EE", "FE", "DL", "REML", "ML", "PM")
 _TESTS = ("z", "knha")
+_mul = operator.mul
 _TOL = 1e-10  # convergence of tau2, relative to max(1, tau2)
 _MAX_ITER = 1000
 
@@ -390,13 +392,20 @@ def _pm(ys: Sequence[float], vs: Sequence[float]) -> tuple[float, float | None]:
 def _likelihood_terms(
     ys: Sequence[float], vs: Sequence[float], tau2: float
 ) -> tuple[float, float, float, float, float]:
-    """``(sum w, sum w^2, tr P, tr PP, Y'PPY)`` of the intercept-only model at ``tau2``."""
+    """``(sum w, sum w^2, tr P, tr PP, Y'PPY)`` of the intercept-only model at ``tau2``.
+
+    With ``w = 1 / (v + tau2)`` and ``P = W - w w' / sum w``: ``tr P = sum w - sum w^2 / sum w``,
+    ``tr PP = sum w^2 - 2 sum w^3 / sum w + (sum w^2 / sum w)^2`` and ``PY = w (y - mean)``.
+    (``map`` with ``operator.mul`` keeps the inner loops in C: this runs once per iteration.)
+    """
     ws = [1.0 / (v + tau2) for v in vs]
     w_sum = sum(ws)
-    mean = sum(w * y for w, y in zip(ws, ys, strict=True)) / w_sum
-    w2 = sum(w * w for w in ws)
-    w3 = sum(w * w * w for w in ws)
-    ypy = sum((w * (y - mean)) ** 2 for w, y in zip(ws, ys, strict=True))
+    mean = sum(map(_mul, ws, ys)) / w_sum
+    w2s = list(map(_mul, ws, ws))
+    w2 = sum(w2s)
+    w3 = sum(map(_mul, w2s, ws))
+    pys = list(map(_mul, ws, [y - mean for y in ys]))
+    ypy = sum(map(_mul, pys, pys))
     tr_p = w_sum - w2 / w_sum
     tr_pp = w2 - 2.0 * w3 / w_sum + (w2 / w_sum) ** 2
     return w_sum, w2, tr_p, tr_pp, ypy
@@ -565,12 +574,13 @@ def _fit(
     # Heterogeneity is always measured about the equal-effects estimate.
     w0 = [1.0 / v for v in vs]
     w0_sum = math.fsum(w0)
-    mean0 = math.fsum(w * y for w, y in zip(w0, ys, strict=True)) / w0_sum
-    q_raw = math.fsum(w * (y - mean0) ** 2 for w, y in zip(w0, ys, strict=True))
+    mean0 = math.fsum(map(_mul, w0, ys)) / w0_sum
+    residuals = [y - mean0 for y in ys]
+    q_raw = math.fsum(map(_mul, map(_mul, w0, residuals), residuals))
     q, q_df, q_p, i2, h2 = heterogeneity(q_raw, k)
     if method != "EE":
         if k > 1:
-            tr_p = w0_sum - math.fsum(w * w for w in w0) / w0_sum
+            tr_p = w0_sum - math.fsum(map(_mul, w0, w0)) / w0_sum
             typical = (k - 1) / tr_p  # metafor's typical within-study variance
             i2 = 100.0 * tau2 / (typical + tau2)
             h2 = tau2 / typical + 1.0
@@ -579,12 +589,13 @@ def _fit(
 
     ws = [1.0 / (v + tau2) for v in vs] if tau2 > 0.0 else w0
     w_sum = math.fsum(ws)
-    coef = math.fsum(w * y for w, y in zip(ws, ys, strict=True)) / w_sum
+    coef = math.fsum(map(_mul, ws, ys)) / w_sum
     variance = 1.0 / w_sum
     df: int | None = None
     if test == "knha":
         df = k - 1
-        s2w = math.fsum(w * (y - coef) ** 2 for w, y in zip(ws, ys, strict=True)) / df
+        residuals = [y - coef for y in ys]
+        s2w = math.fsum(map(_mul, map(_mul, ws, residuals), residuals)) / df
         variance *= s2w
         crit = t_ppf(1.0 - (1.0 - level) / 2.0, df)
     else:
