@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import textwrap
+from collections import Counter
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vitk2
 from vitk2 import Certainty, Direction
+from vitk2 import _model as m
+from vitk2 import testing as vt
+from vitk2._names import normalize
 
 BASE = vitk2.load()
 
@@ -218,6 +226,141 @@ class TestRegimens:
         )
         assert c.odds_ratio.estimate == pytest.approx(ref.oddsratio, rel=1e-12)
         assert "randomised arms" in result.to_text()
+
+    def test_every_pair_of_arms_of_the_hcc_recurrence_trial_is_compared(self) -> None:
+        # Yoshida 2011 randomised 45 mg/day, 90 mg/day and placebo: three pairs of arms.
+        trial = "yoshida-2011-hepatology"
+        placebo, low, high = (f"{trial}.dfs-events-{arm}" for arm in ("placebo", "45", "90"))
+        result = BASE.compare_regimens("hcc-recurrence")
+        mine = {
+            frozenset((c.a_finding, c.b_finding)): c for c in result.contrasts if c.study == trial
+        }
+        assert set(mine) == {
+            frozenset((low, placebo)),
+            frozenset((high, placebo)),
+            frozenset((low, high)),
+        }
+        assert not [r for r in result.refusals if r.study == trial]
+        c = mine[frozenset((high, placebo))]
+        sign = 1 if c.a_finding == high else -1
+        assert c.risk_difference.estimate == pytest.approx(sign * (76 / 185 - 58 / 181))
+        assert "90 mg" in (c.a if sign == 1 else c.b)
+        # the labels tell the arms apart, so no two contrasts of the trial read alike
+        assert len({(c.a, c.b) for c in mine.values()}) == 3
+        text = result.to_text()
+        assert "menatetrenone 90 mg/day" in text
+
+
+_OUTCOMES = ("response", "relapse")
+
+
+@st.composite
+def trials_with_arms(draw: st.DrawFn) -> vitk2.EvidenceBase:
+    """Studies of one indication with several arms and proportions on a few outcomes.
+
+    Every finding is in a group (an arm or a phase) and is about that group's regimen; a group
+    may report an outcome more than once (in subgroups), or not at all. Designs are often
+    randomised, so that both contrasts and refusals occur.
+    """
+    compounds = draw(st.lists(vt.compounds(), min_size=1, max_size=3, unique_by=lambda c: c.id))
+    ind = draw(vt.indications(with_id="the-indication", parents=()))
+    cit = draw(vt.citations(indications=[ind], links=()))
+    studies = []
+    for sid in draw(st.lists(st.sampled_from(["s1", "s2", "s3"]), min_size=1, unique=True)):
+        arms = []
+        for k in range(draw(st.integers(2, 4))):
+            phase_ids = draw(st.lists(st.sampled_from([f"a{k}-p1", f"a{k}-p2"]), unique=True))
+            arms.append(draw(vt.arms(with_id=f"a{k}", compounds=compounds, phase_ids=phase_ids)))
+        groups = [a.id for a in arms] + [p.id for a in arms if a.regimen for p in a.regimen.phases]
+        findings = []
+        for name in ("response", "relapse"):
+            outcome = attrs.evolve(draw(vt.outcomes()), name=name)
+            for group in draw(st.lists(st.sampled_from(groups), unique=True)):
+                for subgroup in draw(
+                    st.lists(st.sampled_from([None, "women"]), min_size=1, unique=True)
+                ):
+                    findings.append(
+                        m.Finding(
+                            id=f"{sid}.f{len(findings)}",
+                            outcome=outcome,
+                            indication=ind,
+                            statistic=draw(vt.proportions(max_total=10**6)),
+                            direction=draw(st.sampled_from(Direction)),
+                            provenance=(draw(vt.locators(sources=[cit.id])),),
+                            group=group,
+                            subgroup=subgroup,
+                        )
+                    )
+        design = draw(
+            st.one_of(st.just(m.Design.RANDOMISED_CONTROLLED_TRIAL), st.sampled_from(m.Design))
+        )
+        studies.append(
+            m.Study(
+                id=sid,
+                title=f"Trial {sid}",
+                reports=(cit,),
+                design=design,
+                indications=(ind,),
+                population=draw(vt.populations()),
+                level=draw(vt.evidence_levels()),
+                arms=tuple(arms),
+                findings=tuple(findings),
+            )
+        )
+    return vitk2.EvidenceBase(
+        compounds=tuple(compounds), indications=(ind,), citations=(cit,), studies=tuple(studies)
+    )
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(trials_with_arms())
+def test_contrasts_plus_refusals_of_a_study_and_outcome_are_its_pairs_of_groups(
+    base: vitk2.EvidenceBase,
+) -> None:
+    """Each study and outcome: contrasts + refusals == pairs of its findings in different groups.
+
+    compare_regimens looks at every unordered pair of findings on one outcome (baseline
+    characteristics aside). A pair of one study in two different groups (arms or phases) is
+    always two regimens, so it comes out exactly once: as a contrast, or as a refusal of that
+    study with its reason. Two findings of one group and one regimen are not two regimens and
+    come out as neither; pairs across studies are refused (and merged) without a study.
+    """
+    subset = base.filter(indication="the-indication")
+    result = base.compare_regimens("the-indication")
+    where = {f.id: (s.id, normalize(f.outcome.name)) for s in subset.studies for f in s.findings}
+    expected: Counter[tuple[str, str]] = Counter()
+    pairs: dict[tuple[str, str], set[frozenset[str]]] = {}
+    for s in subset.studies:
+        for f1, f2 in itertools.combinations(s.findings, 2):
+            if f1.outcome.kind is m.OutcomeKind.BASELINE or normalize(f1.outcome.name) != normalize(
+                f2.outcome.name
+            ):
+                continue
+            if f1.group != f2.group:
+                key = (s.id, normalize(f1.outcome.name))
+                expected[key] += 1
+                pairs.setdefault(key, set()).add(frozenset((f1.id, f2.id)))
+    got: Counter[tuple[str, str]] = Counter()
+    seen: dict[tuple[str, str], set[frozenset[str]]] = {}
+    for c in result.contrasts:
+        key = where[c.a_finding]
+        assert key == (c.study, where[c.b_finding][1])
+        assert where[c.b_finding][0] == c.study
+        assert base.study(c.study).design.is_randomised
+        assert c.risk_difference.interval.level == 0.95
+        got[key] += 1
+        seen.setdefault(key, set()).add(frozenset((c.a_finding, c.b_finding)))
+    for r in result.refusals:
+        if r.study is None:
+            assert len({where[f][0] for f in r.findings}) > 1 or "group" not in r.reason
+            continue
+        assert len(r.findings) == 2
+        key = where[r.findings[0]]
+        assert key == (r.study, where[r.findings[1]][1])
+        got[key] += 1
+        seen.setdefault(key, set()).add(frozenset(r.findings))
+    assert got == expected
+    assert seen == pairs
 
 
 class TestOverview:

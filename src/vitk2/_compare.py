@@ -335,19 +335,21 @@ def _caveats(
 
 def _regimen_text(base: EvidenceBase, study: m.Study, finding: m.Finding) -> str:
     if finding.group is not None:
-        group = study.group(finding.group)
-        doses = (
-            group.doses
-            if isinstance(group, m.Phase)
-            else (group.regimen.all_doses if group.regimen else ())
-        )
-        extras = (
-            () if isinstance(group, m.Phase) or group.regimen is None else group.regimen.procedures
-        )
-        parts = [str(d) for d in doses] + [f"+ {p}" for p in extras]
-        return "; ".join(parts) if parts else group.name
+        return _group_text(study.group(finding.group))
     comps = base.compounds_of(finding)
     return " + ".join(c.name for c in comps)
+
+
+def _group_text(group: m.Arm | m.Phase) -> str:
+    """What a group received, in words (its doses and procedures), else its name."""
+    if isinstance(group, m.Phase):
+        parts = [str(d) for d in group.doses]
+    elif group.regimen is None:
+        parts = []
+    else:
+        parts = [str(d) for d in group.regimen.all_doses]
+        parts += [f"+ {p}" for p in group.regimen.procedures]
+    return "; ".join(parts) if parts else group.name
 
 
 _PROVENANCE_KINDS = {
@@ -883,6 +885,9 @@ class RegimenRefusal:
     b: str
     findings: tuple[str, ...]
     reason: str
+    #: The study whose two groups were not compared; None for findings of different studies
+    #: (such refusals are merged: one per pair of regimens and reason).
+    study: str | None = None
 
     def __repr__(self) -> str:
         return (
@@ -935,15 +940,69 @@ def _group_label(base: EvidenceBase, f: m.Finding) -> str:
     return " + ".join(c.name for c in comps) or "no treatment"
 
 
+def _arm_labels(study: m.Study) -> dict[str, str]:
+    """A label for each group of a study that tells it from the study's other groups.
+
+    The label is what the group received (:func:`_group_text`); where two groups share one,
+    their names are added, and where the names are shared too, their ids. So two arms of one
+    compound at two doses read apart, and so do two arms given nothing.
+    """
+    groups: list[m.Arm | m.Phase] = [*study.arms]
+    groups += (p for a in study.arms if a.regimen for p in a.regimen.phases)
+    text = {g.id: _group_text(g) for g in groups}
+    shared = Counter(text.values())
+    labels = {
+        g.id: f"{text[g.id]} ({g.name})" if shared[text[g.id]] > 1 else text[g.id] for g in groups
+    }
+    if len(set(labels.values())) < len(labels):
+        labels = {g.id: f"{text[g.id]} ({g.id})" for g in groups}
+    return labels
+
+
+_Side = tuple[m.Study, m.Finding, str]
+
+
+def _sides(
+    base: EvidenceBase,
+    arm_labels: dict[str, dict[str, str]],
+    first: tuple[m.Study, m.Finding],
+    second: tuple[m.Study, m.Finding],
+) -> tuple[_Side, _Side] | None:
+    """Two findings as the two regimens of a comparison, in the order of their labels.
+
+    Two groups of one study are always two regimens, labelled so that the study's groups read
+    apart. Otherwise a regimen is the set of compounds a finding is about, and two findings
+    about the same set are None: not two regimens.
+    """
+    (s1, f1), (s2, f2) = first, second
+    if s1.id == s2.id and f1.group is not None and f2.group is not None and f1.group != f2.group:
+        labels = arm_labels.get(s1.id)
+        if labels is None:
+            labels = arm_labels[s1.id] = _arm_labels(s1)
+        a, b = labels[f1.group], labels[f2.group]
+    else:
+        a, b = _group_label(base, f1), _group_label(base, f2)
+        if a == b:
+            return None
+    if b < a:
+        return (s2, f2, b), (s1, f1, a)
+    return (s1, f1, a), (s2, f2, b)
+
+
 def compare_regimens(
     base: EvidenceBase, indication: str | m.Indication, *, level: float = 0.95
 ) -> RegimenComparison:
-    """Compare regimens (compound sets) within one indication.
+    """Compare regimens within one indication.
 
-    A difference in proportions (with risk ratio and odds ratio) is computed only between two
-    randomised arms of one trial reporting the same outcome. Every other pairing (sequential
-    phases, different studies, narrative claims) is refused with the reason, never given a
-    misleading number.
+    Every pair of findings on one outcome (baseline characteristics aside) is looked at. Two
+    groups of one study are two regimens, labelled by what each received (two doses of one
+    compound read apart); otherwise a regimen is the set of compounds a finding is about, and
+    two findings about the same set are not compared. A difference in proportions (with risk
+    ratio and odds ratio) is computed only between two randomised arms of one trial reporting
+    the same outcome. Every other pairing (sequential phases, different studies, narrative
+    claims) is refused with the reason, never given a misleading number: each pair of groups
+    of one study is a contrast or a refusal of that study, and refusals across studies are
+    merged, one per pair of regimens and reason.
 
     .. versionadded:: 0.1.0
     """
@@ -957,18 +1016,19 @@ def compare_regimens(
             if f.outcome.kind is m.OutcomeKind.BASELINE:
                 continue
             by_outcome[normalize(f.outcome.name)].append((s, f))
+    arm_labels: dict[str, dict[str, str]] = {}  # study id -> group id -> label
     for items in by_outcome.values():
-        for i, (s1, f1) in enumerate(items):
-            for s2, f2 in items[i + 1 :]:
-                a, b = _group_label(subset, f1), _group_label(subset, f2)
-                if a == b:
+        for i, first in enumerate(items):
+            for second in items[i + 1 :]:
+                sides = _sides(subset, arm_labels, first, second)
+                if sides is None:
                     continue
-                if b < a:
-                    (s1, f1), (s2, f2), a, b = (s2, f2), (s1, f1), b, a
+                (s1, f1, a), (s2, f2, b) = sides
                 reason = _refusal(s1, f1, s2, f2)
                 ids = (f1.id, f2.id)
                 if reason is not None:
-                    refusals.append(RegimenRefusal(f1.outcome.name, a, b, ids, reason))
+                    study = s1.id if s1.id == s2.id else None
+                    refusals.append(RegimenRefusal(f1.outcome.name, a, b, ids, reason, study))
                     continue
                 p1, p2 = f1.statistic, f2.statistic
                 assert isinstance(p1, m.Proportion)
@@ -994,9 +1054,11 @@ def compare_regimens(
                         odds_ratio=orr,
                     )
                 )
-    merged: dict[tuple[str, str, str, str], RegimenRefusal] = {}
-    for r in refusals:
-        key = (r.measure, r.a, r.b, r.reason)
+    # Refusals across studies are merged, one per pair of regimens and reason; a refusal of
+    # two groups of one study stays one pair, so each pair of groups is accounted for once.
+    merged: dict[tuple[str, str, str, str] | int, RegimenRefusal] = {}
+    for n, r in enumerate(refusals):
+        key = (r.measure, r.a, r.b, r.reason) if r.study is None else n
         old = merged.get(key)
         merged[key] = (
             r
@@ -1017,6 +1079,8 @@ def _refusal(s1: m.Study, f1: m.Finding, s2: m.Study, f2: m.Finding) -> str | No
         return "different studies: their groups were not randomised against each other"
     if f1.group is None or f2.group is None:
         return "the groups of the findings are not stated"
+    if f1.group == f2.group:
+        return "both findings are of one group: not two regimens"
     g1, g2 = s1.group(f1.group), s2.group(f2.group)
     if isinstance(g1, m.Phase) or isinstance(g2, m.Phase):
         later = g2 if isinstance(g2, m.Phase) and g2.entry else g1
