@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import copy
 import gc
+import os
+import signal
 import threading
+import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -76,6 +80,105 @@ def test_loading_in_threads_leaves_the_garbage_collector_as_it_was() -> None:
     text = dump(vitk2.load(), "json")
     in_threads(lambda: vitk2.loads(text, "json"))
     assert gc.isenabled()
+
+
+# -- fork: a child forked while a thread holds one of vitk2's locks gets locks of its own ----
+
+CHILD_SECONDS = 60
+
+
+def _in_forked_child(work: Callable[[], bool]) -> int:
+    """Fork; the child runs ``work`` and exits 0 if it returns True. The child's exit code.
+
+    The child is killed, and the test fails, if it has not exited within
+    :data:`CHILD_SECONDS`: a child that inherited a lock held by a thread it does not have
+    waits forever.
+    """
+    with warnings.catch_warnings():  # Python 3.12+: fork() in a multi-threaded process
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: never return into the test runner
+        code = 1
+        try:
+            code = 0 if work() else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + CHILD_SECONDS
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail(f"the forked child did not finish within {CHILD_SECONDS} s: it hangs")
+        time.sleep(0.02)
+
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+
+
+@needs_fork
+def test_a_child_forked_during_the_first_load_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    entered, release = threading.Event(), threading.Event()
+    load_uncached = _bundled._load_uncached
+
+    def slow_load() -> vitk2.EvidenceBase:  # called with the module's lock held
+        if os.getpid() == parent:
+            entered.set()
+            release.wait(CHILD_SECONDS)
+        return load_uncached()
+
+    monkeypatch.setattr(_bundled, "_cache", None)  # a first load, as in a fresh process
+    monkeypatch.setattr(_bundled, "_load_uncached", slow_load)
+    loaded: list[vitk2.EvidenceBase] = []
+    loader = threading.Thread(target=lambda: loaded.append(_bundled.load()))
+    loader.start()
+    try:
+        assert entered.wait(CHILD_SECONDS)
+        assert _bundled._lock.locked()
+
+        def child() -> bool:
+            base = vitk2.load()
+            return len(base.studies) > 0 and vitk2.load() is base
+
+        assert _in_forked_child(child) == 0
+    finally:
+        release.set()
+        loader.join(CHILD_SECONDS)
+    assert not loader.is_alive()
+    assert loaded == [_bundled._cache]
+    assert vitk2.load() is loaded[0]
+
+
+@needs_fork
+def test_a_child_forked_while_an_answer_is_stored_stores_its_own() -> None:
+    base = vitk2.loads(dump(vitk2.load(), "json"), "json")
+    base.filter(indication="mds")
+    results = base._index.filtered
+    holding, release = threading.Event(), threading.Event()
+
+    def store() -> None:  # a thread inside _Results.put, holding its lock
+        with results._lock:
+            holding.set()
+            release.wait(CHILD_SECONDS)
+
+    storer = threading.Thread(target=store)
+    storer.start()
+    try:
+        assert holding.wait(CHILD_SECONDS)
+
+        def child() -> bool:
+            first = base.filter(indication="osteoporosis")  # a new answer, stored in results
+            return base.filter(indication="osteoporosis") is first and len(results) == 2
+
+        assert _in_forked_child(child) == 0
+    finally:
+        release.set()
+        storer.join(CHILD_SECONDS)
+    assert not storer.is_alive()
+    assert len(results) == 1  # the child's answer stayed in the child
 
 
 def test_concurrent_first_use_of_a_base_gives_the_answers_of_serial_use() -> None:

@@ -2,8 +2,8 @@
 
 The fast converter is tried first on every record and the detailed converter only when it
 fails; these tests state that the two accept exactly the same records as equal objects, that
-errors are the detailed converter's, and that the garbage collector is paused during bulk loads
-and restored however they end.
+errors are the detailed converter's, and that no call of vitk2 switches the garbage collector
+on or off: a library leaves the process's state to the program.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vitk2
-from vitk2 import _bundled, _gc, _io, _parse
+from vitk2 import _bundled, _io, _parse
 from vitk2 import _model as m
 from vitk2._convert import Registry, registry
 
@@ -30,15 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate  # the benchmarks' deterministic synthetic evidence
 
 KINDS = (("compounds", m.Compound), ("indications", m.Indication), ("citations", m.Citation))
-
-
-@pytest.fixture
-def collector_on() -> Iterator[None]:
-    was = gc.isenabled()
-    gc.enable()
-    yield
-    if not was:
-        gc.disable()
 
 
 def _document() -> dict[str, Any]:
@@ -174,46 +166,65 @@ def test_interned_and_shared_values_do_not_change_records() -> None:
     assert vitk2.loads(vitk2.dump(base)) == base
 
 
-# -- the garbage collector ---------------------------------------------------------------
+# -- the garbage collector: vitk2 leaves it alone -------------------------------------------
 
-
-def test_bulk_loads_pause_the_collector_and_restore_it(
-    collector_on: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[bool] = []
-    document = _io._document
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return document(*args, **kwargs)
-
-    monkeypatch.setattr(_io, "_document", spy)
-    vitk2.loads(json.dumps(_document()), "json")
-    assert seen == [False]
-    assert gc.isenabled()
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '{"vitk2": 1, "studies": [{"id": "x"}]}',  # invalid evidence
-        '{"vitk2": 1, "studies": [',  # invalid JSON
-        '{"vitk2": 2}',  # wrong version
-    ],
+_BROKEN = (
+    ('{"vitk2": 1, "studies": [{"id": "x"}]}', "json"),  # invalid evidence
+    ('{"vitk2": 1, "studies": [', "json"),  # invalid JSON
+    ('{"vitk2": 2}', "json"),  # wrong version
+    ("vitk2: 1\nstudies: [{id: x}]\n", "yaml"),  # invalid evidence
+    ("vitk2: 1\nstudies: [\n", "yaml"),  # invalid YAML
 )
-@pytest.mark.parametrize("enabled", [True, False])
-def test_the_collector_is_restored_after_a_failing_load(text: str, enabled: bool) -> None:
+
+
+def _every_kind_of_call(tmp_path: Path) -> None:
+    """Load, query, compare, hash and dump, with valid and invalid input."""
+    base = _bundled.load()  # a real load: the caller has emptied the cache
+    assert vitk2.load() is base
+    doc = _document()
+    text = json.dumps(doc)
+    loaded = vitk2.loads(text, "json")
+    assert vitk2.loads(vitk2.dump(loaded, "yaml"), "yaml") == loaded
+    path = tmp_path / "doc.json"
+    path.write_text(text, encoding="utf-8")
+    assert vitk2.load_file(path) == loaded
+    for broken, format in _BROKEN:
+        with pytest.raises(vitk2.ValidationError):
+            vitk2.loads(broken, format)
+    with pytest.raises(vitk2.ValidationError):
+        _io.from_data({"vitk2": 1, "studies": [{}]}, file="x")
+    for b in (base, loaded):
+        indication = b.studies[0].findings[0].indication.id
+        b.filter(indication=indication)
+        b.filter(indication=indication, design=["randomised_controlled_trial", "cohort"])
+        b.compare(indication)
+        b.compare_regimens(indication)
+        b.overview()
+        assert len(b.content_hash) == 64
+        vitk2.dump(b, "json")
+    with pytest.raises(vitk2.UnknownNameError):
+        base.filter(compound="no such compound")
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector on", "collector off"])
+def test_no_call_switches_the_collector(
+    enabled: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_bundled, "_cache", None)
     was = gc.isenabled()
     try:
         if enabled:
             gc.enable()
         else:
             gc.disable()
-        with pytest.raises(vitk2.ValidationError):
-            vitk2.loads(text, "json")
-        assert gc.isenabled() is enabled
-        with pytest.raises(vitk2.ValidationError):
-            _io.from_data(json.loads(text) if text.endswith("}") else [], file="x")
+        with (
+            mock.patch("gc.disable", wraps=gc.disable) as disable,
+            mock.patch("gc.enable", wraps=gc.enable) as enable,
+            mock.patch("gc.freeze", wraps=gc.freeze) as freeze,
+        ):
+            _every_kind_of_call(tmp_path)
+            assert gc.isenabled() is enabled
+        assert disable.call_count == enable.call_count == freeze.call_count == 0
         assert gc.isenabled() is enabled
     finally:
         if was:
@@ -222,33 +233,18 @@ def test_the_collector_is_restored_after_a_failing_load(text: str, enabled: bool
             gc.disable()
 
 
-def test_the_collector_is_restored_after_an_unexpected_error(
-    collector_on: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def boom(*_: Any, **__: Any) -> Any:
-        raise MemoryError
-
-    monkeypatch.setattr(_io, "_document", boom)
-    with pytest.raises(MemoryError):
-        vitk2.loads('{"vitk2": 1}', "json")
-    assert gc.isenabled()
-
-
-def test_the_bundled_load_restores_the_collector_when_it_fails(
-    collector_on: None, monkeypatch: pytest.MonkeyPatch
+def test_a_failing_bundled_load_leaves_the_collector_alone(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(_bundled, "bundled_data", lambda: {"vitk2": 1, "studies": [{}]})
-    with pytest.raises(vitk2.ValidationError):
+    was = gc.isenabled()
+    with (
+        mock.patch("gc.disable", wraps=gc.disable) as disable,
+        pytest.raises(vitk2.ValidationError),
+    ):
         _bundled._load_uncached()
-    assert gc.isenabled()
-
-
-def test_nested_pauses_restore_the_state_before_the_first(collector_on: None) -> None:
-    with _gc.paused_gc():
-        with _gc.paused_gc():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
+    assert not disable.called
+    assert gc.isenabled() is was
 
 
 # -- the JSON walk: a fast check first, the located one only when it fails ------------------

@@ -6,6 +6,7 @@ import difflib
 import enum
 import hashlib
 import json
+import os
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -22,7 +23,6 @@ from ._errors import (
     UnknownNameError,
     ValidationError,
 )
-from ._gc import paused_gc
 from ._names import Key, normalize
 
 if TYPE_CHECKING:
@@ -200,13 +200,15 @@ class _Results:
 
     A base never changes, so a query's result is a function of its criteria; asking again
     costs a dictionary lookup. Reading is lock-free; storing takes a lock, and when two threads
-    compute the same result, both get the one stored first.
+    compute the same result, both get the one stored first. A forked child gets new locks (see
+    :func:`_new_locks_in_child`).
     """
 
     def __init__(self) -> None:
         self._data: dict[Hashable, Any] = {}
         self.get = self._data.get  # the dictionary's own method: no Python frame per lookup
         self._lock = threading.Lock()
+        _LIVE_RESULTS.add(self)
 
     def put(self, key: Hashable, value: T) -> T:
         with self._lock:
@@ -219,6 +221,25 @@ class _Results:
     def __len__(self) -> int:
         return len(self._data)
 
+
+#: Every live :class:`_Results`, so that a forked child can replace their locks.
+_LIVE_RESULTS: weakref.WeakSet[_Results] = weakref.WeakSet()
+
+
+def _new_locks_in_child() -> None:
+    """Give every kept-answers table in a forked child a lock of its own.
+
+    A child forked while another thread of its parent was storing an answer inherits that
+    table's lock held, and no thread of its own to release it: without a new lock, its first
+    answer stored there would wait forever. The tables themselves are whole: a store changes
+    them only while holding the interpreter's lock.
+    """
+    for results in list(_LIVE_RESULTS):
+        results._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork to survive
+    os.register_at_fork(after_in_child=_new_locks_in_child)
 
 #: How many query results each base keeps (the oldest is dropped first).
 RESULTS_KEPT = 128
@@ -578,11 +599,10 @@ class EvidenceBase:
         """SHA-256 of the canonical JSON form of the records: the same data, the same hash."""
         from ._io import to_data  # the base knows its data form only through the converter
 
-        with paused_gc():  # the dump is hundreds of thousands of short-lived containers
-            data = to_data(self)
-            data.pop("dataset", None)
-            canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            del data
+        data = to_data(self)
+        data.pop("dataset", None)
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        del data
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     @cached_property
@@ -904,8 +924,7 @@ class EvidenceBase:
             hit: T | None = results.get(key)
             if hit is not None:
                 return hit
-        with paused_gc():
-            found = compute()
+        found = compute()
         return found if key is None else results.put(key, found)
 
     def filter(self, **criteria: Any) -> EvidenceBase:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from importlib import resources
 from typing import Any
@@ -17,6 +18,21 @@ BUNDLED_FILES = "bundled.json"
 
 _lock = threading.Lock()
 _cache: EvidenceBase | None = None
+
+
+def _new_lock_in_child() -> None:
+    """Give a forked child a lock of its own.
+
+    A child forked while another thread of its parent was loading inherits the lock held, and
+    no thread of its own to release it: without a new lock its first ``load()`` would wait
+    forever. The child has no cached base either then, and loads its own.
+    """
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork to survive
+    os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 def bundled_data() -> Any:
@@ -53,17 +69,13 @@ def load() -> EvidenceBase:
 
 
 def _load_uncached() -> EvidenceBase:
-    from ._gc import paused_gc
     from ._io import from_data
 
-    # A bulk load allocates many objects and frees none: the collector only costs. The pause
-    # ends (and the collector's state is restored) however the load ends.
-    with paused_gc():
-        try:
-            data = bundled_data()
-        except (OSError, ValueError) as err:  # pragma: no cover - a damaged installation
-            raise ValidationError(
-                [Problem("vitk2/data", "", f"cannot read bundled data: {err}")]
-            ) from None
-        base: EvidenceBase = from_data(data, file=f"vitk2/data/{BUNDLED_FILES}")
+    try:
+        data = bundled_data()
+    except (OSError, ValueError) as err:  # pragma: no cover - a damaged installation
+        raise ValidationError(
+            [Problem("vitk2/data", "", f"cannot read bundled data: {err}")]
+        ) from None
+    base: EvidenceBase = from_data(data, file=f"vitk2/data/{BUNDLED_FILES}")
     return base

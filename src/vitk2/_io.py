@@ -16,7 +16,6 @@ from . import _model as m
 from ._base import EvidenceBase, check_consistency
 from ._convert import Registry, make_converter, make_fast_converter, registry, structure_one
 from ._errors import Problem, ValidationError
-from ._gc import paused_gc
 from ._parse import parse_bytes, parse_text
 
 __all__ = ["FORMAT_VERSION", "dump", "load_file", "loads", "to_data"]
@@ -285,13 +284,12 @@ def loads(
 
     .. versionadded:: 0.1.0
     """
-    with paused_gc():  # parsing allocates as much as structuring
-        data = (
-            parse_bytes(text, format, file)
-            if isinstance(text, bytes)
-            else parse_text(text, format, file)
-        )
-        result: EvidenceBase | T = from_data(data, file=file, base=base, as_type=as_type)
+    data = (
+        parse_bytes(text, format, file)
+        if isinstance(text, bytes)
+        else parse_text(text, format, file)
+    )
+    result: EvidenceBase | T = from_data(data, file=file, base=base, as_type=as_type)
     return result
 
 
@@ -304,8 +302,7 @@ def from_data(
 ) -> Any:
     """Structure already-parsed data (dicts and lists) as :func:`loads` does."""
     if as_type is None or as_type is EvidenceBase:
-        with paused_gc():
-            return _document(data, file, base)
+        return _document(data, file, base)
     reg = Registry()
     if base is not None:
         reg.compounds.update((c.id, c) for c in base.compounds)
