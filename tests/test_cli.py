@@ -216,6 +216,51 @@ def test_compare_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(r["design"] not in ("in vitro", "animal") for r in data["rows"])
 
 
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+def test_compare_at_another_level_states_each_interval_s_level(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    status, out, err = cli(capsys, "compare", "hcc", "--level", "0.9", "--format", fmt)
+    assert status == 0, err
+    table = BASE.compare("hcc", level=0.9)
+    if fmt == "table":
+        assert out.startswith(table.to_text())
+        assert "%" not in out.splitlines()[1]  # no header claims a level
+    elif fmt == "markdown":
+        assert out.startswith(table.to_markdown())
+        header = next(line for line in out.splitlines() if line.startswith("| "))
+        assert "%" not in header
+        assert "wilson intervals at 90%" in out
+        assert "intervals their sources report" in out
+        assert "(90% CI " in out  # a pooled estimate, at the level asked for
+    else:
+        assert out.rstrip("\n") == getattr(table, f"to_{fmt}")().rstrip("\n")
+    assert "90% CI " in out  # the proportions, at the level asked for
+    assert "95% CI " in out  # the effects, as reported
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+def test_regimens_at_another_level_say_so(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    status, out, err = cli(capsys, "compare", "hcc", "--regimens", "--level", "0.9", "-f", fmt)
+    assert status == 0, err
+    assert "90% CI" in out
+    assert "95%" not in out
+
+
+@pytest.mark.parametrize("level", ["5", "5.0", "nan", "inf", "0", "1", "-0.1", "true", "0.9x", ""])
+@pytest.mark.parametrize("regimens", [(), ("--regimens",)], ids=["findings", "regimens"])
+def test_an_invalid_level_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], level: str, regimens: tuple[str, ...]
+) -> None:
+    status, out, err = cli(capsys, "compare", "mds", *regimens, "--level", level)
+    assert status == 2
+    assert out == ""
+    line = one_line_error(err)
+    assert "--level" in line
+    assert f"a confidence level between 0 and 1, such as 0.9 (got {level!r})" in line
+    assert "vitk2 compare --help" in line
+
+
 def test_overview_json(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = cli(capsys, "overview", "--format", "json")
     rows = json.loads(out)["rows"]

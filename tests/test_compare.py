@@ -6,8 +6,11 @@ import csv
 import io
 import itertools
 import json
+import math
+import re
 import textwrap
 from collections import Counter
+from typing import Any
 
 import attrs
 import pytest
@@ -19,6 +22,7 @@ from vitk2 import Certainty, Direction
 from vitk2 import _model as m
 from vitk2 import testing as vt
 from vitk2._names import normalize
+from vitk2._render import interval_text, level_text
 
 BASE = vitk2.load()
 
@@ -251,9 +255,6 @@ class TestRegimens:
         assert "menatetrenone 90 mg/day" in text
 
 
-_OUTCOMES = ("response", "relapse")
-
-
 @st.composite
 def trials_with_arms(draw: st.DrawFn) -> vitk2.EvidenceBase:
     """Studies of one indication with several arms and proportions on a few outcomes.
@@ -414,3 +415,125 @@ def test_left_out_findings_carry_their_reasons() -> None:
         r.finding.id.startswith("iwamoto-2009")
         for r in BASE.compare("osteoporosis", include_retracted=True).rows
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Every interval states its own level
+
+
+def _markdown_rows(text: str) -> list[dict[str, str]]:
+    lines = [line for line in text.splitlines() if line.startswith("| ")]
+    split = [[c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+    return [dict(zip(split[0], row, strict=True)) for row in split[1:]]
+
+
+def _html_rows(text: str) -> list[dict[str, str]]:
+    head = re.findall(r"<th>(.*?)</th>", text)
+    rows = re.findall(r"<tr>(.*?)</tr>", text)[1:]
+    return [dict(zip(head, re.findall(r"<td>(.*?)</td>", row), strict=True)) for row in rows]
+
+
+def _rows(table: Any, fmt: str) -> list[dict[str, Any]]:
+    """The rows of a rendered table, each as {column: cell}, read back from the format."""
+    if fmt == "markdown":
+        return _markdown_rows(table.to_markdown())
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(table.to_csv())))
+    if fmt == "json":
+        rows: list[dict[str, Any]] = json.loads(table.to_json())["rows"]
+        return rows
+    if fmt == "html":
+        return _html_rows(table._repr_html_())
+    pd = pytest.importorskip("pandas")
+    frame = table.to_dataframe()
+    assert isinstance(frame, pd.DataFrame)
+    return [
+        {k: (None if v is None or v != v else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
+    ]
+
+
+_FORMATS = ["markdown", "csv", "json", "html", "dataframe"]
+_LEVEL_IN_A_HEADER = re.compile(r"\d+(\.\d+)?\s?%")
+
+
+def _hcc_at_90() -> vitk2.Comparison:
+    table = BASE.compare("hcc", level=0.9)  # kept by the base: computed once
+    levels = {r.interval.level for r in table.rows if r.interval is not None}
+    assert levels == {0.9, 0.95}  # the mixture the tests below are about
+    return table
+
+
+class TestLevels:
+    """compare(level=0.9) mixes 90 % intervals it computes with 95 % ones as reported."""
+
+    @pytest.mark.parametrize("fmt", _FORMATS)
+    def test_each_interval_of_a_comparison_states_its_level(self, fmt: str) -> None:
+        hcc = _hcc_at_90()
+        rows = _rows(hcc, fmt)
+        assert len(rows) == len(hcc.rows)
+        assert not [h for h in rows[0] if _LEVEL_IN_A_HEADER.search(h)]  # no header claims one
+        for row, cells in zip(hcc.rows, rows, strict=True):
+            ci = row.interval
+            if ci is None:
+                assert not cells["CI"]
+                assert cells["CI level"] in ("", None)
+                continue
+            assert cells["CI"] == interval_text(ci)
+            assert cells["CI"].startswith(f"{level_text(ci.level)} CI ")
+            assert math.isclose(float(cells["CI level"]), ci.level)
+            if isinstance(row.finding.statistic, m.Proportion):
+                assert ci.level == 0.9
+            else:  # as reported, at the source's level, said in the statistic too
+                assert f"({level_text(ci.level)} CI " in cells["statistic"]
+
+    def test_each_interval_of_the_text_table_states_its_level(self) -> None:
+        hcc = _hcc_at_90()
+        lines = hcc.to_text().splitlines()
+        assert "%" not in lines[1]  # the header
+        for row, line in zip(hcc.rows, lines[3:], strict=False):
+            assert line.startswith(row.study.id)
+            if row.interval is not None and row.estimate is not None:
+                assert f"({level_text(row.interval.level)} CI " in line
+        assert "wilson intervals at 90%" in lines[-1]
+        assert "95% CI" not in lines[-1]
+
+    def test_pooled_estimates_carry_their_level(self) -> None:
+        base = user_trials(("t1", 12, 40, 5, 40), ("t2", 20, 50, 9, 50))
+        data = json.loads(base.compare("mds-ra", level=0.8).to_json())
+        assert data["pooled"]
+        assert all(p["level"] == 0.8 for p in data["pooled"])
+
+    @pytest.mark.parametrize("fmt", [*_FORMATS, "text"])
+    def test_each_interval_of_a_regimen_comparison_states_its_level(self, fmt: str) -> None:
+        table = BASE.compare_regimens("hcc", level=0.9)
+        assert table.contrasts
+        assert table.lineage.level == 0.9
+        if fmt == "text":
+            text = table.to_text()
+            assert "95%" not in text
+            assert text.count("(90% CI ") == sum(
+                1 + (c.risk_ratio is not None) for c in table.contrasts
+            )
+            return
+        rows = _rows(table, fmt)
+        assert not [h for h in rows[0] if _LEVEL_IN_A_HEADER.search(h)]
+        results = [r for r in rows if r["result"] != "not computed"]
+        assert len(results) == len(table.contrasts)
+        for c, cells in zip(table.contrasts, results, strict=True):
+            assert cells["result"].startswith(f"RD {c.risk_difference.estimate:+.3f} (90% CI ")
+            assert "95%" not in cells["result"]
+            if c.risk_ratio is not None:
+                assert f"; RR {c.risk_ratio.estimate:.2f} (90% CI " in cells["result"]
+            assert math.isclose(float(cells["CI level"]), 0.9)
+        if fmt == "json":
+            assert json.loads(table.to_json())["lineage"]["level"] == 0.9
+
+    @pytest.mark.parametrize("level", [5.0, math.nan, math.inf, 0, 1, 0.0, -0.1, True, "0.9"])
+    @pytest.mark.parametrize("entry", ["compare", "compare_regimens"])
+    def test_invalid_levels_are_refused_alike(self, entry: str, level: object) -> None:
+        with pytest.raises(vitk2.CriteriaError, match="level must be"):
+            getattr(BASE, entry)("hcc", level=level)
+        # an indication without contrasts refuses it too, before anything is computed
+        with pytest.raises(vitk2.CriteriaError, match="level must be"):
+            getattr(BASE, entry)("mds", level=level)

@@ -13,6 +13,7 @@ import pytest
 
 import vitk2
 from vitk2._cli import main
+from vitk2._render import interval_text
 from vitk2._report import PLOT_HINT, render_report, write_report
 
 BASE = vitk2.load()
@@ -119,6 +120,28 @@ def test_regimen_comparisons_and_refusals(page: str) -> None:
     assert "risk difference" in page
     assert "not computed" in page
     assert "sequential phases of one arm" in page  # the MDS refusal
+
+
+def test_every_interval_states_its_level(page: str) -> None:
+    # no column header claims a level for the intervals under it
+    assert not re.search(r"<th[^>]*>[^<]*\d%", page)
+    for row in BASE.overview().rows:
+        regimens = BASE.compare_regimens(row.indication)
+        for c in regimens.contrasts:
+            assert interval_text(c.risk_difference.interval, "+.1%") in page
+            if c.risk_ratio is not None:
+                assert interval_text(c.risk_ratio.interval, ".2f") in page
+        comparison = BASE.compare(row.indication)
+        for p in comparison.pooled:
+            assert interval_text(p.result.interval, ".1%") in page
+        for r in comparison.rows:
+            if r.interval is not None:
+                spec = ".1%" if isinstance(r.finding.statistic, vitk2.Proportion) else "g"
+                assert interval_text(r.interval, spec) in page, r.finding.id
+    # every "CI" in the text follows its level
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert text.count(" CI ") == len(re.findall(r"\d% CI ", text))
+    assert "proportions with wilson intervals at 95%" in page
 
 
 def test_the_forest_plot_is_an_inline_png(page: str) -> None:

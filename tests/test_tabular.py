@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 import vitk2
 from vitk2 import _model as m
 from vitk2 import testing as vt
+from vitk2._render import level_text
 from vitk2._tabular import _COLUMN_TYPES, COLUMNS, to_csv, to_dataframe, to_parquet
 
 generated = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -114,6 +115,21 @@ def test_rows_carry_the_statistic_numbers(
                 assert row["p_value"] == (str(s.p_value) if s.p_value is not None else None)
             else:
                 assert row["estimate"] is None
+
+
+def test_every_interval_in_a_row_states_its_level(rows: list[dict[str, Any]]) -> None:
+    # ci_level says it as a number; the summary, which shows a reported interval, says it too
+    shown = 0
+    for row in rows:
+        if row["ci_low"] is None:
+            assert row["ci_level"] is None
+            continue
+        assert 0 < row["ci_level"] < 1
+        if row["ci_method"] == "as reported":
+            label = f"({level_text(row['ci_level'])} CI "
+            assert label in row["summary"], row["finding"]
+            shown += 1
+    assert shown
 
 
 def test_retracted_flag_follows_the_integrity_of_the_finding(

@@ -176,6 +176,18 @@ def _add_format(
     )
 
 
+def _level(text: str) -> float:
+    """``--level``: a confidence level, checked as ``compare`` checks it (a usage error if not)."""
+    from ._stats import _check_level
+
+    try:
+        return _check_level(float(text))
+    except ValueError:  # not a number, or (a StatisticsError) not a level: NaN, inf, 0, 1, 5
+        raise argparse.ArgumentTypeError(
+            f"expected a confidence level between 0 and 1, such as 0.9 (got {text!r})"
+        ) from None
+
+
 def _add_retracted(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--include-retracted",
@@ -321,7 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="wilson",
         help="interval method for proportions (default: wilson)",
     )
-    p.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
+    p.add_argument(
+        "--level",
+        type=_level,
+        default=0.95,
+        help="confidence level of the computed intervals, between 0 and 1 (default: 0.95); "
+        "intervals as reported keep their own",
+    )
     p.add_argument(
         "--exclude-preclinical", action="store_true", help="leave out in-vitro and animal findings"
     )
@@ -623,7 +641,7 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
         lin = comparison.lineage
         parts.append(
             f"Dataset {lin.dataset or 'user data'} {lin.version or ''} (sha256 `{lin.content_hash}`); "
-            f"{lin.interval_method} intervals at {lin.level:.0%}; pooling: {lin.pooling_model}."
+            f"{lin.intervals}; pooling: {lin.pooling_model}."
         )
         _write("\n\n".join(parts))
     else:
@@ -632,12 +650,14 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
 
 
 def _pooled_lines(comparison: Any) -> list[str]:
+    from ._render import interval_text
+
     lines = [f"Pooled across studies ({comparison.lineage.pooling_model}):"]
     for p in comparison.pooled:
         r = p.result
         lines.append(
             f"  {p.measure} ({' + '.join(p.compounds)}): {r.estimate:.3g} "
-            f"({r.interval.low:.3g} to {r.interval.high:.3g}), I² {r.i2:.0%}, "
+            f"({interval_text(r.interval)}), I² {r.i2:.0%}, "
             f"from {', '.join(p.findings)}"
         )
     return lines
@@ -975,6 +995,7 @@ def _describe_finding(
     base: EvidenceBase, s: m.Study, f: m.Finding, width: int, indent: str
 ) -> list[str]:
     from ._compare import assess_certainty
+    from ._render import interval_text, statistic_text
 
     lines = _field("outcome", f"{f.outcome.name} ({f.outcome.kind})", width, indent)
     lines += _field("indication", f.indication.name, width, indent)
@@ -984,10 +1005,10 @@ def _describe_finding(
         lines += _field("subgroup", f.subgroup, width, indent)
     if f.comparator:
         lines += _field("comparator", f.comparator, width, indent)
-    result = str(f.statistic)
+    result = statistic_text(f.statistic)
     if isinstance(f.statistic, m.Proportion):
         ci = f.statistic.interval()
-        result += f"; 95% CI {ci.low:.1%} to {ci.high:.1%} ({ci.method})"
+        result += f"; {interval_text(ci, '.1%')} ({ci.method})"
     lines += _field("result", result, width, indent)
     lines += _field("direction", f.direction, width, indent)
     assessment = assess_certainty(base, s, f)

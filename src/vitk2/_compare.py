@@ -20,12 +20,22 @@ from ._base import EvidenceBase, Exclusion
 from ._errors import CriteriaError
 from ._model import _short
 from ._names import normalize
-from ._render import table_csv, table_html, table_json, table_markdown, table_text
+from ._render import (
+    interval_text,
+    level_text,
+    statistic_text,
+    table_csv,
+    table_html,
+    table_json,
+    table_markdown,
+    table_text,
+)
 from ._stats import (
     Contrast,
     Interval,
     Pooled,
     StatisticsError,
+    _check_level,
     odds_ratio,
     pool_proportions,
     risk_difference,
@@ -404,11 +414,7 @@ class ComparisonRow:
     @property
     def cells(self) -> tuple[Any, ...]:
         """The row as the cells of :data:`Comparison.COLUMNS`."""
-        ci = (
-            f"{self.interval.low:.3g} to {self.interval.high:.3g}"
-            if self.interval is not None
-            else ""
-        )
+        ci = self.interval
         return (
             self.study.id,
             self.finding.id,
@@ -420,7 +426,8 @@ class ComparisonRow:
             self.n,
             self.statistic,
             self.estimate,
-            ci,
+            interval_text(ci) if ci is not None else "",
+            ci.level if ci is not None else None,
             str(self.direction),
             str(self.certainty.certainty),
             self.source,
@@ -445,7 +452,7 @@ class PooledEstimate:
         r = self.result
         return (
             f"<PooledEstimate {_short(self.measure, 50)!r} across {r.k} studies: "
-            f"{r.estimate:.3f} ({r.interval.low:.3f} to {r.interval.high:.3f})>"
+            f"{r.estimate:.3f} ({interval_text(r.interval, '.3f')})>"
         )
 
 
@@ -488,6 +495,22 @@ class Lineage:
             "pooling_model": self.pooling_model,
             "vitk2_version": self.vitk2_version,
         }
+
+    @property
+    def intervals(self) -> str:
+        """How the table's intervals were made, in words, each kind with its level.
+
+        .. versionadded:: 0.2.0
+        """
+        if self.interval_method == "wald":
+            return (
+                f"contrasts with Wald intervals at {level_text(self.level)} "
+                "(log scale for the ratios)"
+            )
+        return (
+            f"proportions with {self.interval_method} intervals at {level_text(self.level)}; "
+            "effects with the intervals their sources report, at their own levels"
+        )
 
     def __repr__(self) -> str:
         data = f"{self.dataset} {self.version}" if self.dataset else "user data"
@@ -563,6 +586,10 @@ class _Tabular:
 class Comparison(_Tabular):
     """The findings for one indication, strongest evidence first, with their caveats.
 
+    Every interval states its own level: a proportion's is computed at the comparison's
+    ``level``, an effect's is the one its source reported (often 95%). The ``CI`` column says
+    ``"90% CI 0.076 to 0.35"`` and ``CI level`` holds the level as a number.
+
     Attributes:
         indication: The indication compared (its subtypes included).
         rows: One row per finding, ordered by evidence level, then size, then id.
@@ -571,6 +598,8 @@ class Comparison(_Tabular):
         lineage: Dataset version, content hash and methods used.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The ``95% CI`` column is ``CI`` (each cell with its level) and ``CI level``.
     """
 
     COLUMNS = (
@@ -584,7 +613,8 @@ class Comparison(_Tabular):
         "n",
         "statistic",
         "estimate",
-        "95% CI",
+        "CI",
+        "CI level",
         "direction",
         "certainty",
         "source",
@@ -609,7 +639,7 @@ class Comparison(_Tabular):
             marks = [notes.setdefault(c, len(notes) + 1) for c in r.caveats]
             estimate = r.statistic
             if r.interval is not None and r.estimate is not None:
-                estimate = f"{r.estimate:.3g} ({r.interval.low:.3g} to {r.interval.high:.3g})"
+                estimate = f"{r.estimate:.3g} ({interval_text(r.interval)})"
             rows.append(
                 (
                     r.study.id,
@@ -631,7 +661,7 @@ class Comparison(_Tabular):
             "regimen",
             "measure",
             "n",
-            "result (95% CI)",
+            "result",
             "direction",
             "certainty",
             "notes",
@@ -648,7 +678,7 @@ class Comparison(_Tabular):
         out.append("")
         out.append(
             f"Dataset {lin.dataset or 'user data'} {lin.version or ''} "
-            f"(sha256 {lin.content_hash[:12]}); {lin.interval_method} intervals at {lin.level:.0%}."
+            f"(sha256 {lin.content_hash[:12]}); {lin.intervals}."
         )
         return "\n".join(out)
 
@@ -668,6 +698,7 @@ class Comparison(_Tabular):
                     "estimate": p.result.estimate,
                     "low": p.result.interval.low,
                     "high": p.result.interval.high,
+                    "level": p.result.interval.level,
                     "i2": p.result.i2,
                     "tau2": p.result.tau2,
                 }
@@ -702,8 +733,12 @@ def _estimate(stat: m.Statistic, method: str, level: float) -> tuple[float | Non
     return None, None
 
 
-def _is_level(level: object) -> bool:
-    return isinstance(level, float) and 0 < level < 1
+def _level(level: object) -> float:
+    """A confidence level checked as every statistic checks it, refused as a criterion."""
+    try:
+        return _check_level(level)
+    except StatisticsError as err:
+        raise CriteriaError(str(err)) from err
 
 
 def compare(
@@ -729,7 +764,8 @@ def compare(
 
     Raises:
         UnknownNameError: For an unknown indication.
-        CriteriaError: For an unknown interval method or a level outside (0, 1).
+        CriteriaError: For an unknown interval method, or a level that is not a number in the
+            open interval (0, 1) (NaN, a bool or text included).
 
     .. versionadded:: 0.1.0
     """
@@ -737,8 +773,7 @@ def compare(
         raise CriteriaError(
             f"interval must be one of {', '.join(INTERVAL_METHODS)} (got {interval!r})"
         )
-    if not _is_level(level):
-        raise CriteriaError(f"level must be a number between 0 and 1 (got {level!r})")
+    level = _level(level)
     ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
     subset = base.filter(indication=ind, include_retracted=include_retracted)
     # Per-finding work reads the parent base: its indexes and caches outlive this call, and
@@ -791,7 +826,7 @@ def compare(
                     comparator=f.comparator,
                     measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
                     n=stat.total if isinstance(stat, m.Proportion) else size,
-                    statistic=str(stat),
+                    statistic=statistic_text(stat),
                     estimate=estimate,
                     interval=ci,
                     direction=f.direction,
@@ -877,7 +912,18 @@ class RegimenContrast:
 class RegimenRefusal:
     """A regimen comparison vitk2 declines to compute, and why.
 
+    Attributes:
+        measure: The outcome.
+        a: One regimen (for two groups of one study, what that group received).
+        b: The other regimen.
+        findings: The findings not compared.
+        reason: Why not.
+        study: The study whose two groups were not compared; None for findings of different
+            studies (refusals of those are merged, one per pair of regimens and reason).
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``study``; a refusal of two groups of one study is one pair of findings.
     """
 
     measure: str
@@ -885,8 +931,6 @@ class RegimenRefusal:
     b: str
     findings: tuple[str, ...]
     reason: str
-    #: The study whose two groups were not compared; None for findings of different studies
-    #: (such refusals are merged: one per pair of regimens and reason).
     study: str | None = None
 
     def __repr__(self) -> str:
@@ -900,10 +944,15 @@ class RegimenRefusal:
 class RegimenComparison(_Tabular):
     """Regimens compared within one indication: contrasts where honest, refusals otherwise.
 
+    Each result states the level of its intervals (``"RD +0.090 (90% CI +0.012 to +0.169)"``),
+    and ``CI level`` holds it as a number; the JSON carries the lineage.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The ``CI level`` column; the lineage in the JSON.
     """
 
-    COLUMNS = ("measure", "regimen A", "regimen B", "result", "reason or method")
+    COLUMNS = ("measure", "regimen A", "regimen B", "result", "CI level", "reason or method")
 
     indication: m.Indication
     contrasts: tuple[RegimenContrast, ...]
@@ -914,18 +963,32 @@ class RegimenComparison(_Tabular):
         rows: list[tuple[Any, ...]] = []
         for c in self.contrasts:
             rd = c.risk_difference
-            text = f"RD {rd.estimate:+.3f} ({rd.interval.low:+.3f} to {rd.interval.high:+.3f})"
+            text = f"RD {rd.estimate:+.3f} ({interval_text(rd.interval, '+.3f')})"
             if c.risk_ratio is not None:
                 rr = c.risk_ratio
-                text += f"; RR {rr.estimate:.2f} ({rr.interval.low:.2f} to {rr.interval.high:.2f})"
+                text += f"; RR {rr.estimate:.2f} ({interval_text(rr.interval, '.2f')})"
             rows.append(
-                (c.measure, c.a, c.b, text, f"randomised arms of {c.study}; Wald/log intervals")
+                (
+                    c.measure,
+                    c.a,
+                    c.b,
+                    text,
+                    rd.interval.level,
+                    f"randomised arms of {c.study}; Wald/log intervals",
+                )
             )
-        rows.extend((r.measure, r.a, r.b, "not computed", r.reason) for r in self.refusals)
+        rows.extend((r.measure, r.a, r.b, "not computed", None, r.reason) for r in self.refusals)
         return rows
 
     def _title(self) -> str:
         return f"Regimen comparisons for {self.indication.name}"
+
+    def _meta(self) -> dict[str, Any]:
+        return {"indication": self.indication.id, "lineage": self.lineage.to_dict()}
+
+    def to_text(self) -> str:
+        """An aligned plain-text table, wide enough for a result and its intervals' levels."""
+        return f"{self._title()}\n{table_text(self.COLUMNS, self._cells(), max_width=72)}"
 
     def __repr__(self) -> str:
         n = len(self.contrasts)
@@ -1004,8 +1067,23 @@ def compare_regimens(
     of one study is a contrast or a refusal of that study, and refusals across studies are
     merged, one per pair of regimens and reason.
 
+    Args:
+        base: The evidence.
+        indication: A name or record; subtypes are included.
+        level: Confidence level of the contrasts' intervals.
+
+    Raises:
+        UnknownNameError: For an unknown indication.
+        CriteriaError: For a level that is not a number in the open interval (0, 1) (NaN, a
+            bool or text included), as :func:`compare` refuses it.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Every pair of groups of one study is a contrast or a refusal (two doses of one
+       compound were compared with the control only once, or not at all); ``level`` is
+       checked.
     """
+    level = _level(level)
     ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
     subset = base.filter(indication=ind)
     contrasts: list[RegimenContrast] = []

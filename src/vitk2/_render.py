@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import csv
+import decimal
+import functools
 import html
 import io
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
+from . import _model as m
+
 if TYPE_CHECKING:
     from ._base import EvidenceBase
+    from ._stats import Interval
 
 __all__ = [
     "Table",
     "base_html",
+    "interval_text",
+    "level_text",
+    "statistic_text",
     "table_csv",
     "table_html",
     "table_json",
@@ -24,6 +34,42 @@ __all__ = [
 
 Table = tuple[Sequence[str], Sequence[Sequence[Any]]]
 """Column headers and rows of cells."""
+
+
+def level_text(level: float) -> str:
+    """A confidence level as the percentage it is, never rounded: ``"95%"``, ``"87.5%"``.
+
+    ``f"{level:.0%}"`` would call 0.875 "88%" and 0.9999 "100%"; this writes the level's
+    shortest decimal form times 100.
+    """
+    percent = (decimal.Decimal(repr(float(level))) * 100).normalize()
+    return f"{percent:f}%"
+
+
+def interval_text(interval: Interval, spec: str = ".3g") -> str:
+    """An interval with its own level: ``"95% CI 0.64 to 1.2"`` (bounds in format ``spec``)."""
+    low, high = format(interval.low, spec), format(interval.high, spec)
+    return f"{level_text(interval.level)} CI {low} to {high}"
+
+
+def statistic_text(stat: m.Statistic) -> str:
+    """A statistic in words, as ``str(stat)``, with the level of any interval stated.
+
+    An effect reads ``"risk ratio 0.87 (95% CI 0.64 to 1.2), p 0.3"``: the level is the one the
+    source reported, whatever level the table around it computes its own intervals at.
+    """
+    if isinstance(stat, m.Effect) and stat.low is not None and stat.high is not None:
+        return _effect_text(stat)
+    return str(stat)
+
+
+@functools.lru_cache(maxsize=4096)
+def _effect_text(stat: m.Effect) -> str:
+    interval = stat.interval
+    assert interval is not None  # statistic_text asks only for effects with an interval
+    bare = str(attrs.evolve(stat, low=None, high=None, p_value=None))
+    p = f", p {stat.p_value}" if stat.p_value is not None else ""
+    return f"{bare} ({interval_text(interval, 'g')}){p}"
 
 
 def _cell(value: Any) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from . import _model as m
 from ._base import EvidenceBase
+from ._render import interval_text, level_text
 
 if TYPE_CHECKING:
     from ._compare import Comparison, ComparisonRow, Lineage, Overview, RegimenComparison
@@ -290,12 +291,13 @@ def _result_html(row: ComparisonRow) -> str:
         ci = row.interval
         return (
             f'<span class="nowrap">{stat.events}/{stat.total} = <strong>{stat.estimate:.1%}</strong></span>'
-            f'<br><span class="small">95% CI {ci.low:.1%} to {ci.high:.1%}</span>'
+            f'<br><span class="small">{interval_text(ci, ".1%")}</span>'
         )
     if isinstance(stat, m.Effect):
+        reported = stat.interval
         interval = (
-            f'<br><span class="small">{stat.level:.0%} CI {stat.low:g} to {stat.high:g}</span>'
-            if stat.low is not None and stat.high is not None
+            f'<br><span class="small">{interval_text(reported, "g")}</span>'
+            if reported is not None
             else ""
         )
         p = f' <span class="small">p {_e(stat.p_value)}</span>' if stat.p_value is not None else ""
@@ -388,14 +390,14 @@ def _pooled_html(comparison: Comparison) -> str:
             _e(" + ".join(p.compounds)),
             str(len(p.findings)),
             f"<strong>{p.result.estimate:.1%}</strong>",
-            f"{p.result.interval.low:.1%} to {p.result.interval.high:.1%}",
+            interval_text(p.result.interval, ".1%"),
             f"{p.result.i2:.0%}",
             "<br>".join(f'<span class="mono">{_e(f)}</span>' for f in p.findings),
         )
         for p in comparison.pooled
     ]
     table = _table(
-        ("outcome", "compounds", "studies", "pooled", "95% CI", "I²", "findings"),
+        ("outcome", "compounds", "studies", "pooled", "interval", "I²", "findings"),
         rows,
         num=(2, 3, 4, 5),
     )
@@ -423,7 +425,7 @@ def _regimens_html(regimens: RegimenComparison) -> str:
             rd = c.risk_difference
             rr = c.risk_ratio
             rr_text = (
-                f"{rr.estimate:.2f} ({rr.interval.low:.2f} to {rr.interval.high:.2f})"
+                f"{rr.estimate:.2f}<br><span class=small>{interval_text(rr.interval, '.2f')}</span>"
                 if rr is not None
                 else "not estimable"
             )
@@ -432,7 +434,7 @@ def _regimens_html(regimens: RegimenComparison) -> str:
                     _e(c.measure),
                     _e(c.a),
                     _e(c.b),
-                    f"{rd.estimate:+.1%}<br><span class=small>{rd.interval.low:+.1%} to {rd.interval.high:+.1%}</span>",
+                    f"{rd.estimate:+.1%}<br><span class=small>{interval_text(rd.interval, '+.1%')}</span>",
                     rr_text,
                     f'<span class="mono">{_e(c.study)}</span>',
                 )
@@ -480,8 +482,8 @@ def _lineage_html(lineage: Lineage) -> str:
     )
     return (
         f'<p class="lineage">Lineage: dataset <strong>{_e(dataset)}</strong>; content hash '
-        f"<code>sha256:{_e(lineage.content_hash)}</code>; proportions with {_e(lineage.interval_method)} "
-        f"intervals at {lineage.level:.0%}; pooling: {_e(lineage.pooling_model)}; "
+        f"<code>sha256:{_e(lineage.content_hash)}</code>; {_e(lineage.intervals)}; "
+        f"pooling: {_e(lineage.pooling_model)}; "
         f"vitk2 {_e(lineage.vitk2_version)}.</p>"
     )
 
@@ -536,6 +538,19 @@ def _forest_rows(
     return out
 
 
+_METHOD_NAMES: Final = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson"}
+
+
+def _forest_intervals(rows: Sequence[tuple[str, ComparisonRow]]) -> tuple[str, str]:
+    """The method and the level of the plotted intervals, as the rows' intervals state them.
+
+    The rows come from one kind of comparison, so their intervals share one method and level.
+    """
+    ci = rows[0][1].interval
+    assert ci is not None  # only rows with an interval are plotted
+    return _METHOD_NAMES.get(ci.method, ci.method), level_text(ci.level)
+
+
 def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
     """A forest plot of proportions with their intervals, as PNG bytes.
 
@@ -550,6 +565,7 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
         return None
     if not rows:
         return None
+    method, level = _forest_intervals(rows)
 
     # One line per finding, a gap and a heading line per indication.
     lines: list[tuple[str, ComparisonRow | None]] = []
@@ -631,13 +647,14 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(
-        "proportion with the outcome (square: estimate, its size grows with n; line: Wilson 95% CI)",
+        "proportion with the outcome (square: estimate, its size grows with n; "
+        f"line: {method} {level} CI)",
         fontsize=9,
     )
     ax.text(
         1.02,
         total + 0.9,
-        "events/n   estimate (95% CI)",
+        f"events/n   estimate ({level} CI)",
         transform=ax.get_yaxis_transform(),
         ha="left",
         va="center",
@@ -665,9 +682,13 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
 
 
 def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], png: bytes | None) -> str:
-    head = '<section id="forest"><h2>Every proportion, with its 95% interval</h2>'
     if not rows:
-        return head + "<p>No finding is a proportion.</p></section>"
+        return (
+            '<section id="forest"><h2>Every proportion, with its interval</h2>'
+            "<p>No finding is a proportion.</p></section>"
+        )
+    method, level = _forest_intervals(rows)
+    head = f'<section id="forest"><h2>Every proportion, with its {level} interval</h2>'
     if png is None:
         return head + (
             '<p class="notice">The forest plot needs matplotlib, which is not installed. '
@@ -677,10 +698,11 @@ def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], png: bytes | None
     data = base64.b64encode(png).decode("ascii")
     n = len(rows)
     return head + (
-        f'<figure><img alt="Forest plot of {n} proportions with Wilson 95% confidence intervals, '
-        f'grouped by indication and coloured by certainty" src="data:image/png;base64,{data}">'
+        f'<figure><img alt="Forest plot of {n} proportions with {method} {level} confidence '
+        f'intervals, grouped by indication and coloured by certainty" '
+        f'src="data:image/png;base64,{data}">'
         "<figcaption>Each line is one finding that is a proportion (events out of a total), "
-        "with its Wilson score 95% interval. Colour shows certainty, not direction. Proportions "
+        f"with its {method} {level} interval. Colour shows certainty, not direction. Proportions "
         "from different studies, outcomes and arms are shown together for orientation only: "
         "they are not comparisons.</figcaption></figure></section>"
     )
@@ -761,8 +783,9 @@ content hash <code>{_e(base.content_hash[:16])}</code> · vitk2 {_e(__version__)
 <p>Evidence levels follow the Oxford CEBM 2011 table; certainty follows GRADE. A certainty marked
 <em>curated</em> was assigned by a curator with reasons; one marked <em>suggested</em> is vitk2's
 reading of the data (design, size, interval width, outcome kind, integrity notices) for a curator
-to confirm. Proportions carry {_e(lin.interval_method)} score intervals at {lin.level:.0%};
-contrasts between randomised arms use Wald intervals (log scale for ratios); pooling uses
+to confirm. Proportions carry {_e(lin.interval_method)} score intervals at {level_text(lin.level)};
+effects carry the intervals their sources report, each at its own level; contrasts between
+randomised arms use Wald intervals (log scale for ratios), at the level each states; pooling uses
 {_e(lin.pooling_model)} and only across distinct studies.</p>
 {_lineage_html(lin)}
 </section>

@@ -22,6 +22,7 @@ import attrs
 
 from . import _model as m
 from ._base import EvidenceBase
+from ._render import statistic_text
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
@@ -272,7 +273,7 @@ def _row(scope: _Scope, study: m.Study, finding: m.Finding) -> Row:
         subgroup=finding.subgroup,
         comparator=finding.comparator,
         statistic=finding.statistic.kind,
-        summary=str(finding.statistic),
+        summary=statistic_text(finding.statistic),
         direction=finding.direction.value,
         provenance=_join(kinds),
         integrity=_join(f"{c.id}:{c.integrity.status.value}" for c in flagged),
@@ -290,7 +291,8 @@ def to_rows(obj: EvidenceBase | m.Study) -> list[Row]:
     rests on (ids joined with ``";"``), with their DOIs and PubMed ids; the indication (id,
     name, ``system:code`` codes); design, basis, OCEBM level and certainty (with where the
     certainty comes from); the group, its regimen in words and the compound ids; the outcome,
-    its kind and timepoint; the statistic's kind and a readable summary; ``events``,
+    its kind and timepoint; the statistic's kind and a readable summary (an interval in it
+    states its level: ``"risk ratio 0.87 (95% CI 0.64 to 1.2)"``); ``events``,
     ``total``, ``estimate``, ``ci_low``, ``ci_high``, ``ci_level`` and ``ci_method``; the effect
     measure and unit; the p-value as reported (``"< 0.001"``); the direction; the kinds of
     provenance; the integrity notices the finding rests on and a ``retracted`` flag.
