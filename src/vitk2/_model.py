@@ -106,6 +106,13 @@ class NotReported:
     def __str__(self) -> str:
         return "not reported"
 
+    def __reduce__(self) -> str | tuple[type[NotReported], tuple[str | None]]:
+        # The plain value pickles (and copies) as the module's one NOT_REPORTED, so that
+        # ``value is NOT_REPORTED`` still holds after a round trip through pickle.
+        if self is NOT_REPORTED:
+            return "NOT_REPORTED"
+        return (NotReported, (self.note,))
+
 
 NOT_REPORTED: Final = NotReported()
 """The plain 'not reported' value."""
