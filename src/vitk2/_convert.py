@@ -402,6 +402,13 @@ def _model_classes() -> Iterator[type]:
             yield obj
 
 
+def _model_enums() -> Iterator[type[enum.Enum]]:
+    for name in m.__all__:
+        obj = getattr(m, name)
+        if isinstance(obj, type) and issubclass(obj, enum.Enum):
+            yield obj
+
+
 def _is_statistic(t: Any) -> bool:
     return bool(t == m.Statistic)
 
@@ -438,6 +445,10 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
+    # The model's own enums by class as well: cattrs before 26.1 dispatches some enums to its
+    # built-in hook ahead of any predicate hook, which would lose the aliases and suggestions.
+    for cls in _model_enums():
+        conv.register_structure_hook(cls, _enum_hook(cls))
     conv.register_structure_hook_factory(_is_union, _union_hook_factory(conv))
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
     conv.register_structure_hook_func(_is_statistic, _statistic(conv))
@@ -649,6 +660,8 @@ def make_fast_converter() -> cattrs.Converter:
     conv.register_structure_hook(m.Frequency, _frequency)
     conv.register_structure_hook(m.PValue, _p_value)
     conv.register_structure_hook_factory(_is_enum, _fast_enum)
+    for cls in _model_enums():  # by class too: see make_converter
+        conv.register_structure_hook(cls, _fast_enum(cls))
     conv.register_structure_hook_factory(_is_union, _union_hook_factory(conv))
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
     conv.register_structure_hook_func(_is_statistic, _fast_statistic(conv))
