@@ -32,6 +32,7 @@ import attrs
 from hypothesis import strategies as st
 
 from ._base import EvidenceBase
+from ._meta_effects import EffectSizes, binary, from_variances
 from ._model import (
     NOT_REPORTED,
     AdverseEvent,
@@ -92,6 +93,7 @@ __all__ = [
     "ages",
     "arms",
     "base_for",
+    "binary_tables",
     "breakdowns",
     "categories",
     "citations",
@@ -100,6 +102,7 @@ __all__ = [
     "counts",
     "datasets",
     "doses",
+    "effect_sizes",
     "effects",
     "evidence_bases",
     "evidence_levels",
@@ -1472,6 +1475,75 @@ def base_for(obj: object) -> EvidenceBase:
 # --------------------------------------------------------------------------------------------
 # Lookup by class
 
+# --------------------------------------------------------------------------------------------
+# Meta-analysis inputs (vitk2.meta)
+
+BinaryTables = tuple[list[int], list[int], list[int], list[int]]
+
+
+@st.composite
+def binary_tables(
+    draw: st.DrawFn, *, min_size: int = 1, max_size: int = 12, max_total: int = 5_000
+) -> BinaryTables:
+    """Columns ``(events1, total1, events2, total2)`` of two-group trials, zero cells included.
+
+    Args:
+        draw: Supplied by hypothesis.
+        min_size: The fewest studies.
+        max_size: The most studies.
+        max_total: The largest group.
+
+    Returns:
+        The four columns :func:`vitk2.meta.binary` takes, of equal length.
+
+    .. versionadded:: 0.2.0
+    """
+    k = draw(st.integers(min_size, max_size))
+    cols: BinaryTables = ([], [], [], [])
+    for _ in range(k):
+        n1 = draw(st.integers(1, max_total))
+        n2 = draw(st.integers(1, max_total))
+        cols[0].append(draw(st.integers(0, n1)))
+        cols[1].append(n1)
+        cols[2].append(draw(st.integers(0, n2)))
+        cols[3].append(n2)
+    return cols
+
+
+@st.composite
+def effect_sizes(
+    draw: st.DrawFn, *, measure: str | None = None, min_size: int = 1, max_size: int = 12
+) -> EffectSizes:
+    """Per-study effect sizes ready to pool: from 2×2 tables, or effects with variances.
+
+    Args:
+        draw: Supplied by hypothesis.
+        measure: ``"RR"``, ``"OR"``, ``"RD"`` (from :func:`binary_tables`) or ``"GEN"``
+            (effects and variances drawn directly); any of them when omitted.
+        min_size: The fewest studies kept (a ratio measure leaves out double-zero tables).
+        max_size: The most studies.
+
+    Returns:
+        An :class:`~vitk2.meta.EffectSizes` of at least ``min_size`` studies.
+
+    .. versionadded:: 0.2.0
+    """
+    chosen = measure or draw(st.sampled_from(["RR", "OR", "RD", "GEN"]))
+    if chosen == "GEN":
+        k = draw(st.integers(min_size, max_size))
+        yi = draw(st.lists(st.floats(-5, 5), min_size=k, max_size=k))
+        vi = draw(st.lists(st.floats(1e-4, 4), min_size=k, max_size=k))
+        return from_variances(yi, vi)
+    tables = draw(
+        binary_tables(min_size=min_size, max_size=max_size).filter(
+            lambda t: (
+                sum(0 < e1 + e2 < n1 + n2 for e1, n1, e2, n2 in zip(*t, strict=True)) >= min_size
+            )
+        )
+    )
+    return binary(*tables, measure=chosen)  # type: ignore[arg-type]
+
+
 _STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
     Code: codes,
     Compound: compounds,
@@ -1508,6 +1580,7 @@ _STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
     Quantity: quantities,
     NotReported: not_reported,
     EvidenceBase: evidence_bases,
+    EffectSizes: effect_sizes,
 }
 
 
