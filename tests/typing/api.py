@@ -48,6 +48,20 @@ def main() -> None:
     print(response_rates(again, "mds"), compound_or_none(base, "MK4"), strongest(base), study.id)
     print(daily_mg(base, base.finding("mds-vk2-d3-2005.step-1.response")))
     print(base.overview().to_markdown())
+    print(pooled_rr([4, 6, 3], [123, 306, 231], [11, 29, 11], [139, 303, 220]))
+
+
+def pooled_rr(
+    e1: list[int], n1: list[int], e2: list[int], n2: list[int]
+) -> tuple[float, float, float]:
+    """A data scientist's own 2x2 tables, pooled as metafor would."""
+    from vitk2 import meta
+
+    effects: meta.EffectSizes = meta.binary(e1, n1, e2, n2, measure="RR")
+    result: meta.MetaResult = meta.pool(effects, method="REML", test="knha")
+    left_out: tuple[meta.Omitted, ...] = meta.leave_one_out(effects)
+    print(result.to_markdown(), [o.result.estimate for o in left_out], result.tau2)
+    return result.estimate, result.low, result.high
 
 
 if __name__ == "__main__":
