@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, TypeVar, overload
@@ -16,7 +17,7 @@ from . import _model as m
 from ._base import EvidenceBase, check_consistency
 from ._convert import Registry, make_converter, make_fast_converter, registry, structure_one
 from ._errors import Problem, ValidationError
-from ._parse import parse_bytes, parse_text
+from ._parse import DOCUMENT_KEYS, LIMITS, parse_bytes, parse_text, plain_scalar_tag, shorten
 
 __all__ = ["FORMAT_VERSION", "dump", "load_file", "loads", "to_data"]
 
@@ -28,7 +29,19 @@ FORMAT_VERSION: Final = 1
 MAX_PROBLEMS: Final = 1000
 """At most this many problems are reported for one document (then a count of the rest)."""
 
-_TOP_KEYS: Final = ("vitk2", "dataset", "compounds", "indications", "citations", "studies")
+_TOP_KEYS: Final = DOCUMENT_KEYS
+
+#: The longest path and message a problem carries: a message that quotes a user's value
+#: (a model check's ``(got ...)``) is cut there, with its length, so no error grows with its input.
+MAX_PATH: Final = 300
+MAX_MESSAGE: Final = 1000
+
+
+def _bounded(problem: Problem) -> Problem:
+    path, message = problem.path, problem.message
+    if len(path) <= MAX_PATH and len(message) <= MAX_MESSAGE:
+        return problem
+    return Problem(problem.file, shorten(path, MAX_PATH), shorten(message, MAX_MESSAGE))
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +127,11 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
     version = data.get("vitk2", FORMAT_VERSION)
     if version != FORMAT_VERSION or isinstance(version, bool):
         problems.append(
-            Problem(file, "vitk2", f"expected format version {FORMAT_VERSION} (got {version!r})")
+            Problem(
+                file,
+                "vitk2",
+                f"expected format version {FORMAT_VERSION} (got {shorten(repr(version))})",
+            )
         )
 
     dataset: m.Dataset | None = None
@@ -135,6 +152,14 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         citations = _records(data, "citations", m.Citation, file, problems)
         _register(reg, reg.citations, data, "citations", citations)
         studies = _records(data, "studies", m.Study, file, problems)
+    if base is not None:
+        for key, records in (
+            ("compounds", compounds),
+            ("indications", indications),
+            ("citations", citations),
+            ("studies", studies),
+        ):
+            problems.extend(_conflicts(base, data, key, records, file))
 
     if not problems:
         if base is None:
@@ -147,7 +172,7 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         if len(primary) > MAX_PROBLEMS:
             more = len(primary) - MAX_PROBLEMS
             primary = [*primary[:MAX_PROBLEMS], Problem(file, "", f"... and {more} more problems")]
-        raise ValidationError(primary)
+        raise ValidationError([_bounded(p) for p in primary])
     if base is None:
         return EvidenceBase(
             compounds=tuple(compounds),
@@ -156,7 +181,43 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
             studies=tuple(studies),
             dataset=dataset,
         )
-    return base.merge(_partial(base, compounds, indications, citations, studies, dataset))
+    try:
+        return base.merge(_partial(base, compounds, indications, citations, studies, dataset))
+    except ValidationError as err:  # what the checks above missed still names the file
+        raise type(err)([_bounded(attrs.evolve(p, file=file)) for p in err.problems]) from None
+
+
+def _conflicts(
+    base: EvidenceBase, data: dict[str, Any], key: str, records: list[Any], file: str
+) -> list[Problem]:
+    """The records of ``data[key]`` that ``base`` defines differently, at their ids' paths.
+
+    Found here, before the merge, so that each is reported at its place in the file, and the
+    records that refer to it are not reported as referring to something not in the base.
+    """
+    theirs: dict[str, Any] = {r.id: r for r in getattr(base, key)}
+    mine = {r.id: r for r in records if r.id in theirs and theirs[r.id] != r}
+    if not mine:
+        return []
+    problems: list[Problem] = []
+    for i, item in enumerate(data.get(key) or ()):
+        rid = item.get("id") if isinstance(item, dict) else None
+        if isinstance(rid, str) and rid in mine:
+            record, other = mine[rid], theirs[rid]
+            differ = [
+                a.name
+                for a in attrs.fields(type(record))
+                if getattr(record, a.name) != getattr(other, a.name)
+            ]
+            problems.append(
+                Problem(
+                    file,
+                    f"{key}[{i}].id",
+                    f"conflicting id {shorten(repr(rid))}: the base defines it differently "
+                    f"({', '.join(differ)} differ)",
+                )
+            )
+    return problems
 
 
 def _check_against(
@@ -284,10 +345,11 @@ def loads(
 
     .. versionadded:: 0.1.0
     """
+    whole = as_type is None or as_type is EvidenceBase  # a document: it must be a mapping
     data = (
-        parse_bytes(text, format, file)
+        parse_bytes(text, format, file, mapping=whole)
         if isinstance(text, bytes)
-        else parse_text(text, format, file)
+        else parse_text(text, format, file, mapping=whole)
     )
     result: EvidenceBase | T = from_data(data, file=file, base=base, as_type=as_type)
     return result
@@ -314,7 +376,7 @@ def from_data(
     with registry(reg):
         obj, problems = _structure(data, as_type, file, "")
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError([_bounded(p) for p in problems])
     return obj
 
 
@@ -323,37 +385,146 @@ def load_file(
 ) -> EvidenceBase:
     """Load an evidence file.
 
+    Only a regular file is read (a directory, a named pipe or a device such as ``/dev/zero``,
+    even behind a symbolic link, is refused without being read), and never more than the
+    format's size limit allows, whatever the file system says its size is.
+
     Args:
         path: A ``.yaml``, ``.yml`` or ``.json`` file.
         format: Overrides the format the suffix implies.
         base: As for :func:`loads`.
 
     Raises:
-        ValidationError: For a file that cannot be read or is not valid evidence; the problems
-            name the file and the path inside it.
+        ValidationError: For a path that is not one (not text or ``os.PathLike``, or holding a
+            NUL character), a file that cannot be read, and a file that is not valid evidence;
+            the problems name the file and the path inside it.
 
     .. versionadded:: 0.1.0
     """
-    p = Path(path)
-    name = str(path)
-    fmt = format or {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(p.suffix.lower())
+    name, where = _file_path(path)
+    fmt = format if format is not None else _SUFFIXES.get(Path(where).suffix.lower())
     if fmt is None:
         raise ValidationError(
             [Problem(name, "", "cannot tell the format: use .yaml, .yml or .json, or pass format=")]
         )
-    try:
-        size = p.stat().st_size
-        limit = 32 * 2**20 if fmt == "yaml" else 512 * 2**20
-        if size > limit:
-            raise ValidationError(
-                [Problem(name, "", f"the file is larger than the {fmt} limit of {limit} bytes")]
-            )
-        raw = p.read_bytes()
-    except OSError as err:
+    if fmt not in ("yaml", "json"):
         raise ValidationError(
-            [Problem(name, "", f"cannot read the file: {err.strerror or err}")]
-        ) from None
+            [Problem(name, "", f"expected format 'yaml' or 'json' (got {shorten(repr(fmt))})")]
+        )
+    limit = LIMITS.max_yaml_bytes if fmt == "yaml" else LIMITS.max_json_bytes
+    raw = _read_file(where, name, fmt, limit)
     return loads(raw, fmt, file=name, base=base)
+
+
+_SUFFIXES: Final = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+#: how open() is asked to behave: no blocking on a FIFO with no writer (it is refused after
+#: the open), no controlling terminal from a terminal device, binary mode on Windows, and no
+#: descriptor leaked into a child process
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+#: read size once a file has given more than ``stat`` said it held
+_CHUNK: Final = 2**20
+
+
+def _file_path(path: object) -> tuple[str, str]:
+    """The name problems carry for ``path`` and the path to open, or a ValidationError."""
+    try:
+        where = os.fspath(path)  # type: ignore[call-overload]
+    except TypeError:
+        where = None
+    if not isinstance(where, str):
+        raise ValidationError(
+            [
+                Problem(
+                    shorten(repr(path)),
+                    "",
+                    f"expected a file path as text or os.PathLike (got {type(path).__name__})",
+                )
+            ]
+        )
+    # A name that cannot be printed (a lone surrogate from an undecodable file name) is shown
+    # escaped, so that printing the error cannot fail.
+    name = (
+        where.encode("utf-8", "backslashreplace").decode("utf-8") if not where.isascii() else where
+    )
+    name = shorten(name, 4096)
+    if "\0" in where:
+        raise ValidationError(
+            [
+                Problem(
+                    name.replace("\0", "\\0"),
+                    "",
+                    "cannot read the file: the path holds a NUL character",
+                )
+            ]
+        )
+    return name, where
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a non-regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"  # pragma: no cover - door files and the like
+
+
+def _read_file(where: str, name: str, fmt: str, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of the regular file at ``where``."""
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError([Problem(name, "", message)])
+
+    # Refuse a device or a FIFO before opening it (opening some has effects), and again from
+    # the opened descriptor, in case the path changed in between.
+    try:
+        kind = _kind_of(os.stat(where).st_mode)
+        fd = os.open(where, _OPEN_FLAGS) if kind is None else -1
+    except (OSError, ValueError) as err:  # ValueError: a name the file system cannot encode
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise refuse(f"cannot read the file: {shorten(reason, 200)}") from None
+    if kind is not None:
+        raise refuse(f"cannot read the file: it is {kind}, not a regular file")
+    try:
+        info = os.fstat(fd)
+        kind = _kind_of(info.st_mode)
+        if kind is not None:
+            raise refuse(f"cannot read the file: it is {kind}, not a regular file")
+        too_large = refuse(f"the file is larger than the {fmt} limit of {limit} bytes")
+        if info.st_size > limit:
+            raise too_large
+        # The first read asks for what stat promised and one byte more; a file that grew, or
+        # whose size stat understates, is read on in chunks, never past the limit.
+        chunks: list[bytes] = []
+        total, ask = 0, info.st_size + 1
+        while total <= limit:
+            chunk = os.read(fd, min(ask, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            ask = _CHUNK
+        if total > limit:
+            raise too_large
+    except OSError as err:
+        raise refuse(f"cannot read the file: {shorten(err.strerror or str(err), 200)}") from None
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def to_data(obj: Any) -> Any:
@@ -381,9 +552,27 @@ def to_data(obj: Any) -> Any:
 
 
 try:
-    _Dumper: Any = yaml.CSafeDumper
+    _BaseDumper: Any = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover
-    _Dumper = yaml.SafeDumper
+    _BaseDumper = yaml.SafeDumper
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """A safe dumper that writes as plain text only what YAML 1.2 and 1.1 both read as text.
+
+    vitk2 reads YAML 1.2, where ``1e5`` and ``0o17`` are numbers; PyYAML writes YAML 1.1,
+    where ``NO`` and ``1:20`` are not text. A string either would read as something else is
+    quoted, so the file reads back equal in vitk2 and in any other YAML reader.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        tag = super().resolve(kind, value, implicit)
+        if kind is yaml.ScalarNode and implicit[0] and tag == _STR_TAG:
+            return plain_scalar_tag(value)
+        return tag
+
+
+_STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
 def dump(obj: Any, format: str = "yaml") -> str:

@@ -1,9 +1,13 @@
 """Hardened parsing of evidence documents: bytes or text to plain Python data.
 
-YAML is read with a safe loader (PyYAML's C loader when present) that rejects duplicate keys;
-JSON with the standard library, rejecting duplicate keys and NaN/Infinity. Every parsed tree is
-then walked once to bound its depth, its expanded size (aliases count each time they are used)
-and its string lengths, so hostile documents fail fast with a :class:`ValidationError`.
+YAML is read as YAML 1.2 (core schema) by a safe loader (PyYAML's C loader when present) that
+rejects duplicate keys, tags and merge keys; JSON with the standard library, rejecting duplicate
+keys and NaN/Infinity. Before anything is built, a cheap pass bounds what the document can cost:
+for YAML, a walk over the parser's events counts nesting, values, items per collection, string
+lengths and what aliases add (an alias counts the whole subtree it stands for); for JSON, a count
+of its separators outside strings. Every parsed tree is then walked once more to bound what only
+the built values show (non-finite numbers, non-text keys), so hostile documents fail fast with a
+:class:`ValidationError`.
 """
 
 from __future__ import annotations
@@ -15,43 +19,140 @@ from collections.abc import Callable
 from typing import Any, Final
 
 import yaml
+from yaml.resolver import BaseResolver
 
 from ._errors import Problem, ValidationError
 
-__all__ = ["Limits", "parse_bytes", "parse_text"]
+__all__ = [
+    "DOCUMENT_KEYS",
+    "LIMITS",
+    "CoreResolver",
+    "Limits",
+    "parse_bytes",
+    "parse_text",
+    "plain_scalar_tag",
+    "shorten",
+]
 
 try:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
+#: The keys of an evidence document, in the order files write them.
+DOCUMENT_KEYS: Final = ("vitk2", "dataset", "compounds", "indications", "citations", "studies")
+
 
 class Limits:
     """Bounds on what a document may contain.
 
     The defaults are far above what any real evidence file needs and far below what exhausts
-    a machine.
+    a machine: a document at every limit costs about what a valid file of the largest allowed
+    size costs.
     """
 
     max_yaml_bytes: int = 32 * 2**20
     max_json_bytes: int = 512 * 2**20
     max_depth: int = 64
+    #: values (not counting keys) after alias expansion, in either format
     max_nodes: int = 20_000_000
+    #: keys and values of a YAML document, aliases expanded, counted on the parser's events
+    #: before anything is built: building a YAML value costs tens of times what parsing it
+    #: does, and a valid 32 MiB file holds about 2.7 million
+    max_yaml_nodes: int = 4_000_000
+    #: items of one list, or keys of one mapping
+    max_items: int = 1_000_000
     #: values that YAML aliases add beyond the document's own: structuring an aliased
     #: subtree costs each time it is used, so a few kB of aliases could cost minutes
     max_alias_nodes: int = 1_000_000
+    #: characters of text that YAML aliases add beyond the document's own: every writer
+    #: (dump, the content hash, exports) pays for each use of an aliased string
+    max_alias_chars: int = 1_000_000
     max_string: int = 100_000
 
 
 LIMITS: Final = Limits()
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text``, or its first ``limit`` characters and its length when it is longer.
+
+    Every message that shows a user's value shows it through this (or through a ``repr``
+    cut the same way), so no message grows with its input.
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """The ``repr`` of a key or scalar for a message, cut to ``limit`` characters."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    return shorten(repr(value), limit)
+
+
+def _fail(file: str, path: str, message: str) -> ValidationError:
+    return ValidationError([Problem(file=file, path=path, message=message)])
+
+
+def _expected_mapping(found: str) -> str:
+    return f"expected a mapping with keys {', '.join(DOCUMENT_KEYS)} (got {found})"
+
+
+# --------------------------------------------------------------------------------------------
+# YAML 1.2: the core schema's plain scalars
+
+_STR: Final = "tag:yaml.org,2002:str"
+_INT: Final = "tag:yaml.org,2002:int"
+_FLOAT: Final = "tag:yaml.org,2002:float"
+_BOOL: Final = "tag:yaml.org,2002:bool"
+_NULL: Final = "tag:yaml.org,2002:null"
+
+
+class CoreResolver(BaseResolver):  # type: ignore[misc]
+    """The YAML 1.2 core schema's resolution of plain scalars (YAML 1.2.2, section 10.3.2).
+
+    PyYAML resolves YAML 1.1, where ``NO`` and ``off`` are booleans, ``010`` is 8 and ``1:20``
+    is 80. Here only ``true``/``false`` (three spellings each) are booleans, ``null``/``~``/
+    empty is null, integers are decimal, ``0o`` octal or ``0x`` hexadecimal, floats are
+    decimal with ``.inf`` and ``.nan``, and everything else is text (dates included).
+    """
+
+    yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+
+
+_CORE_RESOLVERS: Final = (
+    (_BOOL, r"(?:true|True|TRUE|false|False|FALSE)\Z", "tTfF"),
+    (_NULL, r"(?:~|null|Null|NULL|)\Z", ["~", "n", "N", ""]),
+    (_INT, r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z", "-+0123456789"),
+    (
+        _FLOAT,
+        r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z",
+        "-+.0123456789",
+    ),
+)
+for _resolved, _pattern, _first in _CORE_RESOLVERS:
+    CoreResolver.add_implicit_resolver(_resolved, re.compile(_pattern), list(_first))
+del _resolved, _pattern, _first
+
+_CORE: Final = CoreResolver()
+
+
+def plain_scalar_tag(text: str) -> str:
+    """The tag a YAML 1.2 core-schema reader gives ``text`` written as a plain scalar."""
+    return str(_CORE.resolve(yaml.ScalarNode, text, (True, False)))
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader that refuses duplicate keys and keeps all scalars as YAML 1.2 would."""
+    """A safe loader that refuses duplicate keys and reads scalars as YAML 1.2 does."""
+
+    yaml_implicit_resolvers = CoreResolver.yaml_implicit_resolvers
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
+    # No flatten_mapping: merge keys are refused before anything is composed.
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -68,60 +169,56 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
             raise yaml.constructor.ConstructorError(
                 "while constructing a mapping",
                 node.start_mark,
-                f"found duplicate key {key!r}",
+                f"found duplicate key {_shown(key)}",
                 key_node.start_mark,
             )
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
-    """A YAML date, or a located error for an impossible one (``2023-02-30``)."""
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, AttributeError) as err:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"expected a real date (got {node.value!r}: {err})", node.start_mark
-        ) from None
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 #: Python refuses to read integers longer than this (``sys.get_int_max_str_digits``), and
 #: how it says so differs between versions; vitk2 refuses them first, in its own words.
 MAX_INT_DIGITS: Final = 4300
+#: the bits of the largest integer of MAX_INT_DIGITS decimal digits
+_MAX_INT_BITS: Final = (10**MAX_INT_DIGITS - 1).bit_length()
 
 
 def _too_many_digits(text: str) -> str | None:
     digits = sum(c.isdigit() for c in text) if len(text) > MAX_INT_DIGITS else 0
     if digits > MAX_INT_DIGITS:
         return (
-            f"a whole number of {digits} digits is longer than the limit of "
-            f"{MAX_INT_DIGITS} digits"
+            f"a whole number of {digits} digits is longer than the limit of {MAX_INT_DIGITS} digits"
         )
     return None
 
 
-def _construct_int(loader: Any, node: yaml.ScalarNode) -> Any:
-    problem = _too_many_digits(str(node.value))
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """A YAML 1.2 integer: decimal (leading zeros allowed), ``0o`` octal or ``0x`` hex."""
+    text = str(node.value)
+    problem = _too_many_digits(text)
     if problem is not None:
         raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
-    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    if text.startswith(("0o", "0x")):
+        value = int(text[2:], 8 if text[1] == "o" else 16)
+        if value.bit_length() > _MAX_INT_BITS:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a whole number of more than {MAX_INT_DIGITS} digits is longer than the limit",
+                node.start_mark,
+            )
+        return value
+    return int(text)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor(_INT, _construct_int)
 
 
 def _mark(err: yaml.MarkedYAMLError) -> str:
     mark = err.problem_mark or err.context_mark
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-
-
-def _fail(file: str, path: str, message: str) -> ValidationError:
-    return ValidationError([Problem(file=file, path=path, message=message)])
 
 
 def _load_yaml(text: str, file: str) -> Any:
@@ -132,18 +229,245 @@ def _load_yaml(text: str, file: str) -> Any:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
-        problem = err.problem or "malformed YAML"
-        if "could not determine a constructor" in str(err.problem):
-            problem = f"YAML tags are not allowed ({err.problem})"
+        problem = shorten(err.problem or "malformed YAML", 300)
         raise _fail(file, _mark(err), f"invalid YAML: {problem}") from None
     except yaml.YAMLError as err:
-        raise _fail(file, "", f"invalid YAML: {err}") from None
+        raise _fail(file, "", f"invalid YAML: {shorten(str(err), 300)}") from None
     except RecursionError:
         raise _fail(file, "", "the document is nested too deeply") from None
-    except Exception as err:
-        # An impossible date (2023-02-30), '!!bool maybe',
-        # '!!timestamp foo' ... raise ValueError, KeyError or AttributeError, not YAMLError.
-        raise _fail(file, "", f"invalid YAML: {type(err).__name__}: {err}") from None
+    except Exception as err:  # no dependency exception reaches a user
+        message = shorten(f"{type(err).__name__}: {err}", 300)
+        raise _fail(file, "", f"invalid YAML: {message}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# YAML: what the document costs, from the parser's events
+
+
+def _yaml_path(stack: list[list[Any]]) -> str:
+    """The path of the node the prescan is at: ``studies[2].arms`` (a key: its mapping)."""
+    path = ""
+    for frame in stack:
+        is_map, count, key = frame[0], frame[1], frame[2]
+        if not is_map:
+            path = f"{path}[{count - 1}]"
+        elif count % 2:  # at a key: the path is the mapping's
+            break
+        else:
+            part = "?" if key is None else shorten(key)
+            path = f"{path}.{part}" if path else part
+    return path
+
+
+#: how many more events are read from a document that is a list, in case they show a deeper
+#: problem (nesting, usually) worth reporting with it
+_LIST_DOCUMENT_EVENTS: Final = 10_000
+
+
+def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
+    """Refuse what YAML would cost too much to build, before the composer or constructor runs.
+
+    Walks the parser's event stream (no recursion, no tree) and refuses, with the path it has
+    reached: nesting deeper than :attr:`Limits.max_depth` (PyYAML's C composer recurses per
+    level and overflows the C stack on some tens of thousands of levels); more than
+    :attr:`Limits.max_yaml_nodes` keys and values; a list or mapping of more than
+    :attr:`Limits.max_items`; a string longer than :attr:`Limits.max_string`; aliases that add
+    more than :attr:`Limits.max_alias_nodes` values or :attr:`Limits.max_alias_chars`
+    characters (an alias counts everything under its anchor, nesting included, so aliases of
+    aliases are measured without expanding them); tags (``!!python/...``, ``!!pairs``,
+    ``!!omap``, ``!!set``, ``!!binary``, ``!!timestamp``, ...) and merge keys (``<<``), which
+    evidence never needs; and, when ``mapping`` is set, a document that is a list, after a few
+    thousand more events in case they show something worse.
+
+    vitk2's depth limit decides, not the parser's. libyaml (bundled from PyYAML 6.0.4 on)
+    refuses nesting past a limit of its own while it scans ahead for a possible simple key,
+    before it has emitted the events that would take the count past :attr:`Limits.max_depth`.
+    So when the parser stops on an error, the text it had scanned but not yet reported (from
+    the end of the last event to the error) is measured too: flow brackets outside quoted
+    text and comments, in one regular-expression pass. That text is already malformed, so the
+    measure only chooses which of two true messages the user reads; malformed text that is
+    not too deep is left for the loader, which reports it with its position.
+    """
+    max_depth, max_items, max_string = limits.max_depth, limits.max_items, limits.max_string
+    max_nodes = limits.max_yaml_nodes
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    sequence_start, mapping_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
+    sequence_end, mapping_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
+    # One frame per open collection: [is a mapping, nodes seen in it, last key, anchor,
+    # nodes before it, characters before it, collection levels below it]
+    stack: list[list[Any]] = []
+    anchors: dict[str, tuple[int, int, int]] = {}  # anchor -> (nodes, characters, levels)
+    nodes = chars = alias_nodes = alias_chars = 0
+    pending: list[Problem] = []  # the document is a list: said after a few more events
+    budget = -1
+    roots = 0
+    event: Any = None
+
+    def fail(message: str, path: str | None = None) -> ValidationError:
+        where = _yaml_path(stack) if path is None else path
+        return ValidationError([*pending, Problem(file, where, message)])
+
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if budget >= 0:
+                budget -= 1
+                if budget < 0:
+                    break
+            kind = type(event)
+            if kind is scalar_event or kind is alias_event:
+                is_key = False
+                if stack:
+                    top = stack[-1]
+                    count = top[1] = top[1] + 1
+                    if top[0]:
+                        if count % 2:
+                            is_key = True
+                            top[2] = event.value if kind is scalar_event else None
+                            if count > 2 * max_items:
+                                raise fail(f"a mapping of more than {max_items} keys")
+                    elif count > max_items:
+                        raise fail(f"a list of more than {max_items} items")
+                else:
+                    roots += 1
+                if kind is scalar_event:
+                    value = event.value
+                    size = len(value)
+                    if size > max_string:
+                        what = "a key" if is_key else "a string"
+                        raise fail(f"{what} of {size} characters exceeds the limit of {max_string}")
+                    if event.tag is not None:
+                        raise _refused(file, event, stack, pending, _TAGS.format(_tag(event)))
+                    if is_key and value == "<<" and event.implicit[0]:
+                        raise _refused(file, event, stack, pending, _MERGE_KEYS)
+                    nodes += 1
+                    chars += size
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (1, size, 0)
+                else:
+                    known = anchors.get(event.anchor)
+                    if known is None:  # undefined, or recursive: the loader says which
+                        nodes += 1
+                    else:
+                        more, more_chars, levels = known
+                        if len(stack) + levels > max_depth:
+                            raise fail(f"the document is nested more than {max_depth} levels")
+                        if stack and stack[-1][6] < levels:
+                            stack[-1][6] = levels
+                        nodes += more
+                        chars += more_chars
+                        alias_nodes += more
+                        alias_chars += more_chars
+                        if alias_nodes > limits.max_alias_nodes:
+                            raise fail(
+                                f"aliases expand the document by more than "
+                                f"{limits.max_alias_nodes} values (an alias bomb?)"
+                            )
+                        if alias_chars > limits.max_alias_chars:
+                            raise fail(
+                                f"aliases expand the document by more than "
+                                f"{limits.max_alias_chars} characters of text (an alias bomb?)"
+                            )
+                if nodes > max_nodes:
+                    raise fail(f"the document holds more than {max_nodes} keys and values")
+            elif kind is sequence_start or kind is mapping_start:
+                is_map = kind is mapping_start
+                if stack:
+                    top = stack[-1]
+                    count = top[1] = top[1] + 1
+                    if top[0]:
+                        if count % 2:
+                            top[2] = None  # a collection as a key: refused when built
+                            if count > 2 * max_items:
+                                raise fail(f"a mapping of more than {max_items} keys")
+                    elif count > max_items:
+                        raise fail(f"a list of more than {max_items} items")
+                else:
+                    roots += 1
+                    if mapping and not is_map and roots == 1:
+                        pending.append(Problem(file, "", _expected_mapping("list")))
+                        budget = _LIST_DOCUMENT_EVENTS
+                if event.tag is not None:
+                    raise _refused(file, event, stack, pending, _TAGS.format(_tag(event)))
+                if len(stack) >= max_depth:
+                    raise fail(f"the document is nested more than {max_depth} levels")
+                stack.append([is_map, 0, None, event.anchor, nodes, chars, 0])
+                nodes += 1
+                if nodes > max_nodes:
+                    raise fail(f"the document holds more than {max_nodes} keys and values")
+            elif kind is sequence_end or kind is mapping_end:
+                frame = stack.pop()
+                levels = frame[6] + 1
+                if stack and stack[-1][6] < levels:
+                    stack[-1][6] = levels
+                if frame[3] is not None:
+                    anchors[frame[3]] = (nodes - frame[4], chars - frame[5], levels)
+    except yaml.YAMLError as err:
+        mark = (
+            err.problem_mark or err.context_mark if isinstance(err, yaml.MarkedYAMLError) else None
+        )
+        end = 0 if event is None else event.end_mark.index
+        stop = len(text) if mark is None else mark.index + 1
+        if len(stack) + _flow_depth(text, end, stop) > max_depth:
+            raise ValidationError(
+                [
+                    *pending,
+                    Problem(file, "", f"the document is nested more than {max_depth} levels"),
+                ]
+            ) from None
+    if pending:
+        raise ValidationError(pending)
+
+
+_TAGS: Final = "YAML tags are not allowed (found {})"
+_MERGE_KEYS: Final = "YAML merge keys (<<) are not allowed: write the keys out"
+
+
+def _tag(event: Any) -> str:
+    """A tag as a file writes it: ``!!pairs``, ``!!python/object:os.system``."""
+    tag = str(event.tag)
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag[len("tag:yaml.org,2002:") :]
+    return shorten(tag)
+
+
+def _refused(
+    file: str, event: Any, stack: list[list[Any]], pending: list[Problem], message: str
+) -> ValidationError:
+    """A tag or merge key: located as YAML syntax is (line and column), its path said too."""
+    path = _yaml_path(stack)
+    mark = event.start_mark
+    return ValidationError(
+        [
+            *pending,
+            Problem(
+                file,
+                f"line {mark.line + 1}, column {mark.column + 1}",
+                f"invalid YAML: {message}" + (f" (at {path})" if path else ""),
+            ),
+        ]
+    )
+
+
+_FLOW_TOKENS: Final = re.compile(r"""[\[\]{}]|'[^']*'|"(?:[^"\\]|\\.)*"|#[^\n]*""")
+
+
+def _flow_depth(text: str, start: int, stop: int) -> int:
+    """The deepest flow nesting reached in ``text[start:stop]``, quotes and comments skipped."""
+    if text.count("[", start, stop) + text.count("{", start, stop) == 0:
+        return 0
+    depth = deepest = 0
+    for match in _FLOW_TOKENS.finditer(text, start, stop):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+# --------------------------------------------------------------------------------------------
+# JSON
 
 
 def _reject_constant(name: str) -> float:
@@ -154,7 +478,7 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"duplicate key {key!r}")
+            raise ValueError(f"duplicate key {_shown(key)}")
         out[key] = value
     return out
 
@@ -164,6 +488,59 @@ def _json_int(text: str) -> int:
     if problem is not None:
         raise ValueError(problem)
     return int(text)
+
+
+_JSON_SPACE: Final = re.compile(r"[ \t\n\r]*")
+_JSON_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BLANKS: Final = re.compile(r"[ \t\n\r]+")
+#: how much of a JSON list document is searched for nesting worth reporting with it
+_JSON_LIST_PEEK: Final = 65_536
+
+
+def _precheck_json(text: str, file: str, limits: Limits, mapping: bool) -> None:
+    """Refuse a JSON document that cannot be evidence before it is parsed.
+
+    A document that must be a mapping and opens with ``[`` is refused at once (with a note
+    if its first 64 kB are already nested too deeply). Then its values are counted without
+    parsing it: outside strings, a document holds one value, plus one per comma, plus one
+    per non-empty list or mapping. The separators are first counted over the whole text
+    (strings included: an upper bound, at the speed of ``str.count``); only when that bound
+    passes :attr:`Limits.max_nodes` are strings and blanks removed for the exact count.
+    """
+    start = len(_JSON_SPACE.match(text).group())  # type: ignore[union-attr]  # always matches
+    if mapping and text.startswith("[", start):
+        problems = [Problem(file, "", _expected_mapping("list"))]
+        if _flow_depth(text, start, start + _JSON_LIST_PEEK) > limits.max_depth:
+            problems.append(
+                Problem(file, "", f"the document is nested more than {limits.max_depth} levels")
+            )
+        raise ValidationError(problems)
+    if text.count(",") + text.count("[") + text.count("{") + 1 <= limits.max_nodes:
+        return
+    values = _json_values(text)
+    if values > limits.max_nodes:
+        raise _fail(
+            file,
+            "",
+            f"the document holds {values} values, more than the limit of {limits.max_nodes}",
+        )
+
+
+def _json_values(text: str) -> int:
+    """How many values (keys not counted) the JSON document ``text`` holds, without parsing it.
+
+    Exact for well-formed JSON: with strings and blanks removed, a document is one value, plus
+    one per comma, plus one per list or mapping that is not empty.
+    """
+    bare = _JSON_BLANKS.sub("", _JSON_STRING.sub('""', text))
+    return (
+        bare.count(",")
+        + bare.count("[")
+        + bare.count("{")
+        - bare.count("[]")
+        - bare.count("{}")
+        + 1
+    )
 
 
 def _load_json(text: str, file: str) -> Any:
@@ -179,9 +556,13 @@ def _load_json(text: str, file: str) -> Any:
             file, f"line {err.lineno}, column {err.colno}", f"invalid JSON: {err.msg}"
         ) from None
     except ValueError as err:
-        raise _fail(file, "", f"invalid JSON: {err}") from None
+        raise _fail(file, "", f"invalid JSON: {shorten(str(err), 300)}") from None
     except RecursionError:
         raise _fail(file, "", "the document is nested too deeply") from None
+
+
+# --------------------------------------------------------------------------------------------
+# The built tree
 
 
 def _within_limits(data: Any, limits: Limits) -> bool:
@@ -193,7 +574,7 @@ def _within_limits(data: Any, limits: Limits) -> bool:
     """
     level = [data]
     depth = count = 0
-    max_string, isfinite = limits.max_string, math.isfinite
+    max_string, max_items, isfinite = limits.max_string, limits.max_items, math.isfinite
     while level:
         if depth > limits.max_depth:
             return False
@@ -204,8 +585,12 @@ def _within_limits(data: Any, limits: Limits) -> bool:
         for node in level:
             kind = type(node)
             if kind is dict:
+                if len(node) > max_items:
+                    return False
                 deeper.extend(node.values())
             elif kind is list:
+                if len(node) > max_items:
+                    return False
                 deeper.extend(node)
             elif kind is str:
                 if len(node) > max_string:
@@ -218,7 +603,7 @@ def _within_limits(data: Any, limits: Limits) -> bool:
 
 
 def _check_tree(data: Any, file: str, limits: Limits) -> None:
-    """Bound depth, expanded size and string lengths; reject non-string keys and NaN."""
+    """Bound depth, expanded size, collection and string lengths; reject bad keys and NaN."""
     # Memoised on id(): a YAML alias is the same object, so a shared subtree is measured once
     # but counted every time it is used, which is exactly what a consumer walking it would pay.
     # The memo keeps each subtree's height too, so an alias used deep down cannot nest the
@@ -256,13 +641,19 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
             return size, height
         if key in active:
             raise _fail(file, path, "the document refers to itself (a recursive alias)")
+        if len(node) > limits.max_items:
+            many = f"more than {limits.max_items}"
+            shape = (
+                f"a mapping of {many} keys" if isinstance(node, dict) else f"a list of {many} items"
+            )
+            raise _fail(file, path, shape)
         active.add(key)
         distinct += 1
         total, height = 1, 0
         if isinstance(node, dict):
             for k, value in node.items():
                 if not isinstance(k, str):
-                    raise _fail(file, path, f"expected text keys (got {k!r})")
+                    raise _fail(file, path, f"expected text keys (got {_shown(k)})")
                 size, h = walk(value, f"{path}.{k}" if path else k, depth + 1)
                 total, height = total + size, max(height, h + 1)
         else:
@@ -289,17 +680,80 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
         )
 
 
+# --------------------------------------------------------------------------------------------
+# Lone surrogates: text no UTF-8 file (and so no output) can hold
+
+_RAW_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
+#: escapes that may write one (JSON's \uD800; YAML's \uD800 and \U0000D800 in double quotes)
+_SURROGATE_ESCAPE: Final = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+def _surrogate_message(text: str, what: str = "text") -> str:
+    found = _RAW_SURROGATE.search(text)
+    code = ord(found.group()) if found is not None else 0
+    return (
+        f"expected {what} without lone surrogates (found \\u{code:04x}, which is not a "
+        "character: no UTF-8 file can hold it)"
+    )
+
+
+def _refuse_raw_surrogate(text: str, file: str) -> None:
+    """Refuse text with a lone surrogate in it, located by line and column."""
+    if text.isascii():
+        return
+    found = _RAW_SURROGATE.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    raise _fail(file, f"line {line}, column {column}", _surrogate_message(found.group()))
+
+
+def _refuse_escaped_surrogate(data: Any, file: str) -> None:
+    """Refuse a string or key that an escape made a lone surrogate, at its path."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(data, "")]
+    search = _RAW_SURROGATE.search
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, str):
+            if search(node):
+                raise _fail(file, path, _surrogate_message(node))
+        elif isinstance(node, (dict, list)) and id(node) not in seen:
+            seen.add(id(node))
+            if isinstance(node, dict):
+                for k, value in node.items():
+                    if isinstance(k, str) and search(k):
+                        raise _fail(file, path, _surrogate_message(k, "a key"))
+                    stack.append((value, f"{path}.{k}" if path else str(k)))
+            else:
+                stack.extend((value, f"{path}[{i}]") for i, value in enumerate(node))
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
 _LOADERS: Final[dict[str, Callable[[str, str], Any]]] = {"yaml": _load_yaml, "json": _load_json}
 
 
-def parse_text(text: str, format: str, file: str, limits: Limits = LIMITS) -> Any:
+def parse_text(
+    text: str, format: str, file: str, limits: Limits = LIMITS, *, mapping: bool = False
+) -> Any:
     """Parse ``text`` as ``format`` (``"yaml"`` or ``"json"``) into plain, bounded data.
+
+    Args:
+        text: The document.
+        format: ``"yaml"`` or ``"json"``.
+        file: The name problems carry.
+        limits: The bounds to enforce.
+        mapping: Whether the document must be a mapping (a whole evidence document); one
+            that is a list is then refused before it is built.
 
     Raises:
         ValidationError: For anything that is not a well-formed, bounded document.
     """
     if format not in _LOADERS:
-        raise _fail(file, "", f"expected format 'yaml' or 'json' (got {format!r})")
+        raise _fail(file, "", f"expected format 'yaml' or 'json' (got {_shown(format)})")
     if not isinstance(text, str):
         raise _fail(file, "", f"expected text (got {type(text).__name__})")
     cap = limits.max_yaml_bytes if format == "yaml" else limits.max_json_bytes
@@ -309,76 +763,24 @@ def parse_text(text: str, format: str, file: str, limits: Limits = LIMITS) -> An
         text = text[1:]
     if not text.strip():
         raise _fail(file, "", "the document is empty")
+    _refuse_raw_surrogate(text, file)
     if format == "yaml":
-        _prescan_depth(text, file, limits)
+        _prescan_yaml(text, file, limits, mapping)
+    else:
+        _precheck_json(text, file, limits, mapping)
     data = _LOADERS[format](text, file)
     if data is None:
         raise _fail(file, "", "the document holds nothing but comments")
     if format == "yaml" or not _within_limits(data, limits):
         _check_tree(data, file, limits)  # raises, saying where, when something is wrong
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_escaped_surrogate(data, file)
     return data
 
 
-def _prescan_depth(text: str, file: str, limits: Limits) -> None:
-    """Refuse collections nested deeper than the limit before the composer recurses.
-
-    Walks the parser's event stream (no recursion, no tree), so block nesting such as
-    ``- - - - x`` is bounded too: PyYAML's C composer recurses per level and overflows the
-    C stack (a segmentation fault) on some tens of thousands of levels. Brackets inside
-    quoted text are not nesting and are not counted.
-
-    vitk2's limit decides, not the parser's. libyaml (bundled from PyYAML 6.0.4 on) refuses
-    nesting past a limit of its own while it scans ahead for a possible simple key, before it
-    has emitted the events that would take the count past :attr:`Limits.max_depth`. So when
-    the parser stops on an error, the text it had scanned but not yet reported (from the end
-    of the last event to the error) is measured too: flow brackets outside quoted text and
-    comments, in one regular-expression pass. That text is already malformed, so the measure
-    only chooses which of two true messages the user reads; malformed text that is not too
-    deep is left for the loader, which reports it with its position.
-    """
-    depth = 0
-    end = 0
-    try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limits.max_depth:
-                    raise _too_deep(file, limits)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            end = event.end_mark.index
-    except yaml.YAMLError as err:
-        mark = (
-            err.problem_mark or err.context_mark if isinstance(err, yaml.MarkedYAMLError) else None
-        )
-        stop = len(text) if mark is None else mark.index + 1
-        if depth + _flow_depth(text, end, stop) > limits.max_depth:
-            raise _too_deep(file, limits) from None
-
-
-_FLOW_TOKENS: Final = re.compile(r"""[\[\]{}]|'[^']*'|"(?:[^"\\]|\\.)*"|#[^\n]*""")
-
-
-def _flow_depth(text: str, start: int, stop: int) -> int:
-    """The deepest flow nesting reached in ``text[start:stop]``, quotes and comments skipped."""
-    if text.count("[", start, stop) + text.count("{", start, stop) == 0:
-        return 0
-    depth = deepest = 0
-    for match in _FLOW_TOKENS.finditer(text, start, stop):
-        char = match.group()
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    return deepest
-
-
-def _too_deep(file: str, limits: Limits) -> ValidationError:
-    return _fail(file, "", f"the document is nested more than {limits.max_depth} levels")
-
-
-def parse_bytes(data: bytes, format: str, file: str, limits: Limits = LIMITS) -> Any:
+def parse_bytes(
+    data: bytes, format: str, file: str, limits: Limits = LIMITS, *, mapping: bool = False
+) -> Any:
     """Decode UTF-8 (with or without a byte-order mark) and parse.
 
     Raises:
@@ -392,4 +794,4 @@ def parse_bytes(data: bytes, format: str, file: str, limits: Limits = LIMITS) ->
         raise _fail(
             file, "", f"expected UTF-8 text (byte {err.start} is 0x{data[err.start]:02x})"
         ) from None
-    return parse_text(text, format, file, limits)
+    return parse_text(text, format, file, limits, mapping=mapping)
