@@ -130,12 +130,15 @@ def _as_list(value: Any) -> list[Any] | tuple[Any, ...]:
 
 
 def _describe(value: Any) -> str:
+    """A value for a message: its ``repr`` cut to 60 characters (with its length)."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, (list, tuple)):
         return "a list"
+    if isinstance(value, str) and len(value) > 60:  # no repr of the whole of a long text
+        return f"{value[:57]!r}... ({len(value)} characters)"
     text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if len(text) <= 60 else f"{text[:57]}... ({len(text)} characters)"
 
 
 # --- scalars ----------------------------------------------------------------------------
