@@ -4,7 +4,8 @@ Every file in ``tests/hostile/`` is loaded with :func:`vitk2.load_file` in a chi
 with a 20 s timeout (hang detection, not a benchmark) and a 2 GiB address-space limit (so a
 regression fails instead of eating the machine; a crash such as a segmentation fault fails
 too). ``tests/hostile/EXPECTED.yaml`` says what each must raise. Cases too large to commit are
-generated into ``tmp_path`` and listed in :data:`GENERATED`.
+generated into ``tmp_path`` and listed in :data:`GENERATED`; paths that are not regular files (a
+FIFO, a device behind a symbolic link, a directory) are made there and listed in :data:`SPECIAL`.
 
 Each file is also loaded in this process with ``base=`` an evidence base, which must come out
 unchanged.
@@ -126,6 +127,17 @@ def _structure_bomb(k: int) -> str:
     return text + "".join("  - *s\n" for _ in range(k))
 
 
+def _zeros(n: int, sep: bytes = b", ") -> bytes:
+    """``n`` zeros separated by ``sep``."""
+    return (b"0" + sep) * (n - 1) + b"0"
+
+
+def _pad_to(data: bytes, size: int) -> bytes:
+    """``data`` with a YAML comment making it ``size`` bytes long."""
+    assert len(data) < size - 2
+    return data + b"#" + b" " * (size - len(data) - 2) + b"\n"
+
+
 GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
     "huge-string.yaml": (
         lambda: b"vitk2: 1\nx: " + b"a" * (50 * MB) + b"\n",
@@ -190,6 +202,86 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
             "message": "expected a p-value such as",
         },
     ),
+    # Was 230 s and 3.9 GB: 32 MB of YAML zeros, built before its shape was looked at.
+    "zeros-list.yaml": (
+        lambda: _pad_to(b"[" + _zeros(11_000_000) + b"]\n", 32 * MB - 64),
+        {"error": "ValidationError", "path": "", "message": "expected a mapping with keys"},
+    ),
+    "zeros-block-list.yaml": (
+        lambda: b"- " + _zeros(8_000_000, b"\n- ") + b"\n",
+        {"error": "ValidationError", "path": "", "message": "expected a mapping with keys"},
+    ),
+    "zeros-in-a-mapping.yaml": (
+        lambda: b"vitk2: 1\nstudies: [" + _zeros(1_000_001) + b"]\n",
+        {
+            "error": "ValidationError",
+            "path": "studies[1000000]",
+            "message": "a list of more than 1000000 items",
+        },
+    ),
+    "zeros-in-many-lists.yaml": (
+        lambda: b"".join(b"x%d: [" % i + _zeros(999_999) + b"]\n" for i in range(5)),
+        {
+            "error": "ValidationError",
+            # the 4,000,001st node: the root, x0 to x2 (1,000,001 each), x3 and its list,
+            # then 999,995 zeros
+            "path": "x3[999994]",
+            "message": "the document holds more than 4000000 keys and values",
+        },
+    ),
+    # Was 283 s and 2.1 GB: 200 MB of JSON zeros.
+    "zeros-list.json": (
+        lambda: b"[" + _zeros(100 * MB, b",") + b"]",
+        {"error": "ValidationError", "path": "", "message": "expected a mapping with keys"},
+    ),
+    "zeros-in-a-mapping.json": (
+        lambda: b'{"vitk2": 1, "studies": [' + _zeros(25 * MB, b",") + b"]}",
+        {
+            "error": "ValidationError",
+            "path": "",
+            "message": "values, more than the limit of 20000000",
+        },
+    ),
+    # A list aliasing one long string 1,000 times loaded, then exhausted the memory of every
+    # writer (dump, the content hash, exports).
+    "alias-long-string.yaml": (
+        lambda: (
+            b"vitk2: 1\ns: &s " + b"a" * 100_000 + b"\nx: [" + b", ".join([b"*s"] * 1000) + b"]\n"
+        ),
+        {
+            "error": "ValidationError",
+            "path": "x[10]",
+            "message": "aliases expand the document by more than 1000000 characters",
+        },
+    ),
+}
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)  # no writer: opening it for reading blocks
+
+
+def _link_to(device: str) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        if not os.path.exists(device):
+            pytest.skip(f"no {device} here")
+        path.symlink_to(device)
+
+    return make
+
+
+def _not_regular(kind: str) -> dict[str, str]:
+    return {"error": "ValidationError", "path": "", "message": f"it is {kind}, not a regular file"}
+
+
+# Paths that are not regular files: name -> (how to make it, expected)
+SPECIAL: dict[str, tuple[Callable[[Path], None], dict[str, str]]] = {
+    # Was a hang: st_size is 0 and the read blocked waiting for a writer.
+    "fifo.yaml": (_fifo, _not_regular("a named pipe (FIFO)")),
+    # Was read until memory ran out: st_size is 0 and the device never ends.
+    "dev-zero.yaml": (_link_to("/dev/zero"), _not_regular("a character device")),
+    "dev-urandom.json": (_link_to("/dev/urandom"), _not_regular("a character device")),
+    "directory.yaml": (lambda path: path.mkdir(), _not_regular("a directory")),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -265,6 +357,7 @@ def test_the_corpus_and_its_expectations_match() -> None:
         assert set(expected) == {"error", "path", "message"}, name
         assert issubclass(getattr(vitk2, expected["error"]), vitk2.Vitk2Error), name
     assert not set(GENERATED) & set(CORPUS)
+    assert not set(SPECIAL) & (set(CORPUS) | set(GENERATED))
 
 
 def test_the_template_the_corpus_was_cut_from_loads() -> None:
@@ -285,6 +378,16 @@ def test_generated_hostile_file_fails_with_a_located_validation_error(
     make, expected = GENERATED[name]
     path = tmp_path / name
     path.write_bytes(make())
+    check_outcome(load_in_child(path, tmp_path), path, expected)
+
+
+@pytest.mark.parametrize("name", sorted(SPECIAL))
+def test_a_path_that_is_not_a_regular_file_fails_with_a_located_validation_error(
+    name: str, tmp_path: Path
+) -> None:
+    make, expected = SPECIAL[name]
+    path = tmp_path / name
+    make(path)
     check_outcome(load_in_child(path, tmp_path), path, expected)
 
 

@@ -689,7 +689,7 @@ def test_a_yaml_escaped_lone_surrogate_is_refused_by_libyaml() -> None:
     if _parse._BaseLoader is yaml.SafeLoader:  # pragma: no cover - PyYAML without libyaml
         assert problem.path == "x[1]"
     else:
-        assert problem.path == "line 2, column 13"
+        assert problem.path.startswith("line 2, column ")
         assert "invalid Unicode character escape code" in problem.message
 
 
