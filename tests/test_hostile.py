@@ -211,22 +211,38 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
         lambda: b"- " + _zeros(8_000_000, b"\n- ") + b"\n",
         {"error": "ValidationError", "path": "", "message": "expected a mapping with keys"},
     ),
+    # A list of zeros under a key: a node for every 3 characters, where valid evidence has
+    # one for every 10 or more.
     "zeros-in-a-mapping.yaml": (
         lambda: b"vitk2: 1\nstudies: [" + _zeros(1_000_001) + b"]\n",
+        {
+            "error": "ValidationError",
+            "path": "studies[699999]",
+            "message": "the document holds more than 700004 keys and values, the limit for",
+        },
+    ),
+    "zeros-in-many-lists.yaml": (
+        lambda: b"".join(b"x%d: [" % i + _zeros(999_999) + b"]\n" for i in range(3)),
+        {
+            "error": "ValidationError",
+            "path": "x1[",
+            "message": "keys and values, the limit for 9000006 characters of YAML",
+        },
+    ),
+    "long-list.yaml": (
+        lambda: b"vitk2: 1\nstudies: [" + _zeros(1_000_001, b"0000, ") + b"]\n",
         {
             "error": "ValidationError",
             "path": "studies[1000000]",
             "message": "a list of more than 1000000 items",
         },
     ),
-    "zeros-in-many-lists.yaml": (
-        lambda: b"".join(b"x%d: [" % i + _zeros(999_999) + b"]\n" for i in range(5)),
+    "long-list-in-a-record.yaml": (
+        lambda: b"vitk2: 1\nstudies:\n  - arms: [" + _zeros(10_001, b"0000, ") + b"]\n",
         {
             "error": "ValidationError",
-            # the 4,000,001st node: the root, x0 to x2 (1,000,001 each), x3 and its list,
-            # then 999,995 zeros
-            "path": "x3[999994]",
-            "message": "the document holds more than 4000000 keys and values",
+            "path": "studies[0].arms[10000]",
+            "message": "a list of more than 10000 items",
         },
     ),
     # Was 283 s and 2.1 GB: 200 MB of JSON zeros.

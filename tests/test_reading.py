@@ -211,7 +211,7 @@ def test_a_single_object_may_be_a_list_as_far_as_the_parser_cares() -> None:
 
 
 def test_a_yaml_list_longer_than_the_limit_is_refused_where_it_is() -> None:
-    text = "vitk2: 1\nstudies: [" + "0, " * 1_000_001 + "0]\n"  # 3 MB
+    text = "vitk2: 1\nstudies: [" + "00000, " * 1_000_001 + "0]\n"  # 7 MB
     (problem,) = problems_of(lambda: vitk2.loads(text, file="big.yaml"))
     assert problem == vitk2.Problem(
         "big.yaml", "studies[1000000]", "a list of more than 1000000 items"
@@ -220,9 +220,23 @@ def test_a_yaml_list_longer_than_the_limit_is_refused_where_it_is() -> None:
 
 def test_a_yaml_mapping_with_more_keys_than_the_limit_is_refused() -> None:
     text = "x: {" + ", ".join(f"k{i}: 0" for i in range(11)) + "}"
-    (problem,) = problems_of(lambda: parse_text(text, "yaml", "f", small(max_items=10)))
+    limits = small(max_items=10)
+    (problem,) = problems_of(lambda: parse_text(text, "yaml", "f", limits, mapping=True))
     assert problem.path == "x"
     assert problem.message == "a mapping of more than 10 keys"
+
+
+def test_a_yaml_list_inside_a_record_has_the_record_limit() -> None:
+    text = "vitk2: 1\nstudies:\n  - arms: [" + "0, " * 10_000 + "0]\n"
+    (problem,) = problems_of(lambda: vitk2.loads(text))
+    assert (problem.path, problem.message) == (
+        "studies[0].arms[10000]",
+        "a list of more than 10000 items",
+    )
+    # a single object is a record: its lists have the record limit too
+    record = "arms: [" + "0, " * 10_000 + "0]\n"
+    (problem,) = problems_of(lambda: parse_text(record, "yaml", "f"))
+    assert problem.path == "arms[10000]"
 
 
 def test_a_yaml_document_with_more_values_than_the_limit_is_refused_while_parsed() -> None:
@@ -230,7 +244,7 @@ def test_a_yaml_document_with_more_values_than_the_limit_is_refused_while_parsed
     # the root, then eleven keys and values a line: x9's third item is the 105th
     (problem,) = problems_of(lambda: parse_text(text, "yaml", "f", small(max_yaml_nodes=104)))
     assert problem.path == "x9[2]"
-    assert problem.message == "the document holds more than 104 keys and values"
+    assert problem.message.startswith("the document holds more than 104 keys and values")
     assert parse_text(text, "yaml", "f", small(max_yaml_nodes=221))
 
 
@@ -269,11 +283,16 @@ def test_commas_and_brackets_inside_json_strings_are_not_values() -> None:
 
 def test_a_json_list_longer_than_the_limit_is_refused_where_it_is() -> None:
     text = json.dumps({"vitk2": 1, "studies": [{"authors": [0] * 11}]})
-    (problem,) = problems_of(lambda: parse_text(text, "json", "f", small(max_items=10)))
+    limits = small(max_record_items=10)
+    (problem,) = problems_of(lambda: parse_text(text, "json", "f", limits, mapping=True))
     assert (problem.path, problem.message) == (
         "studies[0].authors",
         "a list of more than 10 items",
     )
+    text = json.dumps({"vitk2": 1, "studies": [{}] * 11})
+    limits = small(max_items=10)
+    (problem,) = problems_of(lambda: parse_text(text, "json", "f", limits, mapping=True))
+    assert (problem.path, problem.message) == ("studies", "a list of more than 10 items")
 
 
 def _values(data: object) -> int:

@@ -70,8 +70,19 @@ def _structure(data: Any, cls: type[T], file: str, path: str) -> tuple[T | None,
 
 
 def _records(
-    data: dict[str, Any], key: str, cls: type[T], file: str, problems: list[Problem]
+    data: dict[str, Any],
+    key: str,
+    cls: type[T],
+    file: str,
+    problems: list[Problem],
+    unexamined: list[tuple[str, int]],
 ) -> list[T]:
+    """The records of ``data[key]``; the problems of those that fail go to ``problems``.
+
+    Once more problems are found than are reported (:data:`MAX_PROBLEMS`), the records left
+    are not examined, only counted in ``unexamined`` (the first's path, how many): the load fails whatever they hold, and
+    locating the problems of a million broken records would cost minutes.
+    """
     raw = data.get(key, [])
     if raw is None:
         raw = []
@@ -81,6 +92,9 @@ def _records(
     out: list[T] = []
     hook = fast_converter().get_structure_hook(cls)
     for i, item in enumerate(raw):
+        if len(problems) > MAX_PROBLEMS:
+            unexamined.append((f"{key}[{i}]", len(raw) - i))
+            break
         try:
             out.append(hook(item, cls))
             continue
@@ -144,14 +158,15 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         reg.compounds.update((c.id, c) for c in base.compounds)
         reg.indications.update((i.id, i) for i in base.indications)
         reg.citations.update((c.id, c) for c in base.citations)
+    unexamined: list[tuple[str, int]] = []
     with registry(reg):
-        compounds = _records(data, "compounds", m.Compound, file, problems)
+        compounds = _records(data, "compounds", m.Compound, file, problems, unexamined)
         _register(reg, reg.compounds, data, "compounds", compounds)
-        indications = _records(data, "indications", m.Indication, file, problems)
+        indications = _records(data, "indications", m.Indication, file, problems, unexamined)
         _register(reg, reg.indications, data, "indications", indications)
-        citations = _records(data, "citations", m.Citation, file, problems)
+        citations = _records(data, "citations", m.Citation, file, problems, unexamined)
         _register(reg, reg.citations, data, "citations", citations)
-        studies = _records(data, "studies", m.Study, file, problems)
+        studies = _records(data, "studies", m.Study, file, problems, unexamined)
     if base is not None:
         for key, records in (
             ("compounds", compounds),
@@ -171,7 +186,11 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         primary = [p for p in problems if not p.message.endswith(" is itself invalid")] or problems
         if len(primary) > MAX_PROBLEMS:
             more = len(primary) - MAX_PROBLEMS
-            primary = [*primary[:MAX_PROBLEMS], Problem(file, "", f"... and {more} more problems")]
+            rest = f"... and {more} more problems"
+            if unexamined:
+                left = sum(n for _, n in unexamined)
+                rest += f"; the {left} records from {unexamined[0][0]} on were not examined"
+            primary = [*primary[:MAX_PROBLEMS], Problem(file, "", rest)]
         raise ValidationError([_bounded(p) for p in primary])
     if base is None:
         return EvidenceBase(

@@ -56,12 +56,22 @@ class Limits:
     max_depth: int = 64
     #: values (not counting keys) after alias expansion, in either format
     max_nodes: int = 20_000_000
-    #: keys and values of a YAML document, aliases expanded, counted on the parser's events
-    #: before anything is built: building a YAML value costs tens of times what parsing it
-    #: does, and a valid 32 MiB file holds about 2.7 million
+    #: keys and values of a YAML document (aliases not expanded), counted on the parser's
+    #: events before anything is built: building a YAML value costs tens of times what parsing
+    #: it does. A document may hold yaml_node_allowance, plus one for every
+    #: yaml_chars_per_node characters of its text, up to max_yaml_nodes: valid evidence holds
+    #: one for every 10 characters or more (a valid 32 MiB file, about 2.7 million), a list of
+    #: zeros one for every 2 or 3.
     max_yaml_nodes: int = 4_000_000
-    #: items of one list, or keys of one mapping
+    yaml_node_allowance: int = 100_000
+    yaml_chars_per_node: int = 5
+    #: items of one list, or keys of one mapping, at the top of a document (its lists of
+    #: records)
     max_items: int = 1_000_000
+    #: items of one list, or keys of one mapping, inside a record (a study's arms, findings,
+    #: authors ...; or anywhere in a single object): structuring each costs, and far more when
+    #: each is wrong and reported
+    max_record_items: int = 10_000
     #: values that YAML aliases add beyond the document's own: structuring an aliased
     #: subtree costs each time it is used, so a few kB of aliases could cost minutes
     max_alias_nodes: int = 1_000_000
@@ -108,6 +118,7 @@ _INT: Final = "tag:yaml.org,2002:int"
 _FLOAT: Final = "tag:yaml.org,2002:float"
 _BOOL: Final = "tag:yaml.org,2002:bool"
 _NULL: Final = "tag:yaml.org,2002:null"
+_SEQ: Final = "tag:yaml.org,2002:seq"
 
 
 class CoreResolver(BaseResolver):  # type: ignore[misc]
@@ -120,6 +131,20 @@ class CoreResolver(BaseResolver):  # type: ignore[misc]
     """
 
     yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """The tag of a node: a plain scalar's from the table, the default tag otherwise.
+
+        BaseResolver's own lookups of wildcard and path resolvers (vitk2 registers none)
+        cost a third of building a scalar; they are left out.
+        """
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else BaseResolver.DEFAULT_MAPPING_TAG
 
 
 _CORE_RESOLVERS: Final = (
@@ -149,6 +174,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
     """A safe loader that refuses duplicate keys and reads scalars as YAML 1.2 does."""
 
     yaml_implicit_resolvers = CoreResolver.yaml_implicit_resolvers
+    resolve = CoreResolver.resolve
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -244,6 +270,17 @@ def _load_yaml(text: str, file: str) -> Any:
 # YAML: what the document costs, from the parser's events
 
 
+def _record_depth(mapping: bool) -> int:
+    """How many collections enclose a record: two in a document, none in a single object."""
+    return 2 if mapping else 0
+
+
+def _too_many(frame: list[Any]) -> str:
+    if frame[0]:
+        return f"a mapping of more than {frame[7] // 2} keys"
+    return f"a list of more than {frame[7]} items"
+
+
 def _yaml_path(stack: list[list[Any]]) -> str:
     """The path of the node the prescan is at: ``studies[2].arms`` (a key: its mapping)."""
     path = ""
@@ -270,13 +307,15 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
     Walks the parser's event stream (no recursion, no tree) and refuses, with the path it has
     reached: nesting deeper than :attr:`Limits.max_depth` (PyYAML's C composer recurses per
     level and overflows the C stack on some tens of thousands of levels); more than
-    :attr:`Limits.max_yaml_nodes` keys and values; a list or mapping of more than
-    :attr:`Limits.max_items`; a string longer than :attr:`Limits.max_string`; aliases that add
-    more than :attr:`Limits.max_alias_nodes` values or :attr:`Limits.max_alias_chars`
-    characters (an alias counts everything under its anchor, nesting included, so aliases of
-    aliases are measured without expanding them); tags (``!!python/...``, ``!!pairs``,
-    ``!!omap``, ``!!set``, ``!!binary``, ``!!timestamp``, ...) and merge keys (``<<``), which
-    evidence never needs; and, when ``mapping`` is set, a document that is a list, after a few
+    :attr:`Limits.max_yaml_nodes` keys and values (fewer in a short text: see
+    :class:`Limits`); a list or mapping of more than
+    :attr:`Limits.max_items` (:attr:`Limits.max_record_items` inside a record); a string or
+    key longer than :attr:`Limits.max_string`; aliases that add more than
+    :attr:`Limits.max_alias_nodes` values or :attr:`Limits.max_alias_chars` characters (an
+    alias counts everything under its anchor, nesting included, so aliases of aliases are
+    measured without expanding them); tags (``!!python/...``, ``!!pairs``, ``!!omap``,
+    ``!!set``, ``!!binary``, ``!!timestamp``, ...) and merge keys (``<<``), which evidence
+    never needs; and, when ``mapping`` is set, a document that is a list, after a few
     thousand more events in case they show something worse.
 
     vitk2's depth limit decides, not the parser's. libyaml (bundled from PyYAML 6.0.4 on)
@@ -288,16 +327,30 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
     measure only chooses which of two true messages the user reads; malformed text that is
     not too deep is left for the loader, which reports it with its position.
     """
-    max_depth, max_items, max_string = limits.max_depth, limits.max_items, limits.max_string
-    max_nodes = limits.max_yaml_nodes
+    max_depth, max_string = limits.max_depth, limits.max_string
+    max_items, max_record_items = limits.max_items, limits.max_record_items
+    record_depth = _record_depth(mapping)
+    max_own = min(
+        limits.max_yaml_nodes,
+        limits.yaml_node_allowance + len(text) // limits.yaml_chars_per_node,
+    )
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     sequence_start, mapping_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
     sequence_end, mapping_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
     # One frame per open collection: [is a mapping, nodes seen in it, last key, anchor,
-    # nodes before it, characters before it, collection levels below it]
+    # nodes before it (aliases expanded), characters before it, collection levels below it,
+    # most nodes it may hold]
     stack: list[list[Any]] = []
     anchors: dict[str, tuple[int, int, int]] = {}  # anchor -> (nodes, characters, levels)
-    nodes = chars = alias_nodes = alias_chars = 0
+    own = chars = alias_nodes = alias_chars = 0  # own: the nodes written, not aliased
+
+    def too_many_nodes() -> ValidationError:
+        return fail(
+            f"the document holds more than {max_own} keys and values, the limit for "
+            f"{len(text)} characters of YAML ({limits.yaml_node_allowance} and one more for "
+            f"every {limits.yaml_chars_per_node} characters, at most {limits.max_yaml_nodes})"
+        )
+
     pending: list[Problem] = []  # the document is a list: said after a few more events
     budget = -1
     roots = 0
@@ -319,14 +372,11 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
                 if stack:
                     top = stack[-1]
                     count = top[1] = top[1] + 1
-                    if top[0]:
-                        if count % 2:
-                            is_key = True
-                            top[2] = event.value if kind is scalar_event else None
-                            if count > 2 * max_items:
-                                raise fail(f"a mapping of more than {max_items} keys")
-                    elif count > max_items:
-                        raise fail(f"a list of more than {max_items} items")
+                    if top[0] and count % 2:
+                        is_key = True
+                        top[2] = event.value if kind is scalar_event else None
+                    if count > top[7]:
+                        raise fail(_too_many(top))
                 else:
                     roots += 1
                 if kind is scalar_event:
@@ -339,21 +389,24 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
                         raise _refused(file, event, stack, pending, _TAGS.format(_tag(event)))
                     if is_key and value == "<<" and event.implicit[0]:
                         raise _refused(file, event, stack, pending, _MERGE_KEYS)
-                    nodes += 1
+                    own += 1
+                    if own > max_own:
+                        raise too_many_nodes()
                     chars += size
                     if event.anchor is not None:
                         anchors[event.anchor] = (1, size, 0)
                 else:
                     known = anchors.get(event.anchor)
                     if known is None:  # undefined, or recursive: the loader says which
-                        nodes += 1
+                        own += 1
+                        if own > max_own:
+                            raise too_many_nodes()
                     else:
                         more, more_chars, levels = known
                         if len(stack) + levels > max_depth:
                             raise fail(f"the document is nested more than {max_depth} levels")
                         if stack and stack[-1][6] < levels:
                             stack[-1][6] = levels
-                        nodes += more
                         chars += more_chars
                         alias_nodes += more
                         alias_chars += more_chars
@@ -367,20 +420,15 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
                                 f"aliases expand the document by more than "
                                 f"{limits.max_alias_chars} characters of text (an alias bomb?)"
                             )
-                if nodes > max_nodes:
-                    raise fail(f"the document holds more than {max_nodes} keys and values")
             elif kind is sequence_start or kind is mapping_start:
                 is_map = kind is mapping_start
                 if stack:
                     top = stack[-1]
                     count = top[1] = top[1] + 1
-                    if top[0]:
-                        if count % 2:
-                            top[2] = None  # a collection as a key: refused when built
-                            if count > 2 * max_items:
-                                raise fail(f"a mapping of more than {max_items} keys")
-                    elif count > max_items:
-                        raise fail(f"a list of more than {max_items} items")
+                    if top[0] and count % 2:
+                        top[2] = None  # a collection as a key: refused when built
+                    if count > top[7]:
+                        raise fail(_too_many(top))
                 else:
                     roots += 1
                     if mapping and not is_map and roots == 1:
@@ -390,17 +438,22 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
                     raise _refused(file, event, stack, pending, _TAGS.format(_tag(event)))
                 if len(stack) >= max_depth:
                     raise fail(f"the document is nested more than {max_depth} levels")
-                stack.append([is_map, 0, None, event.anchor, nodes, chars, 0])
-                nodes += 1
-                if nodes > max_nodes:
-                    raise fail(f"the document holds more than {max_nodes} keys and values")
+                cap = max_items if len(stack) < record_depth else max_record_items
+                expanded = own + alias_nodes
+                stack.append(
+                    [is_map, 0, None, event.anchor, expanded, chars, 0, cap * (1 + is_map)]
+                )
+                own += 1
+                if own > max_own:
+                    raise too_many_nodes()
             elif kind is sequence_end or kind is mapping_end:
                 frame = stack.pop()
                 levels = frame[6] + 1
                 if stack and stack[-1][6] < levels:
                     stack[-1][6] = levels
                 if frame[3] is not None:
-                    anchors[frame[3]] = (nodes - frame[4], chars - frame[5], levels)
+                    expanded = own + alias_nodes
+                    anchors[frame[3]] = (expanded - frame[4], chars - frame[5], levels)
     except yaml.YAMLError as err:
         mark = (
             err.problem_mark or err.context_mark if isinstance(err, yaml.MarkedYAMLError) else None
@@ -565,7 +618,7 @@ def _load_json(text: str, file: str) -> Any:
 # The built tree
 
 
-def _within_limits(data: Any, limits: Limits) -> bool:
+def _within_limits(data: Any, limits: Limits, record_depth: int = 2) -> bool:
     """Whether a parsed JSON document is within the limits :func:`_check_tree` checks.
 
     JSON has no aliases, so no value is shared and the walk needs no memo: it goes level by
@@ -574,13 +627,14 @@ def _within_limits(data: Any, limits: Limits) -> bool:
     """
     level = [data]
     depth = count = 0
-    max_string, max_items, isfinite = limits.max_string, limits.max_items, math.isfinite
+    max_string, isfinite = limits.max_string, math.isfinite
     while level:
         if depth > limits.max_depth:
             return False
         count += len(level)
         if count > limits.max_nodes:
             return False
+        max_items = limits.max_items if depth < record_depth else limits.max_record_items
         deeper: list[Any] = []
         for node in level:
             kind = type(node)
@@ -602,7 +656,7 @@ def _within_limits(data: Any, limits: Limits) -> bool:
     return True
 
 
-def _check_tree(data: Any, file: str, limits: Limits) -> None:
+def _check_tree(data: Any, file: str, limits: Limits, record_depth: int = 2) -> None:
     """Bound depth, expanded size, collection and string lengths; reject bad keys and NaN."""
     # Memoised on id(): a YAML alias is the same object, so a shared subtree is measured once
     # but counted every time it is used, which is exactly what a consumer walking it would pay.
@@ -641,8 +695,9 @@ def _check_tree(data: Any, file: str, limits: Limits) -> None:
             return size, height
         if key in active:
             raise _fail(file, path, "the document refers to itself (a recursive alias)")
-        if len(node) > limits.max_items:
-            many = f"more than {limits.max_items}"
+        most = limits.max_items if depth < record_depth else limits.max_record_items
+        if len(node) > most:
+            many = f"more than {most}"
             shape = (
                 f"a mapping of {many} keys" if isinstance(node, dict) else f"a list of {many} items"
             )
@@ -771,8 +826,11 @@ def parse_text(
     data = _LOADERS[format](text, file)
     if data is None:
         raise _fail(file, "", "the document holds nothing but comments")
-    if format == "yaml" or not _within_limits(data, limits):
-        _check_tree(data, file, limits)  # raises, saying where, when something is wrong
+    record_depth = _record_depth(mapping)
+    if format == "yaml" or not _within_limits(data, limits, record_depth):
+        _check_tree(
+            data, file, limits, record_depth
+        )  # raises, saying where, when something is wrong
     if _SURROGATE_ESCAPE.search(text):
         _refuse_escaped_surrogate(data, file)
     return data
