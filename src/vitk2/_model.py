@@ -10,6 +10,7 @@ id, which :class:`~vitk2.EvidenceBase` resolves.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import enum
 import itertools
 import math
@@ -209,22 +210,177 @@ def _finite(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise ValueError(_msg(attribute, "a finite number", value))
 
 
-def _dimension(
-    *dims: Dimension, optional: bool = True, allow_not_reported: bool = False
-) -> Callable[[object, attrs.Attribute[Any], Any], None]:
-    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
+# Validators of plausible values. Each is a small class whose bounds are public attributes:
+# vitk2._schema reads them to write the JSON Schema, and nothing parses their messages back.
+
+_LIFETIME: Final = Quantity(130, Unit.YEAR)
+"""The longest span of a person's life: no one documented has lived past 122 years."""
+
+_PLURAL_UNITS: Final = frozenset(
+    {Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR, Unit.DECADE}
+)
+
+
+def _spoken(q: Quantity) -> str:
+    """A bound as a sentence says it: ``130 years`` (a value prints as ``900 year``)."""
+    plural = q.unit in _PLURAL_UNITS and q.value != 1
+    return f"{q}s" if plural else str(q)
+
+
+@attrs.frozen
+class _QuantityRange:
+    """A quantity of one of ``dimensions``, never negative, and at most ``most``.
+
+    Zero is zero in every unit, so the lower bound holds whatever unit a file writes; ``most``
+    is compared after converting units (``1561 month`` is more than 130 years).
+
+    Attributes:
+        what: What the quantity is, for messages (``"an age"``).
+        dimensions: The dimensions its unit may measure (any when empty).
+        positive: Whether zero is refused too (a rate per 0 years means nothing).
+        most: The largest amount possible, or None.
+        optional: Whether None is accepted.
+        allow_not_reported: Whether :data:`NOT_REPORTED` is accepted.
+    """
+
+    what: str
+    dimensions: tuple[Dimension, ...]
+    positive: bool = False
+    most: Quantity | None = None
+    optional: bool = True
+    allow_not_reported: bool = False
+
+    @property
+    def expected(self) -> str:
+        """What a message says is possible: ``an age between 0 and 130 years``."""
+        if self.most is not None:
+            return f"{self.what} between 0 and {_spoken(self.most)}"
+        return f"{self.what} above 0" if self.positive else f"{self.what} of 0 or more"
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and self.optional:
             return
-        if isinstance(value, NotReported) and allow_not_reported:
+        if isinstance(value, NotReported) and self.allow_not_reported:
             return
         if not isinstance(value, Quantity):
             raise TypeError(_msg(attribute, "a quantity", value))
-        if value.unit.dimension not in dims:
-            allowed = " or ".join(d.value for d in dims)
+        if self.dimensions and value.unit.dimension not in self.dimensions:
+            allowed = " or ".join(d.value for d in self.dimensions)
             msg = f"'{attribute.name}' must be a {allowed} (got {value})"
             raise ValueError(msg)
+        low = value.value <= 0 if self.positive else value.value < 0
+        if low or (self.most is not None and value > self.most):
+            raise ValueError(f"'{attribute.name}' must be {self.expected} (got {value})")
 
-    return check
+
+_TIME: Final = (Dimension.TIME,)
+_DURATION: Final = _QuantityRange("a duration", _TIME, most=_LIFETIME, allow_not_reported=True)
+_TOTAL_DURATION: Final = _QuantityRange("a duration", _TIME, most=_LIFETIME)
+_TIMEPOINT: Final = _QuantityRange("a timepoint", _TIME, most=_LIFETIME)
+
+
+@attrs.frozen
+class _NumberRange:
+    """A plain number between ``least`` and ``most`` (inclusive); None passes.
+
+    Attributes:
+        what: What the number is, for messages (``"a percentage"``).
+        least: The smallest value possible.
+        most: The largest value possible.
+    """
+
+    what: str
+    least: float
+    most: float
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(_msg(attribute, "a number", value))
+        if not self.least <= value <= self.most:
+            expected = f"{self.what} between {self.least:g} and {self.most:g}"
+            raise ValueError(_msg(attribute, expected, value))
+
+
+_MARGIN: Final = _dt.timedelta(days=31)
+
+
+@attrs.frozen
+class _DateRange:
+    """A date in the years the format allows that is not in the future; None passes.
+
+    Two bounds with different reasons. ``earliest`` and ``latest`` are the format's: fixed, so
+    the JSON Schema can state them. The future is a judgement made against the clock when a
+    record is built: no date may be later than today plus ``ahead``. The margin allows for
+    time zones, a notice dated for its issue a few weeks ahead, and a dataset version dated for
+    its release; it is not the dataset's own date, which a file need not have and which a
+    record does not know.
+
+    Attributes:
+        what: What is dated, for messages (``"a notice"``).
+        earliest: The earliest date the format allows.
+        latest: The latest date the format allows.
+        ahead: How far past today a date may be.
+    """
+
+    what: str
+    earliest: _dt.date = _dt.date(1800, 1, 1)
+    latest: _dt.date = _dt.date(2100, 12, 31)
+    ahead: _dt.timedelta = _MARGIN
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, _dt.date):
+            raise TypeError(_msg(attribute, "a date (YYYY-MM-DD)", value))
+        if not self.earliest <= value <= self.latest:
+            expected = f"a date between {self.earliest} and {self.latest}"
+            raise ValueError(_msg(attribute, expected, value.isoformat()))
+        horizon = _dt.date.today() + self.ahead
+        if value > horizon:
+            msg = (
+                f"'{attribute.name}' must not be after {horizon} (today + {self.ahead.days} "
+                f"days): {self.what} cannot be dated in the future (got {value.isoformat()!r})"
+            )
+            raise ValueError(msg)
+
+
+@attrs.frozen
+class _YearRange:
+    """A year in the range the format allows that is not in the future; NOT_REPORTED passes.
+
+    As for :class:`_DateRange`: ``earliest`` and ``latest`` are the format's fixed bounds; the
+    future is judged against the clock, and a year may be at most ``ahead`` years after this
+    one (a December issue printed with next year's date).
+
+    Attributes:
+        what: What the year is of, for messages (``"a publication"``).
+        earliest: The earliest year the format allows.
+        latest: The latest year the format allows.
+        ahead: How many years past this one a year may be.
+    """
+
+    what: str
+    earliest: int = 1800
+    latest: int = 2100
+    ahead: int = 1
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, NotReported):
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(_msg(attribute, "a year", value))
+        if not self.earliest <= value <= self.latest:
+            expected = f"a year between {self.earliest} and {self.latest}"
+            raise ValueError(_msg(attribute, expected, value))
+        horizon = _dt.date.today().year + self.ahead
+        if value > horizon:
+            msg = (
+                f"'{attribute.name}' must not be after {horizon} (this year + {self.ahead}): "
+                f"{self.what} cannot be from the future (got {value})"
+            )
+            raise ValueError(msg)
 
 
 def _unique(values: list[str], what: str) -> None:
@@ -770,18 +926,14 @@ class Indication:
 # Citations and provenance
 
 
-def _date_or_none(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, _dt.date):
-        raise TypeError(_msg(attribute, "a date (YYYY-MM-DD)", value))
-
-
 @attrs.frozen(kw_only=True)
 class Integrity:
     """What is known about a publication's integrity.
 
     Attributes:
         status: None known, corrected, caution, expression of concern, or retracted.
-        date: When the notice appeared, if known.
+        date: When the notice appeared, if known: not in the future (today plus 31 days at
+            most) and, in a citation, not before the year of the publication.
         notice: The id of the citation of the notice, if it is in the data.
         note: What the notice says, in the curator's words.
 
@@ -791,7 +943,7 @@ class Integrity:
     status: IntegrityStatus = attrs.field(
         default=IntegrityStatus.NONE_KNOWN, validator=v.instance_of(IntegrityStatus)
     )
-    date: _dt.date | None = attrs.field(default=None, validator=_date_or_none)
+    date: _dt.date | None = attrs.field(default=None, validator=_DateRange("a notice"))
     notice: str | None = attrs.field(default=None)
     note: str | None = attrs.field(default=None, validator=_optional_str)
 
@@ -868,15 +1020,6 @@ Provenance: TypeAlias = Quote | Locator
 """Why a finding is believed: a verbatim :class:`Quote` or a :class:`Locator`."""
 
 
-def _year(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, NotReported):
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(_msg(attribute, "a year", value))
-    if not 1800 <= value <= 2100:
-        raise ValueError(_msg(attribute, "a year between 1800 and 2100", value))
-
-
 _DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
 _PMID_RE = re.compile(r"[1-9]\d{0,8}")
 _PMCID_RE = re.compile(r"PMC\d{4,9}")
@@ -903,14 +1046,16 @@ class Citation:
         authors: Authors in order, as the curator normalised them (``"Iwamoto J"``).
         title: The title, or not reported.
         journal: The journal or site, or not reported.
-        year: Publication year, or not reported.
+        year: Publication year, or not reported: from 1800 to next year (a later year is
+            in the future, judged by the clock when the record is built).
         volume, issue, pages: Bibliographic locators, where known.
         doi, pmid, pmcid, url: Identifiers, each checked for its format.
         reports_on: For a news report or later report, the id of the paper it reports on.
         interim: Whether the document reports interim results of an ongoing study.
         curated: False for literature a source cites that vitk2 has not curated.
         indications: Indications the document is about (for cited-but-not-curated literature).
-        integrity: Retraction, correction and caution status.
+        integrity: Retraction, correction and caution status; its date is not before the
+            publication year.
         notes: Curators' notes (oddities in the source are recorded here, not fixed).
 
     .. versionadded:: 0.1.0
@@ -921,7 +1066,9 @@ class Citation:
     authors: tuple[str, ...] = attrs.field(default=(), validator=_strs)
     title: str | NotReported = attrs.field(default=NOT_REPORTED)
     journal: str | NotReported = attrs.field(default=NOT_REPORTED)
-    year: int | NotReported = attrs.field(default=NOT_REPORTED, validator=_year)
+    year: int | NotReported = attrs.field(
+        default=NOT_REPORTED, validator=_YearRange("a publication")
+    )
     volume: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     issue: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     pages: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
@@ -953,6 +1100,16 @@ class Citation:
     def _check_text(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, NotReported):
             _nonempty_str(self, attribute, value)
+
+    @integrity.validator
+    def _check_integrity(self, attribute: attrs.Attribute[Integrity], value: Integrity) -> None:
+        date, year = value.date, self.year
+        if date is not None and isinstance(year, int) and date.year < year:
+            msg = (
+                f"'integrity' must not be dated before the publication it concerns (got a "
+                f"notice of {date.isoformat()} on a publication of {year})"
+            )
+            raise ValueError(msg)
 
     @reports_on.validator
     def _check_reports_on(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -994,8 +1151,9 @@ class PValue:
     ``PValue.parse("< 0.001")`` keeps the relation; ``< 0.001`` is not ``0.001``.
 
     Attributes:
-        value: The number reported.
-        relation: ``"="``, ``"<"``, ``"<="`` or ``">"``.
+        value: The number reported, between 0 and 1.
+        relation: ``"="``, ``"<"``, ``"<="`` or ``">"``; ``p < 0`` and ``p > 1`` hold for no
+            p-value and are refused.
 
     .. versionadded:: 0.1.0
     """
@@ -1014,6 +1172,14 @@ class PValue:
     def _check_relation(self, attribute: attrs.Attribute[str], value: str) -> None:
         if value not in self.RELATIONS:
             raise ValueError(_msg(attribute, f"one of {', '.join(self.RELATIONS)}", value))
+        # No p-value lies below 0 or above 1, so 'p < 0' and 'p > 1' hold for none.
+        if (value == "<" and self.value <= 0) or (value == ">" and self.value >= 1):
+            bound = "above 0" if value == "<" else "below 1"
+            msg = (
+                f"a p-value lies between 0 and 1, so 'p {value} {self.value:g}' holds for none: "
+                f"a value after '{value}' must be {bound}"
+            )
+            raise ValueError(msg)
 
     @classmethod
     def parse(cls, text: str | float) -> PValue:
@@ -1043,11 +1209,18 @@ class PValue:
 
 
 def _percent_agrees(percent: float, events: int, total: int) -> bool:
-    """Whether a reported percentage agrees with events/total at its reported precision."""
-    text = repr(float(percent))
-    decimals = 0 if float(percent).is_integer() else len(text.split(".")[1])
+    """Whether a reported percentage agrees with events/total at its reported precision.
+
+    The precision is the last decimal place of the shortest text that reads back as the
+    float (``17.2`` has one, ``1e-05`` five; a whole number such as ``12.0`` or ``1e+20`` has
+    none), so any finite float has one.
+    """
+    exponent = decimal.Decimal(repr(float(percent))).as_tuple().exponent
+    decimals = 0
+    if isinstance(exponent, int) and not float(percent).is_integer():
+        decimals = max(0, -exponent)
     exact = 100 * events / total
-    return bool(abs(exact - percent) <= 0.5 * 10 ** (-decimals) + 1e-9)
+    return bool(abs(exact - percent) <= 0.5 * 10.0 ** (-decimals) + 1e-9)
 
 
 _INTERVAL_METHODS: Final = {"wilson": wilson_interval, "clopper-pearson": clopper_pearson_interval}
@@ -1063,8 +1236,8 @@ class Proportion:
         events: How many had the outcome.
         total: How many could have had it (the denominator).
         counts: Whether events counts participants (the default) or events.
-        reported_percent: The percentage as the source printed it (``17.2``), checked against
-            events/total at the source's rounding.
+        reported_percent: The percentage as the source printed it (``17.2``), between 0 and
+            100 and checked against events/total at the source's rounding.
 
     .. versionadded:: 0.1.0
     """
@@ -1076,7 +1249,9 @@ class Proportion:
     counts: CountKind = attrs.field(
         default=CountKind.PARTICIPANTS, validator=v.instance_of(CountKind)
     )
-    reported_percent: float | None = attrs.field(default=None, validator=_finite)
+    reported_percent: float | None = attrs.field(
+        default=None, validator=[_finite, _NumberRange("a percentage", 0.0, 100.0)]
+    )
 
     @total.validator
     def _check_total(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -1223,7 +1398,7 @@ class Summary:
         group: The id of the arm the summary describes.
         measure: Median, mean ...
         value: The value with its unit.
-        spread: The spread reported beside it, in the same unit.
+        spread: The spread reported beside it, in the same unit; never negative.
         spread_kind: SD, SE, IQR, range, or unlabelled.
         n: The number of participants summarised, if reported beside the value.
 
@@ -1233,7 +1408,9 @@ class Summary:
     group: str = attrs.field(validator=_is_id)
     measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
     value: Quantity = attrs.field(validator=v.instance_of(Quantity))
-    spread: Quantity | None = attrs.field(default=None)
+    spread: Quantity | None = attrs.field(
+        default=None, validator=_QuantityRange("a spread (SD, SE, IQR or range)", ())
+    )
     spread_kind: Spread | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(Spread))
     )
@@ -1322,7 +1499,7 @@ class Effect:
         level: The interval's confidence level.
         p_value: As reported.
         unit: The unit of a difference (``g/cm²``, ``%``); None for ratios.
-        per: For a rate of change, what it is per (``1 decade``).
+        per: For a rate of change, what it is per (``1 decade``); above 0.
         approximate: The source gives the value as approximate.
 
     .. versionadded:: 0.1.0
@@ -1337,7 +1514,9 @@ class Effect:
     level: float = attrs.field(default=0.95, validator=_finite)
     p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
     unit: Unit | None = attrs.field(default=None, validator=v.optional(v.instance_of(Unit)))
-    per: Quantity | None = attrs.field(default=None, validator=_dimension(Dimension.TIME))
+    per: Quantity | None = attrs.field(
+        default=None, validator=_QuantityRange("a span of time", _TIME, positive=True)
+    )
     approximate: bool = attrs.field(default=False, validator=v.instance_of(bool))
 
     @level.validator
@@ -1389,14 +1568,17 @@ class Effect:
 class TimeToEvent:
     """A time to an event, or a censored time when the event has not happened.
 
-    ``TimeToEvent(time=18 months, event="death", censored=True)``: alive at 18 months.
+    ``TimeToEvent(time=18 months, event="death", censored=True)``: alive at 18 months. The
+    time is between 0 and 130 years.
 
     .. versionadded:: 0.1.0
     """
 
     kind: ClassVar[str] = "time_to_event"
 
-    time: Quantity = attrs.field(validator=_dimension(Dimension.TIME, optional=False))
+    time: Quantity = attrs.field(
+        validator=_QuantityRange("a time", _TIME, most=_LIFETIME, optional=False)
+    )
     event: str = attrs.field(validator=_nonempty_str)
     censored: bool = attrs.field(validator=v.instance_of(bool))
 
@@ -1473,7 +1655,7 @@ class Dose:
 
     Attributes:
         compound: The compound given.
-        amount: How much, or not reported.
+        amount: How much (0 or more), or not reported.
         frequency: How often, when the amount is per administration.
         route: How it is given, or not reported.
 
@@ -1483,10 +1665,9 @@ class Dose:
     compound: Compound = attrs.field(validator=v.instance_of(Compound))
     amount: Quantity | NotReported = attrs.field(
         default=NOT_REPORTED,
-        validator=_dimension(
-            Dimension.MASS,
-            Dimension.MASS_RATE,
-            Dimension.CONCENTRATION,
+        validator=_QuantityRange(
+            "a dose",
+            (Dimension.MASS, Dimension.MASS_RATE, Dimension.CONCENTRATION),
             optional=False,
             allow_not_reported=True,
         ),
@@ -1546,7 +1727,7 @@ class Phase:
         id: Unique within the study (``"step-2"``).
         name: A label.
         doses: What is given in this phase.
-        duration: How long it lasts.
+        duration: How long it lasts (0 to 130 years).
         entry: Who enters the phase (``"non-responders to step 1"``).
         eligible: How many met the entry rule.
         entered: How many entered (were registered or re-registered).
@@ -1558,9 +1739,7 @@ class Phase:
     id: str = attrs.field(validator=_is_id)
     name: str = attrs.field(validator=_nonempty_str)
     doses: tuple[Dose, ...] = attrs.field(validator=_doses, repr=False)
-    duration: Quantity | NotReported | None = attrs.field(
-        default=None, validator=_dimension(Dimension.TIME, allow_not_reported=True)
-    )
+    duration: Quantity | NotReported | None = attrs.field(default=None, validator=_DURATION)
     entry: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     eligible: int | NotReported | None = attrs.field(
         default=None, validator=_count(allow_not_reported=True, optional=True)
@@ -1593,26 +1772,25 @@ class Regimen:
 
     Attributes:
         doses: The exposure studied (empty when the regimen is phased).
-        duration: How long it was given.
+        duration: How long it was given (0 to 130 years).
         phases: Ordered phases of a sequential design.
         background: Co-treatment that is not the exposure studied.
         procedures: Non-drug interventions added (``"radiotherapy of the residual lesion"``).
         continuation: The rule for continuing treatment after the assessment.
-        total_duration: The total treatment time under the continuation rule.
+        total_duration: The total treatment time under the continuation rule (0 to 130
+            years).
 
     .. versionadded:: 0.1.0
     """
 
     doses: tuple[Dose, ...] = attrs.field(default=(), validator=_doses)
-    duration: Quantity | NotReported | None = attrs.field(
-        default=None, validator=_dimension(Dimension.TIME, allow_not_reported=True)
-    )
+    duration: Quantity | NotReported | None = attrs.field(default=None, validator=_DURATION)
     phases: tuple[Phase, ...] = attrs.field(default=(), validator=_tuple_of(Phase), repr=False)
     background: tuple[Dose, ...] = attrs.field(default=(), validator=_doses, repr=False)
     procedures: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     continuation: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     total_duration: Quantity | None = attrs.field(
-        default=None, validator=_dimension(Dimension.TIME), repr=False
+        default=None, validator=_TOTAL_DURATION, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -1664,11 +1842,15 @@ class SexCounts:
 class Age:
     """An age as reported: an exact age, a mean or median, or a range.
 
+    The value is between 0 and 130 years (no one documented has lived past 122).
+
     .. versionadded:: 0.1.0
     """
 
     measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
-    value: Quantity = attrs.field(validator=_dimension(Dimension.TIME, optional=False))
+    value: Quantity = attrs.field(
+        validator=_QuantityRange("an age", _TIME, most=_LIFETIME, optional=False)
+    )
 
     def __str__(self) -> str:
         return (
@@ -1815,7 +1997,7 @@ class Outcome:
         kind: Clinical, surrogate, biomarker, mechanistic, safety or recommendation.
         definition: How the outcome is defined.
         criteria: The response criteria used (``"IWG 2000"``).
-        timepoint: When it was assessed.
+        timepoint: When it was assessed (0 to 130 years).
         site: Where, for site-specific outcomes (``"lumbar spine"``).
 
     .. versionadded:: 0.1.0
@@ -1825,9 +2007,7 @@ class Outcome:
     kind: OutcomeKind = attrs.field(validator=v.instance_of(OutcomeKind))
     definition: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     criteria: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
-    timepoint: Quantity | None = attrs.field(
-        default=None, validator=_dimension(Dimension.TIME), repr=False
-    )
+    timepoint: Quantity | None = attrs.field(default=None, validator=_TIMEPOINT, repr=False)
     site: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
 
 
@@ -2177,7 +2357,7 @@ class Dataset:
     Attributes:
         id: Stable slug (``"vitk2-bundled"``).
         version: The dataset's version (``"2026.11.0"``).
-        date: The date of this version.
+        date: The date of this version: not in the future (today plus 31 days at most).
         title: A title.
         description: What it holds.
 
@@ -2186,6 +2366,6 @@ class Dataset:
 
     id: str = attrs.field(validator=_is_id)
     version: str = attrs.field(validator=_nonempty_str)
-    date: _dt.date | None = attrs.field(default=None, validator=_date_or_none)
+    date: _dt.date | None = attrs.field(default=None, validator=_DateRange("a dataset version"))
     title: str | None = attrs.field(default=None, validator=_optional_str)
     description: str | None = attrs.field(default=None, validator=_optional_str, repr=False)

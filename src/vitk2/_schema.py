@@ -52,8 +52,14 @@ SCHEMA_ID: Final = "https://vitk2.readthedocs.io/en/latest/evidence.schema.json"
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 
-# The number in a quantity, as the converter reads it (vitk2._convert._QUANTITY_RE).
-_NUMBER: Final = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+# The number in a quantity, as the converter reads it (vitk2._convert._QUANTITY_RE), and the
+# same number without a minus sign, for quantities that are never negative.
+_UNSIGNED: Final = r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER: Final = rf"[-+]?{_UNSIGNED}"
+_NON_NEGATIVE: Final = rf"\+?{_UNSIGNED}"
+# Years as a date pattern writes them, by the bounds of the validators that allow them (the
+# bounds are attributes of vitk2._model._DateRange; new bounds need a new pattern here).
+_YEARS: Final = {(1800, 2100): r"(?:1[89]\d\d|20\d\d|2100)"}
 # A p-value written as text, as PValue.parse reads it.
 _P_TEXT: Final = r"^\s*(?:[pP]\s*)?(?:<=|≤|<|>|=)?\s*[0-9]*\.?[0-9]+(?:[eE]-?\d+)?\s*$"
 _NOT_REPORTED: Final = "not reported"
@@ -157,34 +163,61 @@ def _closure(fn: object) -> tuple[str, dict[str, Any]]:
 
 @attrs.frozen
 class _Constraints:
-    """What a field's validators say, in JSON Schema terms."""
+    """What a field's validators say, in JSON Schema terms.
+
+    ``minimum`` and ``maximum`` bound a number; for a quantity, a ``minimum`` of 0 says it is
+    never negative (0 is 0 in every unit) and ``exclusive`` that it is above 0. ``bounds``
+    says in words what no pattern can (an upper bound in any unit, the clock).
+    """
 
     pattern: str | None = None
-    minimum: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive: bool = False
     dimensions: tuple[Dimension, ...] = ()
     nonempty_items: bool = False
+    bounds: str | None = None
 
 
 def _constraints(attribute: attrs.Attribute[Any]) -> _Constraints:
-    pattern: str | None = None
-    minimum: int | None = None
-    dimensions: tuple[Dimension, ...] = ()
-    nonempty_items = False
+    found: dict[str, Any] = {}
     for v in _validators(attribute.validator):
         factory, closed = _closure(v)
         if v is m._is_id:
-            pattern = _anchored(m._ID_RE)
+            found["pattern"] = _anchored(m._ID_RE)
         elif v in (m._nonempty_str, m._optional_str):
-            pattern = r"\S"
+            found["pattern"] = r"\S"
         elif v is m._strs:
-            nonempty_items = True
+            found["nonempty_items"] = True
         elif factory == "_pattern" and isinstance(closed.get("rx"), re.Pattern):
-            pattern = _anchored(closed["rx"])
+            found["pattern"] = _anchored(closed["rx"])
         elif factory == "_count" and isinstance(closed.get("least"), int):
-            minimum = closed["least"]
-        elif factory == "_dimension" and isinstance(closed.get("dims"), tuple):
-            dimensions = closed["dims"]
-    return _Constraints(pattern, minimum, dimensions, nonempty_items)
+            found["minimum"] = closed["least"]
+        elif isinstance(v, m._QuantityRange):
+            found.update(
+                dimensions=v.dimensions, minimum=0, exclusive=v.positive, bounds=v.expected
+            )
+        elif isinstance(v, m._NumberRange):
+            found.update(minimum=v.least, maximum=v.most)
+        elif isinstance(v, m._YearRange):
+            found.update(
+                minimum=v.earliest,
+                maximum=v.latest,
+                bounds=f"a year from {v.earliest} to this year + {v.ahead}",
+            )
+        elif isinstance(v, m._DateRange):
+            years = _YEARS.get((v.earliest.year, v.latest.year))
+            whole_years = (v.earliest.timetuple()[1:3], v.latest.timetuple()[1:3]) == (
+                (1, 1),
+                (12, 31),
+            )
+            if years is None or not whole_years:
+                raise TypeError(f"no date pattern for the bounds {v.earliest} to {v.latest}")
+            found.update(
+                pattern=rf"^{years}-\d{{2}}-\d{{2}}$",
+                bounds=f"a date from {v.earliest} to today + {v.ahead.days} days",
+            )
+    return _Constraints(**found)
 
 
 # --- the walk -----------------------------------------------------------------------------
@@ -207,17 +240,26 @@ class _Builder:
 
     # scalars with converter conventions
 
-    def quantity(self, dimensions: tuple[Dimension, ...]) -> JSON:
+    def quantity(self, c: _Constraints) -> JSON:
+        dimensions = c.dimensions
         units = _unit_pattern(_units_of(dimensions))
         allowed = " or ".join(d.value for d in dimensions) if dimensions else "any"
+        description = f"A quantity such as '45 mg/day' ({allowed} units)"
+        number = _NUMBER
+        value: JSON = {"type": "number"}
+        if c.minimum == 0:  # never negative, in any unit: no minus sign
+            number = _NON_NEGATIVE
+            value["exclusiveMinimum" if c.exclusive else "minimum"] = 0
+        if c.bounds is not None:
+            description += f": {c.bounds}"
         return {
-            "description": f"A quantity such as '45 mg/day' ({allowed} units).",
+            "description": description + ".",
             "oneOf": [
-                {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*{units}\s*$"},
+                {"type": "string", "pattern": rf"^\s*{number}\s*{units}\s*$"},
                 {
                     "type": "object",
                     "properties": {
-                        "value": {"type": "number"},
+                        "value": value,
                         "unit": {"type": "string", "enum": _spellings(_units_of(dimensions))},
                     },
                     "required": ["value", "unit"],
@@ -234,17 +276,20 @@ class _Builder:
             return out
         if t is bool:
             return {"type": "boolean"}
-        if t is int:
-            out = {"type": "integer"}
+        if t in (int, float):
+            out = {"type": "integer" if t is int else "number"}
             if c.minimum is not None:
                 out["minimum"] = c.minimum
+            if c.maximum is not None:
+                out["maximum"] = c.maximum
             return out
-        if t is float:
-            return {"type": "number"}
         if t is _dt.date:
-            return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+            out = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+            if c.pattern is not None:
+                out["pattern"] = c.pattern
+            return out
         if t is Quantity:
-            return self.quantity(c.dimensions)
+            return self.quantity(c)
         if t is Unit:
             return self.enum(Unit)
         if t is m.Frequency:

@@ -25,8 +25,10 @@ run-time one: ``import vitk2`` never imports this module or hypothesis.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from fractions import Fraction
+from typing import Any, Final, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -34,6 +36,7 @@ from hypothesis import strategies as st
 from ._base import EvidenceBase
 from ._meta_effects import EffectSizes, binary, from_variances
 from ._model import (
+    _LIFETIME,
     NOT_REPORTED,
     AdverseEvent,
     Age,
@@ -320,23 +323,52 @@ def _units_of(dimensions: Sequence[Dimension]) -> list[Unit]:
     return [u for u in Unit if not dimensions or u.dimension in dimensions]
 
 
+def _below(most: Quantity, unit: Unit) -> float:
+    """The largest float that is not more than ``most`` in ``unit`` (rounding never crosses it)."""
+    exact = Fraction(most.value) * most.unit.factor / unit.factor
+    limit = float(exact)
+    return math.nextafter(limit, 0.0) if Fraction(limit) > exact else limit
+
+
+def _magnitudes_up_to(limit: float) -> st.SearchStrategy[float]:
+    return st.one_of(
+        st.sampled_from([x for x in _EDGE_VALUES if 0 <= x <= limit] + [limit]),
+        st.integers(0, math.floor(limit)).map(float),
+        st.integers(0, min(10_000, math.floor(limit))),
+        st.floats(0.0, limit),
+    )
+
+
 @st.composite
-def quantities(draw: st.DrawFn, *, dimensions: Sequence[Dimension] = ()) -> Quantity:
+def quantities(
+    draw: st.DrawFn,
+    *,
+    dimensions: Sequence[Dimension] = (),
+    nonnegative: bool = False,
+    most: Quantity | None = None,
+) -> Quantity:
     """A :class:`~vitk2.Quantity`, from the smallest subnormal to the largest float.
 
     Args:
         draw: Supplied by hypothesis.
         dimensions: The dimensions the unit may measure (any when empty).
+        nonnegative: Whether the value is 0 or more (a dose, a duration, a spread).
+        most: The largest amount, in any unit of the dimensions (an age of 130 years); values
+            are then drawn from 0 up to it.
 
     Returns:
         A quantity with a finite value.
     """
     unit = draw(st.sampled_from(_units_of(dimensions)))
-    return Quantity(draw(_magnitudes()), unit)
+    if most is not None:
+        return Quantity(draw(_magnitudes_up_to(_below(most, unit))), unit)
+    value = draw(_magnitudes())
+    return Quantity(abs(value) if nonnegative else value, unit)
 
 
 def _times() -> st.SearchStrategy[Quantity]:
-    return quantities(dimensions=(Dimension.TIME,))
+    """Spans of a person's life: ages, durations, timepoints (0 to 130 years)."""
+    return quantities(dimensions=(Dimension.TIME,), most=_LIFETIME)
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,9 +481,22 @@ def _link(draw: st.DrawFn, own: str | None, pool: Sequence[str] | None) -> str |
     return draw(_optional(st.sampled_from(choices))) if choices else None
 
 
+_EARLIEST: Final = _dt.date(1800, 1, 1)
+
+
+def _past_dates(since: int | None = None) -> st.SearchStrategy[_dt.date]:
+    """Dates from 1800 (or the start of ``since``) to today: none is in the future."""
+    earliest = _EARLIEST if since is None else _dt.date(since, 1, 1)
+    return st.dates(min_value=earliest, max_value=max(earliest, _dt.date.today()))
+
+
 @st.composite
 def integrities(
-    draw: st.DrawFn, *, notices: Sequence[str] | None = None, own: str | None = None
+    draw: st.DrawFn,
+    *,
+    notices: Sequence[str] | None = None,
+    own: str | None = None,
+    since: int | None = None,
 ) -> Integrity:
     """An :class:`~vitk2.Integrity` record: status, date, notice and note.
 
@@ -459,13 +504,14 @@ def integrities(
         draw: Supplied by hypothesis.
         notices: The citation ids the notice may be; ``()`` for none, None for any id.
         own: An id the notice must not be.
+        since: The year of the publication it is about: the date is not before it.
 
     Returns:
-        A valid integrity record.
+        A valid integrity record; its date, when drawn, is not in the future.
     """
     return Integrity(
         status=draw(st.sampled_from(IntegrityStatus)),
-        date=draw(_optional(st.dates())),
+        date=draw(_optional(_past_dates(since))),
         notice=_link(draw, own, notices),
         note=draw(_optional(texts())),
     )
@@ -567,13 +613,14 @@ def citations(
         A valid citation.
     """
     cid = with_id if with_id is not None else draw(ids())
+    year = draw(st.one_of(_years(), not_reported()))
     return Citation(
         id=cid,
         kind=draw(st.sampled_from(DocumentKind)),
         authors=draw(_tuples(texts(), max_size=4)),
         title=draw(_or_not_reported(_free_texts())),
         journal=draw(_or_not_reported(_free_texts())),
-        year=draw(st.one_of(st.integers(1800, 2100), not_reported())),
+        year=year,
         volume=draw(_optional(texts(max_size=6))),
         issue=draw(_optional(texts(max_size=6))),
         pages=draw(_optional(texts(max_size=10))),
@@ -585,12 +632,20 @@ def citations(
         interim=draw(st.booleans()),
         curated=draw(st.booleans()),
         indications=tuple(draw(_leaf_indications(indications, min_size=0))),
-        integrity=draw(integrities(notices=links, own=cid)),
+        integrity=draw(
+            integrities(notices=links, own=cid, since=year if isinstance(year, int) else None)
+        ),
         notes=draw(_tuples(texts(), max_size=2)),
     )
 
 
 _fresh_citations = citations
+
+
+def _years() -> st.SearchStrategy[int]:
+    """Publication years from 1800 to this year (a year ahead is allowed, not drawn)."""
+    return st.integers(_EARLIEST.year, _dt.date.today().year)
+
 
 # --------------------------------------------------------------------------------------------
 # Statistics
@@ -616,6 +671,10 @@ def p_values(draw: st.DrawFn) -> PValue:
     relation = draw(st.sampled_from(PValue.RELATIONS))
     if relation == "=":
         value = draw(st.one_of(_PRINTED_P, st.floats(0.0, 1.0)))
+    elif relation == "<":  # no p-value is below 0
+        value = draw(_PRINTED_P.filter(lambda p: p > 0))
+    elif relation == ">":  # nor above 1
+        value = draw(_PRINTED_P.filter(lambda p: p < 1))
     else:
         value = draw(_PRINTED_P)
     return PValue(value=value, relation=relation)
@@ -723,7 +782,7 @@ def summaries(
     """
     dims = (dimension,) if dimension is not None else ()
     value = draw(quantities(dimensions=dims))
-    spread = draw(_optional(quantities(dimensions=(value.unit.dimension,))))
+    spread = draw(_optional(quantities(dimensions=(value.unit.dimension,), nonnegative=True)))
     spread_kind = draw(st.sampled_from(Spread)) if spread is not None else None
     return Summary(
         group=group if group is not None else draw(ids()),
@@ -788,7 +847,7 @@ def effects(draw: st.DrawFn) -> Effect:
         level=draw(st.one_of(st.sampled_from([0.95, 0.9, 0.99]), st.floats(0.01, 0.999))),
         p_value=draw(_optional(p_values())),
         unit=None if measure.is_ratio else draw(_optional(st.sampled_from(Unit))),
-        per=draw(_optional(_times())),
+        per=draw(_optional(_times().filter(lambda q: q.value > 0))),
         approximate=draw(st.booleans()),
     )
 
@@ -876,7 +935,10 @@ def doses(draw: st.DrawFn, *, compounds: Sequence[Compound] | None = None) -> Do
     compound = _pick(draw, compounds, _fresh_compounds())
     amount = draw(
         _or_not_reported(
-            quantities(dimensions=(Dimension.MASS, Dimension.MASS_RATE, Dimension.CONCENTRATION))
+            quantities(
+                dimensions=(Dimension.MASS, Dimension.MASS_RATE, Dimension.CONCENTRATION),
+                nonnegative=True,
+            )
         )
     )
     daily = isinstance(amount, Quantity) and amount.unit.dimension is Dimension.MASS_RATE
@@ -1355,7 +1417,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
     return Dataset(
         id=draw(ids()),
         version=draw(st.one_of(st.sampled_from(["2026.11.0", "1", "1.0", "0.1"]), texts())),
-        date=draw(_optional(st.dates(min_value=_dt.date(1, 1, 1)))),
+        date=draw(_optional(_past_dates())),
         title=draw(_optional(texts())),
         description=draw(_optional(texts(max_size=80))),
     )
