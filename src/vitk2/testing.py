@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Final, TypeVar
 
 import attrs
 from hypothesis import strategies as st
 
-from ._base import EvidenceBase
+from ._base import EvidenceBase, participant_limits
 from ._meta_effects import EffectSizes, binary, from_variances
 from ._model import (
     _LIFETIME,
@@ -599,6 +599,7 @@ def citations(
     with_id: str | None = None,
     indications: Sequence[Indication] | None = None,
     links: Sequence[str] | None = None,
+    earlier: Sequence[str] | None = None,
 ) -> Citation:
     """A :class:`~vitk2.Citation` with identifiers in their formats and not-reported fields.
 
@@ -608,6 +609,9 @@ def citations(
         indications: The indications it may be about (fresh ones without parents when None).
         links: The citation ids ``reports_on`` and the integrity notice may name; ``()`` for
             none, None for any id.
+        earlier: The citation ids ``reports_on`` may name, when it must name fewer than
+            ``links`` (the citations drawn before it, so that none report on each other in a
+            cycle); ``links`` when None.
 
     Returns:
         A valid citation.
@@ -628,7 +632,7 @@ def citations(
         pmid=draw(_optional(st.from_regex(r"[1-9][0-9]{0,8}", fullmatch=True))),
         pmcid=draw(_optional(st.from_regex(r"PMC[0-9]{4,9}", fullmatch=True))),
         url=draw(_optional(st.from_regex(r"https?://[!-~]{1,40}", fullmatch=True))),
-        reports_on=_link(draw, cid, links),
+        reports_on=_link(draw, cid, links if earlier is None else earlier),
         interim=draw(st.booleans()),
         curated=draw(st.booleans()),
         indications=tuple(draw(_leaf_indications(indications, min_size=0))),
@@ -713,62 +717,81 @@ def proportions(draw: st.DrawFn, *, max_total: int = 10**12) -> Proportion:
     )
 
 
-def _counts(*, positive: bool = False) -> st.SearchStrategy[int]:
+def _counts(*, positive: bool = False, most: int | None = None) -> st.SearchStrategy[int]:
+    """Counts from 0 (1 if ``positive``) to ``most`` (unbounded when None), edges often."""
     least = 1 if positive else 0
+    if most is None:
+        return st.one_of(
+            st.integers(least, 40), st.sampled_from([least, *_HUGE_COUNTS]), st.integers(least)
+        )
+    edges = [least, most, *(n for n in _HUGE_COUNTS if n <= most)]
     return st.one_of(
-        st.integers(least, 40), st.sampled_from([least, *_HUGE_COUNTS]), st.integers(least)
+        st.integers(least, min(40, most)), st.sampled_from(edges), st.integers(least, most)
     )
 
 
 @st.composite
-def categories(draw: st.DrawFn) -> Category:
+def categories(draw: st.DrawFn, *, most: int | None = None) -> Category:
     """A :class:`~vitk2.Category` of a breakdown.
 
     Args:
         draw: Supplied by hypothesis.
+        most: The largest count (unbounded when None).
 
     Returns:
         A valid category.
     """
-    return Category(label=draw(texts()), count=draw(_counts()))
+    return Category(label=draw(texts()), count=draw(_counts(most=most)))
 
 
 @st.composite
-def breakdowns(draw: st.DrawFn) -> Breakdown:
+def breakdowns(draw: st.DrawFn, *, most: int | None = None) -> Breakdown:
     """A :class:`~vitk2.Breakdown` with unique labels and a consistent ``among``.
 
     Args:
         draw: Supplied by hypothesis.
+        most: The most participants it may count (the size of its group); unbounded when None.
 
     Returns:
-        A valid breakdown.
+        A valid breakdown: with ``most``, participants counted and ``among`` are at most it.
     """
-    cats = draw(st.lists(categories(), min_size=1, max_size=4, unique_by=lambda c: c.label))
+    cats = draw(
+        st.lists(categories(most=most), min_size=1, max_size=4, unique_by=lambda c: c.label)
+    )
     kind = draw(st.sampled_from(CountKind))
     total = sum(c.count for c in cats)
+    if most is not None and total > most:  # so many can only be events
+        kind = CountKind.EVENTS
+    room = total + 50 if most is None else most
     if kind is CountKind.PARTICIPANTS:
-        among = draw(_optional(st.one_of(st.just(total), st.integers(total, total + 50))))
+        among = draw(_optional(st.one_of(st.just(total), st.integers(total, room))))
     else:
-        among = draw(_optional(st.one_of(st.just(total), st.integers(0, total))))
+        top = total if most is None else min(total, most)
+        among = draw(_optional(st.one_of(st.just(top), st.integers(0, top))))
     return Breakdown(categories=tuple(cats), counts=kind, among=among)
 
 
 @st.composite
-def counts(draw: st.DrawFn) -> Count:
+def counts(draw: st.DrawFn, *, most: int | None = None) -> Count:
     """A :class:`~vitk2.Count`, zero and huge ones included.
 
     Args:
         draw: Supplied by hypothesis.
+        most: The largest count (the size of its group); unbounded when None.
 
     Returns:
         A valid count.
     """
-    return Count(value=draw(_counts()), counts=draw(st.sampled_from(CountKind)))
+    return Count(value=draw(_counts(most=most)), counts=draw(st.sampled_from(CountKind)))
 
 
 @st.composite
 def summaries(
-    draw: st.DrawFn, *, group: str | None = None, dimension: Dimension | None = None
+    draw: st.DrawFn,
+    *,
+    group: str | None = None,
+    dimension: Dimension | None = None,
+    most: int | None = None,
 ) -> Summary:
     """A :class:`~vitk2.Summary` of one group, with a spread in the same dimension or none.
 
@@ -776,6 +799,7 @@ def summaries(
         draw: Supplied by hypothesis.
         group: The group's id (drawn when None).
         dimension: The dimension of its value (any when None).
+        most: The size of the group: ``n`` is at most it (unbounded when None).
 
     Returns:
         A valid summary.
@@ -790,17 +814,23 @@ def summaries(
         value=value,
         spread=spread,
         spread_kind=spread_kind,
-        n=draw(_optional(_counts())),
+        n=draw(_optional(_counts(most=most))),
     )
 
 
 @st.composite
-def group_summaries(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> GroupSummaries:
+def group_summaries(
+    draw: st.DrawFn,
+    *,
+    groups: Sequence[str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+) -> GroupSummaries:
     """A :class:`~vitk2.GroupSummaries` of two or more groups measured in one dimension.
 
     Args:
         draw: Supplied by hypothesis.
         groups: The group ids it may summarise (at least two; drawn when None).
+        sizes: The most participants each group holds (no limit for a group not in it).
 
     Returns:
         A valid set of group summaries.
@@ -811,7 +841,9 @@ def group_summaries(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> 
         chosen = draw(st.lists(st.sampled_from(list(groups)), min_size=2, max_size=4, unique=True))
     dimension = draw(st.sampled_from(Dimension))
     return GroupSummaries(
-        summaries=tuple(draw(summaries(group=g, dimension=dimension)) for g in chosen),
+        summaries=tuple(
+            draw(summaries(group=g, dimension=dimension, most=(sizes or {}).get(g))) for g in chosen
+        ),
         p_value=draw(_optional(p_values())),
         test=draw(_optional(texts())),
     )
@@ -874,26 +906,36 @@ def narratives() -> st.SearchStrategy[Narrative]:
     return st.builds(Narrative, summary=texts(max_size=80))
 
 
-def statistics(*, groups: Sequence[str] | None = None) -> st.SearchStrategy[Statistic]:
+def statistics(
+    *,
+    groups: Sequence[str] | None = None,
+    most: int | None = None,
+    sizes: Mapping[str, int] | None = None,
+) -> st.SearchStrategy[Statistic]:
     """Any kind of statistic.
 
     Args:
         groups: The group ids a :class:`~vitk2.GroupSummaries` may use; with fewer than two,
             none is drawn. Drawn freely when None.
+        most: The most participants it may count (the size of the finding's group); no
+            proportion is drawn when it is 0. Unbounded when None.
+        sizes: The most participants each group holds, for the groups of a
+            :class:`~vitk2.GroupSummaries` (no limit for a group not in it).
 
     Returns:
         A strategy for statistics of every kind.
     """
     kinds: list[st.SearchStrategy[Any]] = [
-        proportions(),
-        breakdowns(),
-        counts(),
+        breakdowns(most=most),
+        counts(most=most),
         effects(),
         times_to_event(),
         narratives(),
     ]
+    if most is None or most >= 1:
+        kinds.insert(0, proportions() if most is None else proportions(max_total=most))
     if groups is None or len(groups) >= 2:
-        kinds.append(group_summaries(groups=groups))
+        kinds.append(group_summaries(groups=groups, sizes=sizes))
     return st.one_of(kinds)
 
 
@@ -975,9 +1017,12 @@ def _durations() -> st.SearchStrategy[Quantity | NotReported | None]:
     return _optional(_or_not_reported(_times()))
 
 
-def _chain(draw: st.DrawFn, n: int) -> list[int | NotReported | None]:
-    """``n`` counts that never increase along the known ones, some absent or not reported."""
-    top = draw(_counts())
+def _chain(draw: st.DrawFn, n: int, most: int | None = None) -> list[int | NotReported | None]:
+    """``n`` counts that never increase along the known ones, some absent or not reported.
+
+    With ``most``, none is larger than it.
+    """
+    top = draw(_counts(most=most))
     values: list[int | NotReported | None] = []
     for _ in range(n):
         top = draw(st.integers(0, top))
@@ -987,7 +1032,11 @@ def _chain(draw: st.DrawFn, n: int) -> list[int | NotReported | None]:
 
 @st.composite
 def phases(
-    draw: st.DrawFn, *, with_id: str | None = None, compounds: Sequence[Compound] | None = None
+    draw: st.DrawFn,
+    *,
+    with_id: str | None = None,
+    compounds: Sequence[Compound] | None = None,
+    most: int | None = None,
 ) -> Phase:
     """A :class:`~vitk2.Phase` whose eligible >= entered >= evaluable where known.
 
@@ -995,12 +1044,13 @@ def phases(
         draw: Supplied by hypothesis.
         with_id: The id to give it (drawn when None).
         compounds: The compounds its doses may give (fresh ones when None).
+        most: The most participants its arm holds: no count is larger (unbounded when None).
 
     Returns:
         A valid phase.
     """
     compounds = _compound_pool(draw, compounds)
-    eligible, entered, evaluable = _chain(draw, 3)
+    eligible, entered, evaluable = _chain(draw, 3, most)
     return Phase(
         id=with_id if with_id is not None else draw(ids()),
         name=draw(texts()),
@@ -1019,6 +1069,7 @@ def regimens(
     *,
     compounds: Sequence[Compound] | None = None,
     phase_ids: Sequence[str] | None = None,
+    most: int | None = None,
 ) -> Regimen:
     """A :class:`~vitk2.Regimen`: doses for a duration, phases, or procedures only.
 
@@ -1027,6 +1078,7 @@ def regimens(
         compounds: The compounds its doses may give (fresh ones when None).
         phase_ids: The ids its phases take, in order; ``()`` for an unphased regimen, None to
             draw them.
+        most: The most participants its arm holds, for the counts of its phases.
 
     Returns:
         A valid regimen.
@@ -1045,7 +1097,9 @@ def regimens(
     }
     if phase_ids:
         return Regimen(
-            phases=tuple(draw(phases(with_id=p, compounds=compounds)) for p in phase_ids),
+            phases=tuple(
+                draw(phases(with_id=p, compounds=compounds, most=most)) for p in phase_ids
+            ),
             procedures=procedures,
             **common,
         )
@@ -1091,8 +1145,8 @@ def ages(draw: st.DrawFn) -> Age:
     return Age(measure=draw(st.sampled_from(SummaryMeasure)), value=draw(_times()))
 
 
-def _size() -> st.SearchStrategy[int | NotReported | None]:
-    return st.one_of(st.none(), not_reported(), _counts())
+def _size(most: int | None = None) -> st.SearchStrategy[int | NotReported | None]:
+    return st.one_of(st.none(), not_reported(), _counts(most=most))
 
 
 @st.composite
@@ -1102,6 +1156,7 @@ def arms(
     with_id: str | None = None,
     compounds: Sequence[Compound] | None = None,
     phase_ids: Sequence[str] | None = None,
+    most: int | None = None,
 ) -> Arm:
     """An :class:`~vitk2.Arm`, with or without a regimen, whose sex counts fit its size.
 
@@ -1110,15 +1165,21 @@ def arms(
         with_id: The id to give it (drawn when None).
         compounds: The compounds its doses may give (fresh ones when None).
         phase_ids: As for :func:`regimens`; with phase ids the arm always has a regimen.
+        most: The study's enrolment: the arm and its phases are no larger (unbounded when
+            None).
 
     Returns:
         A valid arm.
     """
     compounds = _compound_pool(draw, compounds)
-    size = draw(_size())
+    size = draw(_size(most))
     known = size if isinstance(size, int) else None
     if phase_ids:
-        regimen: Regimen | None = draw(regimens(compounds=compounds, phase_ids=phase_ids))
+        regimen: Regimen | None = draw(
+            regimens(
+                compounds=compounds, phase_ids=phase_ids, most=known if known is not None else most
+            )
+        )
     else:
         regimen = draw(_optional(regimens(compounds=compounds, phase_ids=())))
     return Arm(
@@ -1213,6 +1274,8 @@ def findings(
     sources: Sequence[str] | None = None,
     groups: Sequence[str] | None = None,
     rests_on: Sequence[str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    size: int | None = None,
 ) -> Finding:
     """A :class:`~vitk2.Finding` with a statistic of any kind and at least one provenance.
 
@@ -1224,22 +1287,27 @@ def findings(
         sources: The citation ids its provenance may point into (any when None).
         groups: The group ids it may be in; ``()`` for none, None for any id.
         rests_on: The citation ids it may rest on; None for any id.
+        sizes: The most participants each group holds (no limit for a group not in it): the
+            size of an arm or phase, else the study's enrolment.
+        size: The most participants the study holds, for a finding in no group.
 
     Returns:
-        A valid finding.
+        A valid finding whose counts of participants fit its group.
     """
     compounds = _compound_pool(draw, compounds)
     group_pool = (
         groups if groups is not None else draw(st.lists(ids(long=False), max_size=3, unique=True))
     )
+    group = draw(_optional(st.sampled_from(list(group_pool)))) if group_pool else None
+    most = size if group is None else (sizes or {}).get(group)
     return Finding(
         id=with_id if with_id is not None else draw(ids()),
         outcome=draw(outcomes()),
         indication=_pick(draw, indications, _fresh_indications(parents=())),
-        statistic=draw(statistics(groups=group_pool)),
+        statistic=draw(statistics(groups=group_pool, most=most, sizes=sizes)),
         direction=draw(st.sampled_from(Direction)),
         provenance=draw(_tuples(provenances(sources=sources), min_size=1, max_size=3)),
-        group=draw(_optional(st.sampled_from(list(group_pool)))) if group_pool else None,
+        group=group,
         comparator=draw(_optional(texts())),
         subgroup=draw(_optional(texts())),
         compounds=tuple(draw(_subset(compounds))),
@@ -1260,6 +1328,8 @@ def adverse_events(
     *,
     sources: Sequence[str] | None = None,
     groups: Sequence[str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    size: int | None = None,
 ) -> AdverseEvent:
     """An :class:`~vitk2.AdverseEvent` whose participants <= total where both are known.
 
@@ -1267,21 +1337,24 @@ def adverse_events(
         draw: Supplied by hypothesis.
         sources: The citation ids its provenance may point into (any when None).
         groups: The group ids it may be in; ``()`` for none, None for any id.
+        sizes: The most participants each group holds (no limit for a group not in it).
+        size: The most participants the study holds, for an event in no group.
 
     Returns:
-        A valid adverse event.
+        A valid adverse event whose counts fit its group.
     """
-    total = draw(_size())
+    if groups is None:
+        group = draw(_optional(ids()))
+    else:
+        group = draw(_optional(st.sampled_from(list(groups)))) if groups else None
+    most = size if group is None else (sizes or {}).get(group)
+    total = draw(_size(most))
     if isinstance(total, int):
         participants: int | NotReported = draw(
             st.one_of(st.sampled_from([0, total]), st.integers(0, total), not_reported())
         )
     else:
-        participants = draw(st.one_of(_counts(), not_reported()))
-    if groups is None:
-        group = draw(_optional(ids()))
-    else:
-        group = draw(_optional(st.sampled_from(list(groups)))) if groups else None
+        participants = draw(st.one_of(_counts(most=most), not_reported()))
     return AdverseEvent(
         term=draw(texts()),
         participants=participants,
@@ -1324,7 +1397,8 @@ def studies(
 ) -> Study:
     """A :class:`~vitk2.Study` whose findings use its groups and cite its reports.
 
-    Finding ids are the study's id, a dot and a dotless local id, so that findings of
+    Counts of participants fit where they are counted: arms in the enrolment, phases in their
+    arm, and the counts of findings and adverse events in their group. Finding ids are the study's id, a dot and a dotless local id, so that findings of
     different studies never share an id.
 
     Args:
@@ -1362,6 +1436,8 @@ def studies(
     )
     report_ids = [c.id for c in reports]
 
+    population = draw(populations())
+    enrolled = population.enrolled if isinstance(population.enrolled, int) else None
     group_ids = draw(st.lists(ids(long=False), max_size=6, unique=True))
     n_arms = draw(st.integers(0, min(3, len(group_ids))))
     arm_ids, rest = group_ids[:n_arms], group_ids[n_arms:]
@@ -1369,10 +1445,15 @@ def studies(
     for aid in arm_ids:
         k = draw(st.integers(0, min(2, len(rest))))
         mine, rest = rest[:k], rest[k:]
-        study_arms.append(draw(arms(with_id=aid, compounds=compounds, phase_ids=mine)))
+        study_arms.append(
+            draw(arms(with_id=aid, compounds=compounds, phase_ids=mine, most=enrolled))
+        )
     groups = [a.id for a in study_arms] + [
         p.id for a in study_arms if a.regimen for p in a.regimen.phases
     ]
+    whole, limits = participant_limits(population, study_arms)
+    sizes = {g: limit.most for g, limit in limits.items()}
+    size = whole.most if whole is not None else None
     local_ids = draw(st.lists(st.from_regex(_DOTLESS_ID, fullmatch=True), max_size=3, unique=True))
     study_findings = tuple(
         draw(
@@ -1383,6 +1464,8 @@ def studies(
                 sources=report_ids,
                 groups=groups,
                 rests_on=rests_on if rests_on is not None else (),
+                sizes=sizes,
+                size=size,
             )
         )
         for local in local_ids
@@ -1393,12 +1476,17 @@ def studies(
         reports=tuple(reports),
         design=draw(st.sampled_from(Design)),
         indications=tuple(studied),
-        population=draw(populations()),
+        population=population,
         level=draw(evidence_levels()),
         setting=draw(settings()),
         arms=tuple(study_arms),
         findings=study_findings,
-        adverse_events=draw(_tuples(adverse_events(sources=report_ids, groups=groups), max_size=2)),
+        adverse_events=draw(
+            _tuples(
+                adverse_events(sources=report_ids, groups=groups, sizes=sizes, size=size),
+                max_size=2,
+            )
+        ),
         limitations=draw(_tuples(texts(), max_size=2)),
         notes=draw(_tuples(texts(), max_size=2)),
     )
@@ -1466,9 +1554,16 @@ def evidence_bases(
     ]
     indication_list = draw(st.permutations(indication_list))
     cit_ids = draw(_prefixed_ids(prefix, max_size=4))
-    citation_list = [
-        draw(citations(with_id=cid, indications=indication_list, links=cit_ids)) for cid in cit_ids
-    ]
+    citation_list = _notices_in_time(
+        [
+            draw(
+                citations(
+                    with_id=cid, indications=indication_list, links=cit_ids, earlier=cit_ids[:k]
+                )
+            )
+            for k, cid in enumerate(cit_ids)
+        ]
+    )
     study_list: list[Study] = []
     if citation_list and indication_list:
         for sid in draw(_prefixed_ids(prefix, max_size=max_studies)):
@@ -1490,6 +1585,33 @@ def evidence_bases(
         studies=tuple(study_list),
         dataset=draw(dataset if dataset is not None else _optional(datasets())),
     )
+
+
+def _notices_in_time(cits: list[Citation]) -> list[Citation]:
+    """``cits`` with the year of each citation whose notice would predate it not reported.
+
+    A notice (named by ``integrity.notice``, or a notice that ``reports_on`` a publication) is
+    not from a year before the publication it concerns. Each citation on the wrong side of
+    such a pair forgets its year, which takes part in no other such rule once unknown.
+    """
+    by_id = {c.id: c for c in cits}
+
+    def year_of(c: Citation | None) -> int | None:
+        return c.year if c is not None and isinstance(c.year, int) else None
+
+    out = []
+    for c in cits:
+        year = year_of(c)
+        notice = year_of(by_id.get(c.integrity.notice or ""))
+        concerned = (
+            year_of(by_id.get(c.reports_on or "")) if c.kind is DocumentKind.NOTICE else None
+        )
+        if year is not None and (
+            (notice is not None and notice < year) or (concerned is not None and concerned > year)
+        ):
+            c = attrs.evolve(c, year=NOT_REPORTED)
+        out.append(c)
+    return out
 
 
 def _records(obj: object) -> Iterator[object]:
