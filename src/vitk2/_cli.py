@@ -188,6 +188,25 @@ def _level(text: str) -> float:
         ) from None
 
 
+def _non_negative(example: str) -> Callable[[str], str]:
+    """A quantity option's check: no end of it is negative (a usage error if one is).
+
+    The text is passed on as given: the query parses it and reports a wrong unit or dimension.
+    """
+    from ._convert import _MAX_SCALAR_TEXT, _QUANTITY_RE
+
+    def check(text: str) -> str:
+        for part in text.split("..", 1):
+            match = _QUANTITY_RE.fullmatch(part) if len(part) <= _MAX_SCALAR_TEXT else None
+            if match and float(match.group(1)) < 0:
+                raise argparse.ArgumentTypeError(
+                    f"expected an amount of 0 or more, such as {example!r} (got {text!r})"
+                )
+        return text
+
+    return check
+
+
 def _add_retracted(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--include-retracted",
@@ -254,10 +273,14 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--daily-dose",
         metavar="DOSE",
+        type=_non_negative("45 mg/day"),
         help="a minimum daily dose ('45 mg/day') or a range ('15mg/day..45mg/day', '..1.5mg/day')",
     )
     g.add_argument(
-        "--min-duration", metavar="TIME", help="a minimum treatment duration ('16 week')"
+        "--min-duration",
+        metavar="TIME",
+        type=_non_negative("16 week"),
+        help="a minimum treatment duration ('16 week')",
     )
 
 
