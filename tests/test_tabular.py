@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 import vitk2
 from vitk2 import _model as m
 from vitk2 import testing as vt
+from vitk2._io import to_data
 from vitk2._render import level_text
 from vitk2._tabular import _COLUMN_TYPES, COLUMNS, to_csv, to_dataframe, to_parquet
 
@@ -47,7 +50,8 @@ def parse_cell(text: str, kind: str) -> Any:
         return float(text)
     if kind == "bool":
         return {"true": True, "false": False}[text]
-    return text
+    # to_csv puts a quote in front of a text cell that a spreadsheet would run; take it off
+    return text[1:] if re.match(r"'+[=+\-@\t\r]", text) else text
 
 
 def read_csv(text: str) -> list[dict[str, Any]]:
@@ -186,6 +190,30 @@ def test_csv_floats_are_exact(rows: list[dict[str, Any]]) -> None:
             if kind == "float" and mine[name] is not None:
                 assert math.copysign(1, mine[name]) == math.copysign(1, theirs[name])
                 assert mine[name] == theirs[name]
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("'=1", "''=1"),
+        ("-0.5", "-0.5"),
+        ("a = b", "a = b"),
+    ],
+)
+def test_csv_text_cells_never_run_as_formulas(name: str, cell: str) -> None:
+    data = to_data(vitk2.load().filter(indication="mds"))
+    data["studies"][0]["findings"][0]["outcome"]["name"] = name
+    base = vitk2.loads(json.dumps(data), "json")
+    text = to_csv(base)
+    written = next(csv.DictReader(io.StringIO(text, newline="")))["outcome"]
+    assert written == cell
+    assert read_csv(text) == vitk2.to_rows(base)  # and it reads back as it was
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ._names import normalize
 from ._render import (
     interval_text,
     level_text,
+    markdown_text,
     statistic_text,
     table_csv,
     table_html,
@@ -552,11 +553,17 @@ class _Tabular:
         return f"{self._title()}\n{table_text(self.COLUMNS, self._cells())}"
 
     def to_markdown(self) -> str:
-        """A Markdown table."""
-        return f"**{self._title()}**\n\n{table_markdown(self.COLUMNS, self._cells())}"
+        """A Markdown table; text from the evidence renders as text (no links, code or HTML)."""
+        title = markdown_text(self._title())
+        return f"**{title}**\n\n{table_markdown(self.COLUMNS, self._cells())}"
 
     def to_csv(self) -> str:
-        """CSV with a header row."""
+        """CSV with a header row.
+
+        Numbers are written as numbers; a text cell that starts with ``=``, ``+``, ``-``,
+        ``@``, a tab or a carriage return gets a ``'`` in front, so no spreadsheet runs it as
+        a formula (see :func:`vitk2._render.csv_text`).
+        """
         return table_csv(self.COLUMNS, self._cells())
 
     def to_json(self) -> str:

@@ -16,7 +16,7 @@ import attrs
 
 from . import _model as m
 from ._base import EvidenceBase
-from ._render import table_csv, table_markdown, table_text
+from ._render import inert_json, markdown_text, table_csv, table_markdown, table_text
 
 __all__ = ["Change", "EvidenceDiff", "diff"]
 
@@ -102,25 +102,30 @@ class EvidenceDiff:
         return "\n".join(out)
 
     def to_markdown(self) -> str:
-        """A Markdown report."""
-        out = [f"**{self._title()}**", "", self.summary()]
+        """A Markdown report; text from the evidence renders as text (no links, code or HTML)."""
+        out = [f"**{markdown_text(self._title())}**", "", markdown_text(self.summary())]
         if self.changes:
             out += ["", table_markdown(self.COLUMNS, self._cells())]
         return "\n".join(out)
 
     def to_csv(self) -> str:
-        """CSV with a header row, one change per row."""
+        """CSV with a header row, one change per row.
+
+        A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
+        a ``'`` in front, so no spreadsheet runs it as a formula (see
+        :func:`vitk2._render.csv_text`).
+        """
         return table_csv(self.COLUMNS, self._cells())
 
     def to_json(self) -> str:
-        """JSON with both versions' labels and hashes and every change."""
+        """JSON with both versions' labels and hashes and every change (no control characters)."""
         data = {
             "old": {"label": self.old, "content_hash": self.old_hash},
             "new": {"label": self.new, "content_hash": self.new_hash},
             "summary": self.summary(),
             "changes": [attrs.asdict(c) for c in self.changes],
         }
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return inert_json(json.dumps(data, ensure_ascii=False, indent=2))
 
     def __str__(self) -> str:
         return self.to_text()

@@ -1,15 +1,30 @@
-"""Renderers: one table shape, many formats (aligned text, Markdown, CSV, JSON, HTML)."""
+"""Renderers: one table shape, many formats (aligned text, Markdown, CSV, JSON, HTML).
+
+Whatever a renderer writes is inert: the text in it came from evidence files that anyone can
+write, so each format gets the escaping that keeps that text data. HTML escapes markup,
+Markdown escapes what would make a link, code, emphasis or a new cell, CSV neutralises cells a
+spreadsheet would run, JSON and terminal text carry no control characters, and only http(s)
+and DOI links become links. Files are written whole or not at all (:func:`write_atomic`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import decimal
+import errno
 import functools
 import html
 import io
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import os
+import re
+import secrets
+import stat
+import urllib.parse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
@@ -22,14 +37,20 @@ if TYPE_CHECKING:
 __all__ = [
     "Table",
     "base_html",
+    "csv_text",
+    "inert_json",
     "interval_text",
     "level_text",
+    "markdown_text",
+    "safe_href",
     "statistic_text",
     "table_csv",
     "table_html",
     "table_json",
     "table_markdown",
     "table_text",
+    "terminal_text",
+    "write_atomic",
 ]
 
 Table = tuple[Sequence[str], Sequence[Sequence[Any]]]
@@ -80,12 +101,115 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# --------------------------------------------------------------------------------------------
+# Escaping: text from evidence files stays text in every format
+
+#: Characters a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1
+#: controls (0x9b alone starts a control sequence) and the bidirectional embeddings, overrides
+#: and isolates that make text display in another order than it reads.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    r"""``text`` with each control character shown as its escape: ``"\x1b[2J"``, ``"\u202e"``.
+
+    Escape sequences lose their ESC (or C1 CSI) and print as the characters they are; newline
+    and tab are kept. Text without control characters is returned unchanged.
+    """
+    return _CONTROLS.sub(_visible, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def inert_json(text: str) -> str:
+    r"""JSON text (from :func:`json.dumps`) with the same data and no control characters.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but writes DEL, C1 controls and
+    bidirectional overrides as they are; they can only be inside strings, where ``\uXXXX``
+    is the same character.
+    """
+    return _CONTROLS.sub(_json_escape, text)
+
+
+#: Markdown punctuation that makes structure inside a line: code, emphasis, links and images,
+#: table cells, and the backslash that escapes them.
+_MARKDOWN_PUNCT = re.compile(r"([\\`*_\[\]|])")
+
+
+def markdown_text(value: Any) -> str:
+    """``value`` as Markdown inline text that renders as itself, on one line.
+
+    Whitespace (newlines included) collapses to single spaces, so a cell stays in its row; ``|``,
+    backticks, ``*``, ``_``, ``[``, ``]`` and backslashes are backslash-escaped, so no cell,
+    code, emphasis or link starts; ``&``, ``<`` and ``>`` become entities, so no raw HTML or
+    autolink passes through; control characters are shown as escapes.
+    """
+    text = " ".join(terminal_text(_cell(value)).split())
+    text = html.escape(text, quote=False)
+    return _MARKDOWN_PUNCT.sub(r"\\\1", text)
+
+
+#: The first characters of a cell that a spreadsheet runs as a formula (OWASP's list).
+_FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_text(text: str) -> str:
+    """A text cell that no spreadsheet runs: a formula start gets a ``'`` in front.
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any
+    single quotes) is written with one more single quote in front, so Excel, LibreOffice and
+    Google Sheets show it as text instead of running it. A plain number (``-0.5``, ``+1e3``)
+    is left alone. Removing one leading ``'`` from a cell that starts with quotes and then one
+    of those characters gives the text back exactly.
+    """
+    if text.lstrip("'")[:1] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+_HTTP_URL = re.compile(r"(?i)https?://[^/?#\s\\@]+(?:[/?#]\S*)?")
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+#: Characters a URL keeps as they are; quotes, ``<``, ``>``, backticks and spaces are encoded.
+_URL_SAFE = "/?#[]@!$&()*+,;=:%~-._"
+
+
+def safe_href(url: str) -> str | None:
+    """The ``href`` for a citation's URL or DOI, or None when it must not become a link.
+
+    Every link vitk2 makes from evidence goes through this check. None does today: the
+    report is self-contained (its only links are to its own sections), and Markdown, text
+    and CSV show URLs and DOIs as text.
+
+    Only ``http://`` and ``https://`` URLs with a host, and DOIs (``10.1000/xyz``, linked
+    through ``https://doi.org/``), become links; ``javascript:``, ``data:``, ``vbscript:``,
+    relative and scheme-less URLs and anything with whitespace or control characters never
+    do. Characters that could end an HTML attribute (quotes, ``<``, ``>``, backticks) are
+    percent-encoded, so the result is safe inside a quoted attribute after
+    :func:`html.escape`.
+    """
+    if _CONTROLS.search(url):
+        return None
+    if _HTTP_URL.fullmatch(url):
+        return urllib.parse.quote(url, safe=_URL_SAFE)
+    if _DOI.fullmatch(url):
+        return "https://doi.org/" + urllib.parse.quote(url, safe="/:;()._-")
+    return None
+
+
 def table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 48) -> str:
     """An aligned plain-text table; long cells are shortened with an ellipsis."""
     cells = [[_cell(c) for c in row] for row in rows]
 
     def clip(text: str) -> str:
-        text = " ".join(text.split())
+        text = " ".join(terminal_text(text).split())
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     cells = [[clip(c) for c in row] for row in cells]
@@ -102,31 +226,34 @@ def table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width:
 
 
 def table_markdown(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
-
-    def esc(value: Any) -> str:
-        return " ".join(_cell(value).split()).replace("|", "\\|")
-
-    out = ["| " + " | ".join(esc(h) for h in headers) + " |"]
+    """A GitHub-flavoured Markdown table whose cells render as their text (:func:`markdown_text`)."""
+    out = ["| " + " | ".join(markdown_text(h) for h in headers) + " |"]
     out.append("|" + "|".join("---" for _ in headers) + "|")
-    out.extend("| " + " | ".join(esc(c) for c in row) + " |" for row in rows)
+    out.extend("| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows)
     return "\n".join(out)
 
 
 def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """RFC 4180 CSV with a header row."""
+    """RFC 4180 CSV with a header row.
+
+    Numbers are written as numbers; a text cell that a spreadsheet would run as a formula gets
+    a ``'`` in front (see :func:`csv_text`).
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
+    writer.writerow([csv_text(h) for h in headers])
     for row in rows:
         writer.writerow(
-            ["" if c is None else c if isinstance(c, (int, float)) else str(c) for c in row]
+            [
+                "" if c is None else c if isinstance(c, (int, float)) else csv_text(str(c))
+                for c in row
+            ]
         )
     return buf.getvalue()
 
 
 def table_json(headers: Sequence[str], rows: Sequence[Sequence[Any]], **meta: Any) -> str:
-    """JSON: ``{**meta, "rows": [{header: cell}]}``; numbers stay numbers."""
+    """JSON: ``{**meta, "rows": [{header: cell}]}``; numbers stay numbers (:func:`inert_json`)."""
 
     def plain(value: Any) -> Any:
         if value is None or isinstance(value, (bool, int, float)):
@@ -137,7 +264,7 @@ def table_json(headers: Sequence[str], rows: Sequence[Sequence[Any]], **meta: An
         **meta,
         "rows": [{h: plain(c) for h, c in zip(headers, row, strict=False)} for row in rows],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return inert_json(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def table_html(
@@ -191,3 +318,89 @@ def base_html(base: EvidenceBase) -> str:
     """The HTML a notebook shows for an EvidenceBase."""
     headers, rows = base_rows(base)
     return table_html(headers, rows, caption=repr(base))
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+def write_atomic(
+    path: str | os.PathLike[str], content: bytes | Callable[[IO[bytes]], object]
+) -> Path:
+    """Write a file whole or not at all: a temporary file in its directory, then a rename.
+
+    The content goes to a new file next to ``path`` (so the rename stays on one file system),
+    is flushed to the disk, takes the permissions of the file it replaces (a new file gets the
+    usual ones, 0o666 less the umask) and is renamed over ``path`` in one step. On any error,
+    Ctrl-C included, the temporary file is removed and ``path`` is as it was. A symbolic link
+    is written through (the link stays, its target is replaced); a device or a named pipe
+    (``/dev/null``, ``/dev/stdout``) is written in place, since it cannot be replaced.
+
+    Args:
+        path: The file to write.
+        content: The bytes, or a function that writes them to the binary file it is given.
+
+    Returns:
+        The absolute path written (a link's target for a link).
+
+    Raises:
+        OSError: If the file cannot be written; ``IsADirectoryError`` for a directory.
+    """
+
+    def fill(f: IO[bytes]) -> None:
+        if isinstance(content, bytes):
+            f.write(content)
+        else:
+            content(f)
+
+    target = Path(os.path.realpath(path))
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(target, "wb") as f:
+            fill(f)
+        return target
+    tmp, fd = _temporary(target)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            fill(f)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, stat.S_IMODE(mode))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _sync_directory(target.parent)
+    return target
+
+
+def _temporary(target: Path) -> tuple[Path, int]:
+    """A new, empty file next to ``target``, created as ``open()`` would (umask applied)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = target.with_name(f".{target.name[:64]}.{secrets.token_hex(6)}.tmp")
+        try:
+            return tmp, os.open(tmp, flags, 0o666)
+        except FileExistsError:  # pragma: no cover - 48 random bits collided
+            continue
+
+
+def _sync_directory(directory: Path) -> None:
+    """Flush a rename in ``directory`` to the disk, where the platform can."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - Windows cannot open a directory
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse to sync a directory
+        pass
+    finally:
+        os.close(fd)

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from . import _model as m
+from . import _render
 from ._base import EvidenceBase
-from ._render import interval_text, level_text
+from ._render import interval_text, level_text, terminal_text
 
 if TYPE_CHECKING:
     from ._compare import Comparison, ComparisonRow, Lineage, Overview, RegimenComparison
@@ -135,7 +136,8 @@ footer { margin-top: 48px; font-size: .85rem; color: var(--muted); border-top: 1
 
 
 def _clip(text: str, n: int) -> str:
-    text = " ".join(text.split())
+    """One line of at most ``n`` characters for the plot, control characters shown as escapes."""
+    text = " ".join(terminal_text(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -186,7 +188,7 @@ def _table(
         + "</tr>"
         for row in rows
     )
-    cap = f"<caption>{caption}</caption>" if caption else ""
+    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     klass = f' class="{cls}"' if cls else ""
     return f'<div class="scroll"><table{klass}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
@@ -576,6 +578,8 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
     fig = Figure(figsize=(12.5, height), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.42, 0.9 / height, 0.33, 1 - 1.4 / height))
+    # Text from the evidence is drawn as it is written: "$" starts no mathtext, no TeX runs.
+    plain: Final[dict[str, Any]] = {"parse_math": False, "usetex": False}
     total = len(lines)
     for i, (name, row) in enumerate(lines):
         y = total - i
@@ -583,12 +587,13 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
             ax.text(
                 -0.02,
                 y,
-                name,
+                _clip(name, 72),
                 transform=ax.get_yaxis_transform(),
                 ha="right",
                 va="center",
                 fontsize=10,
                 fontweight="bold",
+                **plain,
             )
             continue
         stat = row.finding.statistic
@@ -617,6 +622,7 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
             ha="right",
             va="center",
             fontsize=8.5,
+            **plain,
         )
         ax.text(
             -0.02,
@@ -627,6 +633,7 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
             va="center",
             fontsize=7.3,
             color="#59636e",
+            **plain,
         )
         ax.text(
             1.02,
@@ -637,6 +644,7 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
             va="center",
             fontsize=8.5,
             family="monospace",
+            **plain,
         )
     ax.set_ylim(0.4, total + 0.6)
     ax.set_xlim(0, 1)
@@ -650,6 +658,7 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
         "proportion with the outcome (square: estimate, its size grows with n; "
         f"line: {method} {level} CI)",
         fontsize=9,
+        **plain,
     )
     ax.text(
         1.02,
@@ -661,6 +670,7 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
         fontsize=8.5,
         fontweight="bold",
         family="monospace",
+        **plain,
     )
     handles = [
         Line2D([], [], color=colour, marker="s", lw=2, label=str(cert))
@@ -698,11 +708,11 @@ def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], png: bytes | None
     data = base64.b64encode(png).decode("ascii")
     n = len(rows)
     return head + (
-        f'<figure><img alt="Forest plot of {n} proportions with {method} {level} confidence '
+        f'<figure><img alt="Forest plot of {n} proportions with {_e(method)} {level} confidence '
         f'intervals, grouped by indication and coloured by certainty" '
         f'src="data:image/png;base64,{data}">'
         "<figcaption>Each line is one finding that is a proportion (events out of a total), "
-        f"with its {method} {level} interval. Colour shows certainty, not direction. Proportions "
+        f"with its {_e(method)} {level} interval. Colour shows certainty, not direction. Proportions "
         "from different studies, outcomes and arms are shown together for orientation only: "
         "they are not comparisons.</figcaption></figure></section>"
     )
@@ -738,7 +748,7 @@ def render_report(
     png = forest_plot_png(forest) if plot else None
     ds = base.dataset
     dataset = (
-        f"{ds.title or ds.id} · dataset <strong>{_e(ds.id)} {_e(ds.version)}</strong>"
+        f"{_e(ds.title or ds.id)} · dataset <strong>{_e(ds.id)} {_e(ds.version)}</strong>"
         + (f" ({ds.date.isoformat()})" if ds.date else "")
         if ds is not None
         else "user evidence (no dataset record)"
@@ -805,7 +815,13 @@ def write_report(
     include_retracted: bool = False,
     plot: bool = True,
 ) -> tuple[Path, bool]:
-    """Write the report to ``path`` (parent directories must exist).
+    """Write the report to ``path`` (parent directories must exist), whole or not at all.
+
+    The report is written to a temporary file next to ``path`` and renamed over it, so a
+    failure (a full disk, Ctrl-C) leaves any previous file as it was (see
+    :func:`vitk2._render.write_atomic`). The file names vitk2 in a
+    ``<meta name="generator" content="vitk2 ...">`` tag, by which ``vitk2 report`` knows a
+    report it may replace.
 
     Returns:
         The absolute path written, and whether the report holds the forest plot.
@@ -814,6 +830,4 @@ def write_report(
         OSError: If the file cannot be written.
     """
     text, has_plot = render_report(base, include_retracted=include_retracted, plot=plot)
-    target = Path(path)
-    target.write_text(text, encoding="utf-8")
-    return target.resolve(), has_plot
+    return _render.write_atomic(path, text.encode("utf-8")), has_plot

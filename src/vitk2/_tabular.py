@@ -22,7 +22,7 @@ import attrs
 
 from . import _model as m
 from ._base import EvidenceBase
-from ._render import statistic_text
+from ._render import csv_text, statistic_text, write_atomic
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
@@ -330,6 +330,8 @@ def _csv_cell(value: Cell) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)  # the shortest text that reads back as the same float
+    if isinstance(value, str):
+        return csv_text(value)  # a formula start gets a quote; numbers above are left alone
     return str(value)
 
 
@@ -339,6 +341,13 @@ def to_csv(obj: EvidenceBase | m.Study) -> str:
     Written with the standard library's :mod:`csv` (``excel`` dialect, CRLF line ends):
     empty cells are absent values, flags are ``true``/``false``, floats are written in
     the shortest form that reads back exactly.
+
+    No cell runs as a formula when the file is opened in a spreadsheet: a text cell that
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any single
+    quotes) is written with a ``'`` in front, as OWASP advises against CSV injection. Numbers
+    are never changed (``-0.5`` stays ``-0.5``). To read such a text back exactly, remove one
+    leading ``'`` from a text cell that starts with one or more quotes followed by one of
+    those characters.
 
     Args:
         obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
@@ -350,6 +359,8 @@ def to_csv(obj: EvidenceBase | m.Study) -> str:
         TypeError: If ``obj`` is neither an evidence base nor a study.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Text cells that start like a formula get a ``'`` in front.
     """
     out = io.StringIO()
     writer = csv.writer(out)
@@ -403,11 +414,13 @@ def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> Non
     """Write the rows of :func:`to_rows` to a Parquet file.
 
     DuckDB (``SELECT * FROM 'findings.parquet'``), Spark (``spark.read.parquet``), polars
-    and pandas read it directly.
+    and pandas read it directly. The file is written whole or not at all: to a temporary
+    file next to ``path``, renamed over it once complete, so a failure leaves any previous
+    file as it was.
 
     Args:
         obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
-        path: The file to write (replaced if it exists).
+        path: The file to write (replaced if it exists, keeping its permissions).
 
     Raises:
         ImportError: If pandas or pyarrow is not installed (``pip install 'vitk2[parquet]'``).
@@ -421,4 +434,5 @@ def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> Non
     except ImportError as err:
         msg = "to_parquet needs pyarrow, an optional dependency: pip install 'vitk2[parquet]'"
         raise ImportError(msg, name="pyarrow") from err
-    to_dataframe(obj).to_parquet(os.fspath(path), engine="pyarrow", index=False)
+    frame = to_dataframe(obj)
+    write_atomic(path, lambda f: frame.to_parquet(f, engine="pyarrow", index=False))
