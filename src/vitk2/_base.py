@@ -482,7 +482,7 @@ def _citation_cycles(
                             file,
                             f"citations[{i}].reports_on",
                             f"circular reports_on: {' -> '.join([*cycle, step])}; a document "
-                            "reports on one published before it, never on itself through others",
+                            "cannot report on itself, even through others",
                         )
                     )
                 break
