@@ -3,8 +3,9 @@
 Every file in ``tests/hostile/`` is loaded with :func:`vitk2.load_file` in a child process
 with a 20 s timeout (hang detection, not a benchmark) and a 2 GiB address-space limit (so a
 regression fails instead of eating the machine; a crash such as a segmentation fault fails
-too). ``tests/hostile/EXPECTED.yaml`` says what each must raise. Cases too large to commit are
-generated into ``tmp_path`` and listed in :data:`GENERATED`; paths that are not regular files (a
+too). ``tests/hostile/EXPECTED.yaml`` says what each must raise. Cases too large to commit, and
+impossible values the JSON Schema cannot see, are generated into ``tmp_path`` and listed in
+:data:`GENERATED`; paths that are not regular files (a
 FIFO, a device behind a symbolic link, a directory) are made there and listed in :data:`SPECIAL`.
 
 Each file is also loaded in this process with ``base=`` an evidence base, which must come out
@@ -125,6 +126,22 @@ def _structure_bomb(k: int) -> str:
     text = _replace_once(text, "    findings:\n", "    findings: *fs\n    old_findings:\n")
     text = _replace_once(text, "studies:\n  - id: doe-trial", "studies:\n  - &s\n    id: doe-trial")
     return text + "".join("  - *s\n" for _ in range(k))
+
+
+def _template_with(*edits: tuple[str, str]) -> Callable[[], bytes]:
+    """The template with each ``(old, new)`` edit made once."""
+
+    def make() -> bytes:
+        text = TEMPLATE
+        for old, new in edits:
+            text = _replace_once(text, old, new)
+        return text.encode()
+
+    return make
+
+
+def _refused(path: str, message: str) -> dict[str, str]:
+    return {"error": "ValidationError", "path": path, "message": message}
 
 
 def _zeros(n: int, sep: bytes = b", ") -> bytes:
@@ -269,6 +286,73 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
             "path": "x[10]",
             "message": "aliases expand the document by more than 1000000 characters",
         },
+    ),
+    # Impossible values the JSON Schema cannot see (a bound in any unit, the clock, a second
+    # field): generated, because tests/test_schema.py expects each committed file whose problem
+    # is in its shape to fail the schema.
+    "age-of-900-years.yaml": (
+        _template_with(("enrolled: 10}", "enrolled: 10, age: {measure: mean, value: 900 years}}")),
+        _refused(
+            "studies[0].population.age.value",
+            "'value' must be an age between 0 and 130 years (got 900 year)",
+        ),
+    ),
+    "dataset-dated-2099.yaml": (
+        _template_with(("date: 2024-01-31", "date: 2099-01-31")),
+        _refused("dataset.date", "cannot be dated in the future (got '2099-01-31')"),
+    ),
+    "published-in-2099.yaml": (
+        _template_with(("year: 2005", "year: 2099")),
+        _refused("citations[0].year", "a publication cannot be from the future (got 2099)"),
+    ),
+    "retraction-before-publication.yaml": (
+        _template_with(
+            ("year: 2005\n", "year: 2005\n    integrity: {status: retracted, date: 2003-05-01}\n")
+        ),
+        _refused(
+            "citations[0].integrity",
+            "'integrity' must not be dated before the publication it concerns",
+        ),
+    ),
+    "notice-before-publication.yaml": (
+        _template_with(
+            (
+                "year: 2005\n",
+                "year: 2005\n    integrity: {status: retracted, notice: roe-2003}\n"
+                "  - {id: roe-2003, kind: notice, year: 2003, reports_on: doe-2005}\n",
+            )
+        ),
+        _refused(
+            "citations[0].integrity.notice",
+            "the notice 'roe-2003' must not be dated before the publication it concerns",
+        ),
+    ),
+    "p-below-zero.yaml": (
+        _template_with(
+            (
+                "{kind: proportion, events: 5, total: 10}",
+                "{kind: effect, measure: risk_ratio, value: 0.87, p_value: '< 0'}",
+            )
+        ),
+        _refused("studies[0].findings[0].statistic.p_value", "'p < 0' holds for none"),
+    ),
+    "p-above-one.yaml": (
+        _template_with(
+            (
+                "{kind: proportion, events: 5, total: 10}",
+                "{kind: effect, measure: risk_ratio, value: 0.87, p_value: '> 1'}",
+            )
+        ),
+        _refused("studies[0].findings[0].statistic.p_value", "'p > 1' holds for none"),
+    ),
+    # Was an IndexError ('list index out of range'): the precision of '1e-05' was read from the
+    # digits after a decimal point it does not have.
+    "reported-percent-tiny.yaml": (
+        _template_with(("total: 10}", "total: 10, reported_percent: 1e-05}")),
+        _refused(
+            "studies[0].findings[0].statistic.reported_percent",
+            "must agree with 5/10 = 50 % at the reported precision (got 1e-05)",
+        ),
     ),
 }
 
