@@ -22,7 +22,7 @@ import pytest
 from attrs.exceptions import FrozenInstanceError
 
 import vitk2
-from vitk2 import _bundled
+from vitk2 import _base, _bundled
 from vitk2 import testing as vt
 from vitk2._io import dump, to_data
 
@@ -179,6 +179,25 @@ def test_a_child_forked_while_an_answer_is_stored_stores_its_own() -> None:
         storer.join(CHILD_SECONDS)
     assert not storer.is_alive()
     assert len(results) == 1  # the child's answer stayed in the child
+
+
+def test_the_after_fork_handlers_replace_held_locks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # what os.register_at_fork runs in a child, run here, where coverage sees it
+    held = threading.Lock()
+    held.acquire()
+    monkeypatch.setattr(_bundled, "_lock", held)
+    _bundled._new_lock_in_child()
+    assert _bundled._lock is not held
+    assert not _bundled._lock.locked()
+    base = vitk2.loads(dump(vitk2.load(), "json"), "json")
+    base.filter(indication="mds")
+    results = base._index.filtered
+    kept = results._lock
+    with kept:
+        _base._new_locks_in_child()
+        assert results._lock is not kept
+        assert not results._lock.locked()
+    assert base.filter(indication="osteoporosis") is base.filter(indication="osteoporosis")
 
 
 def test_concurrent_first_use_of_a_base_gives_the_answers_of_serial_use() -> None:
