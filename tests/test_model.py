@@ -285,3 +285,85 @@ class TestRecords:
         assert (back.name, back.kind, back.suggestions) == err.args
         verr = vitk2.ValidationError([vitk2.Problem("f.yaml", "studies[0].id", "bad")])
         assert pickle.loads(pickle.dumps(verr)).problems == verr.problems
+
+
+class TestPlausibleValues:
+    """Bounds that no real value crosses; tests/test_plausibility.py states them as laws."""
+
+    def test_an_age_is_between_0_and_130_years_in_any_unit(self) -> None:
+        with pytest.raises(
+            ValueError, match=r"'value' must be an age between 0 and 130 years \(got 900 year\)"
+        ):
+            vitk2.Age(measure=vitk2.SummaryMeasure.MEAN, value=Quantity(900, "year"))
+        with pytest.raises(ValueError, match="got 1561 month"):
+            vitk2.Age(measure=vitk2.SummaryMeasure.MEAN, value=Quantity(1561, "month"))
+        assert vitk2.Age(measure=vitk2.SummaryMeasure.VALUE, value=Quantity(1560, "month"))
+
+    def test_a_dose_is_never_negative(self) -> None:
+        with pytest.raises(ValueError, match=r"'amount' must be a dose of 0 or more"):
+            Dose(compound=MK4, amount=Quantity(-45, "mg/day"))
+        assert Dose(compound=MK4, amount=Quantity(0, "mg/day"))
+        assert Dose(compound=MK4, amount=Quantity(-0.0, "mg/day"))  # -0.0 is 0
+
+    def test_a_duration_is_between_0_and_130_years(self) -> None:
+        dose = Dose(compound=MK4, amount=Quantity(45, "mg/day"))
+        with pytest.raises(ValueError, match="'duration' must be a duration between 0 and 130"):
+            Regimen(doses=(dose,), duration=Quantity(-16, "week"))
+        assert Regimen(doses=(dose,), duration=NotReported()).duration == NotReported()
+
+    def test_a_future_date_is_refused_with_the_margin_it_was_judged_by(self) -> None:
+        import datetime as dt
+
+        with pytest.raises(ValueError, match=r"today \+ 31 days\): a notice cannot be dated"):
+            vitk2.Integrity(date=dt.date.today() + dt.timedelta(days=60))
+        assert vitk2.Integrity(date=dt.date.today() + dt.timedelta(days=30))
+        with pytest.raises(ValueError, match="'date' must be a date between 1800-01-01"):
+            vitk2.Dataset(id="d", version="1", date=dt.date(1, 1, 1))
+
+    def test_a_year_may_be_next_year_but_not_later(self) -> None:
+        import datetime as dt
+
+        this = dt.date.today().year
+        cite = vitk2.Citation
+        assert cite(id="c", kind=vitk2.DocumentKind.REVIEW, year=this + 1).year == this + 1
+        with pytest.raises(ValueError, match="a publication cannot be from the future"):
+            cite(id="c", kind=vitk2.DocumentKind.REVIEW, year=this + 2)
+
+    def test_a_notice_is_not_dated_before_its_publication(self) -> None:
+        import datetime as dt
+
+        with pytest.raises(ValueError, match="'integrity' must not be dated before"):
+            vitk2.Citation(
+                id="c",
+                kind=vitk2.DocumentKind.REVIEW,
+                year=2009,
+                integrity=vitk2.Integrity(date=dt.date(2008, 12, 31)),
+            )
+
+    @pytest.mark.parametrize(("text", "bound"), [("< 0", "above 0"), ("p > 1", "below 1")])
+    def test_p_below_0_and_above_1_hold_for_none(self, text: str, bound: str) -> None:
+        with pytest.raises(ValueError, match=f"holds for none: a value after '.' must be {bound}"):
+            PValue.parse(text)
+        assert PValue.parse("<= 0").value == 0.0
+        assert PValue.parse("< 1").relation == "<"
+
+    @pytest.mark.parametrize("percent", [1e-05, 5e-324, 1.5e-07, 1e20, 1e300, -1e-300])
+    def test_any_reported_percent_is_judged_without_an_index_error(self, percent: float) -> None:
+        with pytest.raises(ValueError, match="'reported_percent' must"):
+            Proportion(events=5, total=10, reported_percent=percent)
+
+    def test_a_reported_percent_keeps_its_precision(self) -> None:
+        assert Proportion(events=1, total=10**7, reported_percent=1e-05).events == 1
+        assert Proportion(events=1, total=3, reported_percent=33).total == 3
+        with pytest.raises(ValueError, match="must agree"):
+            Proportion(events=0, total=10, reported_percent=1e-05)
+
+    def test_the_schema_reads_the_bounds(self) -> None:
+        schema = vitk2.json_schema()["$defs"]
+        amount = schema["Dose"]["properties"]["amount"]["oneOf"][0]["oneOf"]
+        assert amount[1]["properties"]["value"]["minimum"] == 0
+        assert "-" not in amount[0]["pattern"].split("(?:")[0]
+        year = schema["Citation"]["properties"]["year"]["oneOf"][0]
+        assert (year["minimum"], year["maximum"]) == (1800, 2100)
+        percent = schema["Proportion"]["properties"]["reported_percent"]["oneOf"][0]
+        assert (percent["minimum"], percent["maximum"]) == (0, 100)
