@@ -384,16 +384,34 @@ SPECIAL: dict[str, tuple[Callable[[Path], None], dict[str, str]]] = {
     "directory.yaml": (lambda path: path.mkdir(), _not_regular("a directory")),
 }
 
+# Files that fail only when loaded onto the bundled evidence: name -> (content, expected)
+ON_BUNDLED: dict[str, tuple[str, dict[str, str]]] = {
+    # Was '<merge>: compounds[0].id' with no file name, and the study using the record was
+    # said to refer to a compound 'not in the base'.
+    "redefines-a-bundled-compound.yaml": (
+        _replace_once(
+            _replace_once(TEMPLATE, "compound_class: vitamin K2", "compound_class: a vitamin"),
+            "indications: [mds]",
+            "indications: [osteoporosis]",
+        ),
+        {
+            "error": "ValidationError",
+            "path": "compounds[0].id",
+            "message": "conflicting id 'menatetrenone': the base defines it differently",
+        },
+    ),
+}
+
 # --------------------------------------------------------------------------------------------
 # Loading in a child process
 
 _WORKER = """
 import pickle, resource, sys, traceback
-path, out, memory = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, out, memory, on = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 import vitk2
 try:
-    vitk2.load_file(path)
+    vitk2.load_file(path, base=vitk2.load() if on == "bundled" else None)
     result = {"status": "loaded"}
 except BaseException as exc:
     result = {
@@ -408,13 +426,16 @@ with open(out, "wb") as f:
 """
 
 
-def load_in_child(path: Path, tmp_path: Path) -> dict[str, Any]:
-    """Load ``path`` in a child process with the time and memory limits; return the outcome."""
+def load_in_child(path: Path, tmp_path: Path, on: str = "nothing") -> dict[str, Any]:
+    """Load ``path`` in a child process with the time and memory limits; return the outcome.
+
+    With ``on="bundled"``, the file is loaded onto the bundled evidence (``base=``).
+    """
     out = tmp_path / "result.pickle"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")])}
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", _WORKER, str(path), str(out), str(MEMORY)],
+            [sys.executable, "-c", _WORKER, str(path), str(out), str(MEMORY), on],
             capture_output=True,
             timeout=TIMEOUT,
             env=env,
@@ -458,6 +479,7 @@ def test_the_corpus_and_its_expectations_match() -> None:
         assert issubclass(getattr(vitk2, expected["error"]), vitk2.Vitk2Error), name
     assert not set(GENERATED) & set(CORPUS)
     assert not set(SPECIAL) & (set(CORPUS) | set(GENERATED))
+    assert not set(ON_BUNDLED) & (set(CORPUS) | set(GENERATED) | set(SPECIAL))
 
 
 def test_the_template_the_corpus_was_cut_from_loads() -> None:
@@ -489,6 +511,16 @@ def test_a_path_that_is_not_a_regular_file_fails_with_a_located_validation_error
     path = tmp_path / name
     make(path)
     check_outcome(load_in_child(path, tmp_path), path, expected)
+
+
+@pytest.mark.parametrize("name", sorted(ON_BUNDLED))
+def test_a_file_loaded_onto_the_bundled_evidence_fails_with_a_located_validation_error(
+    name: str, tmp_path: Path
+) -> None:
+    content, expected = ON_BUNDLED[name]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    check_outcome(load_in_child(path, tmp_path, on="bundled"), path, expected)
 
 
 def _base() -> vitk2.EvidenceBase:
