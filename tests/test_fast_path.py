@@ -181,8 +181,7 @@ def _every_kind_of_call(tmp_path: Path) -> None:
     """Load, query, compare, hash and dump, with valid and invalid input."""
     base = _bundled.load()  # a real load: the caller has emptied the cache
     assert vitk2.load() is base
-    doc = _document()
-    text = json.dumps(doc)
+    text = vitk2.dump(base, "json")
     loaded = vitk2.loads(text, "json")
     assert vitk2.loads(vitk2.dump(loaded, "yaml"), "yaml") == loaded
     path = tmp_path / "doc.json"
