@@ -660,6 +660,29 @@ def test_a_json_lone_surrogate_is_refused_where_it_is(text: str, path: str, what
     str(problem).encode("utf-8")
 
 
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(["a", "\ud83d", "\ude00", "\U0001f600", "\\", "u", "d83d", "\ud800"]),
+        max_size=8,
+    ).map("".join),
+    st.booleans(),
+)
+def test_a_json_string_is_refused_exactly_when_it_holds_a_lone_surrogate(
+    text: str, as_key: bool
+) -> None:
+    # ensure_ascii writes every surrogate as an escape; the parser joins each pair
+    document = json.dumps({text: 1} if as_key else {"x": text})
+    lone = any(
+        0xD800 <= ord(c) <= 0xDFFF for c in json.loads(document).popitem()[0 if as_key else 1]
+    )
+    if lone:
+        with pytest.raises(vitk2.ValidationError, match="without lone surrogates"):
+            parse_text(document, "json", "f")
+    else:
+        assert parse_text(document, "json", "f")
+
+
 def test_a_json_surrogate_pair_is_one_character() -> None:
     text = '{"vitk2": 1, "dataset": {"id": "d", "version": "1", "title": "\\ud83d\\ude00"}}'
     base = vitk2.loads(text, "json")
