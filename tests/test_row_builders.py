@@ -127,7 +127,7 @@ def _check_rows(base: vitk2.EvidenceBase, **options: object) -> set[str]:
         comparison = _compare.compare(base, ind.id, **options)  # type: ignore[arg-type]
         for row in comparison.rows:
             study, f = base.study_of(row.finding), row.finding
-            downs = [(d.domain, d.reason) for d in row.certainty.downgrades]
+            downs = [(d.domain.value, d.reason) for d in row.certainty.downgrades]
             assert downs == _downgrades_by_definition(base, study, f), f.id
             assert row.caveats == _caveats_by_definition(base, study, f), f.id
             assert row.provenance == _provenance_by_definition(f), f.id

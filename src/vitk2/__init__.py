@@ -19,13 +19,17 @@ if TYPE_CHECKING:
     from ._bundled import load
     from ._compare import (
         CertaintyAssessment,
+        CompareOptions,
         Comparison,
         ComparisonRow,
+        Domain,
         Downgrade,
         MatrixCell,
         Overview,
+        OverviewOptions,
         OverviewRow,
         RegimenComparison,
+        RegimenOptions,
     )
     from ._errors import (
         AmbiguousNameError,
@@ -95,7 +99,7 @@ if TYPE_CHECKING:
         Verification,
     )
     from ._names import normalize
-    from ._query import filter_evidence
+    from ._query import FilterCriteria, filter_evidence
     from ._schema import json_schema
     from ._stats import Interval
     from ._tabular import to_csv, to_dataframe, to_parquet, to_rows
@@ -117,6 +121,7 @@ __all__ = [
     "Citation",
     "Code",
     "CodeSystem",
+    "CompareOptions",
     "Comparison",
     "ComparisonRow",
     "Compound",
@@ -128,6 +133,7 @@ __all__ = [
     "Dimension",
     "Direction",
     "DocumentKind",
+    "Domain",
     "Dose",
     "Downgrade",
     "Effect",
@@ -135,6 +141,7 @@ __all__ = [
     "EvidenceBase",
     "EvidenceLevel",
     "Exclusion",
+    "FilterCriteria",
     "Finding",
     "Frequency",
     "GroupRole",
@@ -153,6 +160,7 @@ __all__ = [
     "Outcome",
     "OutcomeKind",
     "Overview",
+    "OverviewOptions",
     "OverviewRow",
     "PValue",
     "Phase",
@@ -164,6 +172,7 @@ __all__ = [
     "Quote",
     "Regimen",
     "RegimenComparison",
+    "RegimenOptions",
     "Route",
     "Setting",
     "SexCounts",
@@ -203,13 +212,17 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "._bundled": ("load",),
     "._compare": (
         "CertaintyAssessment",
+        "CompareOptions",
         "Comparison",
         "ComparisonRow",
+        "Domain",
         "Downgrade",
         "MatrixCell",
         "Overview",
+        "OverviewOptions",
         "OverviewRow",
         "RegimenComparison",
+        "RegimenOptions",
     ),
     "._errors": (
         "AmbiguousNameError",
@@ -279,7 +292,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Verification",
     ),
     "._names": ("normalize",),
-    "._query": ("filter_evidence",),
+    "._query": ("FilterCriteria", "filter_evidence"),
     "._schema": ("json_schema",),
     "._stats": ("Interval",),
     "._tabular": ("to_csv", "to_dataframe", "to_parquet", "to_rows"),

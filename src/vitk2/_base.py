@@ -26,7 +26,17 @@ from ._errors import (
 from ._names import Key, normalize
 
 if TYPE_CHECKING:
-    from ._compare import Comparison, Overview, RegimenComparison
+    from typing_extensions import Unpack  # typing has it from Python 3.11
+
+    from ._compare import (
+        CompareOptions,
+        Comparison,
+        Overview,
+        OverviewOptions,
+        RegimenComparison,
+        RegimenOptions,
+    )
+    from ._query import FilterCriteria
 
 __all__ = [
     "EvidenceBase",
@@ -1135,7 +1145,7 @@ class EvidenceBase:
         found = compute()
         return found if key is None else results.put(key, found)
 
-    def filter(self, **criteria: Any) -> EvidenceBase:
+    def filter(self, **criteria: Unpack[FilterCriteria]) -> EvidenceBase:
         """The evidence that meets every criterion (criteria are described in :mod:`vitk2`).
 
         See :func:`vitk2.filter_evidence` for the criteria; this method is the same query,
@@ -1163,7 +1173,9 @@ class EvidenceBase:
 
         return self._kept(results, key, lambda: filter_evidence(self, **criteria))
 
-    def compare(self, indication: str | m.Indication, **options: Any) -> Comparison:
+    def compare(
+        self, indication: str | m.Indication, **options: Unpack[CompareOptions]
+    ) -> Comparison:
         """The comparison table of the findings for one indication and its subtypes.
 
         See :func:`vitk2._compare.compare` for the options. Like :meth:`filter`, the answer
@@ -1177,7 +1189,9 @@ class EvidenceBase:
             lambda: compare(self, indication, **options),
         )
 
-    def compare_regimens(self, indication: str | m.Indication, **options: Any) -> RegimenComparison:
+    def compare_regimens(
+        self, indication: str | m.Indication, **options: Unpack[RegimenOptions]
+    ) -> RegimenComparison:
         """Regimen against regimen within one indication, or a reasoned refusal (kept)."""
         from ._compare import compare_regimens
 
@@ -1187,7 +1201,7 @@ class EvidenceBase:
             lambda: compare_regimens(self, indication, **options),
         )
 
-    def overview(self, **options: Any) -> Overview:
+    def overview(self, **options: Unpack[OverviewOptions]) -> Overview:
         """One row per indication: designs, participants, best level, certainty, direction.
 
         The answer is kept, as :meth:`filter`'s is.

@@ -11,7 +11,7 @@ import enum
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, get_args
 
 import attrs
 
@@ -44,18 +44,26 @@ from ._stats import (
     wilson_interval,
 )
 
+if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
+    import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
+
 __all__ = [
     "CertaintyAssessment",
+    "CompareOptions",
     "Comparison",
     "ComparisonRow",
+    "Domain",
     "Downgrade",
+    "IntervalMethod",
     "Lineage",
     "MatrixCell",
     "Overview",
+    "OverviewOptions",
     "OverviewRow",
     "PooledEstimate",
     "RegimenComparison",
     "RegimenContrast",
+    "RegimenOptions",
     "RegimenRefusal",
     "assess_certainty",
     "compare",
@@ -63,12 +71,23 @@ __all__ = [
     "overview",
 ]
 
-INTERVAL_METHODS = ("wilson", "clopper-pearson")
+IntervalMethod: TypeAlias = Literal["wilson", "clopper-pearson"]
+"""How a comparison computes a proportion's interval: Wilson's score or Clopper-Pearson's exact.
+
+.. versionadded:: 0.2.0
+"""
+
+INTERVAL_METHODS: Final[tuple[IntervalMethod, ...]] = get_args(IntervalMethod)
 POOLING_MODEL = "DerSimonian-Laird random effects on the logit scale"
 
 
 class Domain(enum.Enum):
-    """A GRADE domain a certainty can be rated down for."""
+    """A GRADE domain a certainty can be rated down for.
+
+    ``str()`` gives its text (``"risk of bias"``), as it does for the model's vocabularies.
+
+    .. versionadded:: 0.2.0
+    """
 
     RISK_OF_BIAS = "risk of bias"
     IMPRECISION = "imprecision"
@@ -76,20 +95,29 @@ class Domain(enum.Enum):
     INCONSISTENCY = "inconsistency"
     PUBLICATION_BIAS = "publication bias"
 
+    def __str__(self) -> str:
+        return self.value
 
-_ROB = Domain.RISK_OF_BIAS.value
-_IMPRECISION = Domain.IMPRECISION.value
-_INDIRECTNESS = Domain.INDIRECTNESS.value
+
+_ROB = Domain.RISK_OF_BIAS
+_IMPRECISION = Domain.IMPRECISION
+_INDIRECTNESS = Domain.INDIRECTNESS
 
 
 @attrs.frozen
 class Downgrade:
     """One reason to rate certainty down, as a sentence a curator can accept or override.
 
+    Attributes:
+        domain: The GRADE domain rated down.
+        reason: Why, as a sentence.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``domain`` is a :class:`Domain` member; it was the domain's text.
     """
 
-    domain: str
+    domain: Domain
     reason: str
 
     def __str__(self) -> str:
@@ -570,7 +598,7 @@ class _Tabular:
         """JSON with the rows and the table's lineage."""
         return table_json(self.COLUMNS, self._cells(), **self._meta())
 
-    def to_dataframe(self) -> Any:
+    def to_dataframe(self) -> pandas.DataFrame:
         """A pandas DataFrame (needs ``pip install vitk2[pandas]``).
 
         Raises:
@@ -748,11 +776,34 @@ def _level(level: object) -> float:
         raise CriteriaError(str(err)) from err
 
 
+class CompareOptions(TypedDict, total=False):
+    """The options of :meth:`EvidenceBase.compare <vitk2.EvidenceBase.compare>`, as a mapping.
+
+    Every key is optional; a key left out takes its default.
+
+    Attributes:
+        interval: ``"wilson"`` (default) or ``"clopper-pearson"`` for proportions.
+        level: Confidence level of the intervals, in the open interval (0, 1); default 0.95.
+        include_retracted: Keep findings that rest on retracted citations (default False).
+        include_preclinical: Keep in-vitro and animal findings, with their caveat (default
+            True).
+        include_single_patient: Keep findings from a single patient (default True).
+
+    .. versionadded:: 0.2.0
+    """
+
+    interval: IntervalMethod
+    level: float
+    include_retracted: bool
+    include_preclinical: bool
+    include_single_patient: bool
+
+
 def compare(
     base: EvidenceBase,
     indication: str | m.Indication,
     *,
-    interval: str = "wilson",
+    interval: IntervalMethod = "wilson",
     level: float = 0.95,
     include_retracted: bool = False,
     include_preclinical: bool = True,
@@ -1059,6 +1110,19 @@ def _sides(
     return (s1, f1, a), (s2, f2, b)
 
 
+class RegimenOptions(TypedDict, total=False):
+    """The options of :meth:`EvidenceBase.compare_regimens <vitk2.EvidenceBase.compare_regimens>`.
+
+    Attributes:
+        level: Confidence level of the contrasts' intervals, in the open interval (0, 1);
+            default 0.95.
+
+    .. versionadded:: 0.2.0
+    """
+
+    level: float
+
+
 def compare_regimens(
     base: EvidenceBase, indication: str | m.Indication, *, level: float = 0.95
 ) -> RegimenComparison:
@@ -1339,6 +1403,18 @@ def _direction(findings: Iterable[tuple[m.Study, m.Finding]]) -> tuple[m.Directi
     if m.Direction.ASSOCIATION in verdicts:
         return m.Direction.ASSOCIATION, basis + ": association only"
     return m.Direction.NOT_APPLICABLE, basis
+
+
+class OverviewOptions(TypedDict, total=False):
+    """The options of :meth:`EvidenceBase.overview <vitk2.EvidenceBase.overview>`.
+
+    Attributes:
+        include_retracted: Keep findings that rest on retracted citations (default False).
+
+    .. versionadded:: 0.2.0
+    """
+
+    include_retracted: bool
 
 
 def overview(base: EvidenceBase, *, include_retracted: bool = False) -> Overview:

@@ -7,7 +7,7 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
 
 import attrs
 import cattrs
@@ -18,6 +18,9 @@ from ._base import EvidenceBase, check_consistency
 from ._convert import Registry, make_converter, make_fast_converter, registry, structure_one
 from ._errors import Problem, ValidationError
 from ._parse import DOCUMENT_KEYS, LIMITS, parse_bytes, parse_text, plain_scalar_tag, shorten
+
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
 
 __all__ = ["FORMAT_VERSION", "dump", "load_file", "loads", "to_data"]
 
@@ -320,7 +323,7 @@ def _partial(
 @overload
 def loads(
     text: str | bytes,
-    format: str = ...,
+    format: Literal["yaml", "json"] = ...,
     *,
     file: str = ...,
     base: EvidenceBase | None = ...,
@@ -329,7 +332,7 @@ def loads(
 @overload
 def loads(
     text: str | bytes,
-    format: str = ...,
+    format: Literal["yaml", "json"] = ...,
     *,
     file: str = ...,
     base: EvidenceBase | None = ...,
@@ -339,7 +342,7 @@ def loads(
 
 def loads(
     text: str | bytes,
-    format: str = "yaml",
+    format: Literal["yaml", "json"] = "yaml",
     *,
     file: str = "<string>",
     base: EvidenceBase | None = None,
@@ -400,7 +403,10 @@ def from_data(
 
 
 def load_file(
-    path: str | os.PathLike[str], *, format: str | None = None, base: EvidenceBase | None = None
+    path: str | os.PathLike[str],
+    *,
+    format: Literal["yaml", "json"] | None = None,
+    base: EvidenceBase | None = None,
 ) -> EvidenceBase:
     """Load an evidence file.
 
@@ -435,7 +441,11 @@ def load_file(
     return loads(raw, fmt, file=name, base=base)
 
 
-_SUFFIXES: Final = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+_SUFFIXES: Final[dict[str, Literal["yaml", "json"]]] = {
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
 
 #: how open() is asked to behave: no blocking on a FIFO with no writer (it is refused after
 #: the open), no controlling terminal from a terminal device, binary mode on Windows, and no
@@ -594,7 +604,7 @@ class _Dumper(_BaseDumper):  # type: ignore[misc]
 _STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
-def dump(obj: Any, format: str = "yaml") -> str:
+def dump(obj: EvidenceBase | AttrsInstance, format: Literal["yaml", "json"] = "yaml") -> str:
     """Write an evidence base or a model object as YAML or JSON text.
 
     ``loads(dump(base)) == base`` and ``loads(dump(x), as_type=type(x)) == x``.

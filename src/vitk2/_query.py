@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any, TypedDict, TypeVar
 
 import attrs
 
@@ -15,7 +15,7 @@ from ._errors import CriteriaError, UnknownNameError
 from ._names import normalize
 from ._units import Dimension, Quantity
 
-__all__ = ["filter_evidence"]
+__all__ = ["FilterCriteria", "filter_evidence"]
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -119,42 +119,75 @@ def _year(value: Any, name: str) -> int:
     return value
 
 
-_KNOWN = (
-    "indication",
-    "compound",
-    "compound_class",
-    "design",
-    "min_level",
-    "min_certainty",
-    "since",
-    "until",
-    "min_size",
-    "direction",
-    "outcome_kind",
-    "route",
-    "daily_dose",
-    "min_duration",
-    "include_retracted",
-)
+class FilterCriteria(TypedDict, total=False):
+    """The criteria of :meth:`EvidenceBase.filter <vitk2.EvidenceBase.filter>`, as a mapping.
+
+    Every key is optional and is the keyword of the same name of
+    :func:`vitk2.filter_evidence`, which says what each one selects. A value of None leaves
+    its criterion out; a sequence (a list or tuple) matches any of its values. Annotate a
+    mapping of criteria with this type to have a type checker check it where it is built:
+
+    >>> import vitk2
+    >>> criteria: vitk2.FilterCriteria = {"indication": "mds", "design": ["rct"]}
+    >>> len(vitk2.load().filter(**criteria).studies) > 0
+    True
+
+    Attributes:
+        indication: Indication names or records; subtypes are included.
+        compound: Compound names or records.
+        compound_class: A class or family (``"bisphosphonate"``, ``"vitamin K2"``).
+        design: Designs, as :class:`~vitk2.Design` members or names (``"rct"``).
+        min_level: An OCEBM level from 1 (strongest) to 5: keep levels 1 up to it.
+        min_certainty: A :class:`~vitk2.Certainty` or its name: keep that or higher.
+        since: A year: keep studies published in or after it.
+        until: A year: keep studies published in or before it.
+        min_size: A whole number: keep studies with at least that many participants.
+        direction: Directions of effect, as :class:`~vitk2.Direction` members or names.
+        outcome_kind: Outcome kinds, as :class:`~vitk2.OutcomeKind` members or names.
+        route: Routes of the doses, as :class:`~vitk2.Route` members or names.
+        daily_dose: A minimum daily dose (``"45 mg/day"`` or a :class:`~vitk2.Quantity`)
+            or a ``(low, high)`` pair, either end None.
+        min_duration: A minimum treatment duration (``"16 week"`` or a
+            :class:`~vitk2.Quantity`).
+        include_retracted: Keep findings that rest on a retracted citation.
+
+    .. versionadded:: 0.2.0
+    """
+
+    indication: str | m.Indication | Sequence[str | m.Indication] | None
+    compound: str | m.Compound | Sequence[str | m.Compound] | None
+    compound_class: str | Sequence[str] | None
+    design: str | m.Design | Sequence[str | m.Design] | None
+    min_level: int | None
+    min_certainty: str | m.Certainty | None
+    since: int | None
+    until: int | None
+    min_size: int | None
+    direction: str | m.Direction | Sequence[str | m.Direction] | None
+    outcome_kind: str | m.OutcomeKind | Sequence[str | m.OutcomeKind] | None
+    route: str | m.Route | Sequence[str | m.Route] | None
+    daily_dose: str | Quantity | tuple[str | Quantity | None, str | Quantity | None] | None
+    min_duration: str | Quantity | None
+    include_retracted: bool
 
 
 def filter_evidence(
     base: EvidenceBase,
     *,
-    indication: Any = None,
-    compound: Any = None,
-    compound_class: Any = None,
-    design: Any = None,
+    indication: str | m.Indication | Sequence[str | m.Indication] | None = None,
+    compound: str | m.Compound | Sequence[str | m.Compound] | None = None,
+    compound_class: str | Sequence[str] | None = None,
+    design: str | m.Design | Sequence[str | m.Design] | None = None,
     min_level: int | None = None,
-    min_certainty: Any = None,
+    min_certainty: str | m.Certainty | None = None,
     since: int | None = None,
     until: int | None = None,
     min_size: int | None = None,
-    direction: Any = None,
-    outcome_kind: Any = None,
-    route: Any = None,
-    daily_dose: Any = None,
-    min_duration: Any = None,
+    direction: str | m.Direction | Sequence[str | m.Direction] | None = None,
+    outcome_kind: str | m.OutcomeKind | Sequence[str | m.OutcomeKind] | None = None,
+    route: str | m.Route | Sequence[str | m.Route] | None = None,
+    daily_dose: str | Quantity | tuple[str | Quantity | None, str | Quantity | None] | None = None,
+    min_duration: str | Quantity | None = None,
     include_retracted: bool = False,
 ) -> EvidenceBase:
     """The findings of ``base`` that meet every criterion, as a new EvidenceBase.

@@ -152,7 +152,7 @@ class _Scope:
             from ._compare import assess_certainty
 
             a = assess_certainty(self.base, study, finding)
-            downs = tuple((d.domain, d.reason) for d in a.downgrades)
+            downs = tuple((d.domain.value, d.reason) for d in a.downgrades)
             return _Certainty(a.certainty, a.source, a.reasons, a.suggested, downs)
         if finding.certainty is not None:
             return _Certainty(finding.certainty, "curated (finding)", finding.certainty_reasons)
