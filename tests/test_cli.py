@@ -724,3 +724,148 @@ def test_console_script(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("id,name,")
+
+
+# --------------------------------------------------------------------------------------------
+# Writing files: never over a file vitk2 did not write, unless --force
+
+
+def test_report_refuses_to_replace_evidence(
+    capsys: pytest.CaptureFixture[str], trial: Path
+) -> None:
+    before = trial.read_bytes()
+    status, out, err = cli(capsys, "report", "--output", str(trial))
+    assert status == 2
+    assert out == ""
+    line = one_line_error(err)
+    assert "refusing to replace" in line
+    assert "--force" in line
+    assert trial.read_bytes() == before
+    status, out, _ = cli(capsys, "report", "--output", str(trial), "--force")
+    assert status == 0
+    assert trial.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_report_replaces_an_earlier_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "r.html"
+    target.write_text("", encoding="utf-8")  # an empty file loses nothing
+    assert cli(capsys, "report", "-o", str(target), "--indication", "mds")[0] == 0
+    first = target.read_text(encoding="utf-8")
+    assert '<meta name="generator" content="vitk2 ' in first
+    assert cli(capsys, "report", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8") != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "fhir"])
+def test_export_refuses_to_replace_what_it_did_not_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, trial: Path, fmt: str
+) -> None:
+    before = trial.read_bytes()
+    status, _, err = cli(capsys, "export", "-f", fmt, "-o", str(trial))
+    assert status == 2
+    assert "--force" in one_line_error(err)
+    assert trial.read_bytes() == before
+    assert cli(capsys, "export", "-f", fmt, "-o", str(trial), "--force")[0] == 0
+    assert trial.read_bytes() != before
+
+
+@pytest.mark.parametrize(("fmt", "again"), [("csv", 0), ("fhir", 0), ("yaml", 2), ("json", 2)])
+def test_export_replaces_an_earlier_export_it_can_recognise(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, again: int
+) -> None:
+    target = tmp_path / f"out.{fmt}"
+    assert cli(capsys, "export", "-f", fmt, "-o", str(target), "--indication", "mds")[0] == 0
+    # a YAML or JSON export is evidence, like a file written by hand: never replaced silently
+    assert cli(capsys, "export", "-f", fmt, "-o", str(target))[0] == again
+    assert cli(capsys, "export", "-f", fmt, "-o", os.devnull)[0] == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Closed output, broken pipes and Ctrl-C
+
+
+def _run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=120, **kwargs
+    )
+
+
+def test_closed_standard_output_is_one_line_and_status_1(tmp_path: Path) -> None:
+    code = "import os, runpy, sys; os.close(1); sys.argv = ['vitk2', 'overview']; "
+    code += "runpy.run_module('vitk2', run_name='__main__')"
+    proc = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m vitk2 overview >&-'],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == "vitk2: error: cannot write to standard output: it is closed\n"
+    # closed after start: the write fails instead of finding no stdout
+    proc = _run("-c", code, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("vitk2: error: cannot write to standard output: ")
+    assert proc.stderr.count("\n") == 1
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    # standard output is a pipe whose reader has gone, as after `vitk2 studies | head -1`
+    code = "import os, runpy, sys; r, w = os.pipe(); os.dup2(w, 1); os.close(w); os.close(r); "
+    code += "sys.argv = ['vitk2', 'export', '--format', 'yaml']; "
+    code += "runpy.run_module('vitk2', run_name='__main__')"
+    proc = _run("-c", code, cwd=tmp_path)
+    assert proc.returncode == 141
+    assert proc.stderr == ""
+
+
+def test_a_broken_pipe_in_process(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Gone(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", Gone())
+    assert main(["indications"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "when", ["vitk2._errors", "vitk2._model", "vitk2._bundled", "vitk2._compare"]
+)
+def test_ctrl_c_at_any_time_is_one_line_and_status_130(tmp_path: Path, when: str) -> None:
+    """SIGINT as soon as a module is imported: main() imports the model and the data later.
+
+    ``import vitk2._cli`` imports only the standard library, so the first vitk2 modules are
+    imported inside main(), where Ctrl-C is handled; the signal lands in those imports, in
+    loading the data, or in computing the overview.
+    """
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "vitk2", "overview"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.stderr is not None
+    lines: list[str] = []
+    for line in proc.stderr:
+        lines.append(line)
+        if line.rstrip().rsplit("|", 1)[-1].strip() == when:
+            break
+    running = proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    out, rest = proc.communicate(timeout=120)
+    err = [line for line in [*lines, *rest.splitlines(True)] if not line.startswith("import time:")]
+    if not running:  # pragma: no cover - finished before the signal: nothing to interrupt
+        pytest.skip("the command finished before the signal")
+    assert "Traceback" not in "".join(err)
+    assert err == ["vitk2: interrupted\n"], err
+    assert proc.returncode == 130
+    assert out == ""

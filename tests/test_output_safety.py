@@ -337,6 +337,24 @@ def test_a_markdown_cell_is_its_text(text: str) -> None:
     assert html.unescape(cells[0]).strip() == shown.strip()
 
 
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(["# h", "- x", "+ y", "1. z", "12) w", "---", "- - -", "> q", "#"]),
+    )
+)
+def test_markdown_text_can_start_a_list_item(text: str) -> None:
+    rendered = _render_markdown("- " + markdown_text(text) + "\n")
+    shown = " ".join(terminal_text(text).split())
+    if not shown:
+        return
+    items = re.findall(r"<li>(.*?)</li>", rendered, flags=re.DOTALL)
+    assert len(items) == 1, rendered
+    assert "<" not in items[0].replace("&lt;", ""), rendered  # no heading, list, rule or link
+    assert html.unescape(items[0]).strip() == shown.strip()
+
+
 @given(st.text(max_size=60))
 def test_markdown_text_is_one_line_without_markup(text: str) -> None:
     out = markdown_text(text)
@@ -470,6 +488,117 @@ def test_inert_json_is_the_same_data(text: str) -> None:
     assert not CONTROLS.search(out)
 
 
+def _cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, base: Any, *args: str
+) -> tuple[int, str, str]:
+    """Run the command line with ``base`` standing in for the bundled evidence."""
+    from vitk2._cli import main
+
+    monkeypatch.setattr("vitk2._bundled.load", lambda: base)
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _commands(base: vitk2.EvidenceBase) -> list[tuple[str, ...]]:
+    root = next(i for i in base.indications if i.parent is None and base.compare(i).rows).id
+    study = base.studies[0]
+    return [
+        ("indications",),
+        ("compounds",),
+        ("studies",),
+        ("overview",),
+        ("overview", "--matrix"),
+        ("compare", root),
+        ("compare", root, "--regimens"),
+    ] + [
+        ("show", name, "--kind", kind)
+        for name, kind in (
+            (study.id, "study"),
+            (study.findings[0].id, "finding"),
+            (study.citation.id, "citation"),
+            (base.compounds[0].id, "compound"),
+            (root, "indication"),
+        )
+    ]
+
+
+def test_the_terminal_never_gets_a_control_character(
+    evil: vitk2.EvidenceBase,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for command in _commands(evil):
+        formats = (
+            ("text", "json", "yaml") if command[0] == "show" else ("table", "markdown", "json")
+        )
+        for fmt in formats:
+            status, out, err = _cli(capsys, monkeypatch, evil, *command, "--format", fmt)
+            assert status == 0, (command, err)
+            if fmt == "yaml":  # data for a file or a pipe: YAML escapes what it must itself
+                out = out.replace("\u202e", "")
+            assert not CONTROLS.search(out), (command, fmt, CONTROLS.search(out))
+            assert not CONTROLS.search(err), (command, fmt, err)
+            if fmt == "json":
+                json.loads(out)
+            if fmt == "json":
+                assert "alert" not in out or "\\u001b[2J" in out  # the same string, escaped
+            if fmt == "text":
+                assert "\\x1b[2J" in out  # shown, not acted on (tables clip long cells)
+            if fmt == "markdown":
+                rendered = _render_markdown(out)
+                assert "<script>" not in rendered
+                assert "alert" not in out or "\\x1b[2J" in html.unescape(rendered)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "csv"])
+def test_data_printed_to_a_terminal_has_no_control_character(
+    evil: vitk2.EvidenceBase,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+) -> None:
+    import vitk2._cli
+
+    filtered = evil.filter(indication=evil.studies[0].indications[0].id)
+    status, out, _ = _cli(capsys, monkeypatch, filtered, "export", "--format", fmt)
+    assert status == 0
+    assert "\u202e" in out  # to a file or a pipe, the data as it is
+    monkeypatch.setattr(vitk2._cli, "_is_terminal", lambda stream: True)
+    status, out, _ = _cli(capsys, monkeypatch, filtered, "export", "--format", fmt)
+    assert status == 0
+    assert not CONTROLS.search(out)
+    assert "\\u202e" in out
+
+
+def test_json_output_is_the_same_data(
+    evil: vitk2.EvidenceBase, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study = evil.studies[0]
+    _, out, _ = _cli(capsys, monkeypatch, evil, "show", study.id, "--kind", "study", "-f", "json")
+    assert json.loads(out) == json.loads(vitk2.dump(study, "json"))
+    _, out, _ = _cli(capsys, monkeypatch, evil, "export", "--format", "json")
+    assert not CONTROLS.search(out)
+    assert vitk2.loads(out, "json") == evil
+
+
+def test_error_lines_carry_no_control_character(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad\x1b[2J.yaml"
+    bad.write_text('vitk2: 1\nstudies: [{id: x, title: "\x1b]0;owned\x07"}]\n', encoding="utf-8")
+    for args in (
+        ("compare", "\x1b[2J\u202e"),
+        ("validate", str(bad)),
+        ("studies", "--data", str(bad)),
+        ("studies", "--design", "\x9b31m"),
+    ):
+        status, out, err = _cli(capsys, monkeypatch, BASE, *args)
+        assert status != 0
+        assert err.strip()
+        assert not CONTROLS.search(out + err), (args, out, err)
+
+
 # --------------------------------------------------------------------------------------------
 # Atomic writes
 
@@ -552,8 +681,10 @@ import vitk2
     [
         "from vitk2._report import write_report; write_report(vitk2.load(), sys.argv[1], plot=False)",
         "vitk2.to_parquet(vitk2.load(), sys.argv[1])",
+        "from vitk2._cli import main; sys.exit(main(['export', '-f', 'csv', '-o', sys.argv[1]]))",
+        "from vitk2._cli import main; sys.exit(main(['report', '-o', sys.argv[1]]))",
     ],
-    ids=["write_report", "to_parquet"],
+    ids=["write_report", "to_parquet", "export", "report"],
 )
 def test_a_full_disk_leaves_the_previous_file(tmp_path: Path, call: str) -> None:
     if "parquet" in call:
@@ -567,7 +698,7 @@ def test_a_full_disk_leaves_the_previous_file(tmp_path: Path, call: str) -> None
         previous = vitk2.to_csv(BASE.filter(indication="mds"))[:3000]
     else:
         previous = "previous good file"
-    target.write_text(previous, encoding="utf-8")
+    target.write_bytes(previous.encode("utf-8"))
     proc = subprocess.run(
         [sys.executable, "-c", _FILL_THE_DISK.format(call=call), str(target)],
         capture_output=True,
@@ -576,7 +707,7 @@ def test_a_full_disk_leaves_the_previous_file(tmp_path: Path, call: str) -> None
         check=False,
     )
     assert proc.returncode != 0
-    assert target.read_text(encoding="utf-8") == previous
+    assert target.read_bytes() == previous.encode("utf-8")
     assert _dir_listing(tmp_path) == [target.name]
     if "main" in call:
         assert proc.returncode == 1

@@ -9,6 +9,14 @@ List, show, compare, validate, export, report and diff evidence from a shell::
     vitk2 report --data my-trial.yaml
 
 Errors are one line on stderr, never a traceback. Exit codes are listed in :data:`EXIT_CODES`.
+
+What the command line prints is inert: text from evidence files reaches a terminal with its
+control characters shown as escapes (:func:`vitk2._render.terminal_text`), JSON carries them
+as Unicode escapes, and files are written whole or not at all, never over a file vitk2 did
+not write unless ``--force`` says so.
+
+The module imports only the standard library: the model and everything else is imported
+inside :func:`main`, so that Ctrl-C while they load is handled like Ctrl-C at any other time.
 """
 
 from __future__ import annotations
@@ -19,24 +27,16 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn
 
-import attrs
-
-from . import _model as m
-from ._base import EvidenceBase
-from ._errors import (
-    AmbiguousNameError,
-    CriteriaError,
-    Problem,
-    UnknownNameError,
-    ValidationError,
-    Vitk2Error,
-)
+if TYPE_CHECKING:
+    from . import _model as m
+    from ._base import EvidenceBase
+    from ._errors import Problem
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -51,11 +51,13 @@ EXIT_INTERNAL: Final = 70
 EXIT_CODES: Final[dict[int, str]] = {
     EXIT_OK: "success",
     EXIT_DATA: "invalid evidence (validation problems, merge conflicts) or a file that cannot be "
-    "read or written",
-    EXIT_USAGE: "usage error: an unknown option or command, a criterion of the wrong type",
+    "read or written, standard output included",
+    EXIT_USAGE: "usage error: an unknown option or command, a criterion of the wrong type, or an "
+    "output file that vitk2 did not write and will not replace without --force",
     EXIT_UNKNOWN: "unknown name: no indication, compound, study, citation or finding by that name",
     EXIT_INTERNAL: "internal error: a bug in vitk2 (please report it)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_PIPE: "the reader of standard output went away (vitk2 studies | head); nothing printed",
 }
 """Every exit status ``vitk2`` uses, with its meaning."""
 
@@ -205,6 +207,14 @@ def _non_negative(example: str) -> Callable[[str], str]:
         return text
 
     return check
+
+
+def _add_force(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the --output file even if vitk2 did not write it",
+    )
 
 
 def _add_retracted(p: argparse.ArgumentParser) -> None:
@@ -402,7 +412,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     formats = ("yaml", "json", "csv", "fhir")
     _add_format(p, formats, "yaml")
-    p.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write to PATH instead of stdout (whole or not at all); an existing file is replaced "
+        "only if it is an earlier CSV or FHIR export, never a YAML or JSON file, unless --force",
+    )
+    _add_force(p)
     _add_data(p)
     _add_retracted(p)
     _add_filters(p)
@@ -420,8 +437,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="PATH",
         default="vitk2-report.html",
-        help="where to write the report (default: vitk2-report.html)",
+        help="where to write the report (default: vitk2-report.html); an existing file is "
+        "replaced only if it is an earlier vitk2 report, unless --force",
     )
+    _add_force(p)
     _add_data(p)
     _add_retracted(p)
     _add_filters(p)
@@ -451,19 +470,76 @@ def build_parser() -> argparse.ArgumentParser:
 # Output
 
 
-def _write(text: str) -> None:
-    """Print ``text`` (with a final newline), surviving consoles that cannot encode it."""
+Kind = Literal["text", "json", "data"]
+"""What is printed: text for people, JSON, or other data (YAML, CSV)."""
+
+
+def _kind(fmt: str) -> Kind:
+    """What a ``--format`` prints."""
+    if fmt in ("json", "fhir"):
+        return "json"
+    return "data" if fmt in ("csv", "yaml") else "text"
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _write(text: str, kind: Kind = "text") -> None:
+    """Print ``text`` (with a final newline), inert, surviving consoles that cannot encode it.
+
+    Text for people never carries control characters (they are shown as escapes); JSON
+    carries them as Unicode escapes, which is the same data; YAML and CSV are written as they
+    are, unless standard output is a terminal.
+    """
+    from ._render import inert_json, terminal_text
+
+    out = sys.stdout
+    if out is None:  # started with standard output closed
+        raise _StdoutError("it is closed")
+    if kind == "json":
+        text = inert_json(text)
+    elif kind == "text" or _is_terminal(out):
+        text = terminal_text(text)
     if not text.endswith("\n"):
         text += "\n"
     try:
-        sys.stdout.write(text)
-    except UnicodeEncodeError:
-        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        try:
+            out.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(out, "encoding", None) or "ascii"
+            out.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as err:  # closed after start, or its disk is full
+        raise _StdoutError(getattr(err, "strerror", None) or "it is closed") from None
+
+
+def _err(line: str, *, clean: bool = True) -> None:
+    """Print one line to standard error, if there is one; its control characters as escapes.
+
+    ``clean=False`` prints the line as it is, importing nothing: for Ctrl-C, which may come
+    while vitk2 itself is being imported.
+    """
+    err = sys.stderr
+    if err is None:
+        return
+    if clean:
+        from ._render import terminal_text
+
+        line = terminal_text(line)
+    try:
+        err.write(line + "\n")
+        err.flush()
+    except (OSError, ValueError):  # standard error closed too: the status says it
+        pass
 
 
 def _note(text: str) -> None:
-    print(f"vitk2: {text}", file=sys.stderr)
+    _err(f"vitk2: {text}")
 
 
 def _table(
@@ -474,7 +550,7 @@ def _table(
     title: str | None = None,
     **meta: Any,
 ) -> str:
-    from ._render import table_csv, table_json, table_markdown, table_text
+    from ._render import markdown_text, table_csv, table_json, table_markdown, table_text
 
     if fmt == "json":
         return table_json(headers, rows, **meta)
@@ -482,7 +558,7 @@ def _table(
         return table_csv(headers, rows)
     if fmt == "markdown":
         body = table_markdown(headers, rows)
-        return f"**{title}**\n\n{body}" if title else body
+        return f"**{markdown_text(title)}**\n\n{body}" if title else body
     body = table_text(headers, rows)
     return f"{title}\n{body}" if title else body
 
@@ -497,6 +573,7 @@ def _width() -> int:
 
 def _load(paths: Sequence[str]) -> EvidenceBase:
     from ._bundled import load
+    from ._errors import ValidationError
     from ._io import load_file
 
     base = load()
@@ -504,29 +581,29 @@ def _load(paths: Sequence[str]) -> EvidenceBase:
         try:
             base = load_file(path, base=base)
         except ValidationError as err:
-            raise _DataFileError(path, err) from None
+            raise _data_file_error(path, err.problems) from None
     return base
 
 
-class _DataFileError(Vitk2Error):
+class _CommandError(Exception):
+    """A failure the command line words itself, with its exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_DATA) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _data_file_error(path: str, problems: Sequence[Problem]) -> _CommandError:
     """A --data file that does not load; the message points to ``vitk2 validate``."""
-
-    def __init__(self, path: str, err: ValidationError) -> None:
-        n = len(err.problems)
-        first = err.problems[0]
-        if n == 1 and not first.path and first.message.startswith("cannot read"):
-            self.message = f"{first}; check the path"
-            super().__init__(self.message)
-            return
-        self.message = (
-            f"{path} is not valid evidence ({n} {'problem' if n == 1 else 'problems'}; first: "
-            f"{first}); run 'vitk2 validate {path}' to see "
-            f"{'it' if n == 1 else 'them all'}"
-        )
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return self.message
+    n = len(problems)
+    first = problems[0]
+    if n == 1 and not first.path and first.message.startswith("cannot read"):
+        return _CommandError(f"{first}; check the path")
+    return _CommandError(
+        f"{path} is not valid evidence ({n} {'problem' if n == 1 else 'problems'}; first: "
+        f"{first}); run 'vitk2 validate {path}' to see "
+        f"{'it' if n == 1 else 'them all'}"
+    )
 
 
 def _criteria(ns: argparse.Namespace) -> dict[str, Any]:
@@ -543,6 +620,8 @@ def _criteria(ns: argparse.Namespace) -> dict[str, Any]:
     if isinstance(dose, str) and ".." in dose:
         low, high = (part.strip() or None for part in dose.split("..", 1))
         if low is None and high is None:
+            from ._errors import CriteriaError
+
             raise CriteriaError(
                 "--daily-dose: give a minimum, a maximum or both ('15mg/day..45mg/day')"
             )
@@ -593,7 +672,7 @@ def _cmd_indications(ns: argparse.Namespace) -> int:
                 n,
             )
         )
-    _write(_table(ns.format, headers, rows, title=f"{len(rows)} indications"))
+    _write(_table(ns.format, headers, rows, title=f"{len(rows)} indications"), _kind(ns.format))
     return EXIT_OK
 
 
@@ -611,7 +690,7 @@ def _cmd_compounds(ns: argparse.Namespace) -> int:
         )
         for c in base.compounds
     ]
-    _write(_table(ns.format, headers, rows, title=f"{len(rows)} compounds"))
+    _write(_table(ns.format, headers, rows, title=f"{len(rows)} compounds"), _kind(ns.format))
     return EXIT_OK
 
 
@@ -626,7 +705,7 @@ def _cmd_studies(ns: argparse.Namespace) -> int:
         f"{n} {'finding' if n == 1 else 'findings'}"
     )
     excluded = [{"finding": e.finding, "study": e.study, "reason": e.reason} for e in base.excluded]
-    _write(_table(ns.format, headers, rows, title=title, excluded=excluded))
+    _write(_table(ns.format, headers, rows, title=title, excluded=excluded), _kind(ns.format))
     _left_out(base, ns.format)
     return EXIT_OK
 
@@ -638,7 +717,7 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
         if ns.format == "table":
             _write(regimens.to_text())
         else:
-            _write(getattr(regimens, f"to_{ns.format}")())
+            _write(getattr(regimens, f"to_{ns.format}")(), _kind(ns.format))
         return EXIT_OK
     comparison = base.compare(
         ns.target,
@@ -653,22 +732,24 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
             text += "\n\n" + "\n".join(_pooled_lines(comparison))
         _write(text)
     elif ns.format == "markdown":
+        from ._render import markdown_text as md
+
         parts = [comparison.to_markdown()]
         if comparison.pooled:
-            parts.append("\n".join(f"- {line}" for line in _pooled_lines(comparison)))
+            parts.append("\n".join(f"- {md(line)}" for line in _pooled_lines(comparison)))
         if comparison.excluded:
-            parts.append(
+            parts.append(  # finding ids are slugs: safe in a code span
                 "Left out:\n\n"
-                + "\n".join(f"- `{e.finding}`: {e.reason}" for e in comparison.excluded)
+                + "\n".join(f"- `{e.finding}`: {md(e.reason)}" for e in comparison.excluded)
             )
         lin = comparison.lineage
         parts.append(
-            f"Dataset {lin.dataset or 'user data'} {lin.version or ''} (sha256 `{lin.content_hash}`); "
-            f"{lin.intervals}; pooling: {lin.pooling_model}."
+            f"Dataset {md(lin.dataset or 'user data')} {md(lin.version or '')} "
+            f"(sha256 `{lin.content_hash}`); {md(lin.intervals)}; pooling: {md(lin.pooling_model)}."
         )
         _write("\n\n".join(parts))
     else:
-        _write(getattr(comparison, f"to_{ns.format}")())
+        _write(getattr(comparison, f"to_{ns.format}")(), _kind(ns.format))
     return EXIT_OK
 
 
@@ -704,13 +785,19 @@ def _cmd_overview(ns: argparse.Namespace) -> int:
         if ns.format == "table":
             _write(overview.matrix_text())
         else:
-            _write(_table(ns.format, headers, rows, title="Compound x indication"))
+            _write(
+                _table(ns.format, headers, rows, title="Compound x indication"), _kind(ns.format)
+            )
         return EXIT_OK
-    _write(getattr(overview, f"to_{'text' if ns.format == 'table' else ns.format}")())
+    text = getattr(overview, f"to_{'text' if ns.format == 'table' else ns.format}")()
+    _write(text, _kind(ns.format))
     return EXIT_OK
 
 
 def _cmd_validate(ns: argparse.Namespace) -> int:
+    import attrs
+
+    from ._errors import ValidationError
     from ._io import load_file
 
     base: EvidenceBase | None = None if ns.standalone else _load(ns.data)
@@ -730,7 +817,9 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
             {"file": path, "ok": not found, "problems": [attrs.asdict(p) for p in found]}
             for path, found in results
         ]
-        _write(json.dumps({"ok": not problems, "files": files}, ensure_ascii=False, indent=2))
+        _write(
+            json.dumps({"ok": not problems, "files": files}, ensure_ascii=False, indent=2), "json"
+        )
     else:
         for path, found in results:
             _write("\n".join(str(p) for p in found) if found else f"{path}: ok")
@@ -744,9 +833,66 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------------------------
+# Writing files: whole or not at all, and never over a file vitk2 did not write
+
+
+#: How much of an existing file is read to recognise what wrote it.
+_HEAD: Final = 8192
+_REPORT_MARK: Final = b'<meta name="generator" content="vitk2 '
+_FHIR_MARKS: Final = (b'"resourceType": "Bundle"', b"https://vitk2.readthedocs.io/fhir/")
+
+
+def _written_by_vitk2(head: bytes, kind: str) -> bool:
+    """Whether the start of a file shows vitk2 wrote it as ``kind`` (report, csv or fhir)."""
+    if kind == "report":
+        return _REPORT_MARK in head
+    if kind == "csv":
+        from ._tabular import COLUMNS
+
+        return head.startswith(",".join(COLUMNS).encode("utf-8") + b"\r\n")
+    if kind == "fhir":
+        return all(mark in head for mark in _FHIR_MARKS)
+    return False  # a YAML or JSON export cannot be told from evidence written by hand
+
+
+def _check_replace(path: str, kind: str, force: bool) -> None:
+    """Refuse to write over a file that vitk2 did not write as ``kind`` (unless ``force``).
+
+    A missing or empty file, or one that is not a regular file (``/dev/null``, a pipe), loses
+    nothing; a file that cannot be read is left for the write to report.
+    """
+    if force:
+        return
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            return
+        with open(path, "rb") as f:
+            head = f.read(_HEAD)
+    except OSError:
+        return
+    if _written_by_vitk2(head, kind):
+        return
+    what = {
+        "report": "it is not a report vitk2 wrote",
+        "csv": "it is not a CSV export of vitk2",
+        "fhir": "it is not a FHIR export of vitk2",
+    }.get(
+        kind,
+        "it may be evidence (a YAML or JSON export cannot be told from a file written by hand)",
+    )
+    raise _CommandError(
+        f"refusing to replace {path!r}: {what}; give --force to replace it, or another --output",
+        EXIT_USAGE,
+    )
+
+
 def _cmd_export(ns: argparse.Namespace) -> int:
     from ._io import dump
 
+    if ns.output:
+        _check_replace(ns.output, ns.format, ns.force)
     base = _evidence(ns)
     if ns.format in ("yaml", "json"):
         text = dump(base, ns.format)
@@ -757,10 +903,12 @@ def _cmd_export(ns: argparse.Namespace) -> int:
     else:
         text = _fhir_json(base)
     if ns.output:
-        Path(ns.output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        from ._render import write_atomic
+
+        write_atomic(ns.output, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
         _note(f"wrote {ns.output}")
     else:
-        _write(text)
+        _write(text, _kind(ns.format))
     return EXIT_OK
 
 
@@ -773,6 +921,7 @@ def _fhir_json(base: EvidenceBase) -> str:
 def _cmd_report(ns: argparse.Namespace) -> int:
     from ._report import write_report
 
+    _check_replace(ns.output, "report", ns.force)
     base = _evidence(ns)
     path, has_plot = write_report(base, ns.output, include_retracted=ns.include_retracted)
     if not has_plot:
@@ -787,12 +936,15 @@ def _cmd_diff(ns: argparse.Namespace) -> int:
     old, old_label = _version(ns.old, ns.on_bundled)
     new, new_label = _version(ns.new, ns.on_bundled)
     result = diff(old, new, old_label=old_label, new_label=new_label)
-    _write(getattr(result, f"to_{'text' if ns.format == 'table' else ns.format}")())
+    _write(
+        getattr(result, f"to_{'text' if ns.format == 'table' else ns.format}")(), _kind(ns.format)
+    )
     return EXIT_OK
 
 
 def _version(spec: str, on_bundled: bool) -> tuple[EvidenceBase, str]:
     from ._bundled import load
+    from ._errors import ValidationError
     from ._io import load_file
 
     if spec == "bundled":
@@ -808,14 +960,10 @@ def _version(spec: str, on_bundled: bool) -> tuple[EvidenceBase, str]:
         ):
             hint = "; if it refers to bundled records, add --on-bundled"
         n = len(err.problems)
-        raise _DiffInputError(
+        raise _CommandError(  # one side of a diff does not load
             f"{spec} is not valid evidence ({n} {'problem' if n == 1 else 'problems'}; first: "
             f"{err.problems[0]}){hint}"
         ) from None
-
-
-class _DiffInputError(Vitk2Error):
-    """One side of a diff does not load."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -829,9 +977,11 @@ def _cmd_show(ns: argparse.Namespace) -> int:
     records = _resolve(base, ns.name, ns.kind)
     if ns.format == "json":
         docs = [json.loads(dump(r, "json")) for r in records]
-        _write(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+        _write(
+            json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2), "json"
+        )
     elif ns.format == "yaml":
-        _write("---\n".join(dump(r, "yaml") for r in records))
+        _write("---\n".join(dump(r, "yaml") for r in records), "data")
     else:
         width = _width()
         blocks = ["\n".join(_describe(base, r, width)) for r in records]
@@ -845,6 +995,8 @@ _ANY_RECORD: Final = "study, compound, indication, citation or finding"
 
 def _resolve(base: EvidenceBase, name: str, only: str | None = None) -> list[Any]:
     """Every record ``name`` names (an exact id wins), else raise with suggestions."""
+    from ._errors import AmbiguousNameError, UnknownNameError
+
     hits: list[Any] = []
     suggestions: list[str] = []
     kinds = [k for k in (*_KINDS, "finding") if only in (None, k)]
@@ -864,6 +1016,8 @@ def _resolve(base: EvidenceBase, name: str, only: str | None = None) -> list[Any
 
 
 def _describe(base: EvidenceBase, record: Any, width: int) -> list[str]:
+    from . import _model as m
+
     if isinstance(record, m.Study):
         return _describe_study(base, record, width)
     if isinstance(record, m.Finding):
@@ -903,12 +1057,16 @@ def _items(label: str, values: Iterable[Any], width: int, indent: str = "  ") ->
 
 
 def _reported(value: Any) -> str:
+    from . import _model as m
+
     if isinstance(value, m.NotReported):
         return f"not reported ({value.note})" if value.note else "not reported"
     return "" if value is None else str(value)
 
 
 def _citation_text(c: m.Citation) -> str:
+    from . import _model as m
+
     parts = [f"{c.label} ({c.kind})"]
     if isinstance(c.title, str):
         parts.append(c.title.rstrip(".") + ".")
@@ -932,6 +1090,8 @@ def _citation_text(c: m.Citation) -> str:
 
 
 def _describe_study(base: EvidenceBase, s: m.Study, width: int) -> list[str]:
+    from . import _model as m
+
     lines = [f"Study {s.id}: {s.title}"]
     lines += _field("design", s.design, width)
     lines += _field("evidence", s.level, width)
@@ -1017,6 +1177,7 @@ def _regimen_lines(r: m.Regimen, width: int) -> list[str]:
 def _describe_finding(
     base: EvidenceBase, s: m.Study, f: m.Finding, width: int, indent: str
 ) -> list[str]:
+    from . import _model as m
     from ._compare import assess_certainty
     from ._render import interval_text, statistic_text
 
@@ -1105,6 +1266,8 @@ def _describe_indication(base: EvidenceBase, ind: m.Indication, width: int) -> l
 
 
 def _describe_citation(base: EvidenceBase, c: m.Citation, width: int) -> list[str]:
+    from . import _model as m
+
     lines = [f"Citation {c.id}: {c.label}"]
     lines += _field("kind", c.kind, width)
     lines += _field("authors", ", ".join(c.authors), width)
@@ -1160,6 +1323,8 @@ def _then(message: str, hint: str) -> str:
 
 def _error_line(err: BaseException, command: str) -> tuple[str, int]:
     """The one-line message and the exit status for an error."""
+    from ._errors import CriteriaError, UnknownNameError, ValidationError
+
     if isinstance(err, UnknownNameError):
         message = str(err)
         if not err.suggestions and err.kind in _LIST_HINT:
@@ -1185,6 +1350,11 @@ def main(argv: list[str] | None = None) -> int:
     study,finding,design,OCEBM,...
     0
 
+    Ctrl-C at any point, while vitk2 is still being imported included, prints one line,
+    ``vitk2: interrupted``, and returns 130; a reader of standard output that goes away
+    (``vitk2 studies | head``) ends the command quietly with 141; standard output closed or
+    full is an error like any file that cannot be written (1).
+
     Args:
         argv: The arguments after the program name (default: ``sys.argv[1:]``).
 
@@ -1192,35 +1362,83 @@ def main(argv: list[str] | None = None) -> int:
         The exit status: 0 success, 1 invalid evidence or a file error, 2 usage error,
         3 unknown name (see :data:`EXIT_CODES`).
     """
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        _err("vitk2: interrupted", clean=False)
+        return EXIT_INTERRUPTED
+
+
+class _StdoutError(Exception):
+    """Standard output cannot be written: closed (``vitk2 overview >&-``) or on a full disk."""
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so that a failure to write it is reported, not ignored."""
+    out = sys.stdout
+    if out is None:
+        return
+    try:
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as err:
+        raise _StdoutError(getattr(err, "strerror", None) or "it is closed") from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the flush at exit cannot fail again."""
+    out = sys.stdout
+    if out is None:
+        return
+    try:
+        fd = out.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing flushes at exit
+        return
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     try:
-        ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
+        ns = parser.parse_args(argv)
     except _UsageError as err:
         hint = f"see '{err.prog} --help'"
-        print(f"vitk2: error: {_then(str(err), hint)}", file=sys.stderr)
+        _err(f"vitk2: error: {_then(str(err), hint)}")
         return EXIT_USAGE
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     run: Callable[[argparse.Namespace], int] = ns.run
     try:
-        return run(ns)
-    except BrokenPipeError:  # pragma: no cover - `vitk2 studies | head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_PIPE
-    except (Vitk2Error, OSError) as err:
-        message, status = _error_line(err, ns.command)
-        print(f"vitk2: error: {message}", file=sys.stderr)
+        status = run(ns)
+        _flush_stdout()
         return status
-    except KeyboardInterrupt:
-        print("vitk2: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Exception as err:  # the last line of defence: no traceback for users
+    except BrokenPipeError:  # `vitk2 studies | head`: the reader has what it wanted
+        _silence_stdout()
+        return EXIT_PIPE
+    except _StdoutError as err:
+        _silence_stdout()
+        _err(f"vitk2: error: cannot write to standard output: {err}")
+        return EXIT_DATA
+    except _CommandError as err:
+        _err(f"vitk2: error: {err}")
+        return err.status
+    except Exception as err:
+        from ._errors import Vitk2Error
+
+        if isinstance(err, (Vitk2Error, OSError)):
+            message, status = _error_line(err, ns.command)
+            _err(f"vitk2: error: {message}")
+            return status
         if os.environ.get("VITK2_DEBUG"):
             raise
-        print(
+        # the last line of defence: no traceback for users
+        _err(
             f"vitk2: internal error: {type(err).__name__}: {err}; please report it with the "
-            "command you ran (set VITK2_DEBUG=1 to see the traceback)",
-            file=sys.stderr,
+            "command you ran (set VITK2_DEBUG=1 to see the traceback)"
         )
         return EXIT_INTERNAL

@@ -143,17 +143,28 @@ def inert_json(text: str) -> str:
 _MARKDOWN_PUNCT = re.compile(r"([\\`*_\[\]|])")
 
 
+#: What would make a heading, a list or a rule of text at the start of a line or list item.
+_BLOCK_START = re.compile(r"#|[-+](?=\s|$)|-{3,}\s*$")
+_ORDERED_START = re.compile(r"(\d{1,9})([.)])(?=\s|$)")
+
+
 def markdown_text(value: Any) -> str:
     """``value`` as Markdown inline text that renders as itself, on one line.
 
     Whitespace (newlines included) collapses to single spaces, so a cell stays in its row; ``|``,
     backticks, ``*``, ``_``, ``[``, ``]`` and backslashes are backslash-escaped, so no cell,
     code, emphasis or link starts; ``&``, ``<`` and ``>`` become entities, so no raw HTML or
-    autolink passes through; control characters are shown as escapes.
+    autolink passes through; a heading, list or rule marker at the start is escaped, so the
+    text can also start a line or a list item; control characters are shown as escapes.
     """
     text = " ".join(terminal_text(_cell(value)).split())
-    text = html.escape(text, quote=False)
-    return _MARKDOWN_PUNCT.sub(r"\\\1", text)
+    text = _MARKDOWN_PUNCT.sub(r"\\\1", html.escape(text, quote=False))
+    ordered = _ORDERED_START.match(text)
+    if ordered:
+        return f"{ordered.group(1)}\\{text[ordered.end(1) :]}"
+    if _BLOCK_START.match(text):
+        return "\\" + text
+    return text
 
 
 #: The first characters of a cell that a spreadsheet runs as a formula (OWASP's list).
