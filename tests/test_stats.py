@@ -347,14 +347,25 @@ class TestSingleProportion:
 
 class TestContrasts:
     def test_risk_difference_hand_computed(self) -> None:
+        # Newcombe's method 10 from the two Wilson intervals, written out.
         result = risk_difference(15, 50, 10, 60)
+        z = _z(0.95)
+
+        def wilson(e: int, n: int) -> tuple[float, float]:
+            p = e / n
+            centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+            half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+            return centre - half, centre + half
+
         p1, p2 = 0.3, 1 / 6
-        se = math.sqrt(p1 * (1 - p1) / 50 + p2 * (1 - p2) / 60)
+        (l1, u1), (l2, u2) = wilson(15, 50), wilson(10, 60)
         assert result.measure == "risk difference"
         assert result.estimate == pytest.approx(p1 - p2, abs=1e-15)
-        assert result.interval.low == pytest.approx(p1 - p2 - _z(0.95) * se, abs=1e-15)
-        assert result.interval.high == pytest.approx(p1 - p2 + _z(0.95) * se, abs=1e-15)
-        assert result.interval.method == "wald"
+        low = p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        high = p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+        assert result.interval.low == pytest.approx(low, abs=1e-15)
+        assert result.interval.high == pytest.approx(high, abs=1e-15)
+        assert result.interval.method == "newcombe"
         assert result.corrected is False
 
     @given(groups=two_groups(), level=levels)
@@ -364,15 +375,34 @@ class TestContrasts:
         result = risk_difference(*groups, level=level)
         assert -1.0 <= result.interval.low <= result.interval.high <= 1.0
         assert result.estimate in result.interval
+        assert result.interval.width > 0.0
         assert result.corrected is False
         e1, n1, e2, n2 = groups
+        assert result.estimate == pytest.approx(e1 / n1 - e2 / n2, abs=1e-15)
         swapped = risk_difference(e2, n2, e1, n1, level)
         assert swapped.estimate == pytest.approx(-result.estimate, abs=1e-15)
         assert swapped.interval.low == pytest.approx(-result.interval.high, abs=1e-12)
 
-    def test_risk_difference_with_no_variance_is_degenerate(self) -> None:
-        result = risk_difference(0, 10, 0, 20)
-        assert result.interval.low == result.interval.high == result.estimate == 0.0
+    @pytest.mark.parametrize(
+        ("groups", "low", "high"),
+        [
+            # Both proportions 0 (or both 1): the Wald interval was 0 to 0. The bounds are
+            # statsmodels' (method="newcomb"), to its rounding.
+            ((0, 20, 0, 20), -0.1611251580528194, 0.1611251580528194),
+            ((20, 20, 20, 20), -0.16112515805281957, 0.16112515805281957),
+            ((0, 10, 0, 20), -0.1611251580528194, 0.27753279986288926),
+            ((10, 10, 0, 20), 0.6790860371419145, 1.0),
+        ],
+    )
+    def test_risk_difference_keeps_a_width_at_zero_cells(
+        self, groups: tuple[int, int, int, int], low: float, high: float
+    ) -> None:
+        result = risk_difference(*groups)
+        assert result.interval.width > 0.1
+        assert result.interval.low == pytest.approx(low, abs=1e-15)
+        assert result.interval.high == pytest.approx(high, abs=1e-15)
+        assert result.estimate in result.interval
+        assert result.interval.method == "newcombe"
 
     def test_risk_ratio_hand_computed(self) -> None:
         result = risk_ratio(12, 40, 6, 50)
@@ -550,7 +580,7 @@ class TestPooling:
 
     def test_pool_proportions_accepts_lists(self) -> None:
         as_tuples = pool_proportions([(1, 10), (2, 10)])
-        as_lists = pool_proportions([[1, 10], [2, 10]])  # type: ignore[list-item]
+        as_lists = pool_proportions([[1, 10], [2, 10]])
         assert as_tuples == as_lists
 
 
@@ -782,18 +812,30 @@ class TestAgainstStatsmodels:
         assert or_.interval.low == pytest.approx(float(low), rel=TOL)
         assert or_.interval.high == pytest.approx(float(high), rel=TOL)
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=300, deadline=None)
     @given(groups=two_groups(), level=levels)
     def test_risk_difference(self, groups: tuple[int, int, int, int], level: float) -> None:
         e1, n1, e2, n2 = groups
+        self._check_newcombe(e1, n1, e2, n2, level)
+
+    @pytest.mark.parametrize("level", [0.5, *LEVELS, 0.999])
+    def test_risk_difference_grid_with_zero_and_full_cells(self, level: float) -> None:
+        sizes = (1, 2, 5, 20, 137, 10_000)
+        for n1 in sizes:
+            for n2 in sizes:
+                for e1 in sorted({0, 1, n1 // 2, n1 - 1, n1} - {-1}):
+                    for e2 in sorted({0, 1, n2 // 3, n2 - 1, n2} - {-1}):
+                        self._check_newcombe(e1, n1, e2, n2, level)
+
+    @staticmethod
+    def _check_newcombe(e1: int, n1: int, e2: int, n2: int, level: float) -> None:
         low, high = confint_proportions_2indep(
-            e1, n1, e2, n2, method="wald", compare="diff", alpha=1 - level
+            e1, n1, e2, n2, method="newcomb", compare="diff", alpha=1 - level
         )
         result = risk_difference(e1, n1, e2, n2, level)
         assert result.estimate == pytest.approx(e1 / n1 - e2 / n2, abs=1e-15)
-        # Our interval is clipped to [-1, 1]; statsmodels' Wald interval is not.
-        assert result.interval.low == pytest.approx(max(-1.0, float(low)), abs=TOL)
-        assert result.interval.high == pytest.approx(min(1.0, float(high)), abs=TOL)
+        assert result.interval.low == pytest.approx(float(low), abs=1e-12)
+        assert result.interval.high == pytest.approx(float(high), abs=1e-12)
 
     @staticmethod
     def _check_against_combine_effects(
