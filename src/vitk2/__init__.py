@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from . import meta as meta
     from ._base import EvidenceBase, Exclusion
     from ._bundled import load
     from ._compare import (
@@ -301,7 +302,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
 _LAZY: dict[str, str] = {name: mod for mod, names in _MODULES.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
+def _lazy_attribute(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         if name == "meta":  # the public sub-module vitk2.meta, also imported on first use
@@ -314,6 +315,12 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+# Type checkers read the names from the imports above. A module __getattr__ they could see
+# would make every other name (a misspelt ``vitk2.lod()``) an Any instead of an error.
+if not TYPE_CHECKING:
+    __getattr__ = _lazy_attribute
 
 
 def __dir__() -> list[str]:

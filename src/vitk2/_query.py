@@ -128,7 +128,7 @@ class FilterCriteria(TypedDict, total=False):
     mapping of criteria with this type to have a type checker check it where it is built:
 
     >>> import vitk2
-    >>> criteria: vitk2.FilterCriteria = {"indication": "mds", "design": ["rct"]}
+    >>> criteria: vitk2.FilterCriteria = {"indication": "osteoporosis", "design": ["rct"]}
     >>> len(vitk2.load().filter(**criteria).studies) > 0
     True
 

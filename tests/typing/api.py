@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import vitk2
-from vitk2 import Certainty, Compound, EvidenceBase, Finding, Proportion, Quantity
+from vitk2 import Certainty, Compound, Design, EvidenceBase, Finding, Proportion, Quantity
 
 
 def response_rates(base: EvidenceBase, indication: str) -> list[tuple[str, float, float, float]]:
@@ -23,6 +23,26 @@ def compound_or_none(base: EvidenceBase, name: str) -> Compound | None:
 def strongest(base: EvidenceBase) -> list[str]:
     table = base.compare("mds")
     return [row.finding.id for row in table.rows if row.certainty.certainty >= Certainty.LOW]
+
+
+def randomised(base: EvidenceBase, indication: str, since: int | None = None) -> EvidenceBase:
+    criteria: vitk2.FilterCriteria = {
+        "indication": indication,
+        "design": [Design.RANDOMISED_CONTROLLED_TRIAL, "systematic review"],
+    }
+    if since is not None:
+        criteria["since"] = since
+    return base.filter(**criteria)
+
+
+def imprecise(base: EvidenceBase, level: float = 0.9) -> list[str]:
+    options: vitk2.CompareOptions = {"interval": "clopper-pearson", "level": level}
+    table = base.compare("mds", **options)
+    return [
+        row.finding.id
+        for row in table.rows
+        if any(d.domain is vitk2.Domain.IMPRECISION for d in row.certainty.downgrades)
+    ]
 
 
 def daily_mg(base: EvidenceBase, finding: Finding) -> list[float]:
@@ -47,7 +67,9 @@ def main() -> None:
     study: vitk2.Study = vitk2.loads(vitk2.dump(base.studies[0]), as_type=vitk2.Study, base=base)
     print(response_rates(again, "mds"), compound_or_none(base, "MK4"), strongest(base), study.id)
     print(daily_mg(base, base.finding("mds-vk2-d3-2005.step-1.response")))
-    print(base.overview().to_markdown())
+    print(base.overview(include_retracted=False).to_markdown())
+    print(len(randomised(base, "osteoporosis", since=2000)), imprecise(base))
+    print(base.compare_regimens("mds", level=0.9).to_json()[:40])
     print(pooled_rr([4, 6, 3], [123, 306, 231], [11, 29, 11], [139, 303, 220]))
 
 
