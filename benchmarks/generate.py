@@ -326,7 +326,8 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
                 "p_value": rng.choice(("< 0.01", 0.03, 0.4)),
             }
         elif stat_kind == "count":
-            stat = {"kind": "count", "value": rng.randint(0, 5)}
+            # a count of events is never more than the group it is counted in
+            stat = {"kind": "count", "value": rng.randint(0, min(5, group_size))}
         else:
             stat = {"kind": "narrative", "summary": _sentence(rng, 12)}
         finding: dict[str, Any] = {
