@@ -16,6 +16,7 @@ import importlib
 import io
 import os
 from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
@@ -121,9 +122,13 @@ class _Scope:
     citations: tuple[m.Citation, ...]
     base: EvidenceBase | None
 
-    @property
+    @cached_property
     def citation_index(self) -> dict[str, m.Citation]:
-        """Citations by id."""
+        """Citations by id, built once per scope, so once per export.
+
+        Every row looks its sources up here: a table built for each row made an export of
+        ``n`` findings cost ``n`` times the number of citations (quadratic in the base).
+        """
         return {c.id: c for c in self.citations}
 
     def integrity(self, study: m.Study, finding: m.Finding) -> tuple[m.Citation, ...]:
