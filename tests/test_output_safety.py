@@ -168,6 +168,7 @@ def assert_inert_html(page: str, *, expect_text: bool = True) -> _Page:
         if tag == "meta":
             assert "http-equiv" not in attributes
     text = "".join(parsed.text)
+    assert not CONTROLS.search(page), CONTROLS.search(page)  # nor a reordered line
     if expect_text:
         # the hostile markup is there as text, as its author wrote it
         assert "<script>alert(1)</script>" in text

@@ -38,6 +38,7 @@ __all__ = [
     "Table",
     "base_html",
     "csv_text",
+    "html_text",
     "inert_json",
     "interval_text",
     "level_text",
@@ -126,6 +127,15 @@ def terminal_text(text: str) -> str:
 
 def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+def html_text(text: str) -> str:
+    """``text`` as HTML text: markup escaped (quotes too), control characters as escapes.
+
+    The escapes keep a right-to-left override in the evidence from reordering the words
+    around it on the page, as :func:`terminal_text` does on a terminal.
+    """
+    return html.escape(terminal_text(text))
 
 
 def inert_json(text: str) -> str:
@@ -285,10 +295,10 @@ def table_html(
     classes: str = "vitk2",
 ) -> str:
     """An HTML table with escaped cells (for Jupyter and the report)."""
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    cap = f"<caption>{html_text(caption)}</caption>" if caption else ""
+    head = "".join(f"<th>{html_text(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(c))}</td>" for c in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{html_text(_cell(c))}</td>" for c in row) + "</tr>" for row in rows
     )
     return (
         f'<table class="{classes}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

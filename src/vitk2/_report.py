@@ -8,7 +8,6 @@ to get the plot and is otherwise complete.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import os
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from . import _model as m
 from . import _render
 from ._base import EvidenceBase
-from ._render import interval_text, level_text, terminal_text
+from ._render import html_text, interval_text, level_text, terminal_text
 
 if TYPE_CHECKING:
     from ._compare import Comparison, ComparisonRow, Lineage, Overview, RegimenComparison
@@ -142,7 +141,7 @@ def _clip(text: str, n: int) -> str:
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
+    return html_text("" if value is None else str(value))
 
 
 def _slug(text: str) -> str:
