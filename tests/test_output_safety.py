@@ -16,7 +16,6 @@ import io
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import textwrap
@@ -690,6 +689,7 @@ import vitk2
 def test_a_full_disk_leaves_the_previous_file(tmp_path: Path, call: str) -> None:
     if "parquet" in call:
         pytest.importorskip("pyarrow")
+    resource = pytest.importorskip("resource")  # POSIX only
     if not hasattr(resource, "RLIMIT_FSIZE"):  # pragma: no cover - not POSIX
         pytest.skip("needs RLIMIT_FSIZE")
     target = tmp_path / ("out.csv" if "csv" in call else "out.html")
