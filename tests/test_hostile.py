@@ -272,7 +272,7 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
         {
             "error": "ValidationError",
             "path": "",
-            "message": "values, more than the limit of 20000000",
+            "message": "values or more, more than the limit of 20000000",
         },
     ),
     # A list aliasing one long string 1,000 times loaded, then exhausted the memory of every
