@@ -5,10 +5,15 @@ The oracle builds each row on its own, with a table of citations made for that r
 plain scan of the base's citations. The scaling tests count work instead of timing it: how
 often the citations are walked and how often the per-finding helpers run, for a base and for
 one twice its size.
+
+The content hash is fed to SHA-256 record by record; it is held to the digest of the whole
+canonical text built at once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +26,7 @@ import vitk2
 from vitk2 import _model as m
 from vitk2 import _tabular
 from vitk2 import testing as vt
-from vitk2._io import from_data
+from vitk2._io import from_data, to_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate  # the benchmarks' deterministic synthetic evidence
@@ -152,3 +157,27 @@ def test_dataframe_export_walks_the_citations_once(monkeypatch: pytest.MonkeyPat
     c = _counts(60, "to_dataframe", monkeypatch)
     assert c["citations visited"] <= c["citations"], c
     assert c["assess_certainty"] <= c["findings"], c
+
+
+# --------------------------------------------------------------------------------------------
+# The content hash is fed record by record and is still the digest of the whole text
+
+
+def plain_content_hash(base: vitk2.EvidenceBase) -> str:
+    """SHA-256 of the whole canonical text, built at once: the definition of the hash."""
+    data = to_data(base)
+    data.pop("dataset", None)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@generated
+@given(vt.evidence_bases(max_studies=4))
+def test_content_hash_is_the_digest_of_the_whole_canonical_text(base: vitk2.EvidenceBase) -> None:
+    assert base.content_hash == plain_content_hash(base)
+
+
+def test_content_hash_of_generated_and_bundled_evidence() -> None:
+    # more records than one slice of the streamed text, and the digest pinned in the changelog
+    for base in (from_data(generate.generate(300, seed=5)), vitk2.load()):
+        assert base.content_hash == plain_content_hash(base)

@@ -814,14 +814,38 @@ class EvidenceBase:
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON form of the records: the same data, the same hash."""
-        from ._io import to_data  # the base knows its data form only through the converter
+        """SHA-256 of the canonical JSON form of the records: the same data, the same hash.
 
-        data = to_data(self)
-        data.pop("dataset", None)
-        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        del data
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        The canonical form is the base's data form (as :func:`vitk2.dump` writes it) without
+        its dataset header, as compact JSON with sorted keys and text left unescaped. It is fed
+        to the hash one record at a time, in that form's order, so neither the whole data form
+        nor its text is ever held at once; the digest is the one of the whole text.
+        """
+        # the base knows its data form only through the converter
+        from ._io import FORMAT_VERSION, to_data
+
+        encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+        digest = hashlib.sha256()
+        parts = (  # the keys of the data form, sorted, as the whole text has them
+            ("citations", self.citations),
+            ("compounds", self.compounds),
+            ("indications", self.indications),
+            ("studies", self.studies),
+        )
+        chunk: list[str] = []
+        for i, (key, records) in enumerate(parts):
+            chunk.append(("{" if i == 0 else ",") + encode(key) + ":[")
+            for j, record in enumerate(records):
+                if j:
+                    chunk.append(",")
+                chunk.append(encode(to_data(record)))
+                if len(chunk) >= 512:  # hash in slices: few calls, little text at a time
+                    digest.update("".join(chunk).encode())
+                    chunk.clear()
+            chunk.append("]")
+        chunk.append(',"vitk2":' + encode(FORMAT_VERSION) + "}")
+        digest.update("".join(chunk).encode())
+        return digest.hexdigest()
 
     @cached_property
     def _index(self) -> _Index:
