@@ -342,7 +342,8 @@ def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: 
     def hand() -> EvidenceBase:
         return handbuilt.build(json.loads(raw))
 
-    vitk2.loads(json.dumps(generate.generate(5)), "json")  # build the converters first
+    small = vitk2.loads(json.dumps(generate.generate(5)), "json")  # build the converters first
+    vitk2.dump(small, "json")  # and the hooks that unstructure (what the content hash uses)
     start = time.process_time()
     built = hand()
     t_first_hand = time.process_time() - start
@@ -367,6 +368,7 @@ def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: 
     rows.append(ratio_row("hardened JSON parse (vs json.loads)", size, t_parse, t_json, None))
     if not full:
         parsed = None
+        bench_exports(rows, base, n, 1, workdir, t_file)
         if index_rows:
             bench_queries(rows, base, n, repeat, t_file)
         return
@@ -463,9 +465,30 @@ def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: 
     )
     rows.append(Row("peak memory of load (tracemalloc)", size, mib(peak), f"file {mib(len(raw))}"))
 
+    bench_exports(rows, base, n, repeat, workdir, t_file)
+
     # -- queries ------------------------------------------------------------------------
     if index_rows:
         bench_queries(rows, base, n, repeat, t_file)
+
+
+def bench_exports(
+    rows: list[Row], base: EvidenceBase, n: int, repeat: int, workdir: Path, t_load: float
+) -> None:
+    """to_rows, to_csv and to_parquet of the whole base, each against loading the same file."""
+    size = f"{n:,}"
+    exports: list[tuple[str, Callable[[], Any], float | None]] = [
+        ("to_rows", lambda: vitk2.to_rows(base), None),
+        ("to_csv", lambda: vitk2.to_csv(base), None),
+    ]
+    if _installed("pandas") and _installed("pyarrow"):
+        path = workdir / f"findings-{n}.parquet"
+        exports.append(("to_parquet", lambda: vitk2.to_parquet(base, path), 1.0))
+    for name, fn, goal in exports:
+        t = cpu(fn, repeat)
+        rows.append(ratio_row(f"export: {name} (vs load_file of the JSON)", size, t, t_load, goal))
+        per = t / max(1, len(base.findings))
+        rows.append(Row(f"  {name}: per finding (the same at every size)", size, ms(per)))
 
 
 def _query_keys(base: EvidenceBase) -> dict[str, Any]:
@@ -635,7 +658,10 @@ def bench_queries(rows: list[Row], base: EvidenceBase, n: int, repeat: int, t_lo
     comparison = base.compare(leaf)
     start = time.process_time()
     _ = comparison.lineage.content_hash
-    rows.append(Row("content hash of the base (lazy, once)", size, ms(time.process_time() - start)))
+    t_hash = time.process_time() - start
+    rows.append(
+        ratio_row("content hash of the base, lazy, once (vs load_file)", size, t_hash, t_load, 0.3)
+    )
     targets = [i for i in leaves if i != leaf]
     t, found = _first_asks(base, lambda i: base.compare(i), targets, lambda c: len(c.rows))
     # The floor under any first ask: building the same rows (one ComparisonRow per finding)
