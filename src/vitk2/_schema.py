@@ -13,10 +13,14 @@ conventions (:mod:`vitk2._convert`):
   quote or a locator;
 * references to compounds, indications and citations are their ids;
 * unknown keys are errors (``additionalProperties: false``), and fields without a default are
-  required.
+  required;
+* the bounds of the model's validators (``_QuantityRange``, ``_NumberRange``, ``_YearRange``,
+  ``_DateRange``) become minimums, maximums and patterns where JSON Schema can state them: a
+  quantity that is never negative has no minus sign, a date's year lies in the format's range.
 
 What JSON Schema cannot say (events <= total, dangling ids, a CAS check digit, a whole number
-written ``5.0``) is left to :func:`vitk2.loads`, which checks everything.
+written ``5.0``, an age beyond 130 years written in any unit, a date in the future) is left to
+:func:`vitk2.loads`, which checks everything; the descriptions state those bounds in words.
 """
 
 from __future__ import annotations
@@ -504,8 +508,10 @@ def json_schema() -> JSON:
     Use it to validate files in an editor (the VS Code YAML extension reads a
     ``# yaml-language-server: $schema=...`` comment), in CI, or from other languages. It
     checks the shape of a file: field names, types, required fields, enum values, quantity,
-    p-value and date spellings, id and identifier patterns. It does not check what needs the
-    whole document (that an id is defined, that events do not exceed the total): only
+    p-value and date spellings, id and identifier patterns, and the bounds it can state (no
+    negative dose, a year from 1800 to 2100). It does not check what needs the whole document
+    (that an id is defined, that events do not exceed the total), an upper bound written in
+    any unit (an age of 900 years) or the clock (a date in the future): only
     :func:`vitk2.loads` does.
 
     >>> import vitk2
