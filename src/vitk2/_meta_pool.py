@@ -223,16 +223,21 @@ class MetaResult:
             ("H²", f"{self.h2:.2f}"),
             ("Q", f"{self.q:.2f} (df {self.q_df}, p {_fmt_p(self.q_p)})"),
         ]
+        from ._render import markdown_text  # a renderer: imported when a table is made
+
         lines = ["| | |", "|---|---|", *(f"| {key} | {value} |" for key, value in rows)]
         lines += ["", "| Study | Weight |", "|---|---:|"]
         lines += [
-            f"| {label} | {weight:.1f}% |"
+            f"| {markdown_text(label)} | {weight:.1f}% |"
             for label, weight in zip(self.labels, self.weights, strict=True)
         ]
         if self.excluded:
             lines += [
                 "",
-                "Left out: " + "; ".join(f"{e.label} ({e.reason})" for e in self.excluded),
+                "Left out: "
+                + "; ".join(
+                    f"{markdown_text(e.label)} ({markdown_text(e.reason)})" for e in self.excluded
+                ),
             ]
         return "\n".join(lines) + "\n"
 
