@@ -71,3 +71,16 @@ def test_binary_keeps_every_study_for_rd_and_accounts_for_each_left_out_of_a_rat
     for measure in ("RR", "OR"):  # a Literal each
         es = meta.binary(*tables, measure=measure)
         assert len(es) + len(es.excluded) == k
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=2, max_size=5, unique=True))
+@settings(max_examples=40, deadline=None)
+def test_study_labels_never_break_the_markdown_table(labels: list[str]) -> None:
+    k = len(labels)
+    es = meta.from_variances([0.1 * i for i in range(k)], [0.05] * k, labels=labels)
+    table = meta.pool(es).to_markdown().split("| Study | Weight |")[1]
+    rows = [line for line in table.splitlines() if line.startswith("|")][1:]
+    assert len(rows) == k  # no label adds or splits a row
+    for row in rows:
+        unescaped = row.replace("\\\\", "").replace("\\|", "")
+        assert unescaped.count("|") == 3  # two cells, whatever the label holds
