@@ -144,7 +144,7 @@ def numbers_in(text: str) -> set[float]:
 def stated_numbers(f: Finding) -> set[float]:
     s = f.statistic
     if isinstance(s, Proportion):
-        nums = {s.events, s.total}
+        nums: set[float] = {s.events, s.total}
         if s.reported_percent is not None:
             nums.add(s.reported_percent)
         return {float(n) for n in nums}

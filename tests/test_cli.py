@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -400,7 +400,9 @@ def test_show_flags_retracted_evidence(capsys: pytest.CaptureFixture[str]) -> No
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
-def test_show_data_round_trips(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+def test_show_data_round_trips(
+    capsys: pytest.CaptureFixture[str], fmt: Literal["json", "yaml"]
+) -> None:
     _, out, _ = cli(
         capsys, "show", "jiang-2014-clin-interv-aging", "--kind", "study", "--format", fmt
     )
@@ -585,7 +587,9 @@ def test_validate_later_files_may_refer_to_earlier_ones(
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_export_round_trips(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+def test_export_round_trips(
+    capsys: pytest.CaptureFixture[str], fmt: Literal["yaml", "json"]
+) -> None:
     status, out, _ = cli(capsys, "export", "--format", fmt)
     assert status == 0
     assert vitk2.loads(out, fmt) == BASE

@@ -21,6 +21,7 @@ import vitk2
 from vitk2 import Certainty, Direction
 from vitk2 import _model as m
 from vitk2 import testing as vt
+from vitk2._base import participant_limits
 from vitk2._names import normalize
 from vitk2._render import interval_text, level_text
 
@@ -172,7 +173,7 @@ class TestCompare:
 
     def test_bad_options(self) -> None:
         with pytest.raises(vitk2.CriteriaError, match="interval must be one of"):
-            BASE.compare("mds", interval="wald")
+            BASE.compare("mds", interval="wald")  # type: ignore[arg-type]
         with pytest.raises(vitk2.CriteriaError, match="level must be"):
             BASE.compare("mds", level=95)
 
@@ -192,7 +193,10 @@ class TestPooling:
         var = 1 / e + 1 / (n - e)
         ref = sm.combine_effects(logit, var, method_re="dl")
         assert result.k == 3
-        expit = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+
+        def expit(x: Any) -> Any:
+            return 1 / (1 + np.exp(-x))
+
         assert result.estimate == pytest.approx(float(expit(ref.mean_effect_re)), abs=1e-9)
         assert result.tau2 == pytest.approx(max(0.0, float(ref.tau2)), abs=1e-9)
 
@@ -273,15 +277,31 @@ def trials_with_arms(draw: st.DrawFn) -> vitk2.EvidenceBase:
     cit = draw(vt.citations(indications=[ind], links=()))
     studies = []
     for sid in draw(st.lists(st.sampled_from(["s1", "s2", "s3"]), min_size=1, unique=True)):
+        population = draw(vt.populations())
+        enrolled = population.enrolled if isinstance(population.enrolled, int) else None
         arms = []
         for k in range(draw(st.integers(2, 4))):
             phase_ids = draw(st.lists(st.sampled_from([f"a{k}-p1", f"a{k}-p2"]), unique=True))
-            arms.append(draw(vt.arms(with_id=f"a{k}", compounds=compounds, phase_ids=phase_ids)))
-        groups = [a.id for a in arms] + [p.id for a in arms if a.regimen for p in a.regimen.phases]
-        findings = []
+            arms.append(
+                draw(
+                    vt.arms(
+                        with_id=f"a{k}", compounds=compounds, phase_ids=phase_ids, most=enrolled
+                    )
+                )
+            )
+        # a proportion counts no more participants than its group holds (none in an empty one)
+        _, limits = participant_limits(population, arms)
+        most = {g: limit.most for g, limit in limits.items()}
+        groups = [
+            g
+            for g in [a.id for a in arms]
+            + [p.id for a in arms if a.regimen for p in a.regimen.phases]
+            if most.get(g, 1) >= 1
+        ]
+        findings: list[m.Finding] = []
         for name in ("response", "relapse"):
             outcome = attrs.evolve(draw(vt.outcomes()), name=name)
-            for group in draw(st.lists(st.sampled_from(groups), unique=True)):
+            for group in draw(st.lists(st.sampled_from(groups), unique=True)) if groups else []:
                 for subgroup in draw(
                     st.lists(st.sampled_from([None, "women"]), min_size=1, unique=True)
                 ):
@@ -290,7 +310,9 @@ def trials_with_arms(draw: st.DrawFn) -> vitk2.EvidenceBase:
                             id=f"{sid}.f{len(findings)}",
                             outcome=outcome,
                             indication=ind,
-                            statistic=draw(vt.proportions(max_total=10**6)),
+                            statistic=draw(
+                                vt.proportions(max_total=min(10**6, most.get(group, 10**6)))
+                            ),
                             direction=draw(st.sampled_from(Direction)),
                             provenance=(draw(vt.locators(sources=[cit.id])),),
                             group=group,
@@ -307,7 +329,7 @@ def trials_with_arms(draw: st.DrawFn) -> vitk2.EvidenceBase:
                 reports=(cit,),
                 design=design,
                 indications=(ind,),
-                population=draw(vt.populations()),
+                population=population,
                 level=draw(vt.evidence_levels()),
                 arms=tuple(arms),
                 findings=tuple(findings),

@@ -231,6 +231,7 @@ def test_every_object_a_caller_can_reach_is_frozen() -> None:
     seen = 0
     for obj in _reachable(base):
         cls = type(obj)
+        assert attrs.has(cls)
         first = attrs.fields(cls)[0].name
         with pytest.raises(FrozenInstanceError):
             setattr(obj, first, None)
@@ -241,7 +242,9 @@ def test_every_object_a_caller_can_reach_is_frozen() -> None:
 def test_every_collection_a_caller_can_reach_is_immutable() -> None:
     mutable = (list, dict, set, bytearray)
     for obj in _reachable(vitk2.load()):
-        for field in attrs.fields(type(obj)):
+        cls = type(obj)
+        assert attrs.has(cls)
+        for field in attrs.fields(cls):
             value = getattr(obj, field.name)
             assert not isinstance(value, mutable), f"{type(obj).__name__}.{field.name}"
             if isinstance(value, tuple):

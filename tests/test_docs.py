@@ -173,7 +173,9 @@ def test_block_parser_reads_titles_and_skips() -> None:
     page = DOCS / "tour.md"
     titled = [b for b in blocks(page) if b.title]
     assert titled
-    assert titled[0].title.endswith(".yaml")
+    title = titled[0].title
+    assert title is not None
+    assert title.endswith(".yaml")
 
 
 # --------------------------------------------------------------------------------------------

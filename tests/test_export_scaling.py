@@ -29,7 +29,7 @@ from vitk2 import testing as vt
 from vitk2._io import from_data, to_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # the benchmarks' deterministic synthetic evidence
+import generate  # type: ignore[import-not-found]  # the benchmarks' deterministic synthetic evidence
 
 generated = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -15,7 +15,7 @@ import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from unittest import mock
 
 import pytest
@@ -28,13 +28,14 @@ from vitk2 import _model as m
 from vitk2._convert import Registry, registry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import generate  # the benchmarks' deterministic synthetic evidence
+import generate  # type: ignore[import-not-found]  # the benchmarks' deterministic synthetic evidence
 
 KINDS = (("compounds", m.Compound), ("indications", m.Indication), ("citations", m.Citation))
 
 
 def _document() -> dict[str, Any]:
-    return generate.generate(40, seed=7)
+    doc: dict[str, Any] = generate.generate(40, seed=7)
+    return doc
 
 
 def _registry(doc: dict[str, Any]) -> Registry:
@@ -48,7 +49,7 @@ def _registry(doc: dict[str, Any]) -> Registry:
 
 def _both(data: Any, cls: type) -> tuple[Any, Any]:
     """What each converter makes of ``data``: the object, or the exception's type."""
-    out = []
+    out: list[Any] = []
     for conv in (_io.fast_converter(), _io.converter()):
         try:
             out.append(conv.structure(copy.deepcopy(data), cls))
@@ -168,7 +169,7 @@ def test_interned_and_shared_values_do_not_change_records() -> None:
 
 # -- the garbage collector: vitk2 leaves it alone -------------------------------------------
 
-_BROKEN = (
+_BROKEN: tuple[tuple[str, Literal["yaml", "json"]], ...] = (
     ('{"vitk2": 1, "studies": [{"id": "x"}]}', "json"),  # invalid evidence
     ('{"vitk2": 1, "studies": [', "json"),  # invalid JSON
     ('{"vitk2": 2}', "json"),  # wrong version

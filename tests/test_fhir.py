@@ -376,6 +376,7 @@ def _statistics(evidence: JSON) -> list[JSON]:
 
 
 def _estimate(stat: JSON, code: str) -> JSON:
+    found: JSON
     (found,) = (
         a
         for a in stat.get("attributeEstimate", [])

@@ -190,7 +190,7 @@ _FIELD_NAMES = sorted(
         a.name
         for cls in vt._STRATEGIES
         if hasattr(cls, "__attrs_attrs__")
-        for a in cls.__attrs_attrs__  # type: ignore[attr-defined]
+        for a in cls.__attrs_attrs__
     }
     | {"vitk2", "dataset", "compounds", "indications", "citations", "studies", "kind"}
 )

@@ -311,9 +311,9 @@ def test_merge_conflicts_name_the_ids_and_change_nothing() -> None:
 
 def test_no_dependency_exception_escapes_for_wrong_python_types() -> None:
     with pytest.raises(ValidationError):
-        vitk2.loads(GOOD, "toml")
+        vitk2.loads(GOOD, "toml")  # type: ignore[call-overload]
     with pytest.raises(TypeError):
-        vitk2.dump(object())
+        vitk2.dump(object())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -234,8 +234,9 @@ def _integrity_by_walking(base: vitk2.EvidenceBase, finding: m.Finding) -> tuple
         seen.add(cid)
         if cits[cid].integrity.status is not m.IntegrityStatus.NONE_KNOWN:
             out[cid] = cits[cid]
-        if cits[cid].reports_on is not None:
-            ids.append(cits[cid].reports_on)
+        reports_on = cits[cid].reports_on
+        if reports_on is not None:
+            ids.append(reports_on)
     return tuple(out[k] for k in sorted(out))
 
 

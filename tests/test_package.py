@@ -70,7 +70,7 @@ def test_dir_lists_the_public_names() -> None:
 
 def test_unknown_names_raise_attribute_error() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
-        vitk2.nope  # noqa: B018
+        vitk2.nope  # type: ignore[attr-defined]  # noqa: B018
     assert not hasattr(vitk2, "_model_of_nothing")
 
 

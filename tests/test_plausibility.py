@@ -501,7 +501,7 @@ def _finding_in_no_group(d: Doc, n: int) -> None:
 
 def _adverse_event(**fields: Any) -> Callable[[Doc, int], None]:
     def put(d: Doc, n: int) -> None:
-        event = {"term": "skin rash", "group": "vk2", "provenance": [LOCATOR]}
+        event: dict[str, Any] = {"term": "skin rash", "group": "vk2", "provenance": [LOCATOR]}
         event.update({k: (n if v is None else v) for k, v in fields.items()})
         _study(d)["adverse_events"] = [event]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import math
 import pickle
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import pytest
@@ -41,7 +42,11 @@ from vitk2 import (
 from vitk2 import _model as model
 from vitk2 import testing as vt
 
-FORMATS = ("yaml", "json")
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
+
+Format = Literal["yaml", "json"]
+FORMATS: tuple[Format, ...] = ("yaml", "json")
 
 # Classes whose round trip is checked one by one (NotReported is a value, not a record: it is
 # checked inside the records that hold it).
@@ -84,10 +89,10 @@ def test_every_strategy_is_exported() -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("cls", ROUND_TRIP_CLASSES, ids=lambda c: c.__name__)
-def test_round_trip_loads_dump_is_identity(cls: type, fmt: str) -> None:
+def test_round_trip_loads_dump_is_identity(cls: type, fmt: Format) -> None:
     @(slow if cls in SLOW else fast)
     @given(vt.strategy_for(cls))
-    def law(x: object) -> None:
+    def law(x: AttrsInstance) -> None:
         text = dump(x, fmt)
         assert loads(text, fmt, as_type=type(x), base=vt.base_for(x)) == x
 
@@ -96,7 +101,7 @@ def test_round_trip_loads_dump_is_identity(cls: type, fmt: str) -> None:
 
 @bases
 @given(vt.evidence_bases(), st.sampled_from(FORMATS))
-def test_round_trip_of_a_whole_base_is_identity(base: EvidenceBase, fmt: str) -> None:
+def test_round_trip_of_a_whole_base_is_identity(base: EvidenceBase, fmt: Format) -> None:
     assert loads(dump(base, fmt), fmt) == base
 
 
@@ -109,7 +114,12 @@ def test_round_trip_of_a_base_keeps_its_content_hash(base: EvidenceBase) -> None
 @bases
 @given(vt.evidence_bases())
 def test_loading_records_against_their_base_gives_them_back(base: EvidenceBase) -> None:
-    for record in (*base.citations, *base.studies, *base.findings):
+    records: tuple[model.Citation | model.Study | model.Finding, ...] = (
+        *base.citations,
+        *base.studies,
+        *base.findings,
+    )
+    for record in records:
         for fmt in FORMATS:
             assert loads(dump(record, fmt), fmt, as_type=type(record), base=base) == record
 
@@ -261,7 +271,8 @@ def _conflicting(base: EvidenceBase, data: st.DataObject) -> EvidenceBase:
         changed = attrs.evolve(changed, parent=None)
     if isinstance(changed, Citation):
         changed = attrs.evolve(changed, reports_on=None, integrity=Integrity(), indications=())
-    return EvidenceBase(**{kind: (changed,)})
+    records: dict[str, Any] = {kind: (changed,)}
+    return EvidenceBase(**records)
 
 
 @bases

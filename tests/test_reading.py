@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import yaml
@@ -142,7 +142,7 @@ def test_a_file_without_read_permission_is_a_validation_error(tmp_path: Path) ->
 def test_an_unknown_format_is_refused_before_the_file_is_read(tmp_path: Path) -> None:
     link = tmp_path / "evidence.yaml"
     link.symlink_to("/dev/zero")
-    (problem,) = problems_of(lambda: vitk2.load_file(link, format="toml"))
+    (problem,) = problems_of(lambda: vitk2.load_file(link, format="toml"))  # type: ignore[arg-type]
     assert "expected format 'yaml' or 'json' (got 'toml')" in problem.message
 
 
@@ -605,7 +605,7 @@ def _escape(char: str) -> str:
     | st.booleans()
     | st.integers(-(10**30), 10**30)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+    | st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
     | _lookalikes
 )
 def test_scalars_written_the_yaml_1_2_way_read_back_equal(value: object) -> None:
@@ -692,7 +692,9 @@ def test_a_json_surrogate_pair_is_one_character() -> None:
 
 @pytest.mark.parametrize("text", ["x: a\ud800\n", "\udfff: 1\n"])
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_a_lone_surrogate_in_the_text_is_refused_where_it_is(text: str, fmt: str) -> None:
+def test_a_lone_surrogate_in_the_text_is_refused_where_it_is(
+    text: str, fmt: Literal["yaml", "json"]
+) -> None:
     (problem,) = problems_of(lambda: vitk2.loads(text, fmt))
     assert problem.path.startswith("line 1, column ")
     assert "without lone surrogates" in problem.message

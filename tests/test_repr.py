@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -26,9 +26,10 @@ LIMIT = 200
 
 
 def _walk(obj: object) -> Iterator[object]:
-    if attrs.has(type(obj)):
+    cls = type(obj)
+    if attrs.has(cls):
         yield obj
-        for field in attrs.fields(type(obj)):
+        for field in attrs.fields(cls):
             yield from _walk(getattr(obj, field.name))
     elif isinstance(obj, (tuple, list)):
         for item in obj:
@@ -213,7 +214,7 @@ def _is_aligned_table(text: str) -> bool:
     return False
 
 
-TABLES = {
+TABLES: dict[str, Callable[[], vitk2.Comparison | vitk2.Overview | vitk2.RegimenComparison]] = {
     "Comparison": lambda: BASE.compare("mds"),
     "Overview": lambda: BASE.overview(),
     "RegimenComparison": lambda: BASE.compare_regimens("hcc"),

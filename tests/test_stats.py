@@ -121,7 +121,7 @@ class TestTypes:
         assert "ComparisonError" not in vitk2.__all__
         assert not hasattr(_errors, "ComparisonError")
         with pytest.raises(AttributeError):
-            vitk2.ComparisonError  # noqa: B018
+            vitk2.ComparisonError  # type: ignore[attr-defined]  # noqa: B018
 
     def test_interval_fields_and_defaults(self) -> None:
         interval = Interval(0.25, 0.75, method="wald")
@@ -658,7 +658,7 @@ class TestValidation:
                 return self.value
 
         expected = wilson_interval(3, 10)
-        assert wilson_interval(Count(3), Count(10)) == expected  # type: ignore[arg-type]
+        assert wilson_interval(Count(3), Count(10)) == expected
 
     @pytest.mark.parametrize(
         ("effects", "variances", "message"),
@@ -713,9 +713,12 @@ class TestValidation:
 
 if HAS_STATSMODELS:
     import numpy as np
-    from statsmodels.stats.contingency_tables import Table2x2
-    from statsmodels.stats.meta_analysis import combine_effects
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+    from statsmodels.stats.contingency_tables import Table2x2  # type: ignore[import-untyped]
+    from statsmodels.stats.meta_analysis import combine_effects  # type: ignore[import-untyped]
+    from statsmodels.stats.proportion import (  # type: ignore[import-untyped]
+        confint_proportions_2indep,
+        proportion_confint,
+    )
 
 
 @requires_statsmodels
