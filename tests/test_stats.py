@@ -914,3 +914,93 @@ class TestAgainstStatsmodels:
         low, high = reference.conf_int()[1]
         assert result.interval.low == pytest.approx(1 / (1 + math.exp(-float(low))), abs=TOL)
         assert result.interval.high == pytest.approx(1 / (1 + math.exp(-float(high))), abs=TOL)
+
+
+# ---------------------------------------------------------------------------
+# Callers: Proportion.interval and regimen contrasts
+# ---------------------------------------------------------------------------
+
+
+class TestCallers:
+    def test_unknown_interval_method_is_a_statistics_error_listing_the_methods(self) -> None:
+        from vitk2 import Proportion
+
+        with pytest.raises(
+            StatisticsError,
+            match=r"^unknown interval method 'wald'; expected one of 'wilson', 'clopper-pearson'$",
+        ):
+            Proportion(events=1, total=2).interval("wald")
+        with pytest.raises(StatisticsError, match=r"unknown interval method \['wilson'\]"):
+            Proportion(events=1, total=2).interval(["wilson"])  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("level", [0.0, 1.0, math.nan, True, "0.95"])
+    def test_bad_level_of_a_proportion_interval_is_a_statistics_error(self, level: object) -> None:
+        from vitk2 import Proportion
+
+        for method in ("wilson", "clopper-pearson"):
+            with pytest.raises(StatisticsError, match=r"^level must be"):
+                Proportion(events=1, total=2).interval(method, level)  # type: ignore[arg-type]
+
+    def test_regimen_contrast_records_why_its_ratios_are_missing(self) -> None:
+        base = _two_arm_trial(0, 20, 0, 20)
+        (contrast,) = base.compare_regimens("mds-ra").contrasts
+        assert contrast.risk_ratio is None
+        assert contrast.odds_ratio is None
+        assert contrast.ratio_reason == (
+            "risk ratio is not estimable: both groups have zero events (e1=0, e2=0)"
+        )
+        # the risk difference keeps a width (the Wald interval was 0 to 0)
+        assert contrast.risk_difference.interval.width > 0.3
+        assert contrast.risk_difference.interval.method == "newcombe"
+        # the table says why (its cells are cut to a width)
+        assert "risk ratio is not estimable" in base.compare_regimens("mds-ra").to_text()
+
+    def test_regimen_contrast_with_ratios_has_no_reason(self) -> None:
+        (contrast,) = _two_arm_trial(3, 20, 0, 20).compare_regimens("mds-ra").contrasts
+        assert contrast.risk_ratio is not None
+        assert contrast.risk_ratio.corrected is True
+        assert contrast.ratio_reason is None
+
+
+def _two_arm_trial(e1: int, n1: int, e2: int, n2: int) -> object:
+    """An evidence base with one randomised two-arm trial on one proportion outcome."""
+    import textwrap
+
+    import vitk2
+
+    text = textwrap.dedent(f"""\
+        vitk2: 1
+        citations:
+          - {{id: t-paper, kind: primary_article, authors: [Doe J], year: 2024}}
+        studies:
+          - id: t
+            title: Trial t
+            reports: [t-paper]
+            design: randomised_controlled_trial
+            indications: [mds-ra]
+            population: {{description: adults with refractory anaemia, enrolled: {n1 + n2}}}
+            level: {{ocebm: 2, rationale: A randomised trial.}}
+            arms:
+              - id: k2
+                name: MK-4
+                role: intervention
+                size: {n1}
+                regimen: {{doses: [{{compound: menatetrenone, amount: 45 mg/day}}]}}
+              - {{id: control, name: no treatment, role: control, size: {n2}}}
+            findings:
+              - id: t.k2
+                outcome: {{name: haematologic improvement, kind: surrogate}}
+                indication: mds-ra
+                group: k2
+                statistic: {{kind: proportion, events: {e1}, total: {n1}}}
+                direction: benefit
+                provenance: [{{source: t-paper, locator: abstract}}]
+              - id: t.control
+                outcome: {{name: haematologic improvement, kind: surrogate}}
+                indication: mds-ra
+                group: control
+                statistic: {{kind: proportion, events: {e2}, total: {n2}}}
+                direction: not_applicable
+                provenance: [{{source: t-paper, locator: abstract}}]
+        """)
+    return vitk2.loads(text, base=vitk2.load())

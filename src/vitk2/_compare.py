@@ -531,10 +531,10 @@ class Lineage:
 
         .. versionadded:: 0.2.0
         """
-        if self.interval_method == "wald":
+        if self.interval_method == "newcombe":
             return (
-                f"contrasts with Wald intervals at {level_text(self.level)} "
-                "(log scale for the ratios)"
+                f"risk differences with Newcombe intervals at {level_text(self.level)}, "
+                "ratios with Wald intervals on the log scale"
             )
         return (
             f"proportions with {self.interval_method} intervals at {level_text(self.level)}; "
@@ -946,7 +946,12 @@ def _pool(
 class RegimenContrast:
     """Two randomised arms of one trial compared on one proportion outcome.
 
+    ``risk_ratio`` and ``odds_ratio`` are None when the ratios are not estimable (both arms
+    without events, or both with only events); ``ratio_reason`` then says why.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``ratio_reason``; the risk difference has Newcombe's interval.
     """
 
     study: str
@@ -958,6 +963,7 @@ class RegimenContrast:
     risk_difference: Contrast
     risk_ratio: Contrast | None
     odds_ratio: Contrast | None
+    ratio_reason: str | None = None
 
     def __repr__(self) -> str:
         return (
@@ -1025,6 +1031,8 @@ class RegimenComparison(_Tabular):
             if c.risk_ratio is not None:
                 rr = c.risk_ratio
                 text += f"; RR {rr.estimate:.2f} ({interval_text(rr.interval, '.2f')})"
+            elif c.ratio_reason is not None:
+                text += f"; {c.ratio_reason}"
             rows.append(
                 (
                     c.measure,
@@ -1032,7 +1040,7 @@ class RegimenComparison(_Tabular):
                     c.b,
                     text,
                     rd.interval.level,
-                    f"randomised arms of {c.study}; Wald/log intervals",
+                    f"randomised arms of {c.study}; Newcombe/log intervals",
                 )
             )
         rows.extend((r.measure, r.a, r.b, "not computed", None, r.reason) for r in self.refusals)
@@ -1183,11 +1191,12 @@ def compare_regimens(
                 assert isinstance(p1, m.Proportion)
                 assert isinstance(p2, m.Proportion)
                 rr = orr = None
+                ratio_reason = None
                 try:
                     rr = risk_ratio(p1.events, p1.total, p2.events, p2.total, level)
                     orr = odds_ratio(p1.events, p1.total, p2.events, p2.total, level)
-                except StatisticsError:
-                    pass
+                except StatisticsError as err:
+                    ratio_reason = str(err)
                 contrasts.append(
                     RegimenContrast(
                         study=s1.id,
@@ -1201,6 +1210,7 @@ def compare_regimens(
                         ),
                         risk_ratio=rr,
                         odds_ratio=orr,
+                        ratio_reason=ratio_reason,
                     )
                 )
     # Refusals across studies are merged, one per pair of regimens and reason; a refusal of
@@ -1215,7 +1225,7 @@ def compare_regimens(
             else attrs.evolve(old, findings=tuple(dict.fromkeys(old.findings + r.findings)))
         )
     return RegimenComparison(
-        ind, tuple(contrasts), tuple(merged.values()), _lineage(base, "wald", level)
+        ind, tuple(contrasts), tuple(merged.values()), _lineage(base, "newcombe", level)
     )
 
 

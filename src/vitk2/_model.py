@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Final, TypeAlias
 import attrs
 from attrs import validators as v
 
-from ._stats import Interval, clopper_pearson_interval, wilson_interval
+from ._stats import Interval, StatisticsError, clopper_pearson_interval, wilson_interval
 from ._units import Dimension, Quantity, Unit
 
 __all__ = [
@@ -1282,13 +1282,18 @@ class Proportion:
             level: Confidence level, between 0 and 1.
 
         Raises:
-            ValueError: For an unknown method or a level outside (0, 1).
+            StatisticsError: For an unknown method (the message lists the valid ones) or a
+                level outside (0, 1). It is a ``ValueError``.
+
+        .. versionchanged:: 0.2.0
+           An unknown method raises :class:`~vitk2.StatisticsError`, not a bare ``ValueError``.
         """
         try:
             fn = _INTERVAL_METHODS[method]
-        except KeyError:
-            known = ", ".join(_INTERVAL_METHODS)
-            raise ValueError(f"unknown interval method {method!r}; expected {known}") from None
+        except (KeyError, TypeError):  # TypeError: an unhashable method, such as a list
+            known = ", ".join(repr(name) for name in _INTERVAL_METHODS)
+            msg = f"unknown interval method {method!r}; expected one of {known}"
+            raise StatisticsError(msg) from None
         return fn(self.events, self.total, level)
 
     def __str__(self) -> str:
