@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import vitk2
 from vitk2._stats import (
     Contrast,
     Interval,
@@ -962,11 +963,9 @@ class TestCallers:
         assert contrast.ratio_reason is None
 
 
-def _two_arm_trial(e1: int, n1: int, e2: int, n2: int) -> object:
+def _two_arm_trial(e1: int, n1: int, e2: int, n2: int) -> vitk2.EvidenceBase:
     """An evidence base with one randomised two-arm trial on one proportion outcome."""
     import textwrap
-
-    import vitk2
 
     text = textwrap.dedent(f"""\
         vitk2: 1
