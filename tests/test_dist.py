@@ -185,7 +185,8 @@ def test_t_ppf_matches_scipy_away_from_the_centre(df: float) -> None:
         if abs(p - 0.5) < 1e-3:
             continue
         theirs = float(stats.t.ppf(p, df))
-        if abs(theirs) > 1e150:  # scipy saturates in the extreme tails of df < 2
+        # scipy saturates in the extreme tails of df < 2: at 1e100 before 1.16, later higher
+        if abs(theirs) >= 1e100:
             continue
         worst = max(worst, rel_err(t_ppf(p, df), theirs))
     assert worst <= REL, worst
