@@ -18,13 +18,16 @@ import math
 import warnings
 from fractions import Fraction
 
-import mpmath
+import mpmath  # type: ignore[import-untyped, unused-ignore] # stubs are optional
 import numpy as np
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
-from scipy import special, stats
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from scipy import special, stats  # type: ignore[import-untyped, unused-ignore] # stubs are optional
+from statsmodels.stats.proportion import (  # type: ignore[import-untyped]
+    confint_proportions_2indep,
+    proportion_confint,
+)
 
 from vitk2._stats import (
     StatisticsError,
@@ -595,12 +598,13 @@ def _exact_dersimonian_laird(
     effects: list[float], variances: list[float]
 ) -> tuple[Fraction, Fraction, Fraction]:
     """``(Q, tau2, fixed-effect mean)`` in exact rational arithmetic."""
+    zero = Fraction(0)
     ys = [Fraction(y) for y in effects]
     ws = [1 / Fraction(v) for v in variances]
-    total = sum(ws)
-    mean = sum(w * y for w, y in zip(ws, ys, strict=True)) / total
-    q = sum(w * (y - mean) ** 2 for w, y in zip(ws, ys, strict=True))
-    c = total - sum(w * w for w in ws) / total
+    total = sum(ws, zero)
+    mean = sum((w * y for w, y in zip(ws, ys, strict=True)), zero) / total
+    q = sum((w * (y - mean) ** 2 for w, y in zip(ws, ys, strict=True)), zero)
+    c = total - sum((w * w for w in ws), zero) / total
     tau2 = max(Fraction(0), (q - (len(ys) - 1)) / c)
     return q, tau2, mean
 
