@@ -175,6 +175,13 @@ def test_t_sf_matches_closed_forms_for_df_1_and_2(t: float) -> None:
     assert rel_err(t_sf(t, 2), t2_sf(t)) <= REL
 
 
+def _scipy_before(major: int, minor: int) -> bool:
+    import scipy
+
+    found = tuple(int(part) for part in scipy.__version__.split(".")[:2])
+    return found < (major, minor)
+
+
 @requires_scipy
 @pytest.mark.parametrize("df", DFS)
 def test_t_ppf_matches_scipy_away_from_the_centre(df: float) -> None:
@@ -188,6 +195,8 @@ def test_t_ppf_matches_scipy_away_from_the_centre(df: float) -> None:
         # scipy saturates in the extreme tails of df < 2: at 1e100 before 1.16, later higher
         if abs(theirs) >= 1e100:
             continue
+        if p < 1e-250 and _scipy_before(1, 16):
+            continue  # older scipy loses digits there (the round-trip tests cover it)
         worst = max(worst, rel_err(t_ppf(p, df), theirs))
     assert worst <= REL, worst
 
