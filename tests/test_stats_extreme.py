@@ -350,6 +350,8 @@ class TestIncompleteBeta:
         st.floats(-300.0, -0.302),
         st.booleans(),
     )
+    @example(0.0, 0.0, -281.5625, False)  # I_x(1, 1) = x: log(I) - log(p) kept 13 digits
+    @example(0.015625, 0.0, -300.0, False)  # x^a near 1e-300 was taken as exp(a log x)
     def test_inverses_against_mpmath(
         self, log_a: float, log_b: float, log_p: float, complement: bool
     ) -> None:

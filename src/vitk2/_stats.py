@@ -195,10 +195,14 @@ def _check_count(value: Any, name: str) -> int:
     """Return ``value`` as an int, requiring a non-negative integer (not a bool).
 
     Any integer type is accepted through ``__index__`` (``int``, NumPy integers of every
-    width, 0-d integer arrays); NumPy's ``bool_`` has no ``__index__`` and is refused like
-    ``bool``.
+    width, 0-d integer arrays); booleans, Python's and NumPy's, are refused.
     """
-    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+    if (
+        isinstance(value, bool)
+        # NumPy's booleans (bool_, boolean arrays): numpy 2.2 still gives them __index__
+        or getattr(getattr(value, "dtype", None), "kind", None) == "b"
+        or not hasattr(type(value), "__index__")
+    ):
         raise StatisticsError(f"{name} must be a non-negative integer (got {value!r})")
     try:
         number = operator.index(value)
@@ -438,6 +442,7 @@ _STIRLING = (
     -3617.0 / 122400.0,
 )
 _TINY = 5e-324
+_MIN_NORMAL = 2.2250738585072014e-308
 _EPSILON = 2.220446049250313e-16
 
 
@@ -588,7 +593,7 @@ def _beta_prefix(a: float, b: float, x: float, y: float) -> float:
     if a < _STIRLING_MIN and b < _STIRLING_MIN:
         power_x = math.pow(x, a) if x <= y else math.exp(a * math.log1p(-y))
         power_y = math.pow(y, b) if y <= x else math.exp(b * math.log1p(-x))
-        if power_x > 1e-290 and power_y > 1e-290:
+        if power_x >= _MIN_NORMAL and power_y >= _MIN_NORMAL:  # subnormals lose digits
             return power_x * power_y / math.exp(_log_beta(a, b))
     return math.exp(_log_beta_prefix(a, b, x, y))
 
