@@ -794,7 +794,8 @@ content hash <code>{_e(base.content_hash[:16])}</code> · vitk2 {_e(__version__)
 reading of the data (design, size, interval width, outcome kind, integrity notices) for a curator
 to confirm. Proportions carry {_e(lin.interval_method)} score intervals at {level_text(lin.level)};
 effects carry the intervals their sources report, each at its own level; contrasts between
-randomised arms use Wald intervals (log scale for ratios), at the level each states; pooling uses
+randomised arms use Newcombe's hybrid score interval for the difference and log-scale intervals
+for the ratios, at the level each states; pooling uses
 {_e(lin.pooling_model)} and only across distinct studies.</p>
 {_lineage_html(lin)}
 </section>
