@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import urllib.parse
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -182,6 +183,25 @@ _FORMULA_START = frozenset("=+-@\t\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
+def write_csv_row(writer: Any, out: IO[str], cells: Sequence[Any], end: str = "\r\n") -> None:
+    """Write one CSV row as Python 3.11's ``csv`` module does, on every supported Python.
+
+    Before 3.11, ``csv`` cannot write a NUL character without an escape character ("need to
+    escape, but no escapechar set"); 3.11 and later quote the cell. A row with a NUL in a text
+    cell is written here with its text cells quoted (RFC 4180), which reads back the same.
+    """
+    if sys.version_info >= (3, 11) or not any(isinstance(c, str) and "\0" in c for c in cells):
+        writer.writerow(cells)
+        return
+    out.write(
+        ",".join(
+            '"' + c.replace('"', '""') + '"' if isinstance(c, str) else "" if c is None else str(c)
+            for c in cells
+        )
+        + end
+    )
+
+
 def csv_text(text: str) -> str:
     """A text cell that no spreadsheet runs: a formula start gets a ``'`` in front.
 
@@ -262,13 +282,16 @@ def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([csv_text(h) for h in headers])
+    write_csv_row(writer, buf, [csv_text(h) for h in headers], "\n")
     for row in rows:
-        writer.writerow(
+        write_csv_row(
+            writer,
+            buf,
             [
                 "" if c is None else c if isinstance(c, (int, float)) else csv_text(str(c))
                 for c in row
-            ]
+            ],
+            "\n",
         )
     return buf.getvalue()
 

@@ -23,7 +23,7 @@ import attrs
 
 from . import _model as m
 from ._base import EvidenceBase
-from ._render import csv_text, statistic_text, write_atomic
+from ._render import csv_text, statistic_text, write_atomic, write_csv_row
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
@@ -371,7 +371,7 @@ def to_csv(obj: EvidenceBase | m.Study) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in to_rows(obj):
-        writer.writerow([_csv_cell(row[c]) for c in COLUMNS])
+        write_csv_row(writer, out, [_csv_cell(row[c]) for c in COLUMNS])
     return out.getvalue()
 
 
