@@ -32,6 +32,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Literal
 
 import pytest
 from hypothesis import given, settings
@@ -1079,3 +1080,41 @@ def test_estimators_solve_their_equations(es: meta.EffectSizes) -> None:
         assert score == pytest.approx(0.0, abs=1e-6 * sw)
     else:
         assert score <= 1e-9 * sw
+
+
+# --- files: excluded studies keep their label and reason ------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_excluded_studies_round_trip_through_files_as_label_and_reason(
+    fmt: Literal["yaml", "json"],
+) -> None:
+    es = meta.binary([0, 3], [10, 12], [0, 6], [11, 12], measure="RR", labels=["none", "some"])
+    assert es.excluded == (meta.Excluded("none", "no events in either group"),)
+    text = vitk2.dump(es, fmt)
+    assert "no events in either group" in text
+    back = vitk2.loads(text, fmt, as_type=meta.EffectSizes)
+    assert back == es
+    assert back.excluded[0].label == "none"
+
+
+@pytest.mark.parametrize(
+    ("excluded", "expected"),
+    [
+        ('[["1", "x"]]', "expected a mapping with the keys label, reason"),
+        ('[{"label": "1"}]', "missing key 'reason'"),
+        ('[{"label": "1", "reason": "r", "z": 1}]', "unknown key 'z'"),
+    ],
+)
+def test_a_malformed_excluded_study_is_refused_where_it_stands(
+    excluded: str, expected: str
+) -> None:
+    text = '{"rows": [], "measure": "RR", "excluded": ' + excluded + "}"
+    with pytest.raises(vitk2.ValidationError, match=r"excluded\[0\]") as info:
+        vitk2.loads(text, "json", as_type=meta.EffectSizes)
+    assert expected in str(info.value)
+
+
+def test_excluded_built_from_a_mapping_keeps_its_values_not_its_keys() -> None:
+    es = meta.EffectSizes(rows=(), measure="RR", excluded=[{"label": "a", "reason": "b"}])
+    assert es.excluded == (meta.Excluded("a", "b"),)

@@ -412,6 +412,42 @@ def _model_enums() -> Iterator[type[enum.Enum]]:
             yield obj
 
 
+def _is_named_tuple(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, tuple) and hasattr(t, "_fields")
+
+
+def _named_tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Named tuples (such as :class:`~vitk2.meta.Excluded`) travel as mappings of their fields."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        fields: tuple[str, ...] = cls._fields
+        hints = typing.get_type_hints(cls)
+
+        def structure(value: Any, _: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise ValueError(
+                    f"expected a mapping with the keys {', '.join(fields)} (got {_describe(value)})"
+                )
+            unknown = sorted(str(k) for k in value if k not in fields)
+            if unknown:
+                raise ValueError(f"unknown key {unknown[0]!r}; expected {', '.join(fields)}")
+            missing = [f for f in fields if f not in value]
+            if missing:
+                raise ValueError(f"missing key {missing[0]!r}")
+            return cls(*(conv.structure(value[f], hints.get(f, Any)) for f in fields))
+
+        return structure
+
+    return factory
+
+
+def _unstructure_named_tuple(conv: cattrs.Converter) -> Callable[[Any], Any]:
+    def unstructure(value: Any) -> Any:
+        return {f: conv.unstructure(getattr(value, f)) for f in value._fields}
+
+    return unstructure
+
+
 def _is_statistic(t: Any) -> bool:
     return bool(t == m.Statistic)
 
@@ -454,6 +490,8 @@ def make_converter() -> cattrs.Converter:
         conv.register_structure_hook(cls, _enum_hook(cls))
     conv.register_structure_hook_factory(_is_union, _union_hook_factory(conv))
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
+    conv.register_structure_hook_factory(_is_named_tuple, _named_tuple_hook_factory(conv))
+    conv.register_unstructure_hook_func(_is_named_tuple, _unstructure_named_tuple(conv))
     conv.register_structure_hook_func(_is_statistic, _statistic(conv))
     conv.register_structure_hook_func(_is_provenance, _provenance(conv))
     conv.register_unstructure_hook_func(_is_provenance, lambda p: conv.unstructure(p, type(p)))
@@ -667,6 +705,7 @@ def make_fast_converter() -> cattrs.Converter:
         conv.register_structure_hook(cls, _fast_enum(cls))
     conv.register_structure_hook_factory(_is_union, _union_hook_factory(conv))
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _fast_tuple_factory(conv))
+    conv.register_structure_hook_factory(_is_named_tuple, _named_tuple_hook_factory(conv))
     conv.register_structure_hook_func(_is_statistic, _fast_statistic(conv))
     conv.register_structure_hook_func(_is_provenance, _fast_provenance(conv))
     classes = frozenset(

@@ -12,7 +12,7 @@ import decimal
 import math
 import numbers
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, SupportsIndex, cast, overload
 
 import attrs
@@ -246,8 +246,13 @@ def _to_rows(value: Iterable[EffectSize]) -> tuple[EffectSize, ...]:
     return tuple(value)
 
 
-def _to_excluded(value: Iterable[Excluded]) -> tuple[Excluded, ...]:
-    return tuple(Excluded(*item) for item in value)
+def _to_excluded(
+    value: Iterable[Excluded | Sequence[str] | Mapping[str, str]],
+) -> tuple[Excluded, ...]:
+    # A mapping names its fields; unpacking one positionally would keep its keys, not its values.
+    return tuple(
+        Excluded(**item) if isinstance(item, Mapping) else Excluded(*item) for item in value
+    )
 
 
 @attrs.frozen(kw_only=True)
