@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -181,3 +182,51 @@ def test_content_hash_of_generated_and_bundled_evidence() -> None:
     # more records than one slice of the streamed text, and the digest pinned in the changelog
     for base in (from_data(generate.generate(300, seed=5)), vitk2.load()):
         assert base.content_hash == plain_content_hash(base)
+
+
+# --------------------------------------------------------------------------------------------
+# The FHIR Bundle, counted: every read of a citation's fields
+
+
+class _CountingField:
+    """A citation field's slot that counts every read of it, and stores as the slot does."""
+
+    reads = 0
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        _CountingField.reads += 1
+        return self.slot.__get__(obj, owner)
+
+    def __set__(self, obj: object, value: object) -> None:
+        self.slot.__set__(obj, value)
+
+
+def _fhir_citation_reads(n_studies: int, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Reads of any field of any citation during one FHIR export of a generated base."""
+    base = from_data(generate.generate(n_studies, seed=3))
+    base.integrity_of(base.findings[0])  # the base's own tables, built once, are not the export's
+    with monkeypatch.context() as patch:
+        for field in attrs.fields(m.Citation):
+            patch.setattr(m.Citation, field.name, _CountingField(m.Citation.__dict__[field.name]))
+        _CountingField.reads = 0
+        vitk2.to_fhir(base)
+        reads = _CountingField.reads
+    return {"reads": reads, "citations": len(base.citations), "findings": len(base.findings)}
+
+
+def test_the_fhir_export_reads_each_citation_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    small = _fhir_citation_reads(60, monkeypatch)
+    large = _fhir_citation_reads(120, monkeypatch)
+    for c in (small, large):
+        # a bounded number of reads per citation and per finding; a search of every citation
+        # for each citation (as the relations to integrity notices once did) is citations²
+        assert c["reads"] <= 40 * (c["citations"] + c["findings"]), c
+    # twice the studies, about twice the reads (the search made it about four times)
+    assert large["reads"] <= 2.5 * small["reads"], (small, large)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ import vitk2
 from vitk2 import _model as m
 from vitk2 import testing as vt
 from vitk2._fhir import SYSTEMS, UCUM, VITK2_SYSTEMS, fhir_id
+from vitk2._io import from_data
 from vitk2._units import Unit
 
 JSON = dict[str, Any]
@@ -536,6 +539,52 @@ def test_integrity_relations_of_a_retracted_paper(integrity_base: vitk2.Evidence
     for evidence in resources(bundle, "Evidence"):
         notes = [n["text"] for n in evidence["note"]]
         assert any("paper-2005" in n and "retracted" in n for n in notes)
+
+
+def plain_back_relations(source: vitk2.EvidenceBase) -> dict[str, list[tuple[str, str]]]:
+    """For every citation, what each citation it is the notice of relates back, by a scan."""
+    return {
+        c.id: [
+            (EXPECTED_RELATION[o.integrity.status][1], f"Citation/{fhir_id(o.id)}")
+            for o in source.citations
+            if o.integrity.notice == c.id and o.integrity.status in EXPECTED_RELATION
+        ]
+        for c in source.citations
+    }
+
+
+def check_back_relations(source: vitk2.EvidenceBase) -> int:
+    """A notice relates back to exactly the citations that name it, in their order."""
+    citations = by_id(vitk2.to_fhir(source), "Citation")
+    backward = {back for _, back in EXPECTED_RELATION.values()}
+    expected = plain_back_relations(source)
+    for c in source.citations:
+        relations = citations[fhir_id(c.id)]["citedArtifact"].get("relatesTo", [])
+        got = [
+            (r["type"], r["resourceReference"]["reference"])
+            for r in relations
+            if r["type"] in backward and "classifier" in r  # not a news report's comments-on
+        ]
+        assert got == expected[c.id], c.id
+    return sum(map(len, expected.values()))
+
+
+def test_notices_relate_back_to_what_they_name(integrity_base: vitk2.EvidenceBase) -> None:
+    assert check_back_relations(integrity_base) >= 1
+    check_back_relations(vitk2.load())
+
+
+def test_notices_of_generated_evidence_relate_back_to_what_they_name() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate  # type: ignore[import-not-found]  # the benchmarks' synthetic evidence
+
+    assert check_back_relations(from_data(generate.generate(400, seed=7))) >= 1
+
+
+@generated
+@given(vt.evidence_bases())
+def test_notices_of_any_base_relate_back_to_what_they_name(base: vitk2.EvidenceBase) -> None:
+    check_back_relations(base)
 
 
 def test_a_lone_study_keeps_relations_to_citations_it_does_not_hold(

@@ -359,15 +359,30 @@ def _relation(
     return {"type": type_, "classifier": [classifier], "display": f"{target} (not exported)"}
 
 
-def _relates_to(c: m.Citation, known: dict[str, m.Citation]) -> list[JSON]:
+def _noticed_by(known: dict[str, m.Citation]) -> dict[str, list[m.Citation]]:
+    """The citations each notice retracts, corrects or comments on, in the order of ``known``.
+
+    Built once per export: looking for them among every citation, for every citation, made an
+    export cost the square of the number of citations.
+    """
+    out: dict[str, list[m.Citation]] = {}
+    for other in known.values():
+        notice = other.integrity.notice
+        if notice is not None and other.integrity.status in _RELATION:
+            out.setdefault(notice, []).append(other)
+    return out
+
+
+def _relates_to(
+    c: m.Citation, known: dict[str, m.Citation], noticed_by: dict[str, list[m.Citation]]
+) -> list[JSON]:
     out: list[JSON] = []
     status = c.integrity.status
     if status in _RELATION:
         out.append(_relation(_RELATION[status][0], status, c.integrity.notice, known))
-    for other in known.values():  # notices point back to what they retract or correct
-        if other.integrity.notice == c.id and other.integrity.status in _RELATION:
-            back = _RELATION[other.integrity.status][1]
-            out.append(_relation(back, other.integrity.status, other.id, known))
+    for other in noticed_by.get(c.id, ()):  # notices point back to what they retract or correct
+        back = _RELATION[other.integrity.status][1]
+        out.append(_relation(back, other.integrity.status, other.id, known))
     on = c.reports_on
     if on is not None and (on not in known or known[on].integrity.notice != c.id):
         commentary = c.kind in (m.DocumentKind.NEWS_REPORT, m.DocumentKind.NOTICE)
@@ -381,7 +396,9 @@ def _relates_to(c: m.Citation, known: dict[str, m.Citation]) -> list[JSON]:
     return out
 
 
-def _citation(c: m.Citation, known: dict[str, m.Citation]) -> JSON:
+def _citation(
+    c: m.Citation, known: dict[str, m.Citation], noticed_by: dict[str, list[m.Citation]]
+) -> JSON:
     rid = fhir_id(c.id)
     kind = _concept(_coding(VITK2_SYSTEMS["document-kind"], c.kind.value, str(c.kind)))
     if c.kind in _JOURNAL_ARTICLES:
@@ -471,7 +488,7 @@ def _citation(c: m.Citation, known: dict[str, m.Citation]) -> JSON:
                 if title is not None
                 else []
             ),
-            "relatesTo": _relates_to(c, known),
+            "relatesTo": _relates_to(c, known, noticed_by),
             "publicationForm": [
                 {
                     "publishedIn": {"type": periodical, "title": journal},
@@ -1155,7 +1172,8 @@ def to_fhir(obj: EvidenceBase | m.Study) -> JSON:
     """
     scope = _scope(obj)
     known = scope.citation_index
-    resources: list[JSON] = [_citation(c, known) for c in scope.citations]
+    noticed_by = _noticed_by(known)
+    resources: list[JSON] = [_citation(c, known, noticed_by) for c in scope.citations]
     for study in scope.studies:
         resources.extend(_study_resources(scope, study, known))
     if isinstance(obj, EvidenceBase):
