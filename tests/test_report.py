@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 import sys
@@ -13,8 +12,8 @@ import pytest
 
 import vitk2
 from vitk2._cli import main
-from vitk2._render import interval_text
-from vitk2._report import PLOT_HINT, render_report, write_report
+from vitk2._render import interval_text, safe_href
+from vitk2._report import PLOT_HINT, citation_label, render_report, write_report
 
 BASE = vitk2.load()
 
@@ -63,18 +62,100 @@ def test_the_html_is_well_formed(page: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
 
 
+#: Where the report's links may lead: its own sections, and the records of its citations.
+LINKS = (
+    "#",
+    "https://doi.org/10.",
+    "https://pubmed.ncbi.nlm.nih.gov/",
+    "https://pmc.ncbi.nlm.nih.gov/",
+)
+
+
 def test_it_is_self_contained(page: str) -> None:
+    urls = {c.url for c in BASE.citations if c.url}
     tags = parse(page)
     for tag, attrs in tags.seen:
-        assert tag not in ("script", "link", "iframe"), tag
-        src = attrs.get("src")
-        if src is not None:
-            assert src.startswith("data:image/png;base64,"), src
-        href = attrs.get("href")
+        assert tag not in ("script", "link", "iframe", "img", "object", "embed"), tag
+        assert "src" not in attrs, (tag, attrs)
+        href = attrs.get("href") or attrs.get("xlink:href")
         if href is not None:
-            assert href.startswith("#"), href
+            assert href.startswith(LINKS) or html.unescape(href) in urls, href
+            if tag != "a":
+                assert href.startswith("#"), (tag, href)  # SVG refers only to itself
     assert "@import" not in page
-    assert "url(" not in page  # no fonts or images fetched by CSS
+    # no fonts or images fetched by CSS; the plot's clip paths name its own elements
+    assert re.findall(r"url\((.)", page) == ["#"] * page.count("url(")
+
+
+def test_it_is_responsive(page: str) -> None:
+    """What keeps the page readable from a phone to a desktop, read from the HTML and CSS."""
+    tags = parse(page)
+    viewport = [a for t, a in tags.seen if t == "meta" and a.get("name") == "viewport"]
+    assert viewport == [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
+    css = re.search(r"<style>(.*?)</style>", page, re.DOTALL)
+    assert css
+    rules = " ".join(css.group(1).split())
+    # wide tables scroll inside their box with the first column held in view
+    assert (
+        "table.sticky th:first-child, table.sticky td:first-child { position: sticky; left: 0;"
+        in rules
+    )
+    assert ".scroll { overflow-x: auto;" in rules
+    classes = [set((a.get("class") or "").split()) for t, a in tags.seen if t == "table"]
+    assert {"matrix", "sticky"} in classes
+    assert {"overview", "sticky"} in classes
+    # cards stack; findings become labelled blocks on narrow screens; the plot scales
+    assert "grid-template-columns: repeat(auto-fit, minmax(" in rules
+    assert "@media (max-width: 600px)" in rules
+    assert "@media (max-width: 820px) { table.comparison" in rules
+    assert "content: attr(data-label)" in rules
+    assert ".plot svg { display: block; width: 100%; height: auto; }" in rules
+    cells = [a for t, a in tags.seen if t == "td" and "data-label" in a]
+    assert {a["data-label"] for a in cells} == {
+        "regimen",
+        "outcome",
+        "n",
+        "result",
+        "direction",
+        "certainty",
+        "source",
+    }
+    assert "matrix" not in re.findall(r"table-layout: fixed", rules)
+
+
+def test_every_citation_links_to_its_doi_and_pubmed_record(page: str) -> None:
+    hrefs = {a.get("href") for t, a in parse(page).seen if t == "a"}
+    shown = {r.study.id for o in BASE.overview().rows for r in BASE.compare(o.indication).rows}
+    cited = {c.id for s in BASE.studies if s.id in shown for c in s.reports}
+    linked = 0
+    for c in BASE.citations:
+        if c.id not in cited:
+            continue
+        if c.doi:
+            assert safe_href(c.doi) in hrefs, c.id
+            linked += 1
+        if c.pmid:
+            assert f"https://pubmed.ncbi.nlm.nih.gov/{c.pmid}/" in hrefs, c.id
+            linked += 1
+    assert linked > 20
+
+
+def test_labels_say_what_is_missing_not_n_d(page: str) -> None:
+    yoshida = BASE.citation("yoshida-2011-hepatology")
+    assert not isinstance(yoshida.year, int)  # withheld by the curators: unconfirmed
+    assert citation_label(yoshida)[0] == "Yoshida, year not recorded"
+    binkley = BASE.citation("binkley-2009-j-bone-miner-res")
+    label, why = citation_label(binkley)
+    assert label == "Journal of Bone and Mineral Research, authors and year not recorded"
+    assert why is not None
+    assert "2009 according to a citing article" in why
+    assert citation_label(BASE.citation("su-2019-osteoporos-int")) == ("Su 2019", None)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    for old in ("Yoshida n.d.", "Journal of Bone and Mineral Research n.d.", "Hayashi n.d."):
+        assert old not in text
+    assert "Yoshida, year not recorded" in text
+    # the curators' reason is on the page, not only in a tooltip a phone cannot show
+    assert "2011 comes only from an unconfirmed secondary note" in text
 
 
 def test_it_covers_every_indication(page: str) -> None:
@@ -144,12 +225,113 @@ def test_every_interval_states_its_level(page: str) -> None:
     assert "proportions with wilson intervals at 95%" in page
 
 
-def test_the_forest_plot_is_an_inline_png(page: str) -> None:
-    match = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert match
-    png = base64.b64decode(match.group(1))
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+class _Svg(HTMLParser):
+    """The tags and text inside the page's <svg> elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.roots: list[dict[str, str | None]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "svg":
+            self.roots.append(dict(attrs))
+        if tag == "svg" or self.depth:
+            self.depth += 1
+            self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def svg_of(page: str) -> _Svg:
+    parser = _Svg()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+#: What matplotlib's SVG is made of; nothing that runs, embeds or fetches.
+SVG_TAGS = {
+    "svg",
+    "title",
+    "defs",
+    "style",
+    "g",
+    "path",
+    "use",
+    "text",
+    "clippath",
+    "clipPath",
+    "rect",
+}
+
+
+def test_the_forest_plot_is_inline_svg_that_scales_and_can_be_searched(page: str) -> None:
+    svg = svg_of(page)
+    assert len(svg.roots) == 1
+    root = svg.roots[0]
+    assert "viewBox" in root or "viewbox" in root
+    assert "width" not in root  # the CSS sizes it to its box
+    assert "height" not in root
+    assert {tag for tag, _ in svg.tags} <= SVG_TAGS
+    for _, attrs in svg.tags:
+        assert not [a for a in attrs if a.startswith("on")]
+    text = "".join(svg.text)
+    # text is text: the labels and the numbers can be found with the browser's search
+    assert "Jiang 2014 · new fractures" in text
+    assert "events/n  estimate (95% CI)" in text
+    for prolog in ("<metadata>", "<?xml", "<!DOCTYPE svg"):
+        assert prolog not in page
     assert html.escape(PLOT_HINT) not in page
+    assert "data:image" not in page
+
+
+def test_the_plot_is_the_same_for_the_same_evidence(page: str) -> None:
+    again, _ = render_report(BASE)
+    assert again == page
+
+
+def test_hostile_text_in_the_plot_stays_text() -> None:
+    evil = """\
+citations:
+  - {id: evil-2025, kind: primary_article, authors: ['</text><script>alert(1)</script>'], journal: J, year: 2025}
+studies:
+  - id: evil-2025-study
+    title: A study
+    reports: [evil-2025]
+    design: case_series
+    indications: [mds]
+    population: {description: "Ten.", enrolled: 10}
+    level: {ocebm: 4, rationale: x}
+    findings:
+      - id: evil-2025-study.response
+        outcome: {name: "<foreignObject><iframe src=x></iframe>", kind: surrogate}
+        indication: mds
+        statistic: {kind: proportion, events: 3, total: 10}
+        direction: benefit
+        provenance: [{source: evil-2025, text: "It worked."}]
+"""
+    base = vitk2.loads(evil, base=BASE.filter(indication="mds"))
+    text, has_plot = render_report(base)
+    assert has_plot
+    svg = svg_of(text)
+    assert {tag for tag, _ in svg.tags} <= SVG_TAGS
+    drawn = "".join(svg.text)
+    assert "</text><script>alert(1)</script>" in drawn  # drawn as the author wrote it
+    assert "<script>" not in text
+    assert "<foreignObject>" not in text
 
 
 def test_without_matplotlib_the_report_says_how_to_get_the_plot(
@@ -161,7 +343,7 @@ def test_without_matplotlib_the_report_says_how_to_get_the_plot(
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
     text, has_plot = render_report(BASE)
     assert not has_plot
-    assert "data:image/png" not in text
+    assert "<svg" not in text
     assert html.escape(PLOT_HINT) in text
     assert 'id="ind-mds"' in text  # the rest is all there
     target = tmp_path / "report.html"
@@ -179,8 +361,8 @@ def test_no_plot_when_asked(tmp_path: Path) -> None:
 
 
 def test_user_text_is_escaped(tmp_path: Path) -> None:
+    # No format version: the file is read in the current format.
     evil = """\
-vitk2: 1
 citations:
   - {id: evil-2025, kind: primary_article, authors: [Evil E], title: "<b>x</b>", journal: J, year: 2025}
 studies:

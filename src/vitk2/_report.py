@@ -1,15 +1,21 @@
 """The evidence report: one self-contained HTML file covering every indication.
 
-The file has inline CSS and an inline PNG (base64) forest plot, and nothing that needs the
-network. matplotlib (the ``plot`` extra) draws the forest plot; without it the report says how
-to get the plot and is otherwise complete.
+The file has inline CSS and an inline SVG forest plot, and nothing that needs the network
+(its only links to other sites are the DOI, PubMed and PMC records of the citations, which a
+reader follows or not). matplotlib (the ``plot`` extra) draws the forest plot; without it the
+report says how to get the plot and is otherwise complete.
+
+The page reads on a phone as on a desktop: the reading guide's cards and the summary cards
+stack, wide tables scroll sideways inside their box with their first column held in view, a
+finding becomes a block of labelled lines below 600 px, and the plot scales with its box
+(and scrolls sideways below 900 px, so that its text stays legible).
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -20,9 +26,18 @@ from ._base import EvidenceBase
 from ._render import html_text, interval_text, level_text, terminal_text
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ._compare import Comparison, ComparisonRow, Lineage, Overview, RegimenComparison
 
-__all__ = ["PLOT_HINT", "forest_plot_png", "render_report", "write_report"]
+__all__ = [
+    "PLOT_HINT",
+    "citation_label",
+    "forest_plot_png",
+    "forest_plot_svg",
+    "render_report",
+    "write_report",
+]
 
 PLOT_HINT: Final = "pip install 'vitk2[plot]'"
 """How to get the forest plot when matplotlib is missing."""
@@ -64,10 +79,13 @@ a:hover { text-decoration: underline; }
 nav.toc { background: var(--soft); border: 1px solid var(--rule); border-radius: 6px; padding: 10px 14px; }
 nav.toc ol { margin: 4px 0 0; padding-left: 22px; columns: 2; column-gap: 32px; }
 nav.toc li { margin: 2px 0; }
-.guide { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px; margin: 14px 0; }
-.guide > div { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; }
+.guide { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px;
+         margin: 14px 0; }
+.guide > div { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; min-width: 0; }
+.guide p { line-height: 1.9; }
 .guide h4 { margin: 0 0 6px; font-size: .95rem; }
 .guide p { font-size: .9rem; margin: 4px 0; }
+.guide p + p { line-height: 1.45; }
 .scroll { overflow-x: auto; margin: 8px 0 12px; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 caption { text-align: left; color: var(--muted); padding: 4px 0; font-size: .85rem; }
@@ -116,21 +134,64 @@ ul.caveats li { margin: 1px 0; }
 .lineage code { word-break: break-all; }
 .notice { background: var(--soft); border: 1px solid var(--rule); border-left: 4px solid var(--accent);
           padding: 10px 14px; border-radius: 4px; }
-.matrix { table-layout: fixed; }
-.matrix th { white-space: normal; }
-.matrix th:first-child { width: 150px; }
-.matrix td { text-align: left; }
-.matrix td.empty { background: #fafbfc; }
-.matrix .design { display: block; font-size: .82rem; }
-.matrix .small { white-space: nowrap; }
+/* Wide tables scroll sideways inside their box; the first column stays in view. */
+table.sticky th:first-child, table.sticky td:first-child { position: sticky; left: 0; z-index: 1;
+     background: #fff; box-shadow: inset -1px 0 0 var(--rule); }
+table.sticky th:first-child { background: var(--soft); z-index: 2; }
+.matrix { width: auto; min-width: 100%; }
+.matrix th { white-space: normal; min-width: 8.5em; max-width: 12em; }
+.matrix th:first-child, .matrix td:first-child { min-width: 9em; max-width: 11em; }
+.matrix td { text-align: left; min-width: 8.5em; }
+.matrix .design { display: block; font-size: .82rem; margin-bottom: 3px; }
+.matrix .small { display: block; margin-top: 3px; }
+.cert, .dir, .lvl { line-height: 1.45; vertical-align: baseline; }
 figure { margin: 10px 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); border-radius: 4px; }
+.plot { overflow-x: auto; border: 1px solid var(--rule); border-radius: 4px; }
+.plot svg { display: block; width: 100%; height: auto; }
+.plot svg text { white-space: pre; }
+table.overview td:nth-child(3) { min-width: 13em; }
+.cite { font-size: .84rem; margin-top: 3px; color: var(--muted); }
+.cite a { white-space: nowrap; }
+.cite .missing { border-bottom: 1px dotted var(--muted); }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: 4px; max-width: 100ch; }
 details { margin: 6px 0; }
 summary { cursor: pointer; color: var(--accent); }
 .legend span { margin-right: 12px; }
 footer { margin-top: 48px; font-size: .85rem; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 10px; }
-@media print { .scroll { overflow: visible; } nav.toc { display: none; } h2 { break-after: avoid; } }
+.scroll-hint { display: none; }
+/* Tablets: less margin. */
+@media (max-width: 900px) {
+  main { padding: 16px 18px 48px; }
+  .plot svg { min-width: 860px; }
+  .scroll-hint { display: block; }
+}
+/* Phones: one column. */
+@media (max-width: 600px) {
+  html { font-size: 14px; }
+  main { padding: 12px 12px 40px; }
+  h1 { font-size: 1.5rem; }
+  h2 { font-size: 1.25rem; margin-top: 28px; }
+  nav.toc ol { columns: 1; }
+  .cards { grid-template-columns: 1fr 1fr; }
+}
+/* Phones and tablets held upright: a finding is a block of labelled lines, not a table row. */
+@media (max-width: 820px) {
+  table.comparison, table.comparison tbody, table.comparison tr, table.comparison td {
+    display: block; width: 100%; }
+  table.comparison thead { display: none; }
+  table.comparison td { border: none; padding: 2px 8px; min-width: 0 !important; }
+  table.comparison tr.finding td { padding-left: calc(6rem + 8px); text-indent: -6rem; }
+  table.comparison td * { text-indent: 0; }
+  table.comparison td.num { text-align: left; }
+  table.comparison td[data-label]::before { content: attr(data-label); display: inline-block;
+    width: 6rem; text-indent: 0; color: var(--muted); font-size: .78rem; text-transform: uppercase;
+    letter-spacing: .03em; vertical-align: top; }
+  table.comparison tr.finding { padding: 6px 0; border-bottom: 1px solid var(--rule); }
+  table.comparison tr.finding td:first-child { padding-top: 8px; }
+  table.comparison tr.caveats td { padding: 0 8px 8px; }
+}
+@media print { .scroll, .plot { overflow: visible; } nav.toc { display: none; }
+               h2 { break-after: avoid; } .plot svg { min-width: 0; } }
 """
 
 
@@ -246,11 +307,7 @@ def _overview_section(overview: Overview) -> str:
                 f'<span class="basis">{_e(r.basis)}</span>',
             )
         )
-    table = _table(
-        overview.COLUMNS,
-        rows,
-        num=(1, 3),
-    )
+    table = _table(overview.COLUMNS, rows, num=(1, 3), cls="overview sticky")
     return f"""
 <section id="overview"><h2>Overview</h2>
 <p>One row per indication (subtypes rolled in), strongest evidence first. The certainty is that of
@@ -279,7 +336,7 @@ def _matrix_section(base: EvidenceBase, overview: Overview) -> str:
                 f"{certainty_badge(cell.certainty)} <span class=small>{n}</span>"
             )
         rows.append(row)
-    table = _table(("compound", *(i.name for i in indications)), rows, cls="matrix")
+    table = _table(("compound", *(i.name for i in indications)), rows, cls="matrix sticky")
     return f"""
 <section id="matrix"><h2>Compounds × indications</h2>
 <p>For each compound and indication: the best design behind any finding, the highest certainty
@@ -309,24 +366,109 @@ def _result_html(row: ComparisonRow) -> str:
     return _e(row.statistic)
 
 
+def citation_label(citation: m.Citation) -> tuple[str, str | None]:
+    """A citation's short label for the report, and why a part of it is missing.
+
+    ``"Lasemi 2018"`` when the first author and the year are recorded. A year the curators
+    withheld (unconfirmed, or absent from the source) is said to be missing, never written
+    as "n.d.", which would claim the document is undated: ``"Yoshida, year not recorded"``,
+    with the curators' note (``"2011 comes only from an unconfirmed secondary note"``) as
+    the reason. Without authors the journal stands in, and the label says so.
+    """
+    year = citation.year
+    if citation.first_author:
+        who = citation.first_author.split()[0]
+        missing = "" if isinstance(year, int) else "year"
+    else:
+        who = _journal_or_id(citation)
+        missing = "authors" if isinstance(year, int) else "authors and year"
+    if not missing:
+        return f"{who} {year}", None
+    label = f"{who} {year}" if isinstance(year, int) else who
+    notes = []
+    if isinstance(year, m.NotReported):
+        notes.append(f"Year: {year.note or 'not reported'}")
+    if "authors" in missing:
+        notes.append("Authors: not recorded.")
+    return f"{label}, {missing} not recorded", " ".join(notes)
+
+
+def _journal_or_id(citation: m.Citation) -> str:
+    """The journal, or the citation's id when the journal is not recorded either."""
+    return citation.journal if isinstance(citation.journal, str) else citation.id
+
+
+def _links(citation: m.Citation) -> list[str]:
+    """Links to the citation's DOI, PubMed and PMC records, or its web page without either."""
+    out: list[tuple[str | None, str]] = []
+    if citation.doi:
+        out.append((_render.safe_href(citation.doi), f"doi:{citation.doi}"))
+    if citation.pmid:
+        url = f"https://pubmed.ncbi.nlm.nih.gov/{citation.pmid}/"
+        out.append((_render.safe_href(url), f"PubMed {citation.pmid}"))
+    if citation.pmcid:
+        url = f"https://pmc.ncbi.nlm.nih.gov/articles/{citation.pmcid}/"
+        out.append((_render.safe_href(url), citation.pmcid))
+    if citation.url and not out:
+        out.append((_render.safe_href(citation.url), "web page"))
+    return [
+        f'<a href="{_e(href)}" rel="noopener noreferrer">{_e(text)}</a>' if href else _e(text)
+        for href, text in out
+    ]
+
+
+def _citation_html(citation: m.Citation, *, primary: bool) -> str:
+    """One report of a study: its kind, journal and links; its label too unless primary.
+
+    The study's heading already names the primary report.
+    """
+    label, missing = citation_label(citation)
+    who = "" if primary else f"{_e(label)} · "
+    journal = (
+        f" · <em>{_e(citation.journal)}</em>"
+        if isinstance(citation.journal, str) and citation.first_author
+        else ""
+    )
+    parts = [f"{who}{_e(citation.kind)}{journal}", *_links(citation)]
+    note = f'<div class="small">{_e(missing)}</div>' if missing else ""
+    return f'<div class="cite">{" · ".join(parts)}{note}</div>'
+
+
 def _study_head(
     study: m.Study, level: int | None, design: m.Design, common: Sequence[str], n_cols: int
 ) -> str:
-    who = study.citation.label
+    who, missing = citation_label(study.citation)
+    title = f' title="{_e(missing)}"' if missing else ""
     caveats = (
         '<ul class="caveats">' + "".join(f"<li>{_e(c)}</li>" for c in common) + "</ul>"
         if common
         else ""
     )
     return (
-        f'<tr class="study"><td colspan="{n_cols}"><span class="who">{_e(who)}</span> '
+        f'<tr class="study"><td colspan="{n_cols}"><span class="who"{title}>{_e(who)}</span> '
         f'{level_badge(level)} <span class="design">{_e(design)}</span> '
         f'<span class="mono small">{_e(study.id)}</span>'
-        f'<div class="title">{_e(study.title)}</div>{caveats}</td></tr>'
+        f'<div class="title">{_e(study.title)}</div>'
+        + "".join(_citation_html(c, primary=i == 0) for i, c in enumerate(study.reports))
+        + f"{caveats}</td></tr>"
     )
 
 
-def _comparison_table(comparison: Comparison) -> str:
+def _sources_html(base: EvidenceBase, finding: m.Finding) -> str:
+    """The citations a finding's provenance points into, labelled as the report labels them."""
+    out = []
+    for cid in finding.sources:
+        citation = base.citation(cid)
+        label, missing = citation_label(citation)
+        out.append(
+            f'<span class="missing" title="{_e(missing)}">{_e(label)}</span>'
+            if missing
+            else _e(label)
+        )
+    return ", ".join(out)
+
+
+def _comparison_table(base: EvidenceBase, comparison: Comparison) -> str:
     """Findings grouped by study (studies in order of their strongest row)."""
     headers = ("regimen", "outcome", "n", "result", "direction", "certainty", "source")
     head = "".join(f"<th{' class=num' if h == 'n' else ''}>{_e(h)}</th>" for h in headers)
@@ -355,15 +497,15 @@ def _comparison_table(comparison: Comparison) -> str:
                 direction_badge(r.direction),
                 f"{certainty_badge(cert.certainty, reasons)}<br>"
                 f'<span class="small">{_e(cert.source)}</span>',
-                f'{_e(r.source)}<br><span class="small">{_e(r.provenance)}</span>',
+                f'{_sources_html(base, r.finding)}<br><span class="small">{_e(r.provenance)}</span>',
             )
             own = [c for c in r.caveats if c not in common]
             last = "" if own else " last"
             body.append(
                 f'<tr class="finding{last}" id="f-{_slug(r.finding.id)}">'
                 + "".join(
-                    f'<td class="num">{c}</td>' if i == 2 else f"<td>{c}</td>"
-                    for i, c in enumerate(cells)
+                    f'<td{" class=num" if i == 2 else ""} data-label="{_e(h)}">{c}</td>'
+                    for i, (h, c) in enumerate(zip(headers, cells, strict=True))
                 )
                 + "</tr>"
             )
@@ -515,7 +657,7 @@ def _indication_section(
 <h3>Findings ({n})</h3>
 <p class="small">Grouped by study, strongest evidence first. Caveats that apply to every finding of a
 study are shown once under its name. Hover over a certainty badge for the reasons it was rated down.</p>
-{_comparison_table(comparison)}
+{_comparison_table(base, comparison)}
 {_pooled_html(comparison)}
 {_excluded_html(comparison)}
 {_regimens_html(regimens)}
@@ -552,14 +694,9 @@ def _forest_intervals(rows: Sequence[tuple[str, ComparisonRow]]) -> tuple[str, s
     return _METHOD_NAMES.get(ci.method, ci.method), level_text(ci.level)
 
 
-def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
-    """A forest plot of proportions with their intervals, as PNG bytes.
-
-    Returns:
-        The PNG, or None when matplotlib is not installed.
-    """
+def _forest_figure(rows: Sequence[tuple[str, ComparisonRow]]) -> Figure | None:
+    """The forest plot as a matplotlib figure without a canvas, or None without matplotlib."""
     try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from matplotlib.lines import Line2D
     except ImportError:
@@ -573,10 +710,9 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
     for name in dict.fromkeys(name for name, _ in rows):
         lines.append((name, None))
         lines.extend((name, row) for n, row in rows if n == name)
-    height = 1.1 + 0.42 * len(lines)
-    fig = Figure(figsize=(12.5, height), dpi=110)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.42, 0.9 / height, 0.33, 1 - 1.4 / height))
+    height = 1.1 + 0.46 * len(lines)
+    fig = Figure(figsize=(11, height), dpi=110)
+    ax = fig.add_axes((0.45, 0.9 / height, 0.29, 1 - 1.4 / height))
     # Text from the evidence is drawn as it is written: "$" starts no mathtext, no TeX runs.
     plain: Final[dict[str, Any]] = {"parse_math": False, "usetex": False}
     total = len(lines)
@@ -586,11 +722,11 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
             ax.text(
                 -0.02,
                 y,
-                _clip(name, 72),
+                _clip(name, 60),
                 transform=ax.get_yaxis_transform(),
                 ha="right",
                 va="center",
-                fontsize=10,
+                fontsize=10.5,
                 fontweight="bold",
                 **plain,
             )
@@ -610,38 +746,42 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
             markersize=4 + 6 * min(1.0, (stat.total / 200) ** 0.5),
             linestyle="none",
         )
+        # Short: the first author (or the journal) and the year where recorded; the
+        # tables say what is missing, and the line below names the source by its id.
         cit = row.study.citation
-        who = cit.label if cit.first_author else row.study.id
+        who = cit.first_author.split()[0] if cit.first_author else _journal_or_id(cit)
+        if isinstance(cit.year, int):
+            who = f"{who} {cit.year}"
         source = ", ".join(dict.fromkeys(row.finding.sources))
         ax.text(
             -0.02,
-            y + 0.17,
-            _clip(f"{who} · {row.measure}", 72),
+            y + 0.18,
+            _clip(f"{who} · {row.measure}", 64),
             transform=ax.get_yaxis_transform(),
             ha="right",
             va="center",
-            fontsize=8.5,
+            fontsize=9.5,
             **plain,
         )
         ax.text(
             -0.02,
             y - 0.22,
-            _clip(f"{row.regimen} · {source}", 84),
+            _clip(f"{row.regimen} · {source}", 78),
             transform=ax.get_yaxis_transform(),
             ha="right",
             va="center",
-            fontsize=7.3,
+            fontsize=8,
             color="#59636e",
             **plain,
         )
         ax.text(
-            1.02,
+            1.03,
             y,
-            f"{stat.events}/{stat.total}   {stat.estimate:.1%} ({row.interval.low:.1%} to {row.interval.high:.1%})",
+            f"{stat.events}/{stat.total}  {stat.estimate:.1%} ({row.interval.low:.1%} to {row.interval.high:.1%})",
             transform=ax.get_yaxis_transform(),
             ha="left",
             va="center",
-            fontsize=8.5,
+            fontsize=9,
             family="monospace",
             **plain,
         )
@@ -649,24 +789,24 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
     ax.set_xlim(0, 1)
     ax.set_yticks([])
     ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0%", "20%", "40%", "60%", "80%", "100%"])
+    ax.tick_params(labelsize=9)
     ax.grid(axis="x", color="#dddddd", lw=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(
-        "proportion with the outcome (square: estimate, its size grows with n; "
-        f"line: {method} {level} CI)",
+        f"proportion with the outcome\n(square: estimate, larger with n; line: {method} {level} CI)",
         fontsize=9,
         **plain,
     )
     ax.text(
-        1.02,
+        1.03,
         total + 0.9,
-        f"events/n   estimate ({level} CI)",
+        f"events/n  estimate ({level} CI)",
         transform=ax.get_yaxis_transform(),
         ha="left",
         va="center",
-        fontsize=8.5,
+        fontsize=9,
         fontweight="bold",
         family="monospace",
         **plain,
@@ -679,18 +819,71 @@ def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
         handles=handles,
         title="certainty",
         loc="lower right",
-        fontsize=8,
-        title_fontsize=8,
+        fontsize=8.5,
+        title_fontsize=8.5,
         frameon=False,
-        ncols=4,
-        bbox_to_anchor=(0.98, 0.0),
+        ncols=2,
+        bbox_to_anchor=(0.99, 0.0),
     )
+    return fig
+
+
+def forest_plot_png(rows: Sequence[tuple[str, ComparisonRow]]) -> bytes | None:
+    """A forest plot of proportions with their intervals, as PNG bytes.
+
+    Returns:
+        The PNG, or None when matplotlib is not installed or there is nothing to plot.
+    """
+    fig = _forest_figure(rows)
+    if fig is None:
+        return None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
 
 
-def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], png: bytes | None) -> str:
+# What the report keeps of matplotlib's SVG file: the <svg> element, without the XML prolog,
+# the document type and the RDF metadata (which names matplotlib and the date).
+_SVG_START: Final = re.compile(r"<svg\b[^>]*>")
+_SVG_METADATA: Final = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+_SVG_SIZE: Final = re.compile(r'\s(?:width|height)="[^"]*"')
+
+
+def forest_plot_svg(rows: Sequence[tuple[str, ComparisonRow]]) -> str | None:
+    """A forest plot of proportions with their intervals, as an ``<svg>`` element for HTML.
+
+    Text stays text (``svg.fonttype: none``), so the plot is crisp at any size and a reader
+    can search it; matplotlib escapes it as XML. The element has a ``viewBox`` and no fixed
+    size, so it scales to the width of its box. The same rows give the same bytes: ids are
+    salted with a constant and no date is written.
+
+    Returns:
+        The ``<svg>`` element, or None when matplotlib is not installed or there is nothing
+        to plot.
+    """
+    fig = _forest_figure(rows)
+    if fig is None:
+        return None
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    FigureCanvasSVG(fig)
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "vitk2-forest"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    start = _SVG_START.search(text)
+    assert start is not None  # matplotlib writes one <svg> element
+    root = _SVG_SIZE.sub("", start.group())
+    root = root.replace("<svg", '<svg role="img" aria-labelledby="forest-title" class="forest"', 1)
+    body = _SVG_METADATA.sub("", text[start.end() :], count=1)
+    return root + '<title id="forest-title">Forest plot of proportions</title>' + body.rstrip()
+
+
+def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], svg: str | None) -> str:
     if not rows:
         return (
             '<section id="forest"><h2>Every proportion, with its interval</h2>'
@@ -698,18 +891,18 @@ def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], png: bytes | None
         )
     method, level = _forest_intervals(rows)
     head = f'<section id="forest"><h2>Every proportion, with its {level} interval</h2>'
-    if png is None:
+    if svg is None:
         return head + (
             '<p class="notice">The forest plot needs matplotlib, which is not installed. '
             f"Run <code>{_e(PLOT_HINT)}</code> and write the report again to get it. "
             "Every interval is also in the tables below.</p></section>"
         )
-    data = base64.b64encode(png).decode("ascii")
     n = len(rows)
     return head + (
-        f'<figure><img alt="Forest plot of {n} proportions with {_e(method)} {level} confidence '
-        f'intervals, grouped by indication and coloured by certainty" '
-        f'src="data:image/png;base64,{data}">'
+        f'<figure aria-label="Forest plot of {n} proportions with {_e(method)} {level} '
+        'confidence intervals, grouped by indication and coloured by certainty">'
+        '<p class="small scroll-hint">The plot scrolls sideways.</p>'
+        f'<div class="plot">{svg}</div>'
         "<figcaption>Each line is one finding that is a proportion (events out of a total), "
         f"with its {_e(method)} {level} interval. Colour shows certainty, not direction. Proportions "
         "from different studies, outcomes and arms are shown together for orientation only: "
@@ -744,7 +937,7 @@ def render_report(
     overview = base.overview(include_retracted=include_retracted)
     roots = [r.indication for r in overview.rows]
     forest = _forest_rows(base, overview, include_retracted)
-    png = forest_plot_png(forest) if plot else None
+    svg = forest_plot_svg(forest) if plot else None
     ds = base.dataset
     dataset = (
         f"{_e(ds.title or ds.id)} · dataset <strong>{_e(ds.id)} {_e(ds.version)}</strong>"
@@ -786,7 +979,7 @@ content hash <code>{_e(base.content_hash[:16])}</code> · vitk2 {_e(__version__)
 {_guide()}
 {_overview_section(overview)}
 {_matrix_section(base, overview)}
-{_forest_section(forest, png)}
+{_forest_section(forest, svg)}
 {sections}
 <section id="methods"><h2>Methods and lineage</h2>
 <p>Evidence levels follow the Oxford CEBM 2011 table; certainty follows GRADE. A certainty marked
@@ -805,7 +998,7 @@ medical advice.</footer>
 </main></body>
 </html>
 """
-    return page, png is not None
+    return page, svg is not None
 
 
 def write_report(
