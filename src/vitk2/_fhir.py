@@ -208,6 +208,7 @@ _JOURNAL_ARTICLES: Final = frozenset({m.DocumentKind.PRIMARY_ARTICLE, m.Document
 
 _FHIR_ID_RE: Final = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _MAX_ID: Final = 64
+_PART_RE: Final = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def fhir_id(*parts: str) -> str:
@@ -237,7 +238,7 @@ def fhir_id(*parts: str) -> str:
     .. versionadded:: 0.1.0
     """
     for part in parts:
-        if not re.fullmatch(r"[A-Za-z0-9._-]+", part):
+        if not _PART_RE.fullmatch(part):
             raise ValueError(f"expected vitk2 ids and tags (got {part!r})")
     raw = ".".join(part.replace("_", "U") for part in parts)
     if len(raw) <= _MAX_ID:
@@ -319,13 +320,35 @@ def _design_concepts(design: m.Design, multicentre: bool | None = None) -> list[
 
 
 def _prune(value: Any) -> Any:
-    """Drop None, empty strings, empty lists and empty objects, which FHIR forbids."""
-    if isinstance(value, dict):
-        out = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != "" and v != [] and v != {}}
-    if isinstance(value, list):
-        items = [_prune(v) for v in value]
-        return [v for v in items if v is not None and v != "" and v != [] and v != {}]
+    """Drop None, empty strings, empty lists and empty objects, which FHIR forbids.
+
+    Containers are pruned first, so one left empty by pruning is dropped too. It visits every
+    value of the Bundle, once, without intermediate copies; the Bundle is built of plain dicts
+    and lists here, so their exact types are tested (faster than ``isinstance``).
+    """
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for k, v in value.items():
+            if type(v) is dict or type(v) is list:
+                v = _prune(v)
+                if not v:
+                    continue
+            elif v is None or v == "":
+                continue
+            out[k] = v
+        return out
+    if kind is list:
+        items = []
+        for v in value:
+            if type(v) is dict or type(v) is list:
+                v = _prune(v)
+                if not v:
+                    continue
+            elif v is None or v == "":
+                continue
+            items.append(v)
+        return items
     return value
 
 
