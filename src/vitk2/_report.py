@@ -131,7 +131,7 @@ ul.caveats li { margin: 1px 0; }
 .card .value { font-size: 1.05rem; margin-top: 2px; }
 .basis { color: var(--muted); font-size: .9rem; }
 .lineage { font-size: .8rem; color: var(--muted); border-top: 1px dashed var(--rule); padding-top: 6px; margin-top: 14px; }
-.lineage code { word-break: break-all; }
+.lineage code, footer code { word-break: break-all; }
 .notice { background: var(--soft); border: 1px solid var(--rule); border-left: 4px solid var(--accent);
           padding: 10px 14px; border-radius: 4px; }
 /* Wide tables scroll sideways inside their box; the first column stays in view. */
@@ -183,6 +183,7 @@ footer { margin-top: 48px; font-size: .85rem; color: var(--muted); border-top: 1
   table.comparison tr.finding td { padding-left: calc(6rem + 8px); text-indent: -6rem; }
   table.comparison td * { text-indent: 0; }
   table.comparison td.num { text-align: left; }
+  table.comparison td:empty { display: none; }
   table.comparison td[data-label]::before { content: attr(data-label); display: inline-block;
     width: 6rem; text-indent: 0; color: var(--muted); font-size: .78rem; text-transform: uppercase;
     letter-spacing: .03em; vertical-align: top; }
