@@ -1196,9 +1196,15 @@ def to_fhir(obj: EvidenceBase | m.Study) -> JSON:
     scope = _scope(obj)
     known = scope.citation_index
     noticed_by = _noticed_by(known)
-    resources: list[JSON] = [_citation(c, known, noticed_by) for c in scope.citations]
+
+    def entry(resource: JSON) -> JSON:
+        # pruned one at a time, so that the Bundle is never held twice (before and after)
+        pruned = _prune(resource)
+        return {"fullUrl": _full_url(pruned["resourceType"], pruned["id"]), "resource": pruned}
+
+    entries = [entry(_citation(c, known, noticed_by)) for c in scope.citations]
     for study in scope.studies:
-        resources.extend(_study_resources(scope, study, known))
+        entries.extend(entry(r) for r in _study_resources(scope, study, known))
     if isinstance(obj, EvidenceBase):
         dataset = obj.dataset
         bundle_id = fhir_id(dataset.id) if dataset is not None else "vitk2"
@@ -1209,15 +1215,15 @@ def to_fhir(obj: EvidenceBase | m.Study) -> JSON:
         )
     else:
         bundle_id, identifier = fhir_id(obj.id, "Study"), None
-    bundle = {
-        "resourceType": "Bundle",
-        "id": bundle_id,
-        "meta": {"tag": [_coding(SYSTEMS["fhir-version"], FHIR_VERSION, FHIR_VERSION)]},
-        "identifier": identifier,
-        "type": "collection",
-        "entry": [
-            {"fullUrl": _full_url(r["resourceType"], r["id"]), "resource": r} for r in resources
-        ],
-    }
-    result: JSON = _prune(bundle)
-    return result
+    bundle: JSON = _prune(
+        {
+            "resourceType": "Bundle",
+            "id": bundle_id,
+            "meta": {"tag": [_coding(SYSTEMS["fhir-version"], FHIR_VERSION, FHIR_VERSION)]},
+            "identifier": identifier,
+            "type": "collection",
+        }
+    )
+    if entries:
+        bundle["entry"] = entries
+    return bundle
