@@ -12,14 +12,19 @@ same run on the same data. The baselines:
   statement, measured inside the child, bytecode cached for both);
 * load: ``json.loads`` plus hand-written attrs construction of the same objects
   (``benchmarks/handbuilt.py``; the runner checks that the result equals vitk2's);
-* msgspec and pydantic decoding the same JSON into their own records (only when installed).
+* the peers: pydantic v2 validating the same JSON into its models, msgspec decoding it into
+  its Structs (each only when installed; a missing one is named at the end of the table) and
+  ``json.loads`` plus hand-built construction, each in a fresh interpreter that only imports,
+  builds its decoder and loads the file (``benchmarks/schemas.py`` has their record types).
 
 Every row runs with the cyclic garbage collector as a program finds it: on, vitk2 and every
-baseline alike (vitk2 never switches it). Only the rows labelled "advice" pause or freeze it,
-to show what a program gains by doing so itself.
+baseline alike (vitk2 never switches it; the peer processes check that it is on). Only the rows
+labelled "advice" pause or freeze it, to show what a program gains by doing so itself.
 
-Memory is measured with tracemalloc: what the loaded records keep (``kept``), and the peak
-during the load. Nothing here asserts a time: the table says which goals are met.
+Memory is measured in those fresh interpreters, one per library and measure, so that nothing
+else alive shares or hides what a load allocates: the peak resident size while it loads (over
+the size before it), and what the loaded records keep (tracemalloc, in a separate process,
+since tracing slows the load). Nothing here asserts a time: the table says which goals are met.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ import argparse
 import contextlib
 import functools
 import gc
+import itertools
 import json
+import math
 import os
 import platform
 import statistics
@@ -36,7 +43,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +56,6 @@ if (ROOT / "src" / "vitk2").is_dir():  # measure this checkout's code, whatever 
 import attrs  # noqa: E402
 import generate  # noqa: E402 - after the path is set
 import handbuilt  # noqa: E402
-import schemas  # noqa: E402
 import yaml  # noqa: E402
 
 import vitk2  # noqa: E402
@@ -108,19 +113,6 @@ def paused_by_the_program() -> Iterator[None]:
             gc.enable()
 
 
-def kept_and_peak(fn: Callable[[], Any]) -> tuple[int, int, Any]:
-    """Bytes that ``fn()``'s result keeps alive, and the peak while it ran (tracemalloc)."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        result = fn()
-        gc.collect()
-        kept, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return kept, peak, result
-
-
 def child_env(pycache: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached bytecode for vitk2 as for site-packages
@@ -130,10 +122,10 @@ def child_env(pycache: str) -> dict[str, str]:
     return env
 
 
-def in_child(code: str, env: dict[str, str]) -> Any:
+def in_child(code: str, env: dict[str, str], *args: str) -> Any:
     """Run ``code`` in a fresh interpreter; it prints one JSON value on its last line."""
     out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
     )
     if out.returncode != 0:
         raise RuntimeError(f"child failed:\n{code}\n{out.stderr[-2000:]}")
@@ -157,6 +149,76 @@ print(json.dumps([dt, extras, data_read]))
 # What a program that uses vitk2 imports by the time it has read a file: the model, the
 # converter, the loader and EvidenceBase (``import vitk2`` alone imports none of them).
 FIRST_USE = "vitk2.EvidenceBase, vitk2.Study, vitk2.loads"
+
+# A peer loading a large JSON file in a fresh interpreter: it imports its library and builds
+# its decoder (vitk2: its converters, from a tiny document) first; only the load is measured.
+# argv: the file, the peer, "time" (CPU time and resident sizes) or "kept" (tracemalloc).
+PEER_CHILD = r"""
+import gc, json, os, sys, time
+from pathlib import Path
+
+path, peer, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+if peer == "vitk2":
+    import generate, vitk2
+    vitk2.loads(json.dumps(generate.generate(5)), "json")
+    load = lambda: vitk2.load_file(path)
+elif peer == "hand-built":
+    import handbuilt
+    load = lambda: handbuilt.build(json.loads(path.read_bytes()))
+elif peer == "pydantic":
+    import schemas
+    model = schemas.pydantic_schema()
+    load = lambda: model.model_validate_json(path.read_bytes())
+elif peer == "msgspec":
+    import msgspec, schemas
+    decoder = msgspec.json.Decoder(schemas.msgspec_schema())
+    load = lambda: decoder.decode(path.read_bytes())
+else:
+    raise SystemExit(f"unknown peer {peer!r}")
+
+
+def status(field):
+    with open("/proc/self/status") as f:  # Linux: this process's own sizes, in kB
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise OSError(field)
+
+
+def start_peak():  # the resident size now; the peak counts from it where the system allows
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # reset the peak resident size (VmHWM) to the current one
+        return status("VmRSS")
+    except OSError:  # elsewhere: the peak since the process started
+        return 0
+
+
+def peak():
+    try:
+        return status("VmHWM")  # not ru_maxrss: on Linux it keeps the parent's peak across exec
+    except OSError:
+        import resource
+        size = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return size if sys.platform == "darwin" else size * 1024
+
+
+assert gc.isenabled(), "every peer loads with the collector on"
+gc.collect()
+if mode == "time":
+    before = start_peak()
+    start = time.process_time()
+    result = load()
+    seconds = time.process_time() - start
+    print(json.dumps({"seconds": seconds, "before": before, "peak": peak()}))
+else:
+    import tracemalloc
+    tracemalloc.start()
+    result = load()
+    gc.collect()
+    print(json.dumps({"kept": tracemalloc.get_traced_memory()[0]}))
+"""
+PEERS = ("vitk2", "pydantic", "msgspec", "hand-built")
 
 # Both load children import the dependencies first, and both time the import of the vitk2
 # modules they need: the loader's for vitk2.load(), the model's for the hand-built baseline.
@@ -332,7 +394,9 @@ def bench_bundled(rows: list[Row], repeat: int, pycache: str) -> None:
     )
 
 
-def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: bool) -> None:
+def bench_size(
+    rows: list[Row], n: int, repeat: int, workdir: Path, env: dict[str, str], index_rows: bool
+) -> None:
     size = f"{n:,}"
     data = generate.generate(n)
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
@@ -355,7 +419,7 @@ def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: 
     same = built == base
     del built
     rows.append(Row("hand-built base == vitk2's", size, str(same), goal="True", met=same))
-    full = n < 100_000  # at 100k: each load once, no other libraries, no tracemalloc
+    full = n < 100_000  # at 100k: each load once; no YAML, no advice rows
     t_hand = cpu(hand, repeat) if full else t_first_hand
     t_file = cpu(lambda: vitk2.load_file(json_path), repeat) if full else t_first_file
     rows.append(
@@ -370,6 +434,7 @@ def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: 
     rows.append(ratio_row("hardened JSON parse (vs json.loads)", size, t_parse, t_json, None))
     if not full:
         parsed = None
+        bench_peers(rows, n, 1, json_path, len(raw), env)
         bench_exports(rows, base, n, 1, workdir, t_file)
         if index_rows:
             bench_queries(rows, base, n, repeat, t_file)
@@ -420,53 +485,7 @@ def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: 
             )
         )
 
-    # -- other libraries ---------------------------------------------------------------
-    doc_type = schemas.msgspec_schema()
-    kept_ms = None
-    if doc_type is not None:
-        import msgspec
-
-        decoder = msgspec.json.Decoder(doc_type)
-        t_ms = cpu(lambda: decoder.decode(raw), repeat)
-        rows.append(ratio_row("msgspec decode (vs vitk2 load_file)", size, t_ms, t_file, None))
-        kept_ms, _peak, doc = kept_and_peak(lambda: decoder.decode(raw))
-        del doc
-        model = schemas.pydantic_schema(doc_type)
-        if model is not None:
-            t_pd = cpu(lambda: model.model_validate_json(raw), repeat)
-            rows.append(
-                ratio_row("pydantic validate_json (vs vitk2 load_file)", size, t_pd, t_file, None)
-            )
-
-    # -- memory -----------------------------------------------------------------------
-    kept, peak, loaded = kept_and_peak(lambda: vitk2.loads(raw, "json"))
-    del loaded
-    kept_hand, _p, loaded = kept_and_peak(lambda: handbuilt.build(json.loads(raw)))
-    del loaded
-    per = kept / n
-    if kept_ms is not None:
-        rows.append(
-            ratio_row(
-                "memory kept per study (vs msgspec Structs)",
-                size,
-                per,
-                kept_ms / n,
-                1.1,
-                fmt=lambda b: f"{b / 1024:.2f} KiB",
-            )
-        )
-    rows.append(
-        ratio_row(
-            "memory kept per study (vs hand-built)",
-            size,
-            per,
-            kept_hand / n,
-            None,
-            fmt=lambda b: f"{b / 1024:.2f} KiB",
-        )
-    )
-    rows.append(Row("peak memory of load (tracemalloc)", size, mib(peak), f"file {mib(len(raw))}"))
-
+    bench_peers(rows, n, repeat if n < 10_000 else min(repeat, 3), json_path, len(raw), env)
     bench_exports(rows, base, n, repeat, workdir, t_file)
 
     # -- queries ------------------------------------------------------------------------
@@ -474,11 +493,122 @@ def bench_size(rows: list[Row], n: int, repeat: int, workdir: Path, index_rows: 
         bench_queries(rows, base, n, repeat, t_file)
 
 
+def peer_available(peer: str) -> bool:
+    return peer not in ("msgspec", "pydantic") or _installed(peer)
+
+
+def bench_peers(
+    rows: list[Row], n: int, repeat: int, path: Path, file_bytes: int, env: dict[str, str]
+) -> None:
+    """vitk2 against pydantic, msgspec and hand-built code, each loading the file in a fresh process.
+
+    Rounds are interleaved (one load of each peer per round), so that a busy machine disturbs
+    them alike; every process has the collector on. The peak resident size counts what the
+    load added to the process (the file's bytes, the parsed document, the records); what the
+    records keep is measured apart, with tracemalloc, in fresh processes too.
+    """
+    size = f"{n:,}"
+    peers = [p for p in PEERS if peer_available(p)]
+    times: dict[str, list[float]] = {p: [] for p in peers}
+    peaks: dict[str, list[int]] = {p: [] for p in peers}
+    for _ in range(repeat):
+        for peer in peers:
+            out = in_child(PEER_CHILD, env, str(path), peer, "time")
+            times[peer].append(out["seconds"])
+            peaks[peer].append(out["peak"] - out["before"])
+    t = {p: statistics.median(v) for p, v in times.items()}
+    peak = {p: statistics.median(v) for p, v in peaks.items()}
+    labels = {
+        "pydantic": "pydantic v2 validate_json",
+        "msgspec": "msgspec decode",
+        "hand-built": "json.loads + hand-built",
+    }
+    for peer, label in labels.items():
+        if peer in t:
+            rows.append(
+                ratio_row(
+                    f"load, fresh processes: load_file(JSON) (vs {label})",
+                    size,
+                    t["vitk2"],
+                    t[peer],
+                    1.0 if peer == "pydantic" else None,
+                )
+            )
+    per_file = peak["vitk2"] / file_bytes
+    rows.append(
+        Row(
+            "peak memory of load_file(JSON), fresh process (vs the file)",
+            size,
+            mib(peak["vitk2"]),
+            f"file {mib(file_bytes)}",
+            per_file,
+            "< 4x",
+            per_file < 4,
+        )
+    )
+    for peer, label in labels.items():
+        if peer in peak:
+            rows.append(
+                ratio_row(
+                    f"  peak memory of {label}, fresh process (vs the file)",
+                    size,
+                    peak[peer],
+                    file_bytes,
+                    None,
+                    fmt=mib,
+                )
+            )
+    if n >= 100_000:  # tracing slows a load by 2-3x: the records' size is the same per study
+        return
+    kept = {p: in_child(PEER_CHILD, env, str(path), p, "kept")["kept"] / n for p in peers}
+
+    def kib(b: float) -> str:
+        return f"{b / 1024:.2f} KiB"
+
+    for peer, label, goal in (
+        ("msgspec", "msgspec Structs", 1.1),
+        ("pydantic", "pydantic models", None),
+        ("hand-built", "hand-built", None),
+    ):
+        if peer in kept:
+            rows.append(
+                ratio_row(
+                    f"memory kept per study, fresh processes (vs {label})",
+                    size,
+                    kept["vitk2"],
+                    kept[peer],
+                    goal,
+                    fmt=kib,
+                )
+            )
+
+
+# Export times by export, (studies, findings, seconds) per size, for the scaling rows.
+EXPORT_TIMES: dict[str, list[tuple[int, int, float]]] = {}
+
+# What a FHIR Bundle holds in memory per finding, measured (2,000 studies: 152 MiB for 7,973
+# findings), with a margin: the Bundle is built whole, so at 100k studies it needs about 8 GiB.
+FHIR_BYTES_PER_FINDING = 24 * 1024
+
+
+def available_memory() -> int | None:
+    """Bytes the system can still give a process (Linux ``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
 def bench_exports(
     rows: list[Row], base: EvidenceBase, n: int, repeat: int, workdir: Path, t_load: float
 ) -> None:
-    """to_rows, to_csv and to_parquet of the whole base, each against loading the same file."""
+    """Every export of the whole base, each against loading the same file."""
     size = f"{n:,}"
+    findings = len(base.findings)
     exports: list[tuple[str, Callable[[], Any], float | None]] = [
         ("to_rows", lambda: vitk2.to_rows(base), None),
         ("to_csv", lambda: vitk2.to_csv(base), None),
@@ -486,11 +616,41 @@ def bench_exports(
     if _installed("pandas") and _installed("pyarrow"):
         path = workdir / f"findings-{n}.parquet"
         exports.append(("to_parquet", lambda: vitk2.to_parquet(base, path), 1.0))
+    need, free = findings * FHIR_BYTES_PER_FINDING, available_memory()
+    if free is None or 1.5 * need < free:
+        exports.append(("to_fhir", lambda: vitk2.to_fhir(base), None))
+    else:
+        print(
+            f"export to_fhir at {size} studies skipped: its Bundle needs about {mib(need)}, "
+            f"{mib(free)} available",
+            file=sys.stderr,
+        )
+        rows.append(Row("export: to_fhir skipped (memory)", size, f"needs {mib(need)}"))
     for name, fn, goal in exports:
-        t = cpu(fn, repeat)
+        t = cpu(fn, repeat if name != "to_fhir" else min(repeat, 3))
+        EXPORT_TIMES.setdefault(name, []).append((n, findings, t))
         rows.append(ratio_row(f"export: {name} (vs load_file of the JSON)", size, t, t_load, goal))
-        per = t / max(1, len(base.findings))
+        per = t / max(1, findings)
         rows.append(Row(f"  {name}: per finding (the same at every size)", size, ms(per)))
+
+
+def scaling_rows(rows: list[Row]) -> None:
+    """Each export's growth between the sizes measured: time ~ findings ** exponent."""
+    for name, runs in EXPORT_TIMES.items():
+        for (n1, f1, t1), (n2, f2, t2) in itertools.pairwise(sorted(runs)):
+            if f2 <= f1 or t1 <= 0:
+                continue
+            exponent = math.log(t2 / t1) / math.log(f2 / f1)
+            rows.append(
+                Row(
+                    f"scaling: export {name}, time ~ findings^k",
+                    f"{n1:,} → {n2:,}",
+                    f"k = {exponent:.2f}",
+                    f"{ms(t1 / f1)} → {ms(t2 / f2)}/finding",
+                    goal="k ≤ 1.2",
+                    met=exponent <= 1.2,
+                )
+            )
 
 
 def _query_keys(base: EvidenceBase) -> dict[str, Any]:
@@ -767,15 +927,21 @@ def main(argv: list[str] | None = None) -> int:
             failed |= section(
                 rows,
                 f"{n:,} studies",
-                lambda n=n: bench_size(rows, n, repeat if n < 100_000 else 1, work, True),
+                lambda n=n: bench_size(
+                    rows, n, repeat if n < 100_000 else 1, work, child_env(pycache), True
+                ),
             )
+    scaling_rows(rows)
     print_table(
         rows,
         f"vitk2 benchmarks: {machine()}; repeat {repeat}; {time.perf_counter() - started:.0f} s",
     )
-    missing = [m for m in ("msgspec", "pydantic") if not _installed(m)]
-    if missing:
-        print(f"not installed, columns skipped: {', '.join(missing)}")
+    for peer in ("msgspec", "pydantic"):
+        if not _installed(peer):
+            print(
+                f"note: {peer} is not installed, so its rows are left out "
+                "(pip install -e '.[benchmark]' installs both peers)"
+            )
     return 1 if failed else 0
 
 
