@@ -127,6 +127,19 @@ class Interval:
     def __str__(self) -> str:
         return f"{self.low:.4g} to {self.high:.4g} ({self.level:.0%} {self.method})"
 
+    def __repr__(self) -> str:
+        """As the report writes an interval: ``<Interval 95% CI 0.076 to 0.345, wilson>``.
+
+        The bounds have three significant digits and the level is written as it is (87.5%,
+        never rounded); the fields themselves keep full precision.
+        """
+        from ._render import level_text
+
+        return (
+            f"<Interval {level_text(self.level)} CI {self.low:.3g} to {self.high:.3g}, "
+            f"{self.method}>"
+        )
+
     @property
     def width(self) -> float:
         """The width ``high - low`` of the interval."""
