@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PLOT_HINT",
     "citation_label",
+    "citation_links",
     "forest_plot_png",
     "forest_plot_svg",
     "render_report",
@@ -399,8 +400,11 @@ def _journal_or_id(citation: m.Citation) -> str:
     return citation.journal if isinstance(citation.journal, str) else citation.id
 
 
-def _links(citation: m.Citation) -> list[str]:
-    """Links to the citation's DOI, PubMed and PMC records, or its web page without either."""
+def citation_links(citation: m.Citation) -> list[str]:
+    """Links (HTML) to the citation's DOI, PubMed and PMC records, or its web page without either.
+
+    Every address goes through :func:`vitk2._render.safe_href`; one it refuses is shown as text.
+    """
     out: list[tuple[str | None, str]] = []
     if citation.doi:
         out.append((_render.safe_href(citation.doi), f"doi:{citation.doi}"))
@@ -430,7 +434,7 @@ def _citation_html(citation: m.Citation, *, primary: bool) -> str:
         if isinstance(citation.journal, str) and citation.first_author
         else ""
     )
-    parts = [f"{who}{_e(citation.kind)}{journal}", *_links(citation)]
+    parts = [f"{who}{_e(citation.kind)}{journal}", *citation_links(citation)]
     note = f'<div class="small">{_e(missing)}</div>' if missing else ""
     return f'<div class="cite">{" · ".join(parts)}{note}</div>'
 
