@@ -22,10 +22,11 @@ import re
 import secrets
 import stat
 import sys
+import unicodedata
 import urllib.parse
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
     from ._stats import Interval
 
 __all__ = [
+    "Layout",
     "Table",
+    "TextOptions",
     "base_html",
     "csv_text",
     "html_text",
@@ -52,6 +55,7 @@ __all__ = [
     "table_markdown",
     "table_text",
     "terminal_text",
+    "text_width",
     "write_atomic",
 ]
 
@@ -245,8 +249,24 @@ def safe_href(url: str) -> str | None:
     return None
 
 
-def table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 48) -> str:
-    """An aligned plain-text table; long cells are shortened with an ellipsis."""
+def table_text(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    max_width: int = 48,
+    *,
+    width: int | None = None,
+    layout: Layout = "auto",
+    color: bool = False,
+) -> str:
+    """An aligned plain-text table.
+
+    Without ``width`` (and in the ``"table"`` or ``"auto"`` layout, without colour) it is the
+    compact table of earlier versions: each row on one line, cells longer than ``max_width``
+    shortened with an ellipsis. With ``width`` nothing is shortened: see :class:`TextOptions`.
+    """
+    options = TextOptions(width=width, layout=layout, color=color)
+    if options.fitted:
+        return options.table(headers, rows)
     cells = [[_cell(c) for c in row] for row in rows]
 
     def clip(text: str) -> str:
@@ -264,6 +284,346 @@ def table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() for row in cells
     ]
     return "\n".join([line, rule, *body])
+
+
+# --------------------------------------------------------------------------------------------
+# Text that fits a width: cells wrap, and no number, interval or word is ever cut
+
+Layout = Literal["table", "vertical", "auto"]
+"""How a text table is laid out: rows and columns, one record per block, or whichever fits."""
+
+#: A number as evidence writes it: ``-0.032``, ``+1e3``, ``95%``, ``8,882``.
+_NUM = r"[-+\u2212]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?%?"
+#: Spaces that must not become line breaks: between an interval's bounds (``0.64 to 1.2``),
+#: after a short label before a number (``RR 2.06``, ``p 0.3``) and between a number and a
+#: short word after it (``45 mg/day``, ``12 weeks``, ``95% CI``).
+_GLUE = (
+    re.compile(rf"{_NUM} to {_NUM}"),
+    re.compile(r"(?<!\S)[^\W\d_]{1,5} (?=[-+\u2212]?\.?\d)"),
+    re.compile(rf"(?<!\S)[(\[]?{_NUM} (?=[^\W\d_]\S{{0,7}}(?:\s|$))"),
+)
+#: The one space inside an interval where a line may break: after its level, so that
+#: ``(95% CI`` ends one line and ``0.64 to 1.2)`` starts the next.
+_LEVEL_BREAK = re.compile(r"\d% CI( )(?=[-+\u2212]?\.?\d)")
+#: Where a long word may break: after a hyphen between a letter or digit and a letter
+#: (``bone-`` ``loss``, ``su-2019-`` ``osteoporos-`` ``int``), never inside a number.
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W_]-)(?=[^\W\d_])")
+_SGR_RESET = "\x1b[0m"
+_BOLD = "1"
+#: Restrained colour for GRADE certainty: green for high down to red for very low.
+_CERTAINTY_COLOURS: dict[str, str] = {
+    "high": "32",
+    "moderate": "36",
+    "low": "33",
+    "very low": "31",
+    "not graded": "2",
+}
+
+
+def text_width(text: str) -> int:
+    """The number of terminal columns ``text`` takes (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _units(text: str, *, whole_intervals: bool = False) -> list[str]:
+    """``text`` cut at the spaces where a line may break; each part is kept whole if it can be.
+
+    With ``whole_intervals`` an interval keeps its level on its line too (``(95% CI 0.64 to
+    1.2)``): that is how wide a column must be to show each interval on one line.
+    """
+    glued: set[int] = set()
+    for pattern in _GLUE:
+        for match in pattern.finditer(text):
+            glued.update(i for i in range(match.start(), match.end()) if text[i] == " ")
+    if not whole_intervals:
+        glued.difference_update(match.start(1) for match in _LEVEL_BREAK.finditer(text))
+    units: list[str] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char == " " and i not in glued:
+            if i > start:
+                units.append(text[start:i])
+            start = i + 1
+    if start < len(text):
+        units.append(text[start:])
+    return units
+
+
+def _pieces(unit: str) -> list[tuple[str, str]]:
+    """A unit as its smallest parts, each with what joins it to the one before (a space or nothing).
+
+    Only a unit too long for a whole line is broken into these: at its spaces, and at the
+    hyphens inside its words (:data:`_HYPHEN_BREAK`); a number never breaks.
+    """
+    out: list[tuple[str, str]] = []
+    for w, word in enumerate(unit.split(" ")):
+        for p, piece in enumerate(_HYPHEN_BREAK.split(word)):
+            out.append(("" if p else " " if w else "", piece))
+    return out
+
+
+def _least_width(units: Sequence[str], *, hyphens: bool = True) -> int:
+    """The narrowest column the units fit without breaking a glued unit or a number.
+
+    Without ``hyphens``, no word breaks after a hyphen either.
+    """
+    least = 0
+    for unit in units:
+        if " " in unit or not hyphens:
+            least = max(least, text_width(unit))
+        else:
+            least = max(least, *(text_width(p) for _, p in _pieces(unit)))
+    return least
+
+
+def _fill(units: Sequence[str], width: int) -> list[str]:
+    """Lines of at most ``width`` columns, filled greedily with whole units where they fit."""
+    lines: list[str] = []
+    line = ""
+    for unit in units:
+        size = text_width(unit)
+        if line and text_width(line) + 1 + size <= width:
+            line += " " + unit
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        if size <= width:
+            line = unit
+            continue
+        for joiner, piece in _pieces(unit):  # too long for any line: break it where it may
+            if line and text_width(line) + len(joiner) + text_width(piece) <= width:
+                line += joiner + piece
+            else:
+                if line:
+                    lines.append(line)
+                line = piece
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+def _clean(value: Any) -> str:
+    """A cell or paragraph as one line of inert text (control characters shown as escapes)."""
+    return " ".join(terminal_text(_cell(value)).split())
+
+
+def _paint(text: str, code: str | None) -> str:
+    return f"\x1b[{code}m{text}{_SGR_RESET}" if code and text else text
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - text_width(text))
+    return space + text if right else text + space
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@attrs.frozen
+class TextOptions:
+    """How text for a terminal is laid out: its width, table or record layout, and colour.
+
+    With a ``width``, a table fits it: columns share the width, cells wrap at spaces (and, for
+    a word longer than its column, after a hyphen inside it) and nothing is shortened. An
+    interval with its level (``(95% CI 0.64 to 1.2)``), a label with its number (``RR 2.06``)
+    and a number with its unit (``45 mg/day``) stay on one line, and a number is never broken.
+    When a row wraps, a blank line separates the rows. ``"vertical"`` writes one block per
+    row, a field per line (as ``psql``'s expanded display does); ``"auto"`` does that only
+    when the columns cannot fit the width even wrapped.
+
+    Attributes:
+        width: The columns to fit; None is no limit (each row on one line, every cell whole).
+        layout: ``"table"``, ``"vertical"`` or ``"auto"``.
+        color: Bold headers and GRADE certainty in colour (ANSI escape sequences); the text
+            from the evidence is made inert first.
+    """
+
+    width: int | None = None
+    layout: Layout = "auto"
+    color: bool = False
+
+    @property
+    def fitted(self) -> bool:
+        """Whether this asks for more than the compact table of earlier versions."""
+        return self.width is not None or self.color or self.layout == "vertical"
+
+    @property
+    def columns(self) -> int:
+        """The width to fit, ``sys.maxsize`` for no limit."""
+        return sys.maxsize if self.width is None else max(1, self.width)
+
+    def lines(self, text: str, indent: str = "", hang: str | None = None) -> list[str]:
+        """A paragraph wrapped to the width, after ``indent`` (then ``hang``, default ``indent``).
+
+        Without :attr:`fitted` the paragraph is one line, as it is.
+        """
+        if not self.fitted:
+            return [indent + text]
+        hang = indent if hang is None else hang
+        units = _units(_clean(text))
+        first = _fill(units, max(1, self.columns - text_width(indent)))
+        if len(first) == 1 or text_width(hang) == text_width(indent):
+            head, rest = first[0], first[1:]
+        else:
+            head = first[0]
+            rest = _fill(_units(" ".join(first[1:])), max(1, self.columns - text_width(hang)))
+        return [indent + head, *(hang + line for line in rest)]
+
+    def title(self, text: str) -> str:
+        """A title line, wrapped, in bold with colour."""
+        if not self.fitted:
+            return text
+        return "\n".join(_paint(line, self._code(_BOLD)) for line in self.lines(text))
+
+    def table(
+        self, headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 48
+    ) -> str:
+        """The rows as a table that fits the width, or as records (see the class)."""
+        if not self.fitted:
+            return table_text(headers, rows, max_width)
+        heads = [_clean(h) for h in headers]
+        cells = [[_clean(c) for c in row] for row in rows]
+        units = [[_units(c) for c in row] for row in cells]
+        n = len(heads)
+        natural = [text_width(h) for h in heads]
+        least = [_least_width(_units(h)) for h in heads]
+        soft = list(least)
+        for r, row in enumerate(units):
+            for i, cell in enumerate(row[:n]):
+                natural[i] = max(natural[i], text_width(" ".join(cell)))
+                least[i] = max(least[i], _least_width(cell))
+                whole = _units(cells[r][i], whole_intervals=True)
+                soft[i] = max(soft[i], _least_width(whole, hyphens=False))
+        space = self.columns - 2 * (n - 1)
+        widths: list[int] | None = None
+        if self.layout != "vertical":
+            widths = _share(natural, soft, least, space)
+            if widths is None and self.layout == "table":
+                widths = least  # asked for a table: lines longer than the width, nothing cut
+        if widths is None:
+            return self._records(heads, cells)
+        right = [
+            bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows) for i in range(n)
+        ]
+        head_lines = [_fill(_units(h), w) for h, w in zip(heads, widths, strict=True)]
+        body = [[_fill(cell, w) for cell, w in zip(row, widths, strict=False)] for row in units]
+        # each column as wide as what it holds, no wider
+        used = [
+            max(
+                [text_width(x) for x in head_lines[i]] + [text_width(x) for r in body for x in r[i]]
+            )
+            for i in range(n)
+        ]
+        out = self._block(head_lines, used, right, heads, [""] * n, bold=True)
+        out.append("  ".join("-" * w for w in used))
+        separate = any(len(c) > 1 for r in body for c in r)
+        for r, row in enumerate(body):
+            if separate and r:
+                out.append("")
+            out += self._block(row, used, right, heads, cells[r], bold=False)
+        return "\n".join(out)
+
+    def _block(
+        self,
+        cells: Sequence[Sequence[str]],
+        widths: Sequence[int],
+        right: Sequence[bool],
+        heads: Sequence[str],
+        values: Sequence[str],
+        *,
+        bold: bool,
+    ) -> list[str]:
+        """The lines of one row (or the header) whose cells are already wrapped."""
+        height = max((len(c) for c in cells), default=1)
+        lines = []
+        for k in range(height):
+            parts = []
+            for i, cell in enumerate(cells):
+                text = cell[k] if k < len(cell) else ""
+                code = self._code(_BOLD) if bold else self._cell_code(heads[i], values[i])
+                space = " " * max(0, widths[i] - text_width(text))
+                painted = _paint(text, code)
+                parts.append(space + painted if right[i] else painted + space)
+            lines.append("  ".join(parts).rstrip())
+        return lines
+
+    def _records(self, heads: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
+        label = max((text_width(h) for h in heads), default=0)
+        below = self.columns - label - 2 < 16  # too narrow beside the labels: values go under
+        value = self.columns - 2 if below else self.columns - label - 2
+        rule = min(self.columns, 72)
+        out: list[str] = []
+        for r, row in enumerate(cells):
+            if r:
+                out.append("")
+            mark = f"-[ {r + 1} ]"
+            out.append(_paint(mark + "-" * max(0, rule - len(mark)), self._code(_BOLD)))
+            for head, cell in zip(heads, row, strict=False):
+                if not cell:
+                    continue
+                lines = [_paint(x, self._cell_code(head, cell)) for x in _fill(_units(cell), value)]
+                if below:
+                    out.append(head)
+                    out += ["  " + x for x in lines]
+                else:
+                    out.append(f"{_pad(head, label)}  {lines[0]}")
+                    out += [" " * (label + 2) + x for x in lines[1:]]
+        return "\n".join(out)
+
+    def _code(self, code: str) -> str | None:
+        return code if self.color else None
+
+    def _cell_code(self, head: str, value: str) -> str | None:
+        if not self.color or head != "certainty":
+            return None
+        return _CERTAINTY_COLOURS.get(value)
+
+
+def _share(
+    natural: Sequence[int], soft: Sequence[int], least: Sequence[int], space: int
+) -> list[int] | None:
+    """Column widths that fit ``space``, or None if none do.
+
+    The widest columns give way first, down to the width that keeps every word and interval
+    on one line (``soft``), and only then down to the width that breaks long words after a
+    hyphen (``least``).
+    """
+    if sum(natural) <= space:
+        return list(natural)
+    if sum(least) > space:
+        return None
+    soft = [max(s, k) for s, k in zip(soft, least, strict=True)]
+    if sum(soft) <= space:
+        return _shrink(natural, soft, space)
+    return _shrink([max(n, s) for n, s in zip(natural, soft, strict=True)], least, space)
+
+
+def _shrink(natural: Sequence[int], least: Sequence[int], space: int) -> list[int]:
+    """``natural`` narrowed to ``space``, widest first, no column below ``least``."""
+    widths = list(natural)
+    excess = sum(widths) - space
+    while excess > 0:
+        shrinkable = [i for i, w in enumerate(widths) if w > least[i]]
+        top = max(widths[i] for i in shrinkable)
+        widest = [i for i in shrinkable if widths[i] == top]
+        below = max((w for w in widths if w < top), default=0)
+        step = min(top - max(below, least[i]) for i in widest)
+        if step * len(widest) > excess:
+            step = max(1, excess // len(widest))
+        for i in widest:
+            cut = min(step, excess)
+            widths[i] -= cut
+            excess -= cut
+    return widths
 
 
 def table_markdown(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
