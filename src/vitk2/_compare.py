@@ -21,6 +21,8 @@ from ._errors import CriteriaError
 from ._model import _short
 from ._names import normalize
 from ._render import (
+    Layout,
+    TextOptions,
     interval_text,
     level_text,
     markdown_text,
@@ -29,7 +31,6 @@ from ._render import (
     table_html,
     table_json,
     table_markdown,
-    table_text,
 )
 from ._stats import (
     Contrast,
@@ -576,9 +577,24 @@ class _Tabular:
     def _meta(self) -> dict[str, Any]:
         return {}
 
-    def to_text(self) -> str:
-        """An aligned plain-text table."""
-        return f"{self._title()}\n{table_text(self.COLUMNS, self._cells())}"
+    def to_text(
+        self, *, width: int | None = None, layout: Layout = "auto", color: bool = False
+    ) -> str:
+        """An aligned plain-text table.
+
+        Args:
+            width: Fit the table to this many columns, wrapping cells and never shortening
+                one (see :class:`vitk2._render.TextOptions`). By default long cells are
+                shortened with an ellipsis.
+            layout: ``"table"``, ``"vertical"`` (one block per row) or ``"auto"`` (vertical
+                only when the columns cannot fit ``width``).
+            color: Bold headers and certainty in colour, as ANSI escape sequences.
+
+        .. versionchanged:: 0.2.0
+           ``width``, ``layout`` and ``color``.
+        """
+        t = TextOptions(width=width, layout=layout, color=color)
+        return f"{t.title(self._title())}\n{t.table(self.COLUMNS, self._cells())}"
 
     def to_markdown(self) -> str:
         """A Markdown table; text from the evidence renders as text (no links, code or HTML)."""
@@ -666,8 +682,14 @@ class Comparison(_Tabular):
     def _cells(self) -> list[tuple[Any, ...]]:
         return [r.cells for r in self.rows]
 
-    def to_text(self) -> str:
-        """A compact aligned table for a terminal; every caveat listed under it once."""
+    def to_text(
+        self, *, width: int | None = None, layout: Layout = "auto", color: bool = False
+    ) -> str:
+        """A compact aligned table for a terminal; every caveat listed under it once.
+
+        ``width``, ``layout`` and ``color`` are as for :meth:`Overview.to_text`.
+        """
+        t = TextOptions(width=width, layout=layout, color=color)
         notes: dict[str, int] = {}
         rows = []
         for r in self.rows:
@@ -686,7 +708,7 @@ class Comparison(_Tabular):
                     estimate,
                     str(r.direction),
                     str(r.certainty.certainty),
-                    ",".join(map(str, marks)),
+                    (", " if t.fitted else ",").join(map(str, marks)),
                 )
             )
         headers = (
@@ -701,17 +723,19 @@ class Comparison(_Tabular):
             "certainty",
             "notes",
         )
-        out = [self._title(), table_text(headers, rows, max_width=34)]
+        out = [t.title(self._title()), t.table(headers, rows, max_width=34)]
         if notes:
             out.append("")
-            out.extend(f"[{n}] {text}" for text, n in notes.items())
+            for text, n in notes.items():
+                out += t.lines(f"{text}", f"[{n}] ", " " * len(f"[{n}] "))
         if self.excluded:
             out.append("")
             out.append("Left out:")
-            out.extend(f"  {e.finding}: {e.reason}" for e in self.excluded)
+            for e in self.excluded:
+                out += t.lines(f"{e.finding}: {e.reason}", "  ", "    ")
         lin = self.lineage
         out.append("")
-        out.append(
+        out += t.lines(
             f"Dataset {lin.dataset or 'user data'} {lin.version or ''} "
             f"(sha256 {lin.content_hash[:12]}); {lin.intervals}."
         )
@@ -1052,9 +1076,15 @@ class RegimenComparison(_Tabular):
     def _meta(self) -> dict[str, Any]:
         return {"indication": self.indication.id, "lineage": self.lineage.to_dict()}
 
-    def to_text(self) -> str:
-        """An aligned plain-text table, wide enough for a result and its intervals' levels."""
-        return f"{self._title()}\n{table_text(self.COLUMNS, self._cells(), max_width=72)}"
+    def to_text(
+        self, *, width: int | None = None, layout: Layout = "auto", color: bool = False
+    ) -> str:
+        """An aligned plain-text table, wide enough for a result and its intervals' levels.
+
+        ``width``, ``layout`` and ``color`` are as for :meth:`Overview.to_text`.
+        """
+        t = TextOptions(width=width, layout=layout, color=color)
+        return f"{t.title(self._title())}\n{t.table(self.COLUMNS, self._cells(), max_width=72)}"
 
     def __repr__(self) -> str:
         n = len(self.contrasts)
@@ -1359,8 +1389,13 @@ class Overview(_Tabular):
                 return r
         raise KeyError(indication)
 
-    def matrix_text(self) -> str:
-        """The compound x indication matrix as aligned text."""
+    def matrix_text(
+        self, *, width: int | None = None, layout: Layout = "auto", color: bool = False
+    ) -> str:
+        """The compound x indication matrix as aligned text.
+
+        ``width``, ``layout`` and ``color`` are as for :meth:`to_text`.
+        """
         inds = sorted({c.indication for c in self.matrix})
         comps = sorted({c.compound for c in self.matrix})
         cells = {(c.compound, c.indication): c for c in self.matrix}
@@ -1371,7 +1406,8 @@ class Overview(_Tabular):
                 cell = cells.get((comp, ind))
                 row.append("" if cell is None else f"{cell.best_design} / {cell.certainty or '?'}")
             rows.append(row)
-        return table_text(["compound", *inds], rows, max_width=40)
+        t = TextOptions(width=width, layout=layout, color=color)
+        return t.table(["compound", *inds], rows, max_width=40)
 
 
 _K2_CLASS = normalize("vitamin K2")
