@@ -21,7 +21,7 @@ from vitk2._io import to_data
 BASE = vitk2.load()
 
 TRIAL = """\
-vitk2: 1
+vitk2: 2
 citations:
   - id: doe-2025-abstract
     kind: conference_abstract
@@ -121,7 +121,19 @@ def test_each_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         status, out, _ = cli(capsys, command, "--help")
         assert status == 0
         assert f"usage: vitk2 {command}" in out
-        assert "exit codes:" in out
+        # the exit codes are listed once, in 'vitk2 --help', and pointed to from each command
+        assert "exit codes:" not in out
+        assert EXIT_CODES[EXIT_CODES_LONGEST] not in " ".join(out.split())
+        assert "Exit codes: see 'vitk2 --help'" in out
+
+
+EXIT_CODES_LONGEST = max(EXIT_CODES, key=lambda code: len(EXIT_CODES[code]))
+
+
+def test_the_exit_codes_are_in_the_main_help_once(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = cli(capsys, "--help")
+    assert out.count("exit codes:") == 1
+    assert " ".join(out.split()).count(EXIT_CODES[EXIT_CODES_LONGEST]) == 1
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -192,9 +204,14 @@ def test_compare_json_carries_lineage_and_exclusions(capsys: pytest.CaptureFixtu
     assert len(data["rows"]) == len(expected.rows)
 
 
-def test_compare_table_is_the_library_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_table_is_the_library_table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
     _, out, _ = cli(capsys, "compare", "MDS")
-    assert out.startswith(BASE.compare("mds").to_text())
+    assert out.startswith(BASE.compare("mds").to_text(width=100))
+    _, out, _ = cli(capsys, "compare", "MDS", "--wide")
+    assert out.startswith(BASE.compare("mds").to_text(width=sys.maxsize))
 
 
 def test_compare_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -220,11 +237,11 @@ def test_compare_options(capsys: pytest.CaptureFixture[str]) -> None:
 def test_compare_at_another_level_states_each_interval_s_level(
     capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
-    status, out, err = cli(capsys, "compare", "hcc", "--level", "0.9", "--format", fmt)
+    status, out, err = cli(capsys, "compare", "hcc", "--level", "0.9", "--format", fmt, "--wide")
     assert status == 0, err
     table = BASE.compare("hcc", level=0.9)
     if fmt == "table":
-        assert out.startswith(table.to_text())
+        assert out.startswith(table.to_text(width=sys.maxsize))
         assert "%" not in out.splitlines()[1]  # no header claims a level
     elif fmt == "markdown":
         assert out.startswith(table.to_markdown())
@@ -340,15 +357,16 @@ def test_filters_apply_to_compare_overview_and_export(capsys: pytest.CaptureFixt
 @pytest.mark.parametrize(
     ("args", "status", "needle"),
     [
-        (["--design", "rtc"], 3, "did you mean 'randomised_controlled_trial'"),
+        (["--design", "rtc"], 2, "did you mean 'randomised_controlled_trial'"),
         (["--indication", "osteoporsis"], 3, "did you mean 'osteoporosis'"),
-        (["--min-certainty", "hihg"], 3, "did you mean 'high'"),
-        (["--min-level", "9"], 2, "min_level must be an OCEBM level"),
-        (["--min-level", "two"], 2, "invalid int value"),
-        (["--since", "1700"], 2, "since must be a year"),
-        (["--daily-dose", "16 week"], 2, "daily_dose must be a mass per time"),
+        (["--min-certainty", "hihg"], 2, "did you mean 'high'"),
+        (["--min-level", "9"], 2, "--min-level: expected an OCEBM level from 1"),
+        (["--min-level", "two"], 2, "--min-level: expected an OCEBM level from 1"),
+        (["--since", "1700"], 2, "--since: expected a year such as 2005"),
+        (["--min-size", "-1"], 2, "--min-size: expected a whole number"),
+        (["--daily-dose", "16 week"], 2, "'16 week' is a time, not a mass per time"),
         (["--daily-dose", ".."], 2, "--daily-dose"),
-        (["--min-duration", "45 mg"], 2, "min_duration must be a time"),
+        (["--min-duration", "45 mg"], 2, "'45 mg' is a mass, not a time"),
         (["--formt", "json"], 2, "did you mean '--format'"),
         (["--format", "jsn"], 2, "did you mean 'json'"),
     ],
@@ -360,6 +378,161 @@ def test_bad_criteria_fail_in_one_line(
     assert got == status
     assert out == ""
     assert needle in one_line_error(err)
+
+
+# --------------------------------------------------------------------------------------------
+# options: the choices listed, the nearest suggested, flags named as they are typed
+
+VOCABULARIES: list[tuple[str, str, str, Any]] = [
+    ("--direction", "benefitt", "benefit", vitk2.Direction),
+    ("--route", "orla", "oral", vitk2.Route),
+    ("--min-certainty", "hihg", "high", vitk2.Certainty),
+    ("--design", "rtc", "randomised_controlled_trial", vitk2.Design),
+    ("--outcome-kind", "clinicl", "clinical", vitk2.OutcomeKind),
+]
+
+
+@pytest.mark.parametrize(
+    ("option", "typo", "nearest", "vocabulary"), VOCABULARIES, ids=[v[0] for v in VOCABULARIES]
+)
+@pytest.mark.parametrize("command", ["studies", "compare osteoporosis", "overview", "export"])
+def test_an_unknown_value_lists_the_choices_suggests_one_and_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    option: str,
+    typo: str,
+    nearest: str,
+    vocabulary: Any,
+) -> None:
+    status, out, err = cli(capsys, *command.split(), option, typo)
+    assert status == 2
+    assert out == ""
+    line = one_line_error(err)
+    assert line.startswith(f"vitk2: error: {option}: unknown ")
+    assert f"{typo!r} (choose from " in line
+    assert f"did you mean {nearest!r}?" in line
+    for member in vocabulary:
+        assert member.value in line
+    assert f"See 'vitk2 {command.split()[0]} --help'." in line
+
+
+@pytest.mark.parametrize("value", ["rct", "Randomised controlled trial", "randomized"])
+def test_aliases_of_a_closed_vocabulary_still_work(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    assert studies_json(capsys, "--design", value) == [
+        s.id for s in BASE.filter(design="randomised_controlled_trial")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            ["compare", "mds", "--interval", "wlson"],
+            "--interval: unknown value 'wlson' (choose from wilson, clopper-pearson); "
+            "did you mean 'wilson'?",
+        ),
+        (
+            ["show", "mds", "--kind", "studdy"],
+            "--kind: unknown value 'studdy' (choose from study, compound, indication, citation, "
+            "finding); did you mean 'study'?",
+        ),
+        (["studies", "-f", "tabel"], "--format: unknown value 'tabel' (choose from table, "),
+        (["studies", "--layout", "vert"], "did you mean 'vertical'?"),
+        (["studies", "--color", "allways"], "(choose from auto, always, never)"),
+        (["completion", "tcsh"], "unknown value 'tcsh' (choose from bash, zsh, fish)"),
+    ],
+)
+def test_every_closed_choice_lists_its_values(
+    capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    status, _, err = cli(capsys, *args)
+    assert status == 2
+    assert needle in one_line_error(err)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "needle"),
+    [
+        ("--daily-dose", "45", "--daily-dose: add a unit, e.g. '45 mg/day' (got '45')"),
+        ("--daily-dose", "0.5", "add a unit, e.g. '0.5 mg/day'"),
+        ("--daily-dose", "15..45", "add a unit, e.g. '15 mg/day'"),
+        ("--daily-dose", "45 kg/day", "unknown unit 'kg/day'"),
+        ("--daily-dose", "45 mg", "'45 mg' is a mass, not a mass per time"),
+        ("--daily-dose", "-5 mg/day", "an amount of 0 or more"),
+        ("--min-duration", "16", "--min-duration: add a unit, e.g. '16 week' (got '16')"),
+        ("--min-duration", "16 weks", "did you mean 'week'?"),
+    ],
+)
+def test_an_amount_says_what_to_write(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, needle: str
+) -> None:
+    status, out, err = cli(capsys, "studies", option, value)
+    assert status == 2
+    assert out == ""
+    line = one_line_error(err)
+    assert needle in line
+    # only the units this option takes, not every unit vitk2 knows
+    assert "mg/mL" not in line
+    assert "participants" not in line
+
+
+def test_a_criterion_the_library_refuses_names_the_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = cli(capsys, "studies", "--daily-dose", "45mg/day..15mg/day")
+    assert status == 2
+    line = one_line_error(err)
+    assert "--daily-dose: the low end" in line
+    assert "daily_dose" not in line
+
+
+def _reported_route(finding: str) -> bool:
+    return any(finding in {f.id for f in BASE.filter(route=r).findings} for r in vitk2.Route)
+
+
+@pytest.mark.parametrize("route", ["oral", "intravenous"])
+def test_route_says_how_much_it_left_out_because_no_route_was_reported(
+    capsys: pytest.CaptureFixture[str], route: str
+) -> None:
+    status, _, err = cli(capsys, "studies", "--route", route)
+    assert status == 0
+    kept = {f.id for f in BASE.filter(route=route).findings}
+    dropped = [
+        (s.id, f.id)
+        for s in BASE.filter().studies
+        for f in s.findings
+        if f.id not in kept and not _reported_route(f.id)
+    ]
+    assert dropped
+    studies = {s for s, _ in dropped}
+    assert (
+        f"vitk2: --route left out {len(dropped)} findings of {len(studies)} studies that "
+        "report no route of administration" in err
+    )
+    _, _, err = cli(capsys, "studies", "--route", route, "--quiet")
+    assert "--route left out" not in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_silences_notes_but_not_errors(
+    capsys: pytest.CaptureFixture[str], where: str, tmp_path: Path
+) -> None:
+    _, _, err = cli(capsys, "studies")
+    assert "left out because they rest on retracted publications" in err
+    args = ["--quiet", "studies"] if where == "before" else ["studies", "--quiet"]
+    status, out, err = cli(capsys, *args)
+    assert status == 0
+    assert out
+    assert err == ""
+    target = tmp_path / "out.csv"
+    _, _, err = cli(capsys, "export", "-f", "csv", "-o", str(target), "-q")
+    assert target.exists()
+    assert err == ""
+    status, _, err = cli(capsys, "-q", "compare", "osteoporsis")
+    assert status == 3
+    assert "unknown indication" in one_line_error(err)
 
 
 # --------------------------------------------------------------------------------------------
@@ -565,7 +738,7 @@ def test_validate_later_files_may_refer_to_earlier_ones(
 ) -> None:
     second = tmp_path / "second.yaml"
     second.write_text(
-        "vitk2: 1\n"
+        "vitk2: 2\n"
         "studies:\n"
         "  - id: doe-2025-mds-follow-up\n"
         "    title: The same patients a year later\n"

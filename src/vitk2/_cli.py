@@ -87,6 +87,7 @@ _LIST_HINT: Final = {
     "study": "vitk2 studies",
     "study, compound, indication, citation or finding": "vitk2 studies', 'vitk2 indications' or "
     "'vitk2 compounds",
+    "compound class": "vitk2 compounds",
 }
 
 
@@ -110,20 +111,36 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _unknown_value(what: str, word: str, choices: Sequence[str], close: Sequence[str] = ()) -> str:
+    """An unknown value with the choices and the nearest: ``unknown route 'orla' (...)``."""
+    near = list(close) or difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"unknown {what} {word!r} (choose from {', '.join(choices)}){hint}"
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors raise (so :func:`main` prints them in one line)."""
+    """An ArgumentParser whose errors raise (so :func:`main` prints them in one line).
+
+    A message names the option as it is typed (``--format``), not as argparse or Python
+    spell it (``argument -f/--format``, ``min_level``).
+    """
 
     def error(self, message: str) -> NoReturn:
+        flag = re.match(r"argument (\S+?): ", message)
+        option = flag.group(1).split("/")[-1] if flag else ""
         choice = re.search(r"invalid choice: '?([^'(]*?)'? \(choose from (.*)\)", message)
         if choice:
             word = choice.group(1)
             choices = [c.strip(" '\"") for c in choice.group(2).split(",")]
-            what = "command" if message.startswith("argument COMMAND") else "choice"
-            message = (
-                f"unknown {what} {word!r}{_suggest(word, choices)}"
-                if _suggest(word, choices)
-                else f"{message.split(': ', 1)[0]}: {word!r} is not one of {', '.join(choices)}"
-            )
+            if option == "COMMAND":
+                hint = _suggest(word, choices)
+                message = f"unknown command {word!r}" + (
+                    hint or f" (choose from {', '.join(choices)})"
+                )
+            else:
+                message = f"{option}: {_unknown_value('value', word, choices)}"
+        elif flag:
+            message = f"{option}: {message[flag.end() :]}"
         unknown = re.search(r"unrecognized arguments: (\S+)", message)
         if unknown and unknown.group(1).startswith("-"):
             message += _suggest(unknown.group(1).split("=")[0], _ALL_OPTIONS)
@@ -136,14 +153,67 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _epilog() -> str:
+    """The end of ``vitk2 --help``: the exit codes, listed once for every command."""
     codes = "\n".join(
         textwrap.fill(text, 88, initial_indent=f"  {code:<4} ", subsequent_indent=" " * 7)
         for code, text in sorted(EXIT_CODES.items())
     )
     return (
-        "Run 'vitk2 COMMAND --help' for a command's options.\n\n"
+        "Run 'vitk2 COMMAND --help' for a command's options, and 'vitk2 completion bash' "
+        "(or zsh, fish)\nfor tab completion.\n\n"
         f"exit codes:\n{codes}\n\n"
         "Documentation: https://vitk2.readthedocs.io"
+    )
+
+
+#: The end of each command's help: where the exit codes are.
+_COMMAND_EPILOG: Final = (
+    "Exit codes: see 'vitk2 --help'. Documentation: https://vitk2.readthedocs.io"
+)
+
+
+def _add_common(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--quiet`` and ``--color``, taken before or after the command.
+
+    A command's copy has no default of its own, so that ``vitk2 --quiet studies`` keeps the
+    value given before the command.
+    """
+    g = p.add_argument_group("messages and colour")
+    g.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="print no notes on stderr (what was left out, files written); errors still are",
+    )
+    g.add_argument(
+        "--color",
+        choices=_COLOR_CHOICES,
+        default="auto" if top else argparse.SUPPRESS,
+        help="colour headers and certainty: auto (the default) only on a terminal and when "
+        "NO_COLOR is not set, always, or never",
+    )
+
+
+_COLOR_CHOICES: Final = ("auto", "always", "never")
+LAYOUTS: Final = ("auto", "table", "vertical")
+
+
+def _add_layout(p: argparse.ArgumentParser) -> None:
+    """``--wide`` and ``--layout``: how a table meets the terminal."""
+    g = p.add_argument_group("table layout (--format table)")
+    g.add_argument(
+        "--wide",
+        action="store_true",
+        help="each row on one line, however wide, nothing wrapped (for 'less -S' or a file)",
+    )
+    g.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="auto",
+        help="lay a table out as rows and columns wrapped to fit the terminal (table), as one "
+        "block per row with a field per line (vertical), or as a table if its columns fit and "
+        "else vertical (auto, the default)",
     )
 
 
@@ -156,14 +226,6 @@ def _add_data(p: argparse.ArgumentParser) -> None:
         help="add an evidence file (.yaml, .yml or .json) to the bundled evidence; repeatable, "
         "and a later file may refer to records of an earlier one",
     )
-
-
-def _add_listing(p: argparse.ArgumentParser) -> None:
-    """The options every filtered listing takes: format, data files, retracted, filters."""
-    _add_format(p)
-    _add_data(p)
-    _add_retracted(p)
-    _add_filters(p)
 
 
 def _add_format(
@@ -190,20 +252,105 @@ def _level(text: str) -> float:
         ) from None
 
 
-def _non_negative(example: str) -> Callable[[str], str]:
-    """A quantity option's check: no end of it is negative (a usage error if one is).
+_BARE_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 
-    The text is passed on as given: the query parses it and reports a wrong unit or dimension.
+
+def _amount(example: str, dimension: str, *, ranges: bool = False) -> Callable[[str], str]:
+    """A quantity option's check: a number, a unit of the right kind, nothing negative.
+
+    The text is passed on as given, for the query to convert; a mistake is a usage error that
+    says what to write (``add a unit, e.g. '45 mg/day'``), with the units this option takes.
     """
-    from ._convert import _MAX_SCALAR_TEXT, _QUANTITY_RE
 
     def check(text: str) -> str:
-        for part in text.split("..", 1):
+        from ._convert import _MAX_SCALAR_TEXT, _QUANTITY_RE
+        from ._units import Dimension, Unit, parse_unit
+
+        want = Dimension(dimension)
+        units = [u.value for u in Unit if u.dimension is want]
+        for part in text.split("..", 1) if ranges else [text]:
+            if ranges and not part.strip() and ".." in text:
+                continue  # an open end of a range
+            if _BARE_NUMBER.fullmatch(part):
+                raise argparse.ArgumentTypeError(
+                    f"add a unit, e.g. '{part.strip()} {example.split()[-1]}' (got {text!r})"
+                )
             match = _QUANTITY_RE.fullmatch(part) if len(part) <= _MAX_SCALAR_TEXT else None
-            if match and float(match.group(1)) < 0:
+            if match is None:
+                raise argparse.ArgumentTypeError(
+                    f"expected an amount with a unit, such as {example!r} (got {text!r})"
+                )
+            try:
+                unit = parse_unit(match.group(2))
+            except ValueError:
+                close = difflib.get_close_matches(match.group(2), units, n=1, cutoff=0.5)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise argparse.ArgumentTypeError(
+                    f"unknown unit {match.group(2)!r} in {text!r} (a {dimension} takes "
+                    f"{', '.join(units)}){hint}"
+                ) from None
+            if unit.dimension is not want:
+                raise argparse.ArgumentTypeError(
+                    f"{part.strip()!r} is a {unit.dimension.value}, not a {dimension}: give "
+                    f"one of {', '.join(units)}, e.g. {example!r}"
+                )
+            if float(match.group(1)) < 0:
                 raise argparse.ArgumentTypeError(
                     f"expected an amount of 0 or more, such as {example!r} (got {text!r})"
                 )
+        return text
+
+    return check
+
+
+def _whole(what: str, low: int, high: int | None = None) -> Callable[[str], int]:
+    """An integer option's check: a whole number in range (a usage error if not)."""
+
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {what} (got {text!r})")
+        return value
+
+    return check
+
+
+#: The options whose values are a closed vocabulary: option, what it names, the enum in
+#: vitk2's model. Each value is checked when the command line is read.
+_VOCABULARIES: Final = {
+    "--design": ("design", "Design"),
+    "--min-certainty": ("certainty", "Certainty"),
+    "--direction": ("direction", "Direction"),
+    "--outcome-kind": ("outcome kind", "OutcomeKind"),
+    "--route": ("route", "Route"),
+}
+
+
+def _vocabulary(option: str) -> list[str]:
+    """The values an option with a closed vocabulary takes, as evidence files spell them."""
+    from . import _model as m
+
+    return [str(e.value) for e in getattr(m, _VOCABULARIES[option][1])]
+
+
+def _one_of(option: str) -> Callable[[str], str]:
+    """A closed-vocabulary option's check: a known value or alias (``rct``), else the choices."""
+
+    def check(text: str) -> str:
+        from . import _model as m
+        from ._errors import UnknownNameError
+        from ._query import _enums
+
+        what, enum = _VOCABULARIES[option]
+        try:
+            _enums(getattr(m, enum), text, what)
+        except UnknownNameError as err:
+            raise argparse.ArgumentTypeError(
+                _unknown_value(what, text, _vocabulary(option), err.suggestions[:1])
+            ) from None
         return text
 
     return check
@@ -235,6 +382,10 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
             88,
         ),
     )
+
+    def listed(option: str) -> str:
+        return ", ".join(_vocabulary(option))
+
     g.add_argument(
         "--indication",
         action="append",
@@ -254,42 +405,62 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
         "--design",
         action="append",
         metavar="DESIGN",
-        help="a study design ('rct', 'systematic_review', 'case_report' ...)",
+        type=_one_of("--design"),
+        help=f"a study design: {listed('--design')} (or rct)",
     )
     g.add_argument(
-        "--min-level", type=int, metavar="N", help="keep OCEBM levels 1 (strongest) to N"
+        "--min-level",
+        type=_whole("an OCEBM level from 1 (strongest) to 5", 1, 5),
+        metavar="N",
+        help="keep OCEBM levels 1 (strongest) to N",
     )
     g.add_argument(
         "--min-certainty",
         metavar="CERTAINTY",
-        help="keep certainty at or above this (high, moderate, low, very_low)",
+        type=_one_of("--min-certainty"),
+        help=f"keep certainty at or above this: {listed('--min-certainty')}",
     )
-    g.add_argument("--since", type=int, metavar="YEAR", help="published in or after YEAR")
-    g.add_argument("--until", type=int, metavar="YEAR", help="published in or before YEAR")
-    g.add_argument("--min-size", type=int, metavar="N", help="at least N participants")
+    year = _whole("a year such as 2005, from 1800 to 2100", 1800, 2100)
+    g.add_argument("--since", type=year, metavar="YEAR", help="published in or after YEAR")
+    g.add_argument("--until", type=year, metavar="YEAR", help="published in or before YEAR")
+    g.add_argument(
+        "--min-size",
+        type=_whole("a whole number of participants, 0 or more", 0),
+        metavar="N",
+        help="at least N participants",
+    )
     g.add_argument(
         "--direction",
         action="append",
         metavar="DIRECTION",
-        help="a direction of effect (benefit, harm, no_clear_effect, mixed, association)",
+        type=_one_of("--direction"),
+        help=f"a direction of effect: {listed('--direction')}",
     )
     g.add_argument(
         "--outcome-kind",
         action="append",
         metavar="KIND",
-        help="an outcome kind (clinical, surrogate, biomarker, safety ...)",
+        type=_one_of("--outcome-kind"),
+        help=f"an outcome kind: {listed('--outcome-kind')}",
     )
-    g.add_argument("--route", action="append", metavar="ROUTE", help="a route of administration")
+    g.add_argument(
+        "--route",
+        action="append",
+        metavar="ROUTE",
+        type=_one_of("--route"),
+        help=f"a route of administration: {listed('--route')}; studies that report no route "
+        "are left out (and counted on stderr)",
+    )
     g.add_argument(
         "--daily-dose",
         metavar="DOSE",
-        type=_non_negative("45 mg/day"),
+        type=_amount("45 mg/day", "mass per time", ranges=True),
         help="a minimum daily dose ('45 mg/day') or a range ('15mg/day..45mg/day', '..1.5mg/day')",
     )
     g.add_argument(
         "--min-duration",
         metavar="TIME",
-        type=_non_negative("16 week"),
+        type=_amount("16 week", "time"),
         help="a minimum treatment duration ('16 week')",
     )
 
@@ -305,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"vitk2 {__version__}")
+    _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -313,23 +485,30 @@ def build_parser() -> argparse.ArgumentParser:
             name,
             help=help,
             description=textwrap.fill(description or help, 88),
-            epilog=_epilog(),
+            epilog=_COMMAND_EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        _add_common(p)
         return p
 
     p = command("indications", "list the indications")
     _add_format(p)
+    _add_layout(p)
     _add_data(p)
     p.set_defaults(run=_cmd_indications)
 
     p = command("compounds", "list the compounds")
     _add_format(p)
+    _add_layout(p)
     _add_data(p)
     p.set_defaults(run=_cmd_compounds)
 
     p = command("studies", "list the studies (filters narrow the list)")
-    _add_listing(p)
+    _add_format(p)
+    _add_layout(p)
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
     p.set_defaults(run=_cmd_studies)
 
     p = command(
@@ -376,14 +555,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--exclude-preclinical", action="store_true", help="leave out in-vitro and animal findings"
     )
-    _add_listing(p)
+    _add_format(p)
+    _add_layout(p)
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
     p.set_defaults(run=_cmd_compare)
 
     p = command("overview", "one row per indication: designs, best level, certainty, direction")
     p.add_argument(
         "--matrix", action="store_true", help="show the compound x indication matrix instead"
     )
-    _add_listing(p)
+    _add_format(p)
+    _add_layout(p)
+    _add_data(p)
+    _add_retracted(p)
+    _add_filters(p)
     p.set_defaults(run=_cmd_overview)
 
     p = command(
@@ -462,7 +649,19 @@ def build_parser() -> argparse.ArgumentParser:
         "its records or add to it)",
     )
     _add_format(p)
+    _add_layout(p)
     p.set_defaults(run=_cmd_diff)
+
+    p = command(
+        "completion",
+        "print a tab-completion script for bash, zsh or fish",
+        "Print a script that completes vitk2's commands, options and their values in your "
+        "shell. Load it in the current shell with 'source <(vitk2 completion bash)' (zsh: "
+        "'source <(vitk2 completion zsh)'; fish: 'vitk2 completion fish | source'), or save "
+        "it where your shell looks for completions (see the documentation).",
+    )
+    p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
+    p.set_defaults(run=_cmd_completion)
     return parser
 
 
@@ -470,8 +669,8 @@ def build_parser() -> argparse.ArgumentParser:
 # Output
 
 
-Kind = Literal["text", "json", "data"]
-"""What is printed: text for people, JSON, or other data (YAML, CSV)."""
+Kind = Literal["text", "styled", "json", "data"]
+"""What is printed: text for people (``styled`` when coloured), JSON, or data (YAML, CSV)."""
 
 
 def _kind(fmt: str) -> Kind:
@@ -493,15 +692,19 @@ def _write(text: str, kind: Kind = "text") -> None:
 
     Text for people never carries control characters (they are shown as escapes); JSON
     carries them as Unicode escapes, which is the same data; YAML and CSV are written as they
-    are, unless standard output is a terminal.
+    are, unless standard output is a terminal. Styled text was made inert by the renderer,
+    which added colour after; anything but that colour is shown as escapes here too.
     """
-    from ._render import inert_json, terminal_text
+    from ._render import _CONTROLS, inert_json, terminal_text
 
     out = sys.stdout
     if out is None:  # started with standard output closed
         raise _StdoutError("it is closed")
     if kind == "json":
         text = inert_json(text)
+    elif kind == "styled":
+        if _CONTROLS.search(_SGR.sub("", text)):  # not what the renderer writes: no colour
+            text = terminal_text(text)
     elif kind == "text" or _is_terminal(out):
         text = terminal_text(text)
     if not text.endswith("\n"):
@@ -538,29 +741,71 @@ def _err(line: str, *, clean: bool = True) -> None:
         pass
 
 
-def _note(text: str) -> None:
-    _err(f"vitk2: {text}")
+#: The colour the renderer writes (select graphic rendition); nothing else passes as it is.
+_SGR: Final = re.compile("\x1b\\[[0-9;]*m")
+
+
+def _note(ns: argparse.Namespace, text: str) -> None:
+    """A note on standard error, unless ``--quiet``."""
+    if not getattr(ns, "quiet", False):
+        _err(f"vitk2: {text}")
+
+
+def _color(ns: argparse.Namespace) -> bool:
+    """Whether to colour: ``--color``, else only on a terminal without ``NO_COLOR`` set.
+
+    ``--color=always`` wins over ``NO_COLOR``, as https://no-color.org asks of an option
+    given on the command line; a pipe or a file never gets colour unless it says so.
+    """
+    choice = getattr(ns, "color", "auto")
+    if choice != "auto":
+        return bool(choice == "always")
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return _is_terminal(sys.stdout)
+
+
+def _text_options(ns: argparse.Namespace) -> dict[str, Any]:
+    """The width, layout and colour of a table: the terminal's width unless ``--wide``.
+
+    Only the command line asks the terminal: ``shutil.get_terminal_size`` takes ``COLUMNS``
+    when it is set, then the terminal's own width, else 80 columns (a pipe or a file).
+    """
+    wide = getattr(ns, "wide", False)
+    width = sys.maxsize if wide else max(20, shutil.get_terminal_size().columns)
+    return {"width": width, "layout": getattr(ns, "layout", "auto"), "color": _color(ns)}
+
+
+def _styled(ns: argparse.Namespace) -> Kind:
+    """What a table for people is printed as: styled text when coloured."""
+    return "styled" if _color(ns) else "text"
 
 
 def _table(
-    fmt: str,
+    ns: argparse.Namespace,
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
     title: str | None = None,
     **meta: Any,
-) -> str:
-    from ._render import markdown_text, table_csv, table_json, table_markdown, table_text
+) -> None:
+    """Print a listing in ``ns.format``."""
+    from ._render import TextOptions, markdown_text, table_csv, table_json, table_markdown
 
+    fmt = ns.format
     if fmt == "json":
-        return table_json(headers, rows, **meta)
-    if fmt == "csv":
-        return table_csv(headers, rows)
-    if fmt == "markdown":
+        text = table_json(headers, rows, **meta)
+    elif fmt == "csv":
+        text = table_csv(headers, rows)
+    elif fmt == "markdown":
         body = table_markdown(headers, rows)
-        return f"**{markdown_text(title)}**\n\n{body}" if title else body
-    body = table_text(headers, rows)
-    return f"{title}\n{body}" if title else body
+        text = f"**{markdown_text(title)}**\n\n{body}" if title else body
+    else:
+        t = TextOptions(**_text_options(ns))
+        body = t.table(headers, rows)
+        _write(f"{t.title(title)}\n{body}" if title else body, _styled(ns))
+        return
+    _write(text, _kind(fmt))
 
 
 def _width() -> int:
@@ -632,18 +877,52 @@ def _criteria(ns: argparse.Namespace) -> dict[str, Any]:
 def _evidence(ns: argparse.Namespace, *, always_filter: bool = False) -> EvidenceBase:
     base = _load(ns.data)
     criteria = _criteria(ns)
-    if criteria or always_filter:
-        base = base.filter(include_retracted=ns.include_retracted, **criteria)
-    return base
+    if not (criteria or always_filter):
+        return base
+    kept = base.filter(include_retracted=ns.include_retracted, **criteria)
+    if "route" in criteria:
+        _unreported_routes(ns, base, criteria, kept)
+    return kept
 
 
-def _left_out(base: EvidenceBase, fmt: str) -> None:
-    if base.excluded and fmt in ("table", "markdown"):
+def _unreported_routes(
+    ns: argparse.Namespace, base: EvidenceBase, criteria: dict[str, Any], kept: EvidenceBase
+) -> None:
+    """Say how many studies ``--route`` left out only because they report no route."""
+    from . import _model as m
+    from ._query import _doses_and_durations
+
+    others = {k: v for k, v in criteria.items() if k != "route"}
+    wider = base.filter(include_retracted=ns.include_retracted, **others)
+    have = {f.id for f in kept.findings}
+    studies: set[str] = set()
+    findings = 0
+    for s in wider.studies:
+        for f in s.findings:
+            if f.id in have:
+                continue
+            doses, _ = _doses_and_durations(s, f)
+            if not any(isinstance(d.route, m.Route) for d in doses):
+                studies.add(s.id)
+                findings += 1
+    if studies:
+        n = len(studies)
+        _note(
+            ns,
+            f"--route left out {findings} {'finding' if findings == 1 else 'findings'} of "
+            f"{n} {'study' if n == 1 else 'studies'} that report no route of administration; "
+            "leave out --route to see them",
+        )
+
+
+def _left_out(ns: argparse.Namespace, base: EvidenceBase) -> None:
+    if base.excluded and ns.format in ("table", "markdown"):
         n = len(base.excluded)
         _note(
+            ns,
             f"{n} {'finding' if n == 1 else 'findings'} left out because "
             f"{'it rests' if n == 1 else 'they rest'} on retracted publications; "
-            "add --include-retracted to keep them"
+            "add --include-retracted to keep them",
         )
 
 
@@ -672,7 +951,7 @@ def _cmd_indications(ns: argparse.Namespace) -> int:
                 n,
             )
         )
-    _write(_table(ns.format, headers, rows, title=f"{len(rows)} indications"), _kind(ns.format))
+    _table(ns, headers, rows, title=f"{len(rows)} indications")
     return EXIT_OK
 
 
@@ -690,7 +969,7 @@ def _cmd_compounds(ns: argparse.Namespace) -> int:
         )
         for c in base.compounds
     ]
-    _write(_table(ns.format, headers, rows, title=f"{len(rows)} compounds"), _kind(ns.format))
+    _table(ns, headers, rows, title=f"{len(rows)} compounds")
     return EXIT_OK
 
 
@@ -705,8 +984,8 @@ def _cmd_studies(ns: argparse.Namespace) -> int:
         f"{n} {'finding' if n == 1 else 'findings'}"
     )
     excluded = [{"finding": e.finding, "study": e.study, "reason": e.reason} for e in base.excluded]
-    _write(_table(ns.format, headers, rows, title=title, excluded=excluded), _kind(ns.format))
-    _left_out(base, ns.format)
+    _table(ns, headers, rows, title=title, excluded=excluded)
+    _left_out(ns, base)
     return EXIT_OK
 
 
@@ -715,7 +994,7 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
     if ns.regimens:
         regimens = base.compare_regimens(ns.target, level=ns.level)
         if ns.format == "table":
-            _write(regimens.to_text())
+            _write(regimens.to_text(**_text_options(ns)), _styled(ns))
         else:
             _write(getattr(regimens, f"to_{ns.format}")(), _kind(ns.format))
         return EXIT_OK
@@ -727,10 +1006,18 @@ def _cmd_compare(ns: argparse.Namespace) -> int:
         include_preclinical=not ns.exclude_preclinical,
     )
     if ns.format == "table":
-        text = comparison.to_text()
+        from ._render import TextOptions
+
+        options = _text_options(ns)
+        text = comparison.to_text(**options)
         if comparison.pooled:
-            text += "\n\n" + "\n".join(_pooled_lines(comparison))
-        _write(text)
+            t = TextOptions(**options)
+            lines = _pooled_lines(comparison)
+            pooled = t.lines(lines[0]) + [
+                x for line in lines[1:] for x in t.lines(line, "  ", "    ")
+            ]
+            text += "\n\n" + "\n".join(pooled)
+        _write(text, _styled(ns))
     elif ns.format == "markdown":
         from ._render import markdown_text as md
 
@@ -783,14 +1070,14 @@ def _cmd_overview(ns: argparse.Namespace) -> int:
             for c in overview.matrix
         ]
         if ns.format == "table":
-            _write(overview.matrix_text())
+            _write(overview.matrix_text(**_text_options(ns)), _styled(ns))
         else:
-            _write(
-                _table(ns.format, headers, rows, title="Compound x indication"), _kind(ns.format)
-            )
+            _table(ns, headers, rows, title="Compound x indication")
         return EXIT_OK
-    text = getattr(overview, f"to_{'text' if ns.format == 'table' else ns.format}")()
-    _write(text, _kind(ns.format))
+    if ns.format == "table":
+        _write(overview.to_text(**_text_options(ns)), _styled(ns))
+    else:
+        _write(getattr(overview, f"to_{ns.format}")(), _kind(ns.format))
     return EXIT_OK
 
 
@@ -825,9 +1112,9 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
             _write("\n".join(str(p) for p in found) if found else f"{path}: ok")
     if problems:
         bad = sum(1 for _, found in results if found)
-        _note(
-            f"error: {len(problems)} {'problem' if len(problems) == 1 else 'problems'} in "
-            f"{bad} {'file' if bad == 1 else 'files'}"
+        _err(  # an error, not a note: printed with --quiet too
+            f"vitk2: error: {len(problems)} {'problem' if len(problems) == 1 else 'problems'} "
+            f"in {bad} {'file' if bad == 1 else 'files'}"
         )
         return EXIT_DATA
     return EXIT_OK
@@ -906,7 +1193,7 @@ def _cmd_export(ns: argparse.Namespace) -> int:
         from ._render import write_atomic
 
         write_atomic(ns.output, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
-        _note(f"wrote {ns.output}")
+        _note(ns, f"wrote {ns.output}")
     else:
         _write(text, _kind(ns.format))
     return EXIT_OK
@@ -925,7 +1212,7 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     base = _evidence(ns)
     path, has_plot = write_report(base, ns.output, include_retracted=ns.include_retracted)
     if not has_plot:
-        _note("the report has no forest plot: it needs matplotlib (pip install 'vitk2[plot]')")
+        _note(ns, "the report has no forest plot: it needs matplotlib (pip install 'vitk2[plot]')")
     _write(str(path))
     return EXIT_OK
 
@@ -936,9 +1223,16 @@ def _cmd_diff(ns: argparse.Namespace) -> int:
     old, old_label = _version(ns.old, ns.on_bundled)
     new, new_label = _version(ns.new, ns.on_bundled)
     result = diff(old, new, old_label=old_label, new_label=new_label)
-    _write(
-        getattr(result, f"to_{'text' if ns.format == 'table' else ns.format}")(), _kind(ns.format)
-    )
+    if ns.format == "table":
+        from ._render import TextOptions
+
+        t = TextOptions(**_text_options(ns))
+        out = [t.title(result._title()), *t.lines(result.summary())]
+        if result.changes:
+            out += ["", t.table(result.COLUMNS, result._cells())]
+        _write("\n".join(out), _styled(ns))
+    else:
+        _write(getattr(result, f"to_{ns.format}")(), _kind(ns.format))
     return EXIT_OK
 
 
@@ -1035,18 +1329,13 @@ def _describe(base: EvidenceBase, record: Any, width: int) -> list[str]:
 
 def _field(label: str, value: Any, width: int, indent: str = "  ", *, hang: int = 0) -> list[str]:
     """``label  value`` with the value wrapped under itself (``hang`` more for list items)."""
+    from ._render import TextOptions
+
     text = " ".join(str(value).split())
     if not text:
         return []
     head = f"{indent}{label:<13}"
-    return textwrap.wrap(
-        text,
-        width=width,
-        initial_indent=head,
-        subsequent_indent=" " * (len(head) + hang),
-        break_on_hyphens=False,
-        break_long_words=False,
-    ) or [head]
+    return TextOptions(width=width).lines(text, head, " " * (len(head) + hang))
 
 
 def _items(label: str, values: Iterable[Any], width: int, indent: str = "  ") -> list[str]:
@@ -1321,6 +1610,12 @@ def _then(message: str, hint: str) -> str:
     )
 
 
+def _flags(message: str) -> str:
+    """A criterion's message with each keyword as the option it is: ``min_level`` -> ``--min-level``."""
+    names = "|".join((*_MULTI_FILTERS, *_SINGLE_FILTERS, "include_retracted"))
+    return re.sub(rf"(?<![\w-])({names})\b", lambda m: "--" + m.group(1).replace("_", "-"), message)
+
+
 def _error_line(err: BaseException, command: str) -> tuple[str, int]:
     """The one-line message and the exit status for an error."""
     from ._errors import CriteriaError, UnknownNameError, ValidationError
@@ -1331,7 +1626,7 @@ def _error_line(err: BaseException, command: str) -> tuple[str, int]:
             message += f"; run '{_LIST_HINT[err.kind]}' to list them"
         return message, EXIT_UNKNOWN
     if isinstance(err, CriteriaError):
-        return _then(str(err), f"see 'vitk2 {command} --help'"), EXIT_USAGE
+        return _then(_flags(str(err)), f"see 'vitk2 {command} --help'"), EXIT_USAGE
     if isinstance(err, ValidationError):
         n = len(err.problems)
         more = f" (and {n - 1} more)" if n > 1 else ""
@@ -1442,3 +1737,292 @@ def _main(argv: list[str]) -> int:
             "command you ran (set VITK2_DEBUG=1 to see the traceback)"
         )
         return EXIT_INTERNAL
+
+
+# --------------------------------------------------------------------------------------------
+# completion: scripts for bash, zsh and fish, made from the parser itself
+
+SHELLS: Final = ("bash", "zsh", "fish")
+
+#: Options and arguments whose values are file names.
+_FILE_VALUES: Final = frozenset({"--data", "--output", "files", "old", "new"})
+#: What completes a value that is neither a choice nor a file (from the bundled evidence).
+_NAMED_VALUES: Final = {
+    "--indication": "indication",
+    "target": "indication",
+    "--compound": "compound",
+}
+_WORD: Final = re.compile(r"[\w.+/%µ-]+")
+
+
+class _Completion:
+    """One option or argument as completion sees it."""
+
+    def __init__(self, action: argparse.Action, names: dict[str, list[str]]) -> None:
+        self.flags = list(action.option_strings)
+        self.name = self.flags[-1] if self.flags else action.dest
+        self.takes_value = action.nargs != 0
+        self.repeats = isinstance(action, argparse._AppendAction) or action.nargs in ("+", "*")
+        self.files = self.name in _FILE_VALUES
+        values: list[str] = []
+        if action.choices is not None:
+            values = [str(c) for c in action.choices]
+        elif self.name in _VOCABULARIES:
+            values = _vocabulary(self.name)
+        elif self.name in _NAMED_VALUES:
+            values = names[_NAMED_VALUES[self.name]]
+        self.values = [v for v in values if _WORD.fullmatch(v)]
+        help_text = action.help if isinstance(action.help, str) else ""
+        self.help = re.split(r"[;(:]| \(", help_text.replace("%%", "%"), maxsplit=1)[0].strip()
+
+
+def _completions(
+    parser: argparse.ArgumentParser,
+) -> tuple[list[_Completion], list[tuple[str, str, list[_Completion]]]]:
+    """The top-level options, and each command with its help and its options and arguments."""
+    from ._bundled import load
+
+    base = load()
+    names = {
+        "indication": [i.id for i in base.indications],
+        "compound": [c.id for c in base.compounds],
+    }
+
+    def actions(p: argparse.ArgumentParser) -> list[_Completion]:
+        return [
+            _Completion(a, names)
+            for a in p._actions
+            if not isinstance(a, argparse._SubParsersAction) and a.help != argparse.SUPPRESS
+        ]
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.dest: a.help or "" for a in sub._choices_actions}
+    commands = [(name, helps.get(name, ""), actions(p)) for name, p in sub.choices.items()]
+    return actions(parser), commands
+
+
+def _bash(top: list[_Completion], commands: list[tuple[str, str, list[_Completion]]]) -> str:
+    valued = sorted(
+        {f for _, _, opts in commands for o in opts + top for f in o.flags if o.takes_value}
+    )
+    cases: list[str] = []
+    for name, _, opts in [("", "", top), *commands]:
+        for o in opts:
+            if not o.flags or not o.takes_value:
+                continue
+            pattern = "|".join(f"{name or ''}:{f}" for f in o.flags)
+            if o.values:
+                action = f'COMPREPLY=($(compgen -W "{" ".join(o.values)}" -- "$cur"))'
+            elif o.files:
+                action = 'COMPREPLY=($(compgen -f -- "$cur"))'
+            else:
+                action = "compopt +o default 2>/dev/null; COMPREPLY=()"
+            cases.append(f"        {pattern}) {action}; return ;;")
+    option_lists = "\n".join(
+        f'        {name}) opts="{" ".join(f for o in opts for f in o.flags)}" ;;'
+        for name, _, opts in commands
+    )
+    top_flags = " ".join(f for o in top for f in o.flags)
+    positional: list[str] = []
+    for name, _, opts in commands:
+        for o in opts:
+            if o.flags:
+                continue
+            if o.values:
+                positional.append(
+                    f'        {name}) COMPREPLY=($(compgen -W "{" ".join(o.values)}" -- "$cur")) ;;'
+                )
+            elif o.files:
+                positional.append(f'        {name}) COMPREPLY=($(compgen -f -- "$cur")) ;;')
+            break
+    return f"""# bash completion for vitk2, made by 'vitk2 completion bash'.
+# Load it with: source <(vitk2 completion bash)
+_vitk2_valued() {{
+    case "$1" in
+        {"|".join(valued)}) return 0 ;;
+    esac
+    return 1
+}}
+
+_vitk2() {{
+    local cur prev cmd opts i
+    cur="${{COMP_WORDS[COMP_CWORD]}}"
+    prev="${{COMP_WORDS[COMP_CWORD-1]}}"
+    if [[ "$prev" == "=" && $COMP_CWORD -ge 2 ]]; then
+        prev="${{COMP_WORDS[COMP_CWORD-2]}}"
+    elif [[ "$cur" == "=" ]]; then
+        cur=""
+    fi
+    cmd=""
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case "${{COMP_WORDS[i]}}" in
+            -*|=) ;;
+            *)
+                if [[ -z "$cmd" && "${{COMP_WORDS[i-1]}}" != "=" ]] \\
+                    && ! _vitk2_valued "${{COMP_WORDS[i-1]}}"; then
+                    cmd="${{COMP_WORDS[i]}}"
+                fi
+                ;;
+        esac
+    done
+    case "$cmd:$prev" in
+{chr(10).join(cases)}
+    esac
+    if [[ "$cur" == -* ]]; then
+        case "$cmd" in
+{option_lists}
+            *) opts="{top_flags}" ;;
+        esac
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        return
+    fi
+    if [[ -z "$cmd" ]]; then
+        COMPREPLY=($(compgen -W "{" ".join(name for name, _, _ in commands)}" -- "$cur"))
+        return
+    fi
+    case "$cmd" in
+{chr(10).join(positional)}
+    esac
+}}
+
+complete -o default -F _vitk2 vitk2
+"""
+
+
+def _zsh_text(text: str) -> str:
+    """Text for a zsh ``_arguments`` description: no brackets, quotes escaped."""
+    return re.sub(r"[\[\]\\]", "", text).replace(":", " -").replace("'", "'\\''")
+
+
+def _zsh_spec(o: _Completion) -> str:
+    action = ""
+    if o.takes_value:
+        what = o.name.lstrip("-").replace("-", " ")
+        if o.values:
+            action = f":{what}:({' '.join(o.values)})"
+        elif o.files:
+            action = f":{what}:_files"
+        else:
+            action = f":{what}: "
+    if not o.flags:
+        return f"'{'*' if o.repeats else ''}:{o.name}{action[action.index(':', 1) :] if action else ': '}'"
+    desc = f"[{_zsh_text(o.help)}]"
+    star = "*" if o.repeats else ""
+    if len(o.flags) == 1:
+        flag = o.flags[0] + ("=" if o.takes_value and o.flags[0].startswith("--") else "")
+        return f"'{star}{flag}{desc}{action}'"
+    exclusive = "" if o.repeats else f"({' '.join(o.flags)})"
+    forms = ",".join(
+        f + (("=" if f.startswith("--") else "+") if o.takes_value else "") for f in o.flags
+    )
+    return (
+        f"'{exclusive}'{{{forms}}}'{star}{desc}{action}'"
+        if not star
+        else (f"'{star}'{{{forms}}}'{desc}{action}'")
+    )
+
+
+def _zsh(top: list[_Completion], commands: list[tuple[str, str, list[_Completion]]]) -> str:
+    def specs(opts: list[_Completion], indent: str) -> str:
+        return " \\\n".join(indent + _zsh_spec(o) for o in opts)
+
+    listed = "\n".join(f"    '{name}:{_zsh_text(help)}'" for name, help, _ in commands)
+    cases = "\n".join(
+        f"        {name})\n            _arguments -s \\\n{specs(opts, ' ' * 16)}\n            ;;"
+        for name, _, opts in commands
+    )
+    return f"""#compdef vitk2
+# zsh completion for vitk2, made by 'vitk2 completion zsh'.
+# Load it with: source <(vitk2 completion zsh)  (after compinit), or save it as _vitk2 in a
+# directory of your $fpath.
+_vitk2() {{
+    local curcontext="$curcontext" state line
+    typeset -A opt_args
+    local -a commands
+    commands=(
+{listed}
+    )
+    _arguments -C \\
+{specs(top, " " * 8)} \\
+        '1:command:->command' \\
+        '*::argument:->argument'
+    case $state in
+    command)
+        _describe -t commands 'vitk2 command' commands
+        ;;
+    argument)
+        curcontext="${{curcontext%:*:*}}:vitk2-$words[1]:"
+        case $words[1] in
+{cases}
+        esac
+        ;;
+    esac
+}}
+
+if [[ "${{zsh_eval_context[-1]}}" == loadautofunc ]]; then
+    _vitk2 "$@"
+else
+    compdef _vitk2 vitk2
+fi
+"""
+
+
+def _fish_text(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _fish(top: list[_Completion], commands: list[tuple[str, str, list[_Completion]]]) -> str:
+    lines = [
+        "# fish completion for vitk2, made by 'vitk2 completion fish'.",
+        "# Load it with: vitk2 completion fish | source",
+        "# or save it as ~/.config/fish/completions/vitk2.fish",
+        "complete -c vitk2 -f",
+    ]
+
+    def option(o: _Completion, condition: str) -> str:
+        parts = ["complete -c vitk2", f"-n {_fish_text(condition)}"]
+        for f in o.flags:
+            parts.append(f"-l {f[2:]}" if f.startswith("--") else f"-s {f[1:]}")
+        if o.takes_value:
+            if o.values:
+                parts.append(f"-x -a {_fish_text(' '.join(o.values))}")
+            elif o.files:
+                parts.append("-r -F")
+            else:
+                parts.append("-x")
+        if o.help:
+            parts.append(f"-d {_fish_text(o.help)}")
+        return " ".join(parts)
+
+    for o in top:
+        lines.append(option(o, "__fish_use_subcommand"))
+    for name, help, _ in commands:
+        lines.append(f"complete -c vitk2 -n __fish_use_subcommand -a {name} -d {_fish_text(help)}")
+    for name, _, opts in commands:
+        condition = f"__fish_seen_subcommand_from {name}"
+        for o in opts:
+            if o.flags:
+                lines.append(option(o, condition))
+            elif o.values:
+                lines.append(
+                    f"complete -c vitk2 -n {_fish_text(condition)} -a {_fish_text(' '.join(o.values))}"
+                )
+            elif o.files:
+                lines.append(f"complete -c vitk2 -n {_fish_text(condition)} -F")
+    return "\n".join(lines) + "\n"
+
+
+def completion_script(shell: str) -> str:
+    """A tab-completion script for ``shell`` (bash, zsh or fish), made from the parser.
+
+    It completes the commands, every option and the values of options with a closed list
+    (formats, designs, routes ...), files for ``--data`` and ``--output``, and the bundled
+    indications and compounds by id.
+    """
+    top, commands = _completions(build_parser())
+    return {"bash": _bash, "zsh": _zsh, "fish": _fish}[shell](top, commands)
+
+
+def _cmd_completion(ns: argparse.Namespace) -> int:
+    _write(completion_script(ns.shell), "data")
+    return EXIT_OK
