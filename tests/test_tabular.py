@@ -24,7 +24,14 @@ from vitk2 import _model as m
 from vitk2 import testing as vt
 from vitk2._io import to_data
 from vitk2._render import level_text
-from vitk2._tabular import _COLUMN_TYPES, COLUMNS, to_csv, to_dataframe, to_parquet
+from vitk2._tabular import (
+    _COLUMN_TYPES,
+    COLUMNS,
+    table_frame,
+    to_csv,
+    to_dataframe,
+    to_parquet,
+)
 
 generated = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TYPES = dict(_COLUMN_TYPES)
@@ -234,6 +241,86 @@ def test_dataframe_has_the_rows_and_nullable_dtypes(
         for name in COLUMNS:
             cell = df[name].iloc[i]
             assert (row[name] is None and pd.isna(cell)) or cell == row[name], (name, i)
+
+
+def test_the_numbers_of_a_finding_are_float_columns_to_sort_and_plot(
+    base: vitk2.EvidenceBase,
+) -> None:
+    pd = pytest.importorskip("pandas")
+    df = to_dataframe(base)
+    for name in ("estimate", "ci_low", "ci_high", "ci_level"):
+        assert pd.api.types.is_float_dtype(df[name]), name
+    ordered = df.sort_values("estimate", na_position="last")["estimate"].dropna()
+    assert list(ordered) == sorted(ordered)
+    with_interval = df.dropna(subset=["ci_low", "ci_high", "estimate"])
+    assert len(with_interval) > 10
+    assert (with_interval["ci_low"] <= with_interval["estimate"]).all()
+    assert (with_interval["estimate"] <= with_interval["ci_high"]).all()
+    # as the docstring says, for matplotlib's own functions
+    plain = df["ci_low"].to_numpy(dtype=float, na_value=float("nan"))
+    assert plain.dtype == float
+    assert any(math.isnan(x) for x in plain)
+
+
+def test_a_comparison_frame_has_numbers_beside_its_text(base: vitk2.EvidenceBase) -> None:
+    pd = pytest.importorskip("pandas")
+    comparison = base.compare("osteoporosis")
+    frame = table_frame(comparison)
+    columns = list(frame.columns)
+    assert columns[columns.index("CI") : columns.index("CI") + 4] == [
+        "CI",
+        "CI low",
+        "CI high",
+        "CI level",
+    ]
+    assert [c for c in columns if c not in ("CI low", "CI high")] == list(comparison.COLUMNS)
+    for name in ("estimate", "CI low", "CI high", "CI level"):
+        assert pd.api.types.is_float_dtype(frame[name]), name
+    for name in ("OCEBM", "n"):
+        assert str(frame[name].dtype) == "Int64", name
+    for i, row in enumerate(comparison.rows):
+        ci = row.interval
+        if ci is None:
+            assert pd.isna(frame["CI low"].iloc[i])
+            assert frame["CI"].iloc[i] == ""
+        else:
+            assert frame["CI low"].iloc[i] == ci.low
+            assert frame["CI high"].iloc[i] == ci.high
+            assert frame["CI level"].iloc[i] == ci.level
+            assert frame["CI"].iloc[i].startswith(f"{level_text(ci.level)} CI ")
+
+
+def test_a_regimen_frame_has_its_contrasts_as_numbers(base: vitk2.EvidenceBase) -> None:
+    pd = pytest.importorskip("pandas")
+    regimens = base.compare_regimens("hcc")
+    frame = table_frame(regimens)
+    assert list(frame.columns[: len(regimens.COLUMNS)]) == list(regimens.COLUMNS)
+    for prefix in ("risk difference", "risk ratio", "odds ratio"):
+        for name in (prefix, f"{prefix} low", f"{prefix} high"):
+            assert pd.api.types.is_float_dtype(frame[name]), name
+    for i, c in enumerate(regimens.contrasts):
+        rd = c.risk_difference
+        assert (frame["risk difference low"].iloc[i], frame["risk difference high"].iloc[i]) == (
+            rd.interval.low,
+            rd.interval.high,
+        )
+    refused = frame.iloc[len(regimens.contrasts) :]
+    assert len(refused) == len(regimens.refusals)
+    assert refused["risk difference"].isna().all()
+
+
+def test_an_overview_frame_counts_in_whole_numbers(base: vitk2.EvidenceBase) -> None:
+    pytest.importorskip("pandas")
+    frame = table_frame(base.overview())
+    for name in ("studies", "participants", "best OCEBM"):
+        assert str(frame[name].dtype) == "Int64", name
+    assert frame.sort_values("participants")["participants"].is_monotonic_increasing
+
+
+def test_only_the_three_tables_become_table_frames(base: vitk2.EvidenceBase) -> None:
+    pytest.importorskip("pandas")
+    with pytest.raises(TypeError, match="expected a Comparison"):
+        table_frame(base)  # type: ignore[arg-type]
 
 
 def test_parquet_reads_back_as_the_same_frame(base: vitk2.EvidenceBase, tmp_path: Path) -> None:

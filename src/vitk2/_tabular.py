@@ -28,7 +28,19 @@ from ._render import csv_text, statistic_text, write_atomic, write_csv_row
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
 
-__all__ = ["COLUMNS", "Cell", "Row", "to_csv", "to_dataframe", "to_parquet", "to_rows"]
+    from ._compare import Comparison, Overview, RegimenComparison
+    from ._stats import Contrast
+
+__all__ = [
+    "COLUMNS",
+    "Cell",
+    "Row",
+    "table_frame",
+    "to_csv",
+    "to_dataframe",
+    "to_parquet",
+    "to_rows",
+]
 
 Cell: TypeAlias = str | int | float | bool | None
 """The value of one cell: text, a whole number, a float, a flag, or None when absent.
@@ -276,7 +288,7 @@ def _row(scope: _Scope, study: m.Study, finding: m.Finding) -> Row:
         outcome_kind=outcome.kind.value,
         timepoint=_text(outcome.timepoint),
         subgroup=finding.subgroup,
-        comparator=finding.comparator,
+        comparator=_text(finding.comparator),
         statistic=finding.statistic.kind,
         summary=statistic_text(finding.statistic),
         direction=finding.direction.value,
@@ -393,6 +405,19 @@ def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
     Columns have nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``), so an
     absent count is ``<NA>``, never a float NaN, and the frame writes to Parquet as is.
 
+    The numbers to plot and sort are numbers: ``estimate``, ``ci_low``, ``ci_high`` and
+    ``ci_level`` are ``Float64`` (a proportion's estimate and Wilson interval, an effect's
+    value and reported interval; ``<NA>`` where a finding has none), ``events``, ``total``
+    and ``ocebm`` are ``Int64``; ``summary`` holds the same result as text. pandas sorts and
+    plots them as they are (``frame.sort_values("estimate")``,
+    ``frame.plot.scatter(x="estimate", y="ci_low")``); matplotlib's own functions want plain
+    floats: ``frame["ci_low"].to_numpy(dtype=float, na_value=float("nan"))``.
+
+    >>> import vitk2
+    >>> frame = to_dataframe(vitk2.load())
+    >>> [str(frame[c].dtype) for c in ("estimate", "ci_low", "ci_high", "ci_level")]
+    ['Float64', 'Float64', 'Float64', 'Float64']
+
     Args:
         obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
 
@@ -412,6 +437,125 @@ def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
         for name, kind in _COLUMN_TYPES
     }
     frame: pandas.DataFrame = pd.DataFrame(columns)
+    return frame
+
+
+# --------------------------------------------------------------------------------------------
+# The comparison tables as data frames: their text beside numbers to plot and sort
+
+
+def _level_number(level: object) -> int | None:
+    return level if isinstance(level, int) and not isinstance(level, bool) else None
+
+
+def _comparison_columns(table: Comparison) -> dict[str, tuple[str, list[Cell]]]:
+    cells = table._cells()
+    columns: dict[str, tuple[str, list[Cell]]] = {}
+    for i, name in enumerate(table.COLUMNS):
+        kind = {"OCEBM": "int", "n": "int", "estimate": "float", "CI level": "float"}.get(
+            name, "str"
+        )
+        values = [row[i] for row in cells]
+        if name == "OCEBM":
+            values = [_level_number(v) for v in values]
+        columns[name] = (kind, values)
+        if name == "CI":
+            columns["CI low"] = (
+                "float",
+                [r.interval.low if r.interval else None for r in table.rows],
+            )
+            columns["CI high"] = (
+                "float",
+                [r.interval.high if r.interval else None for r in table.rows],
+            )
+    return columns
+
+
+def _regimen_columns(table: RegimenComparison) -> dict[str, tuple[str, list[Cell]]]:
+    cells = table._cells()
+    columns: dict[str, tuple[str, list[Cell]]] = {
+        name: ("float" if name == "CI level" else "str", [row[i] for row in cells])
+        for i, name in enumerate(table.COLUMNS)
+    }
+    refused: list[Cell] = [None] * len(table.refusals)
+    contrasts = table.contrasts
+    measures: tuple[tuple[str, list[Contrast | None]], ...] = (
+        ("risk difference", [c.risk_difference for c in contrasts]),
+        ("risk ratio", [c.risk_ratio for c in contrasts]),
+        ("odds ratio", [c.odds_ratio for c in contrasts]),
+    )
+    for prefix, found in measures:
+        estimates: list[Cell] = [x.estimate if x else None for x in found]
+        lows: list[Cell] = [x.interval.low if x else None for x in found]
+        highs: list[Cell] = [x.interval.high if x else None for x in found]
+        columns[prefix] = ("float", estimates + refused)
+        columns[f"{prefix} low"] = ("float", lows + refused)
+        columns[f"{prefix} high"] = ("float", highs + refused)
+    return columns
+
+
+def _overview_columns(table: Overview) -> dict[str, tuple[str, list[Cell]]]:
+    cells = table._cells()
+    kinds = {"studies": "int", "participants": "int", "best OCEBM": "int"}
+    columns: dict[str, tuple[str, list[Cell]]] = {}
+    for i, name in enumerate(table.COLUMNS):
+        values = [row[i] for row in cells]
+        if name == "best OCEBM":
+            values = [_level_number(v) for v in values]
+        columns[name] = (kinds.get(name, "str"), values)
+    return columns
+
+
+def table_frame(table: Comparison | RegimenComparison | Overview) -> pandas.DataFrame:
+    """A comparison, regimen comparison or overview as a DataFrame: text and numbers side by side.
+
+    The columns are the table's ``COLUMNS``, in order, with their text as the table writes it
+    (``"95% CI 0.076 to 0.35"``), and beside them numbers to plot and sort, as nullable
+    ``Float64`` or ``Int64`` (``<NA>`` where a row has none):
+
+    - a :class:`~vitk2.Comparison`: ``estimate``, ``CI low``, ``CI high`` (after ``CI``) and
+      ``CI level`` are floats; ``OCEBM`` and ``n`` are whole numbers (``<NA>`` for "n/a").
+    - a :class:`~vitk2.RegimenComparison`: ``CI level``, and ``risk difference``,
+      ``risk ratio`` and ``odds ratio`` with their ``low`` and ``high`` bounds (after the
+      table's columns; ``<NA>`` for a refused pairing or a ratio that is not estimable).
+    - an :class:`~vitk2.Overview`: ``studies``, ``participants`` and ``best OCEBM`` are whole
+      numbers.
+
+    Every other column has the ``string`` dtype. matplotlib wants plain floats:
+    ``frame["CI low"].to_numpy(dtype=float, na_value=float("nan"))``.
+
+    >>> import vitk2
+    >>> frame = table_frame(vitk2.load().compare("mds"))
+    >>> str(frame["CI low"].dtype), list(frame.columns[10:13])
+    ('Float64', ['CI', 'CI low', 'CI high'])
+
+    Raises:
+        ImportError: If pandas is not installed (``pip install 'vitk2[pandas]'``).
+        TypeError: If ``table`` is none of the three tables.
+
+    .. versionadded:: 0.3.0
+    """
+    from ._compare import Comparison, Overview, RegimenComparison
+
+    pd = _import_pandas("to_dataframe", "pandas")
+    if isinstance(table, Comparison):
+        columns = _comparison_columns(table)
+    elif isinstance(table, RegimenComparison):
+        columns = _regimen_columns(table)
+    elif isinstance(table, Overview):
+        columns = _overview_columns(table)
+    else:
+        raise TypeError(
+            f"expected a Comparison, RegimenComparison or Overview (got {type(table).__name__})"
+        )
+    data = {
+        name: pd.array(
+            [None if v is None else str(v) if kind == "str" else v for v in values],
+            dtype=_PANDAS_DTYPES[kind],
+        )
+        for name, (kind, values) in columns.items()
+    }
+    frame: pandas.DataFrame = pd.DataFrame(data)
     return frame
 
 
