@@ -415,8 +415,8 @@ def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
 
     >>> import vitk2
     >>> frame = to_dataframe(vitk2.load())
-    >>> [str(frame[c].dtype) for c in ("estimate", "ci_low", "ci_high", "ci_level")]
-    ['Float64', 'Float64', 'Float64', 'Float64']
+    >>> {str(frame[c].dtype) for c in ("estimate", "ci_low", "ci_high", "ci_level")}
+    {'Float64'}
 
     Args:
         obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
@@ -526,8 +526,8 @@ def table_frame(table: Comparison | RegimenComparison | Overview) -> pandas.Data
 
     >>> import vitk2
     >>> frame = table_frame(vitk2.load().compare("mds"))
-    >>> str(frame["CI low"].dtype), list(frame.columns[10:13])
-    ('Float64', ['CI', 'CI low', 'CI high'])
+    >>> str(frame["CI low"].dtype), tuple(frame.columns[10:13])
+    ('Float64', ('CI', 'CI low', 'CI high'))
 
     Raises:
         ImportError: If pandas is not installed (``pip install 'vitk2[pandas]'``).
