@@ -392,7 +392,7 @@ def generate(n_studies: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     citations: list[dict[str, Any]] = []
     studies = [_study(rng, i, citations) for i in range(n_studies)]
     return {
-        "vitk2": 1,
+        "vitk2": 2,
         "dataset": {
             "id": f"synthetic-{n_studies}",
             "version": f"{seed}.0",

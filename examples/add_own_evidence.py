@@ -14,7 +14,7 @@ from pathlib import Path
 import vitk2
 
 TRIAL = """\
-vitk2: 1
+vitk2: 2
 citations:
   - id: example-2025-mds-abstract
     kind: conference_abstract

@@ -41,7 +41,7 @@ def compile_data() -> dict[str, object]:
             dataset = data.get("dataset")
         for key in KEYS:
             doc[key].extend(data.get(key) or [])
-    whole: dict[str, object] = {"vitk2": 1, "dataset": dataset, **doc}
+    whole: dict[str, object] = {"vitk2": 2, "dataset": dataset, **doc}
     base = vitk2._io.from_data(whole, file="src/vitk2/data/*.yaml")  # validates everything
     out = to_data(base)
     assert isinstance(out, dict)

@@ -69,7 +69,7 @@ def user_trials(*arms: tuple[str, int, int, int, int]) -> vitk2.EvidenceBase:
         """)
         )
     text = (
-        "vitk2: 1\ncitations:\n"
+        "vitk2: 2\ncitations:\n"
         + "\n".join(citations)
         + "\nstudies:\n"
         + textwrap.indent("".join(studies), "")

@@ -170,11 +170,11 @@ def test_interned_and_shared_values_do_not_change_records() -> None:
 # -- the garbage collector: vitk2 leaves it alone -------------------------------------------
 
 _BROKEN: tuple[tuple[str, Literal["yaml", "json"]], ...] = (
-    ('{"vitk2": 1, "studies": [{"id": "x"}]}', "json"),  # invalid evidence
-    ('{"vitk2": 1, "studies": [', "json"),  # invalid JSON
+    ('{"vitk2": 2, "studies": [{"id": "x"}]}', "json"),  # invalid evidence
+    ('{"vitk2": 2, "studies": [', "json"),  # invalid JSON
     ('{"vitk2": 2}', "json"),  # wrong version
-    ("vitk2: 1\nstudies: [{id: x}]\n", "yaml"),  # invalid evidence
-    ("vitk2: 1\nstudies: [\n", "yaml"),  # invalid YAML
+    ("vitk2: 2\nstudies: [{id: x}]\n", "yaml"),  # invalid evidence
+    ("vitk2: 2\nstudies: [\n", "yaml"),  # invalid YAML
 )
 
 
@@ -192,7 +192,7 @@ def _every_kind_of_call(tmp_path: Path) -> None:
         with pytest.raises(vitk2.ValidationError):
             vitk2.loads(broken, format)
     with pytest.raises(vitk2.ValidationError):
-        _io.from_data({"vitk2": 1, "studies": [{}]}, file="x")
+        _io.from_data({"vitk2": 2, "studies": [{}]}, file="x")
     for b in (base, loaded):
         indication = b.studies[0].findings[0].indication.id
         b.filter(indication=indication)
@@ -236,7 +236,7 @@ def test_no_call_switches_the_collector(
 def test_a_failing_bundled_load_leaves_the_collector_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_bundled, "bundled_data", lambda: {"vitk2": 1, "studies": [{}]})
+    monkeypatch.setattr(_bundled, "bundled_data", lambda: {"vitk2": 2, "studies": [{}]})
     was = gc.isenabled()
     with (
         mock.patch("gc.disable", wraps=gc.disable) as disable,

@@ -111,7 +111,7 @@ FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 # not in the data, and a caution: the bundled data need not hold any of these for the tests to
 # mean something.
 INTEGRITY_DOC = """
-vitk2: 1
+vitk2: 2
 compounds:
   - {id: mk4, name: menatetrenone, compound_class: vitamin K2, family: vitamin K,
      codes: [{system: pubchem_cid, code: "5282367"}, {system: atc, code: M05BX08}]}
@@ -268,6 +268,37 @@ def test_the_bundle_is_a_collection_that_names_fhir_5(bundle: JSON) -> None:
 
 def test_the_bundle_is_plain_json(bundle: JSON) -> None:
     assert json.loads(json.dumps(bundle)) == bundle
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=2), inner, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+def plain_prune(value: Any) -> Any:
+    """Children first, then drop None, "", [] and {}: what FHIR forbids, by its definition."""
+    if isinstance(value, dict):
+        out = {k: plain_prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != "" and v != [] and v != {}}
+    if isinstance(value, list):
+        items = [plain_prune(v) for v in value]
+        return [v for v in items if v is not None and v != "" and v != [] and v != {}]
+    return value
+
+
+@given(json_values)
+def test_pruning_drops_what_fhir_forbids_and_nothing_else(value: Any) -> None:
+    from vitk2._fhir import _prune
+
+    assert _prune(value) == plain_prune(value)
+
+
+def test_the_bundle_holds_nothing_fhir_forbids(bundle: JSON) -> None:
+    assert plain_prune(bundle) == bundle
 
 
 def test_export_is_deterministic(base: vitk2.EvidenceBase, bundle: JSON) -> None:

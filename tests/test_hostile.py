@@ -41,7 +41,7 @@ SRC = str(Path(vitk2.__file__).resolve().parent.parent)
 
 # The template the committed corpus was cut from: each file breaks it in one way.
 TEMPLATE = """\
-vitk2: 1
+vitk2: 2
 dataset: {id: hostile-template, version: "1", date: 2024-01-31}
 compounds:
   - id: menatetrenone
@@ -122,7 +122,7 @@ def _structure_bomb(k: int) -> str:
         " direction: benefit, statistic: {kind: narrative, summary: s}, provenance: *p}",
         "  fs: &fs [" + ", ".join(["*f"] * k) + "]",
     ]
-    text = _replace_once(TEMPLATE, "vitk2: 1\n", "vitk2: 1\n" + "\n".join(header) + "\n")
+    text = _replace_once(TEMPLATE, "vitk2: 2\n", "vitk2: 2\n" + "\n".join(header) + "\n")
     text = _replace_once(text, "    findings:\n", "    findings: *fs\n    old_findings:\n")
     text = _replace_once(text, "studies:\n  - id: doe-trial", "studies:\n  - &s\n    id: doe-trial")
     return text + "".join("  - *s\n" for _ in range(k))
@@ -157,15 +157,15 @@ def _pad_to(data: bytes, size: int) -> bytes:
 
 GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
     "huge-string.yaml": (
-        lambda: b"vitk2: 1\nx: " + b"a" * (50 * MB) + b"\n",
+        lambda: b"vitk2: 2\nx: " + b"a" * (50 * MB) + b"\n",
         {"error": "ValidationError", "path": "", "message": "larger than the yaml limit"},
     ),
     "huge-string.json": (
-        lambda: b'{"vitk2": 1, "x": "' + b"a" * (50 * MB) + b'"}',
+        lambda: b'{"vitk2": 2, "x": "' + b"a" * (50 * MB) + b'"}',
         {"error": "ValidationError", "path": "x", "message": "exceeds the limit of 100000"},
     ),
     "long-string.yaml": (
-        lambda: b"vitk2: 1\nx: " + b"a" * MB + b"\n",
+        lambda: b"vitk2: 2\nx: " + b"a" * MB + b"\n",
         {"error": "ValidationError", "path": "x", "message": "exceeds the limit of 100000"},
     ),
     "deep-flow.yaml": (
@@ -231,7 +231,7 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
     # A list of zeros under a key: a node for every 3 characters, where valid evidence has
     # one for every 10 or more.
     "zeros-in-a-mapping.yaml": (
-        lambda: b"vitk2: 1\nstudies: [" + _zeros(1_000_001) + b"]\n",
+        lambda: b"vitk2: 2\nstudies: [" + _zeros(1_000_001) + b"]\n",
         {
             "error": "ValidationError",
             "path": "studies[699999]",
@@ -247,7 +247,7 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
         },
     ),
     "long-list.yaml": (
-        lambda: b"vitk2: 1\nstudies: [" + _zeros(1_000_001, b"0000, ") + b"]\n",
+        lambda: b"vitk2: 2\nstudies: [" + _zeros(1_000_001, b"0000, ") + b"]\n",
         {
             "error": "ValidationError",
             "path": "studies[1000000]",
@@ -255,7 +255,7 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
         },
     ),
     "long-list-in-a-record.yaml": (
-        lambda: b"vitk2: 1\nstudies:\n  - arms: [" + _zeros(10_001, b"0000, ") + b"]\n",
+        lambda: b"vitk2: 2\nstudies:\n  - arms: [" + _zeros(10_001, b"0000, ") + b"]\n",
         {
             "error": "ValidationError",
             "path": "studies[0].arms[10000]",
@@ -268,7 +268,7 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
         {"error": "ValidationError", "path": "", "message": "expected a mapping with keys"},
     ),
     "zeros-in-a-mapping.json": (
-        lambda: b'{"vitk2": 1, "studies": [' + _zeros(25 * MB, b",") + b"]}",
+        lambda: b'{"vitk2": 2, "studies": [' + _zeros(25 * MB, b",") + b"]}",
         {
             "error": "ValidationError",
             "path": "",
@@ -279,7 +279,7 @@ GENERATED: dict[str, tuple[Callable[[], bytes], dict[str, str]]] = {
     # writer (dump, the content hash, exports).
     "alias-long-string.yaml": (
         lambda: (
-            b"vitk2: 1\ns: &s " + b"a" * 100_000 + b"\nx: [" + b", ".join([b"*s"] * 1000) + b"]\n"
+            b"vitk2: 2\ns: &s " + b"a" * 100_000 + b"\nx: [" + b", ".join([b"*s"] * 1000) + b"]\n"
         ),
         {
             "error": "ValidationError",

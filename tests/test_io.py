@@ -13,7 +13,7 @@ from vitk2 import ValidationError
 
 GOOD = textwrap.dedent(
     """\
-    vitk2: 1
+    vitk2: 2
     compounds:
       - {id: mk4, name: menatetrenone, compound_class: vitamin K2, family: vitamin K}
     indications:
@@ -237,11 +237,11 @@ def test_empty_and_shapeless_documents(text: str, message: str) -> None:
 
 def test_non_utf8_and_utf16_bytes(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_bytes(b"vitk2: 1\ncompounds: [\xff]\n")
+    bad.write_bytes(b"vitk2: 2\ncompounds: [\xff]\n")
     with pytest.raises(ValidationError, match="expected UTF-8 text") as err:
         vitk2.load_file(bad)
     assert err.value.problems[0].file == str(bad)
-    bad.write_bytes("vitk2: 1\n".encode("utf-16"))
+    bad.write_bytes("vitk2: 2\n".encode("utf-16"))
     with pytest.raises(ValidationError, match="UTF-16"):
         vitk2.load_file(bad)
 
@@ -266,7 +266,7 @@ def test_round_trip_yaml_and_json(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
     path.write_text(vitk2.dump(base, "json"), encoding="utf-8")
     assert vitk2.load_file(path) == base
-    assert json.loads(vitk2.dump(base, "json"))["vitk2"] == 1
+    assert json.loads(vitk2.dump(base, "json"))["vitk2"] == 2
 
 
 def test_round_trip_of_single_objects() -> None:
@@ -288,7 +288,7 @@ def test_a_user_file_can_refer_to_bundled_records() -> None:
     bundled = vitk2.load()
     user = GOOD.split("studies:")[1].replace("compound: mk4", "compound: menatetrenone")
     text = (
-        "vitk2: 1\ncitations:\n  - {id: trial-2020, kind: primary_article, year: 2020}\nstudies:"
+        "vitk2: 2\ncitations:\n  - {id: trial-2020, kind: primary_article, year: 2020}\nstudies:"
         + user
     )
     merged = vitk2.loads(text, base=bundled)

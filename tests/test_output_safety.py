@@ -586,7 +586,7 @@ def test_error_lines_carry_no_control_character(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad\x1b[2J.yaml"
-    bad.write_text('vitk2: 1\nstudies: [{id: x, title: "\x1b]0;owned\x07"}]\n', encoding="utf-8")
+    bad.write_text('vitk2: 2\nstudies: [{id: x, title: "\x1b]0;owned\x07"}]\n', encoding="utf-8")
     for args in (
         ("compare", "\x1b[2J\u202e"),
         ("validate", str(bad)),

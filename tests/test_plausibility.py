@@ -40,7 +40,7 @@ DOSE_UNITS = [
 LOCATOR = {"source": "doe-2005", "locator": "abstract, Results"}
 
 BASE: Doc = {
-    "vitk2": 1,
+    "vitk2": 2,
     "dataset": {"id": "plausibility", "version": "1", "date": "2024-01-31"},
     "compounds": [
         {

@@ -33,7 +33,7 @@ SRC = str(Path(vitk2.__file__).resolve().parent.parent)
 TEMPLATE = (Path(__file__).parent / "hostile" / "wrong-format-version.yaml").read_text(
     encoding="utf-8"
 )
-TEMPLATE = TEMPLATE.replace("vitk2: 2", "vitk2: 1")
+TEMPLATE = TEMPLATE.replace("vitk2: 3", "vitk2: 2")
 
 
 def problems_of(call: Callable[[], object]) -> tuple[vitk2.Problem, ...]:
@@ -150,7 +150,7 @@ def test_never_more_than_the_limit_is_read_whatever_stat_says(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "evidence.yaml"
-    path.write_bytes(b"vitk2: 1\n" + b"# comment\n" * 10_000)  # 100 kB
+    path.write_bytes(b"vitk2: 2\n" + b"# comment\n" * 10_000)  # 100 kB
     real_fstat, real_read = os.fstat, os.read
     read: list[int] = []
 
@@ -198,7 +198,8 @@ def test_a_yaml_list_document_is_refused_before_it_is_built(
 def test_a_list_document_that_is_also_too_deep_says_both() -> None:
     problems = problems_of(lambda: vitk2.loads("- " * 1000 + "x"))
     assert {p.message.split(" (")[0] for p in problems} == {
-        "expected a mapping with keys vitk2, dataset, compounds, indications, citations, studies",
+        "expected a mapping with keys vitk2, dataset, compounds, indications, endpoints, citations, "
+        "studies",
         "the document is nested more than 64 levels",
     }
     problems = problems_of(lambda: vitk2.loads("[" * 1000 + "]" * 1000, "json"))
@@ -211,7 +212,7 @@ def test_a_single_object_may_be_a_list_as_far_as_the_parser_cares() -> None:
 
 
 def test_a_yaml_list_longer_than_the_limit_is_refused_where_it_is() -> None:
-    text = "vitk2: 1\nstudies: [" + "00000, " * 1_000_001 + "0]\n"  # 7 MB
+    text = "vitk2: 2\nstudies: [" + "00000, " * 1_000_001 + "0]\n"  # 7 MB
     (problem,) = problems_of(lambda: vitk2.loads(text, file="big.yaml"))
     assert problem == vitk2.Problem(
         "big.yaml", "studies[1000000]", "a list of more than 1000000 items"
@@ -227,7 +228,7 @@ def test_a_yaml_mapping_with_more_keys_than_the_limit_is_refused() -> None:
 
 
 def test_a_yaml_list_inside_a_record_has_the_record_limit() -> None:
-    text = "vitk2: 1\nstudies:\n  - arms: [" + "0, " * 10_000 + "0]\n"
+    text = "vitk2: 2\nstudies:\n  - arms: [" + "0, " * 10_000 + "0]\n"
     (problem,) = problems_of(lambda: vitk2.loads(text))
     assert (problem.path, problem.message) == (
         "studies[0].arms[10000]",
@@ -282,14 +283,14 @@ def test_commas_and_brackets_inside_json_strings_are_not_values() -> None:
 
 
 def test_a_json_list_longer_than_the_limit_is_refused_where_it_is() -> None:
-    text = json.dumps({"vitk2": 1, "studies": [{"authors": [0] * 11}]})
+    text = json.dumps({"vitk2": 2, "studies": [{"authors": [0] * 11}]})
     limits = small(max_record_items=10)
     (problem,) = problems_of(lambda: parse_text(text, "json", "f", limits, mapping=True))
     assert (problem.path, problem.message) == (
         "studies[0].authors",
         "a list of more than 10 items",
     )
-    text = json.dumps({"vitk2": 1, "studies": [{}] * 11})
+    text = json.dumps({"vitk2": 2, "studies": [{}] * 11})
     limits = small(max_items=10)
     (problem,) = problems_of(lambda: parse_text(text, "json", "f", limits, mapping=True))
     assert (problem.path, problem.message) == ("studies", "a list of more than 10 items")
@@ -325,7 +326,7 @@ def test_the_json_value_count_without_parsing_is_exact(
 
 @pytest.mark.parametrize("tag", ["!!pairs", "!!omap", "!!set", "!!binary", "!!timestamp", "!!str"])
 def test_yaml_tags_are_refused_where_they_are(tag: str) -> None:
-    text = f"vitk2: 1\nx:\n  y: {tag} [a]\n"
+    text = f"vitk2: 2\nx:\n  y: {tag} [a]\n"
     (problem,) = problems_of(lambda: vitk2.loads(text))
     assert problem.path == "line 3, column 6"
     assert problem.message == f"invalid YAML: YAML tags are not allowed (found {tag}) (at x.y)"
@@ -391,7 +392,7 @@ def _long_values(n: int) -> list[tuple[str, str]]:
     long = "x" * n
     return [
         ("    name: menatetrenone\n", f"    name: menatetrenone\n    ? {long}\n    : 1\n"),
-        ("vitk2: 1", f"vitk2: {long}"),
+        ("vitk2: 2", f"vitk2: {long}"),
         ("id: mds\n", f"id: {long}\n"),
         ("events: 5", f"events: {long}"),
         ("direction: benefit", f"direction: {long}"),
@@ -648,9 +649,9 @@ def test_the_loader_uses_its_own_resolver_table() -> None:
 @pytest.mark.parametrize(
     ("text", "path", "what"),
     [
-        ('{"vitk2": 1, "x": ["ok", "a\\ud800b"]}', "x[1]", "text"),
-        ('{"vitk2": 1, "x": {"a\\uDFFF": 1}}', "x", "a key"),
-        ('{"vitk2": 1, "x": "\\ud83d\\ude00 \\udc00"}', "x", "text"),
+        ('{"vitk2": 2, "x": ["ok", "a\\ud800b"]}', "x[1]", "text"),
+        ('{"vitk2": 2, "x": {"a\\uDFFF": 1}}', "x", "a key"),
+        ('{"vitk2": 2, "x": "\\ud83d\\ude00 \\udc00"}', "x", "text"),
     ],
 )
 def test_a_json_lone_surrogate_is_refused_where_it_is(text: str, path: str, what: str) -> None:
@@ -684,7 +685,7 @@ def test_a_json_string_is_refused_exactly_when_it_holds_a_lone_surrogate(
 
 
 def test_a_json_surrogate_pair_is_one_character() -> None:
-    text = '{"vitk2": 1, "dataset": {"id": "d", "version": "1", "title": "\\ud83d\\ude00"}}'
+    text = '{"vitk2": 2, "dataset": {"id": "d", "version": "1", "title": "\\ud83d\\ude00"}}'
     base = vitk2.loads(text, "json")
     assert base.dataset is not None
     assert base.dataset.title == "\U0001f600"
@@ -718,7 +719,7 @@ except vitk2.ValidationError as err:
 def test_a_yaml_escaped_lone_surrogate_is_refused_by_the_pure_python_parser_too() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run(
-        [sys.executable, "-c", _PURE_PYTHON_YAML, 'vitk2: 1\nx: [ok, "a\\ud800"]\n'],
+        [sys.executable, "-c", _PURE_PYTHON_YAML, 'vitk2: 2\nx: [ok, "a\\ud800"]\n'],
         capture_output=True,
         text=True,
         env=env,
@@ -729,7 +730,7 @@ def test_a_yaml_escaped_lone_surrogate_is_refused_by_the_pure_python_parser_too(
 
 
 def test_a_yaml_escaped_lone_surrogate_is_refused_by_libyaml() -> None:
-    (problem,) = problems_of(lambda: vitk2.loads('vitk2: 1\nx: [ok, "a\\ud800"]\n'))
+    (problem,) = problems_of(lambda: vitk2.loads('vitk2: 2\nx: [ok, "a\\ud800"]\n'))
     if _parse._BaseLoader is yaml.SafeLoader:  # pragma: no cover - PyYAML without libyaml
         assert problem.path == "x[1]"
     else:
@@ -742,7 +743,7 @@ def test_a_yaml_escaped_lone_surrogate_is_refused_by_libyaml() -> None:
 
 
 MINE = """\
-vitk2: 1
+vitk2: 2
 compounds:
   - id: menatetrenone
     name: menatetrenone (my spelling)

@@ -968,7 +968,7 @@ def _two_arm_trial(e1: int, n1: int, e2: int, n2: int) -> vitk2.EvidenceBase:
     import textwrap
 
     text = textwrap.dedent(f"""\
-        vitk2: 1
+        vitk2: 2
         citations:
           - {{id: t-paper, kind: primary_article, authors: [Doe J], year: 2024}}
         studies:

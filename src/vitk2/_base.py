@@ -207,6 +207,7 @@ class _Names:
             "compound": lambda: tables.compound_names,
             "indication": lambda: tables.indication_names,
             "citation": lambda: tables.citation_names,
+            "endpoint": lambda: self._index.endpoint_names,
         }[kind]()
         return table
 
@@ -301,6 +302,7 @@ class _Index:
         # garbage collector to free a base
         self.records = _record_tables(base.compounds, base.indications, base.citations)
         self._studies = base.studies
+        self._endpoints = base.endpoints
         self.names = _Names(self)
         #: (study id, a finding's rests_on) -> integrity_of(finding), filled as findings are
         #: asked about: a finding rests on its study's reports and its own ``rests_on``
@@ -339,6 +341,23 @@ class _Index:
     @cached_property
     def studies(self) -> dict[str, m.Study]:
         return {s.id: s for s in self._studies}
+
+    @cached_property
+    def endpoints(self) -> dict[str, m.Endpoint]:
+        return {e.id: e for e in self._endpoints}
+
+    @cached_property
+    def endpoint_names(self) -> dict[Key, tuple[str, ...]]:
+        return _names_table(self._endpoints, lambda e: e.names)
+
+    @cached_property
+    def endpoint_children(self) -> dict[str, tuple[str, ...]]:
+        """Endpoint id -> its direct narrower endpoints."""
+        children: dict[str, list[str]] = {}
+        for e in self._endpoints:
+            if e.parent is not None:
+                children.setdefault(e.parent, []).append(e.id)
+        return {k: tuple(v) for k, v in children.items()}
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -384,6 +403,8 @@ def check_consistency(
     citations: Sequence[m.Citation],
     studies: Sequence[m.Study],
     file: str,
+    *,
+    endpoints: Sequence[m.Endpoint] = (),
 ) -> list[Problem]:
     """Find what no single record can check.
 
@@ -409,6 +430,24 @@ def check_consistency(
         return {r.id: r for r in records}
 
     unique("compounds", compounds)
+    ends = unique("endpoints", endpoints)
+    for i, e in enumerate(endpoints):
+        if e.parent is not None and e.parent not in ends:
+            problems.append(
+                Problem(file, f"endpoints[{i}].parent", f"unknown endpoint id {e.parent!r}")
+            )
+    for i, e in enumerate(endpoints):
+        chain = [e.id]
+        step: m.Endpoint = e
+        while step.parent is not None and step.parent in ends:
+            if step.parent in chain:
+                cycle = " -> ".join([*chain[chain.index(step.parent) :], step.parent])
+                problems.append(
+                    Problem(file, f"endpoints[{i}].parent", f"circular parent endpoints: {cycle}")
+                )
+                break
+            chain.append(step.parent)
+            step = ends[step.parent]
     inds = unique("indications", indications)
     cits = unique("citations", citations)
     unique("studies", studies)
@@ -683,8 +722,11 @@ class EvidenceBase:
         studies: The studies.
         dataset: The dataset's name and version, when it has one.
         excluded: Findings a query left out of this base, with the reason.
+        endpoints: The endpoints findings' outcomes name (see :meth:`endpoint`).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``endpoints``.
     """
 
     compounds: tuple[m.Compound, ...] = ()
@@ -693,14 +735,20 @@ class EvidenceBase:
     studies: tuple[m.Study, ...] = ()
     dataset: m.Dataset | None = None
     excluded: tuple[Exclusion, ...] = ()
+    endpoints: tuple[m.Endpoint, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        for name in ("compounds", "indications", "citations", "studies", "excluded"):
+        for name in ("compounds", "indications", "citations", "studies", "excluded", "endpoints"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
         problems = check_consistency(
-            self.compounds, self.indications, self.citations, self.studies, "<EvidenceBase>"
+            self.compounds,
+            self.indications,
+            self.citations,
+            self.studies,
+            "<EvidenceBase>",
+            endpoints=self.endpoints,
         )
         problems.extend(self._dangling())
         if problems:
@@ -727,6 +775,7 @@ class EvidenceBase:
             ("studies", studies),
             ("dataset", parent.dataset),
             ("excluded", excluded),
+            ("endpoints", parent.endpoints),
         ):
             object.__setattr__(inst, name, value)
         return inst
@@ -737,7 +786,28 @@ class EvidenceBase:
         comps = {c.id: c for c in self.compounds}
         inds = {i.id: i for i in self.indications}
         cits = {c.id: c for c in self.citations}
+        ends = {e.id: e for e in self.endpoints}
+        study_ids = {s.id for s in self.studies}
         for i, s in enumerate(self.studies):
+            for k, sid in enumerate(s.includes):
+                if sid not in study_ids:
+                    problems.append(
+                        Problem(
+                            "<EvidenceBase>",
+                            f"studies[{i}].includes[{k}]",
+                            f"unknown study id {sid!r}",
+                        )
+                    )
+            for j, f in enumerate(s.findings):
+                e = f.outcome.endpoint
+                if e is not None and ends.get(e.id) != e:
+                    problems.append(
+                        Problem(
+                            "<EvidenceBase>",
+                            f"studies[{i}].findings[{j}].outcome.endpoint",
+                            f"endpoint {e.id!r} is not in the base",
+                        )
+                    )
             for c in s.reports:
                 if cits.get(c.id) != c:
                     problems.append(
@@ -778,6 +848,7 @@ class EvidenceBase:
             and self.citations == other.citations
             and self.studies == other.studies
             and self.dataset == other.dataset
+            and self.endpoints == other.endpoints
         )
 
     def __hash__(self) -> int:
@@ -810,6 +881,8 @@ class EvidenceBase:
             return idx.indications.get(item.id) == item
         if isinstance(item, m.Citation):
             return idx.citations.get(item.id) == item
+        if isinstance(item, m.Endpoint):
+            return idx.endpoints.get(item.id) == item
         return False
 
     @cached_property
@@ -826,9 +899,10 @@ class EvidenceBase:
 
         encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
         digest = hashlib.sha256()
-        parts = (  # the keys of the data form, sorted, as the whole text has them
+        parts: tuple[tuple[str, tuple[Any, ...]], ...] = (  # the data form's keys, sorted
             ("citations", self.citations),
             ("compounds", self.compounds),
+            *((("endpoints", self.endpoints),) if self.endpoints else ()),  # written when held
             ("indications", self.indications),
             ("studies", self.studies),
         )
@@ -886,9 +960,10 @@ class EvidenceBase:
             "indication": idx.indications,
             "study": idx.studies,
             "citation": idx.citations,
+            "endpoint": idx.endpoints,
         }
         record = tables[kind][rid]
-        return str(record.name if kind in ("compound", "indication") else record.id)
+        return str(record.name if kind in ("compound", "indication", "endpoint") else record.id)
 
     def compound(self, name: str) -> m.Compound:
         """The compound with this id, name, synonym or brand (case, spaces, hyphens ignored).
@@ -911,6 +986,40 @@ class EvidenceBase:
             AmbiguousNameError: If several indications have that name.
         """
         return self._lookup("indication", name, self._index.indications)
+
+    def endpoint(self, name: str) -> m.Endpoint:
+        """The endpoint with this id, name or synonym (case, spaces, hyphens ignored).
+
+        >>> import vitk2
+        >>> vitk2.load().endpoint("vertebral fractures").id
+        'vertebral-fracture'
+
+        Raises:
+            UnknownNameError: If no endpoint has that name (with suggestions).
+            AmbiguousNameError: If several endpoints have that name.
+
+        .. versionadded:: 0.2.0
+        """
+        return self._lookup("endpoint", name, self._index.endpoints)
+
+    def narrower_endpoints(self, endpoint: str | m.Endpoint) -> tuple[m.Endpoint, ...]:
+        """The endpoints narrower than this one, at every depth (hip fracture under fracture).
+
+        .. versionadded:: 0.2.0
+        """
+        root = endpoint if isinstance(endpoint, m.Endpoint) else self.endpoint(endpoint)
+        idx = self._index
+        out: list[m.Endpoint] = []
+        todo = list(idx.endpoint_children.get(root.id, ()))
+        seen = {root.id}
+        while todo:
+            eid = todo.pop(0)
+            if eid in seen:
+                continue
+            seen.add(eid)
+            out.append(idx.endpoints[eid])
+            todo.extend(idx.endpoint_children.get(eid, ()))
+        return tuple(out)
 
     def study(self, id: str) -> m.Study:
         """The study with this id.
@@ -1129,7 +1238,7 @@ class EvidenceBase:
         """
         problems: list[Problem] = []
         merged: dict[str, tuple[Any, ...]] = {}
-        for kind in ("compounds", "indications", "citations", "studies"):
+        for kind in ("compounds", "indications", "endpoints", "citations", "studies"):
             mine: dict[str, Any] = {r.id: r for r in getattr(self, kind)}
             out = list(getattr(self, kind))
             for i, r in enumerate(getattr(other, kind)):
@@ -1154,6 +1263,7 @@ class EvidenceBase:
                 citations=merged["citations"],
                 studies=merged["studies"],
                 dataset=self.dataset if self.dataset is not None else other.dataset,
+                endpoints=merged["endpoints"],
             )
         except ValidationError as err:
             raise MergeConflictError(err.problems) from None

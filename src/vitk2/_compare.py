@@ -905,7 +905,7 @@ def compare(
                     design=design,
                     level=study.level.ocebm,
                     regimen=regimen,
-                    comparator=f.comparator,
+                    comparator=None if f.comparator is None else str(f.comparator),
                     measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
                     n=stat.total if isinstance(stat, m.Proportion) else size,
                     statistic=statistic_text(stat),

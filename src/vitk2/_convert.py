@@ -47,6 +47,7 @@ class Registry:
 
     compounds: dict[str, m.Compound] = attrs.field(factory=dict)
     indications: dict[str, m.Indication] = attrs.field(factory=dict)
+    endpoints: dict[str, m.Endpoint] = attrs.field(factory=dict)
     citations: dict[str, m.Citation] = attrs.field(factory=dict)
     #: ids that exist but failed to structure: references to them are not reported twice
     broken: set[str] = attrs.field(factory=set)
@@ -232,9 +233,41 @@ def _frequency(value: Any, _: Any) -> m.Frequency:
     raise ValueError(f"expected a frequency such as '3/day' (got {_describe(value)})")
 
 
+def _unstructure_p_value(p: m.PValue) -> Any:
+    """A p-value as text (``"< 0.001"``, ``"0.060"``) or a number; a one-sided one as a mapping."""
+    if p.sided == 1:
+        out: dict[str, Any] = {"value": p.text if p.decimals is not None else p.value}
+        if p.relation != "=":
+            out["relation"] = p.relation
+        out["sided"] = 1
+        return out
+    if p.decimals is not None:
+        return p.text if p.relation == "=" else f"{p.relation} {p.text}"
+    return str(p) if p.relation != "=" else p.value
+
+
+_P_KEYS = frozenset({"value", "relation", "sided"})
+
+
 def _p_value(value: Any, _: Any) -> m.PValue:
     if isinstance(value, bool):
         raise TypeError(f"expected a p-value such as '< 0.001' (got {value!r})")
+    if isinstance(value, dict):
+        unknown = sorted(str(k) for k in value if k not in _P_KEYS)
+        if unknown:
+            raise ValueError(
+                f"unknown key {unknown[0]!r} in a p-value; expected value, relation, sided"
+            )
+        if "value" not in value:
+            raise ValueError("a p-value mapping needs 'value'")
+        base = _p_value(value["value"], None)
+        relation = value.get("relation", base.relation)
+        if not isinstance(relation, str):
+            raise TypeError(f"expected a relation such as '<' (got {_describe(relation)})")
+        sided = value.get("sided", 2)
+        if isinstance(sided, bool) or not isinstance(sided, int):
+            raise TypeError(f"expected 'sided' to be 1 or 2 (got {_describe(sided)})")
+        return m.PValue(value=base.value, relation=relation, sided=sided, decimals=base.decimals)
     if isinstance(value, str) and len(value) > _MAX_SCALAR_TEXT:
         raise ValueError(f"expected a p-value such as '< 0.001' (got {_describe(value)})")
     return m.PValue.parse(value)
@@ -388,12 +421,15 @@ _REF_FIELDS: dict[type, dict[str, tuple[str, bool]]] = {
     # class -> field -> (kind of record, many?)
     m.Dose: {"compound": ("compound", False)},
     m.Finding: {"indication": ("indication", False), "compounds": ("compound", True)},
+    m.Outcome: {"endpoint": ("endpoint", False)},
+    m.Comparator: {"compounds": ("compound", True)},
     m.Citation: {"indications": ("indication", True)},
     m.Study: {"indications": ("indication", True), "reports": ("citation", True)},
 }
 _TABLES: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "compound": lambda r: r.compounds,
     "indication": lambda r: r.indications,
+    "endpoint": lambda r: r.endpoints,
     "citation": lambda r: r.citations,
 }
 
@@ -448,6 +484,37 @@ def _unstructure_named_tuple(conv: cattrs.Converter) -> Callable[[Any], Any]:
     return unstructure
 
 
+def _comparator_hook(
+    make: Callable[[], Callable[[Any, Any], Any]], text: Callable[[Any, Any], str]
+) -> Callable[[Any, Any], m.Comparator]:
+    """A comparator written as text is its description; a mapping names its fields."""
+    made: list[Callable[[Any, Any], Any]] = []
+
+    def structure(value: Any, _: Any) -> m.Comparator:
+        if isinstance(value, str):
+            return m.Comparator(description=text(value, None))
+        if not made:
+            made.append(make())
+        return made[0](value, m.Comparator)  # type: ignore[no-any-return]
+
+    return structure
+
+
+def _unstructure_comparator(
+    make: Callable[[], Callable[[Any], Any]],
+) -> Callable[[m.Comparator], Any]:
+    made: list[Callable[[Any], Any]] = []
+
+    def unstructure(c: m.Comparator) -> Any:
+        if c.description is not None and c == m.Comparator(description=c.description):
+            return c.description  # words only: written as text, as format 1 wrote every one
+        if not made:
+            made.append(make())
+        return made[0](c)
+
+    return unstructure
+
+
 def _is_statistic(t: Any) -> bool:
     return bool(t == m.Statistic)
 
@@ -476,7 +543,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(m.Frequency, _frequency)
     conv.register_unstructure_hook(m.Frequency, str)
     conv.register_structure_hook(m.PValue, _p_value)
-    conv.register_unstructure_hook(m.PValue, lambda p: str(p) if p.relation != "=" else p.value)
+    conv.register_unstructure_hook(m.PValue, _unstructure_p_value)
     conv.register_unstructure_hook(m.NotReported, _unstructure_not_reported)
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook_dispatch
@@ -513,6 +580,12 @@ def make_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_factory(lambda t: t in classes, structure_factory)
     conv.register_unstructure_hook_factory(lambda t: t in classes, unstructure_factory)
+    conv.register_structure_hook(
+        m.Comparator, _comparator_hook(lambda: structure_factory(m.Comparator), _strict_str)
+    )
+    conv.register_unstructure_hook(
+        m.Comparator, _unstructure_comparator(lambda: unstructure_factory(m.Comparator))
+    )
     return conv
 
 
@@ -712,6 +785,9 @@ def make_fast_converter() -> cattrs.Converter:
         c for c in _model_classes() if c not in (m.Frequency, m.PValue, m.NotReported)
     )
     conv.register_structure_hook_factory(lambda t: t in classes, lambda t: _fast_class(conv, t))
+    conv.register_structure_hook(
+        m.Comparator, _comparator_hook(lambda: _fast_class(conv, m.Comparator), _fast_str)
+    )
     return conv
 
 

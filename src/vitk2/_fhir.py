@@ -1044,7 +1044,10 @@ def _evidence(
         )
     if finding.comparator is not None:
         variables.append(
-            {"description": finding.comparator, "variableRole": _variable_role("referenceExposure")}
+            {
+                "description": str(finding.comparator),
+                "variableRole": _variable_role("referenceExposure"),
+            }
         )
     variables.append(
         {

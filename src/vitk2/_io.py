@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
@@ -26,7 +27,9 @@ __all__ = ["FORMAT_VERSION", "dump", "load_file", "loads", "to_data"]
 
 T = TypeVar("T")
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+#: Versions still read (with a :class:`DeprecationWarning` naming ``vitk2 upgrade``).
+OLD_FORMAT_VERSIONS: Final = (1,)
 """The version of the evidence-file format this release reads and writes."""
 
 MAX_PROBLEMS: Final = 1000
@@ -142,7 +145,14 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
                 Problem(file, str(key), f"unknown field; expected one of {', '.join(_TOP_KEYS)}")
             )
     version = data.get("vitk2", FORMAT_VERSION)
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version in OLD_FORMAT_VERSIONS and not isinstance(version, bool):
+        warnings.warn(
+            f"{file}: evidence format {version} is deprecated; `vitk2 upgrade {file}` rewrites "
+            f"the file in format {FORMAT_VERSION}",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+    elif version != FORMAT_VERSION or isinstance(version, bool):
         problems.append(
             Problem(
                 file,
@@ -160,6 +170,7 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
     if base is not None:
         reg.compounds.update((c.id, c) for c in base.compounds)
         reg.indications.update((i.id, i) for i in base.indications)
+        reg.endpoints.update((e.id, e) for e in base.endpoints)
         reg.citations.update((c.id, c) for c in base.citations)
     unexamined: list[tuple[str, int]] = []
     with registry(reg):
@@ -167,6 +178,8 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         _register(reg, reg.compounds, data, "compounds", compounds)
         indications = _records(data, "indications", m.Indication, file, problems, unexamined)
         _register(reg, reg.indications, data, "indications", indications)
+        endpoints = _records(data, "endpoints", m.Endpoint, file, problems, unexamined)
+        _register(reg, reg.endpoints, data, "endpoints", endpoints)
         citations = _records(data, "citations", m.Citation, file, problems, unexamined)
         _register(reg, reg.citations, data, "citations", citations)
         studies = _records(data, "studies", m.Study, file, problems, unexamined)
@@ -174,6 +187,7 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         for key, records in (
             ("compounds", compounds),
             ("indications", indications),
+            ("endpoints", endpoints),
             ("citations", citations),
             ("studies", studies),
         ):
@@ -181,9 +195,15 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
 
     if not problems:
         if base is None:
-            problems.extend(check_consistency(compounds, indications, citations, studies, file))
+            problems.extend(
+                check_consistency(
+                    compounds, indications, citations, studies, file, endpoints=endpoints
+                )
+            )
         else:
-            problems.extend(_check_against(base, compounds, indications, citations, studies, file))
+            problems.extend(
+                _check_against(base, compounds, indications, citations, studies, file, endpoints)
+            )
     if problems:
         # A reference to a record that is itself invalid is not a second problem.
         primary = [p for p in problems if not p.message.endswith(" is itself invalid")] or problems
@@ -202,9 +222,12 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
             citations=tuple(citations),
             studies=tuple(studies),
             dataset=dataset,
+            endpoints=tuple(endpoints),
         )
     try:
-        return base.merge(_partial(base, compounds, indications, citations, studies, dataset))
+        return base.merge(
+            _partial(base, compounds, indications, citations, studies, dataset, endpoints)
+        )
     except ValidationError as err:  # what the checks above missed still names the file
         raise type(err)([_bounded(attrs.evolve(p, file=file)) for p in err.problems]) from None
 
@@ -249,6 +272,7 @@ def _check_against(
     citations: list[m.Citation],
     studies: list[m.Study],
     file: str,
+    endpoints: list[m.Endpoint],
 ) -> list[Problem]:
     return check_consistency(
         compounds,
@@ -256,6 +280,10 @@ def _check_against(
         [*citations, *[c for c in base.citations if c.id not in {x.id for x in citations}]],
         studies,
         file,
+        endpoints=[
+            *endpoints,
+            *[e for e in base.endpoints if e.id not in {x.id for x in endpoints}],
+        ],
     )
 
 
@@ -266,6 +294,7 @@ def _partial(
     citations: list[m.Citation],
     studies: list[m.Study],
     dataset: m.Dataset | None,
+    endpoints: list[m.Endpoint] = [],  # noqa: B006 - read only
 ) -> EvidenceBase:
     """The new records plus what they refer to in ``base``, as a base of their own."""
     used_c = {c.id: c for s in studies for c in s.compounds}
@@ -317,7 +346,28 @@ def _partial(
         ),
         studies=tuple(studies),
         dataset=dataset,
+        endpoints=(*endpoints, *_used_endpoints(base, endpoints, studies)),
     )
+
+
+def _used_endpoints(
+    base: EvidenceBase, own: list[m.Endpoint], studies: list[m.Study]
+) -> tuple[m.Endpoint, ...]:
+    """The base's endpoints that ``studies`` (or ``own`` endpoints) name, with their parents."""
+    by_id = {e.id: e for e in base.endpoints}
+    own_ids = {e.id for e in own}
+    todo = [f.outcome.endpoint.id for s in studies for f in s.findings if f.outcome.endpoint]
+    todo += [e.parent for e in own if e.parent]
+    keep: set[str] = set()
+    while todo:
+        eid = todo.pop()
+        if eid in keep or eid in own_ids or eid not in by_id:
+            continue
+        keep.add(eid)
+        parent = by_id[eid].parent
+        if parent:
+            todo.append(parent)
+    return tuple(e for e in base.endpoints if e.id in keep)
 
 
 @overload
@@ -566,9 +616,12 @@ def to_data(obj: Any) -> Any:
         for key, cls in (
             ("compounds", m.Compound),
             ("indications", m.Indication),
+            ("endpoints", m.Endpoint),
             ("citations", m.Citation),
             ("studies", m.Study),
         ):
+            if key == "endpoints" and not obj.endpoints:
+                continue  # written only when held: a base without endpoints reads as before
             out[key] = [conv.unstructure(r, cls) for r in getattr(obj, key)]
         return out
     if attrs.has(type(obj)):

@@ -29,15 +29,23 @@ __all__ = [
     "AdverseEvent",
     "Age",
     "Arm",
+    "ArmCount",
+    "ArmCounts",
+    "BeforeAfter",
+    "Better",
     "Breakdown",
     "Category",
     "Certainty",
     "Citation",
     "Code",
     "CodeSystem",
+    "Comparator",
+    "ComparatorKind",
     "Compound",
     "Count",
     "CountKind",
+    "Cumulative",
+    "CumulativeArm",
     "Dataset",
     "Design",
     "Direction",
@@ -45,6 +53,7 @@ __all__ = [
     "Dose",
     "Effect",
     "EffectMeasure",
+    "Endpoint",
     "EvidenceLevel",
     "Finding",
     "Frequency",
@@ -436,6 +445,7 @@ class Design(_Vocabulary):
     CASE_CONTROL = "case_control"
     COHORT = "cohort"
     SINGLE_ARM_TRIAL = "single_arm_trial"
+    CONTROLLED_TRIAL_ALLOCATION_NOT_STATED = "controlled_trial_allocation_not_stated"
     NON_RANDOMISED_CONTROLLED_TRIAL = "non_randomised_controlled_trial"
     RANDOMISED_CONTROLLED_TRIAL = "randomised_controlled_trial"
     SYSTEMATIC_REVIEW = "systematic_review"
@@ -462,6 +472,7 @@ class Design(_Vocabulary):
             Design.CROSS_SECTIONAL,
             Design.CASE_CONTROL,
             Design.COHORT,
+            Design.CONTROLLED_TRIAL_ALLOCATION_NOT_STATED,
             Design.NON_RANDOMISED_CONTROLLED_TRIAL,
             Design.RANDOMISED_CONTROLLED_TRIAL,
             Design.SYSTEMATIC_REVIEW,
@@ -556,6 +567,9 @@ class OutcomeKind(_Vocabulary):
     SAFETY = "safety"
     RECOMMENDATION = "recommendation"
     BASELINE = "baseline"
+    PATIENT_REPORTED = "patient_reported"
+    PROCESS = "process"
+    INTEGRITY_METRIC = "integrity_metric"
 
 
 class DocumentKind(_Vocabulary):
@@ -575,12 +589,15 @@ class IntegrityStatus(_Vocabulary):
     """What is known about a publication's integrity.
 
     ``NONE_KNOWN`` means no notice was found; it is not a certificate.
+    ``THIRD_PARTY_CONCERN`` is a published analysis by others that questions the work, with no
+    notice from the journal.
 
     .. versionadded:: 0.1.0
     """
 
     NONE_KNOWN = "none_known"
     CORRECTED = "corrected"
+    THIRD_PARTY_CONCERN = "third_party_concern"
     CAUTION = "caution"
     EXPRESSION_OF_CONCERN = "expression_of_concern"
     RETRACTED = "retracted"
@@ -590,13 +607,18 @@ class Verification(_Vocabulary):
     """How a curated value was checked.
 
     ``VERIFIED`` values were read in the item itself or an authoritative record;
-    ``SECONDARY`` values were seen only in secondary material.
+    ``SECONDARY`` values were seen only in secondary material; ``UNVERIFIED`` values could not
+    be checked (a fact sheet marks them so) and are shown as such and left out of pooled
+    estimates unless asked for.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``UNVERIFIED``.
     """
 
     VERIFIED = "verified"
     SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
 
 
 class IndicationCategory(_Vocabulary):
@@ -622,6 +644,32 @@ class GroupRole(_Vocabulary):
     CONTROL = "control"
     EXPOSURE = "exposure"
     REFERENCE = "reference"
+
+
+class Better(_Vocabulary):
+    """Which way an endpoint's values are better for patients.
+
+    .. versionadded:: 0.2.0
+    """
+
+    LOWER = "lower"
+    HIGHER = "higher"
+    NEITHER = "neither"
+
+
+class ComparatorKind(_Vocabulary):
+    """What a comparison is made against, when no arm of the study names it.
+
+    .. versionadded:: 0.2.0
+    """
+
+    PLACEBO = "placebo"
+    NO_TREATMENT = "no_treatment"
+    USUAL_CARE = "usual_care"
+    ACTIVE = "active"
+    MIXED = "mixed"
+    BASELINE = "baseline"
+    HEALTHY_CONTROLS = "healthy_controls"
 
 
 class CountKind(_Vocabulary):
@@ -713,6 +761,7 @@ class CodeSystem(_Vocabulary):
     ICDO3 = "icdo3"
     MONDO = "mondo"
     DOID = "doid"
+    LOINC = "loinc"
 
     @property
     def uri(self) -> str:
@@ -758,6 +807,7 @@ _CODE_SYSTEMS: Final[dict[CodeSystem, tuple[str, re.Pattern[str]]]] = {
     CodeSystem.ICDO3: ("http://terminology.hl7.org/CodeSystem/icd-o-3", re.compile(r"\d{4}/\d")),
     CodeSystem.MONDO: ("http://purl.obolibrary.org/obo/mondo.owl", re.compile(r"MONDO:\d{7}")),
     CodeSystem.DOID: ("http://purl.obolibrary.org/obo/doid.owl", re.compile(r"DOID:\d{1,7}")),
+    CodeSystem.LOINC: ("http://loinc.org", re.compile(r"\d{1,7}-\d")),
 }
 _COMPOUND_SYSTEMS: Final = frozenset(
     {
@@ -922,6 +972,59 @@ class Indication:
         return f"<Indication {self.id} {_short(self.name, 60)!r}>"
 
 
+@attrs.frozen(kw_only=True)
+class Endpoint:
+    """An endpoint of the vocabulary: what findings across studies measure in common.
+
+    A finding's outcome names its endpoint and keeps its own definition, criteria and
+    timepoint, so that "new vertebral fractures" in one trial and "vertebral fracture" in
+    another are matched as the same endpoint.
+
+    Attributes:
+        id: Stable slug (``"vertebral-fracture"``).
+        name: Preferred name.
+        kind: Clinical, surrogate, biomarker, patient-reported, process, integrity metric ...
+        better: Which way its values are better for patients (lower fracture incidence, higher
+            BMD); ``NEITHER`` when no direction is better.
+        dimension: What its values are (``"incidence"``, ``"bone mineral density"``).
+        synonyms: Other names it is found under.
+        codes: Verified codes where they exist (MeSH; LOINC for laboratory measures).
+        parent: The id of the broader endpoint it is a narrower form of (hip fracture under
+            any fracture).
+        notes: Curators' notes.
+
+    .. versionadded:: 0.2.0
+    """
+
+    id: str = attrs.field(validator=_is_id)
+    name: str = attrs.field(validator=_nonempty_str)
+    kind: OutcomeKind = attrs.field(validator=v.instance_of(OutcomeKind))
+    better: Better = attrs.field(validator=v.instance_of(Better))
+    dimension: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    synonyms: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    codes: tuple[Code, ...] = attrs.field(default=(), validator=_codes_for(False), repr=False)
+    parent: str | None = attrs.field(default=None, repr=False)
+    notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+
+    @parent.validator
+    def _check_parent(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
+            if value == self.id:
+                raise ValueError(f"'parent' of {self.id!r} must not be the endpoint itself")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the endpoint is found by: id, name and synonyms."""
+        return (self.id, self.name, *self.synonyms)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Endpoint {self.id} ({self.kind}, {self.better} is better)>"
+
+
 # --------------------------------------------------------------------------------------------
 # Citations and provenance
 
@@ -934,7 +1037,9 @@ class Integrity:
         status: None known, corrected, caution, expression of concern, or retracted.
         date: When the notice appeared, if known: not in the future (today plus 31 days at
             most) and, in a citation, not before the year of the publication.
-        notice: The id of the citation of the notice, if it is in the data.
+        year: The year of the notice, when only the year is known (or the year of ``date``).
+        notice: The id of the citation of the notice (or of the analysis that raises a
+            third-party concern), if it is in the data.
         note: What the notice says, in the curator's words.
 
     .. versionadded:: 0.1.0
@@ -944,8 +1049,23 @@ class Integrity:
         default=IntegrityStatus.NONE_KNOWN, validator=v.instance_of(IntegrityStatus)
     )
     date: _dt.date | None = attrs.field(default=None, validator=_DateRange("a notice"))
+    year: int | None = attrs.field(default=None)
     notice: str | None = attrs.field(default=None)
     note: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @year.validator
+    def _check_year(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is None:
+            return
+        _YearRange("a notice")(self, attribute, value)
+        if self.date is not None and self.date.year != value:
+            msg = f"'year' {value} is not the year of 'date' {self.date.isoformat()}"
+            raise ValueError(msg)
+
+    @property
+    def when(self) -> _dt.date | int | None:
+        """The notice's date, else its year, else None."""
+        return self.date if self.date is not None else self.year
 
     @notice.validator
     def _check_notice(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -953,7 +1073,8 @@ class Integrity:
             _is_id(self, attribute, value)
 
     def __repr__(self) -> str:
-        date = f" {self.date.isoformat()}" if self.date else ""
+        when = self.when
+        date = f" {when.isoformat() if isinstance(when, _dt.date) else when}" if when else ""
         notice = f" notice={self.notice}" if self.notice else ""
         return f"<Integrity {self.status}{date}{notice}>"
 
@@ -1144,6 +1265,20 @@ class Citation:
 # Statistics
 
 
+def _decimals(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(_msg(attribute, "a whole number of decimal places", value))
+    if not 0 <= value <= 64:  # as many as the longest number a file may give (64 characters)
+        raise ValueError(_msg(attribute, "between 0 and 64 decimal places", value))
+
+
+def _as_reported(value: float, decimals: int | None) -> str:
+    """A number with the decimal places its source gives (``1.150``), else as short as exact."""
+    return f"{value:.{decimals}f}" if decimals is not None else f"{value:g}"
+
+
 @attrs.frozen(kw_only=True)
 class PValue:
     """A p-value exactly as reported, including inequalities: ``p < 0.001``.
@@ -1154,14 +1289,30 @@ class PValue:
         value: The number reported, between 0 and 1.
         relation: ``"="``, ``"<"``, ``"<="`` or ``">"``; ``p < 0`` and ``p > 1`` hold for no
             p-value and are refused.
+        sided: 2 for a two-sided test (the default), 1 for a one-sided one.
+        decimals: The decimal places the source gives (``0.060`` has 3), so that the value is
+            shown as reported; None when not recorded.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``sided`` and ``decimals``.
     """
 
     RELATIONS: ClassVar[tuple[str, ...]] = ("=", "<", "<=", ">")
 
     value: float = attrs.field(validator=_finite)
     relation: str = attrs.field(default="=")
+    sided: int = attrs.field(default=2)
+    decimals: int | None = attrs.field(default=None)
+
+    @sided.validator
+    def _check_sided(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or value not in (1, 2):
+            raise ValueError(_msg(attribute, "1 (one-sided) or 2 (two-sided)", value))
+
+    @decimals.validator
+    def _check_decimals(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        _decimals(self, attribute, value)
 
     @value.validator
     def _check_value(self, attribute: attrs.Attribute[float], value: float) -> None:
@@ -1198,14 +1349,25 @@ class PValue:
         if not m:
             raise ValueError(f"expected a p-value such as '< 0.001' (got {text!r})")
         relation = {"≤": "<=", None: "="}.get(m.group(1), m.group(1))
-        return cls(value=float(m.group(2)), relation=relation)
+        number = m.group(2)
+        decimals = None
+        if "." in number and "e" not in number.lower():
+            decimals = len(number.split(".", 1)[1])
+        return cls(value=float(number), relation=relation, decimals=decimals)
+
+    @property
+    def text(self) -> str:
+        """The number as the source gives it (``0.060``), without relation or sidedness."""
+        return _as_reported(self.value, self.decimals)
 
     def __str__(self) -> str:
         rel = "" if self.relation == "=" else self.relation + " "
-        return f"{rel}{self.value!r}"
+        number = self.text if self.decimals is not None else repr(self.value)
+        return f"{rel}{number}" + (" (one-sided)" if self.sided == 1 else "")
 
     def __repr__(self) -> str:
-        return f"<PValue p {self.relation} {self.value:g}>"
+        sided = ", one-sided" if self.sided == 1 else ""
+        return f"<PValue p {self.relation} {self.text if self.decimals is not None else format(self.value, 'g')}{sided}>"
 
 
 def _percent_agrees(percent: float, events: int, total: int) -> bool:
@@ -1506,8 +1668,18 @@ class Effect:
         unit: The unit of a difference (``g/cm²``, ``%``); None for ratios.
         per: For a rate of change, what it is per (``1 decade``); above 0.
         approximate: The source gives the value as approximate.
+        reference: The id of the study's arm the effect is relative to (the denominator of a
+            ratio, the subtrahend of a difference); None when the source does not say.
+        adjusted: Whether the estimate is adjusted for covariates; None when not stated.
+        studies: For a pooled estimate, the number of studies behind it.
+        participants: The number of participants behind this estimate (not the study's
+            whole enrolment).
+        decimals: The decimal places the source gives for the estimate and its bounds
+            (``1.150`` has 3), so that it is shown as reported.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``reference``, ``adjusted``, ``studies``, ``participants`` and ``decimals``.
     """
 
     kind: ClassVar[str] = "effect"
@@ -1523,6 +1695,20 @@ class Effect:
         default=None, validator=_QuantityRange("a span of time", _TIME, positive=True)
     )
     approximate: bool = attrs.field(default=False, validator=v.instance_of(bool))
+    reference: str | None = attrs.field(default=None)
+    adjusted: bool | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(bool)), repr=False
+    )
+    studies: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
+    participants: int | None = attrs.field(
+        default=None, validator=_count(optional=True, positive=True)
+    )
+    decimals: int | None = attrs.field(default=None, validator=_decimals, repr=False)
+
+    @reference.validator
+    def _check_reference(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
 
     @level.validator
     def _check_level(self, attribute: attrs.Attribute[float], value: float) -> None:
@@ -1560,13 +1746,14 @@ class Effect:
         approx = "≈" if self.approximate else ""
         unit = f" {self.unit.value}" if self.unit is not None else ""
         per = f" per {self.per}" if self.per is not None else ""
+        d = self.decimals
         ci = (
-            f" ({self.low:g} to {self.high:g})"
+            f" ({_as_reported(self.low, d)} to {_as_reported(self.high, d)})"
             if self.low is not None and self.high is not None
             else ""
         )
         p = f", p {self.p_value}" if self.p_value is not None else ""
-        return f"{self.measure} {approx}{self.value:g}{unit}{per}{ci}{p}"
+        return f"{self.measure} {approx}{_as_reported(self.value, d)}{unit}{per}{ci}{p}"
 
 
 @attrs.frozen(kw_only=True)
@@ -1613,14 +1800,266 @@ class Narrative:
         return f"<Narrative {_short(self.summary, 80)!r}>"
 
 
+@attrs.frozen(kw_only=True)
+class ArmCount:
+    """One arm's events out of its participants, within an :class:`ArmCounts`.
+
+    Attributes:
+        group: The id of the arm (or phase) of the study.
+        events: Participants (or events) counted.
+        total: The arm's denominator for this outcome (above 0).
+        reported_percent: The percentage the source gives, if any; it must agree with
+            ``events / total`` at its reported precision.
+
+    .. versionadded:: 0.2.0
+    """
+
+    group: str = attrs.field(validator=_is_id)
+    events: int = attrs.field(validator=_count())
+    total: int = attrs.field(validator=_count(positive=True))
+    reported_percent: float | None = attrs.field(default=None, validator=_finite)
+
+    @total.validator
+    def _check_total(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if self.events > value:
+            msg = f"'events' ({self.events}) must not exceed 'total' ({value})"
+            raise ValueError(msg)
+        p = self.reported_percent
+        if p is not None and not _percent_agrees(p, self.events, value):
+            msg = (
+                f"'reported_percent' {p} does not agree with {self.events}/{value} "
+                f"({100 * self.events / value:.2f} %)"
+            )
+            raise ValueError(msg)
+
+    @property
+    def proportion(self) -> Proportion:
+        """The arm's count as a :class:`Proportion` (for its interval)."""
+        return Proportion(events=self.events, total=self.total)
+
+    def __str__(self) -> str:
+        return f"{self.events}/{self.total}"
+
+
+@attrs.frozen(kw_only=True)
+class ArmCounts:
+    """Events and totals in two or more arms of one study, with the between-arm test.
+
+    The finding's ``group`` is the arm of interest and its ``comparator`` names the reference
+    arm; both are among ``arms``. A risk or odds ratio is derived from these counts (see
+    :meth:`vitk2.EvidenceBase.meta_analysis`), never stored beside them.
+
+    Attributes:
+        arms: Each arm's count, in the source's order (at least 2, each arm once).
+        counts: Whether participants or events are counted.
+        p_value: The between-arm p-value as reported.
+        test: The test it comes from (``"chi-squared"``, ``"log-rank"``).
+
+    .. versionadded:: 0.2.0
+    """
+
+    kind: ClassVar[str] = "arm_counts"
+
+    arms: tuple[ArmCount, ...] = attrs.field(validator=_tuple_of(ArmCount))
+    counts: CountKind = attrs.field(
+        default=CountKind.PARTICIPANTS, validator=v.instance_of(CountKind)
+    )
+    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
+    test: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @arms.validator
+    def _check_arms(self, attribute: attrs.Attribute[Any], value: tuple[ArmCount, ...]) -> None:
+        if len(value) < 2:
+            raise ValueError(f"'arms' must hold at least 2 arms (got {len(value)})")
+        _unique([a.group for a in value], "arm")
+
+    def arm(self, group: str) -> ArmCount:
+        """The count of the arm with this id.
+
+        Raises:
+            KeyError: If no arm has this id.
+        """
+        for a in self.arms:
+            if a.group == group:
+                return a
+        raise KeyError(group)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The arms' ids, in order."""
+        return tuple(a.group for a in self.arms)
+
+    def __str__(self) -> str:
+        body = " vs ".join(f"{a} ({a.group})" for a in self.arms)
+        return body + (f", p {self.p_value}" if self.p_value is not None else "")
+
+    def __repr__(self) -> str:
+        return f"<ArmCounts {_short(self, 120)}>"
+
+
+@attrs.frozen(kw_only=True)
+class BeforeAfter:
+    """A value at baseline and after treatment in one arm, with the within-arm test.
+
+    A within-arm change is not a comparison with a control: it is shown as such and never
+    pooled as an effect.
+
+    Attributes:
+        group: The id of the arm.
+        measure: Mean, median or a single value.
+        before, after: The values at baseline and at the outcome's timepoint (same dimension).
+        before_spread, after_spread: Their spreads, if reported.
+        spread_kind: What the spreads are.
+        n: Participants measured.
+        p_value: The within-arm p-value (after against before) as reported.
+        test: The test it comes from.
+
+    .. versionadded:: 0.2.0
+    """
+
+    kind: ClassVar[str] = "before_after"
+
+    group: str = attrs.field(validator=_is_id)
+    measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
+    before: Quantity = attrs.field(validator=v.instance_of(Quantity))
+    after: Quantity = attrs.field(validator=v.instance_of(Quantity))
+    before_spread: Quantity | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Quantity))
+    )
+    after_spread: Quantity | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Quantity))
+    )
+    spread_kind: Spread | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Spread))
+    )
+    n: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
+    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
+    test: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @after.validator
+    def _check_after(self, attribute: attrs.Attribute[Quantity], value: Quantity) -> None:
+        if value.unit.dimension is not self.before.unit.dimension:
+            msg = f"'before' ({self.before}) and 'after' ({value}) measure different dimensions"
+            raise ValueError(msg)
+
+    @after_spread.validator
+    def _check_spreads(self, attribute: attrs.Attribute[Any], value: Quantity | None) -> None:
+        spreads = [x for x in (self.before_spread, value) if x is not None]
+        if spreads and self.spread_kind is None:
+            raise ValueError("'spread_kind' must say what the spreads are")
+        for x in spreads:
+            if x.value < 0 or x.unit.dimension is not self.before.unit.dimension:
+                raise ValueError(f"a spread must be >= 0 in the values' dimension (got {x})")
+
+    def __str__(self) -> str:
+        def one(q: Quantity, spread: Quantity | None) -> str:
+            return f"{q} ± {spread.value:g}" if spread is not None else str(q)
+
+        p = f" (within-arm p {self.p_value})" if self.p_value is not None else ""
+        return (
+            f"{self.group}: {one(self.before, self.before_spread)} → "
+            f"{one(self.after, self.after_spread)}{p}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class CumulativeArm:
+    """One arm's cumulative percentage at the outcome's timepoint (a Kaplan-Meier reading).
+
+    Attributes:
+        group: The id of the arm.
+        percent: The cumulative percentage, 0 to 100.
+        decimals: The decimal places the source gives (``39.0`` has 1).
+
+    .. versionadded:: 0.2.0
+    """
+
+    group: str = attrs.field(validator=_is_id)
+    percent: float = attrs.field(validator=_finite)
+    decimals: int | None = attrs.field(default=None, validator=_decimals)
+
+    @percent.validator
+    def _check_percent(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not 0 <= value <= 100:
+            raise ValueError(_msg(attribute, "a percentage between 0 and 100", value))
+
+    def __str__(self) -> str:
+        return f"{_as_reported(self.percent, self.decimals)} % ({self.group})"
+
+
+@attrs.frozen(kw_only=True)
+class Cumulative:
+    """Cumulative percentages per arm at one timepoint, with the whole-curve test kept apart.
+
+    A log-rank p-value compares the whole curves, not the percentages at this timepoint: it is
+    ``curve_p_value``, never the timepoint's.
+
+    Attributes:
+        arms: Each arm's percentage (at least 1).
+        method: How the percentages were estimated (``"Kaplan-Meier"``), if stated.
+        curve_p_value: The p-value of the test comparing the whole curves.
+        curve_test: That test (``"log-rank"``).
+
+    .. versionadded:: 0.2.0
+    """
+
+    kind: ClassVar[str] = "cumulative"
+
+    arms: tuple[CumulativeArm, ...] = attrs.field(validator=_tuple_of(CumulativeArm))
+    method: str | None = attrs.field(default=None, validator=_optional_str)
+    curve_p_value: PValue | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(PValue))
+    )
+    curve_test: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @arms.validator
+    def _check_arms(
+        self, attribute: attrs.Attribute[Any], value: tuple[CumulativeArm, ...]
+    ) -> None:
+        if not value:
+            raise ValueError("'arms' must hold at least 1 arm")
+        _unique([a.group for a in value], "arm")
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The arms' ids, in order."""
+        return tuple(a.group for a in self.arms)
+
+    def __str__(self) -> str:
+        body = " vs ".join(str(a) for a in self.arms)
+        test = f" {self.curve_test}" if self.curve_test else ""
+        p = f"; whole curve{test} p {self.curve_p_value}" if self.curve_p_value is not None else ""
+        return body + p
+
+
 Statistic: TypeAlias = (
-    Proportion | Breakdown | Count | GroupSummaries | Effect | TimeToEvent | Narrative
+    Proportion
+    | Breakdown
+    | Count
+    | GroupSummaries
+    | Effect
+    | TimeToEvent
+    | Narrative
+    | ArmCounts
+    | BeforeAfter
+    | Cumulative
 )
 """The statistic of a finding; the ``kind`` key in a file picks the class."""
 
 STATISTIC_KINDS: Final[dict[str, type[Any]]] = {
     cls.kind: cls
-    for cls in (Proportion, Breakdown, Count, GroupSummaries, Effect, TimeToEvent, Narrative)
+    for cls in (
+        Proportion,
+        Breakdown,
+        Count,
+        GroupSummaries,
+        Effect,
+        TimeToEvent,
+        Narrative,
+        ArmCounts,
+        BeforeAfter,
+        Cumulative,
+    )
 }
 
 # --------------------------------------------------------------------------------------------
@@ -1994,6 +2433,71 @@ class Setting:
 
 
 @attrs.frozen(kw_only=True)
+class Comparator:
+    """What a finding's group is compared with.
+
+    In a study with arms, ``group`` names the reference arm. A review's comparator has no
+    arm: ``kind`` says what it is, with the trials and participants behind the estimate as
+    numbers. ``description`` is words only; it never carries data.
+
+    Attributes:
+        group: The id of the reference arm (or phase) of the study.
+        kind: Placebo, no treatment, usual care, an active treatment, mixed controls ...
+        compounds: For an active comparator without an arm, the compounds compared with.
+        studies: The number of studies behind the estimate (a review's).
+        participants: The number of participants behind the estimate.
+        description: The comparator in words.
+
+    .. versionadded:: 0.2.0
+    """
+
+    group: str | None = attrs.field(default=None)
+    kind: ComparatorKind | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(ComparatorKind))
+    )
+    compounds: tuple[Compound, ...] = attrs.field(default=(), validator=_tuple_of(Compound))
+    studies: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
+    participants: int | None = attrs.field(
+        default=None, validator=_count(optional=True, positive=True)
+    )
+    description: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @group.validator
+    def _check_group(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            _is_id(self, attribute, value)
+
+    @description.validator
+    def _check_something(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if self.group is None and self.kind is None and not self.compounds and value is None:
+            raise ValueError("a comparator must name an arm, a kind, compounds or a description")
+
+    def __str__(self) -> str:
+        if self.description is not None:
+            head = self.description
+        elif self.group is not None:
+            head = self.group
+        elif self.compounds:
+            head = " or ".join(c.name for c in self.compounds)
+        else:
+            head = str(self.kind)
+        extra = []
+        if self.studies is not None:
+            extra.append(f"{self.studies} {'study' if self.studies == 1 else 'studies'}")
+        if self.participants is not None:
+            extra.append(f"{self.participants:,} participants")
+        return head + (f" ({', '.join(extra)})" if extra else "")
+
+    def __repr__(self) -> str:
+        return f"<Comparator {self}>"
+
+
+def _to_comparator(value: Comparator | str | None) -> Comparator | None:
+    """A comparator given as text is its description (the form of evidence files before 2)."""
+    return Comparator(description=value) if isinstance(value, str) else value
+
+
+@attrs.frozen(kw_only=True)
 class Outcome:
     """What was measured.
 
@@ -2004,8 +2508,11 @@ class Outcome:
         criteria: The response criteria used (``"IWG 2000"``).
         timepoint: When it was assessed (0 to 130 years).
         site: Where, for site-specific outcomes (``"lumbar spine"``).
+        endpoint: The endpoint of the vocabulary it measures, when one fits.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``endpoint``.
     """
 
     name: str = attrs.field(validator=_nonempty_str)
@@ -2014,6 +2521,9 @@ class Outcome:
     criteria: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     timepoint: Quantity | None = attrs.field(default=None, validator=_TIMEPOINT, repr=False)
     site: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    endpoint: Endpoint | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Endpoint)), repr=False
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -2029,8 +2539,9 @@ class Finding:
         statistic: Its number (or narrative).
         direction: Benefit, harm, no clear effect, mixed, association only.
         provenance: The quotes or locators that support it (at least one).
-        group: The id of the arm or phase the finding is in.
-        comparator: What the group is compared with, in words.
+        group: The id of the arm or phase the finding is in (for a contrast, the arm of
+            interest).
+        comparator: What the group is compared with (text is taken as its description).
         subgroup: The subgroup the finding is restricted to (``"patients with anaemia"``).
         compounds: Compounds the finding is about when no group names them (a review's claim).
         basis: The kind of evidence the claim rests on, when it differs from the study's design
@@ -2056,7 +2567,12 @@ class Finding:
         validator=_tuple_of((Quote, Locator)), repr=False
     )
     group: str | None = attrs.field(default=None, repr=False)
-    comparator: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
+    comparator: Comparator | None = attrs.field(
+        default=None,
+        converter=_to_comparator,
+        validator=v.optional(v.instance_of(Comparator)),
+        repr=False,
+    )
     subgroup: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     compounds: tuple[Compound, ...] = attrs.field(
         default=(), validator=_tuple_of(Compound), repr=False
@@ -2088,6 +2604,29 @@ class Finding:
             raise TypeError(_msg(attribute, "a tuple of citation ids", value))
         for item in value:
             _is_id(self, attribute, item)
+
+    @property
+    def verified(self) -> bool:
+        """Whether no locator of the finding is marked unverified."""
+        return all(
+            p.status is not Verification.UNVERIFIED
+            for p in self.provenance
+            if isinstance(p, Locator)
+        )
+
+    @property
+    def statistic_groups(self) -> tuple[str, ...]:
+        """The ids of the groups the statistic names (the arms of a contrast)."""
+        st = self.statistic
+        if isinstance(st, (ArmCounts, Cumulative)):
+            return st.groups
+        if isinstance(st, GroupSummaries):
+            return tuple(x.group for x in st.summaries)
+        if isinstance(st, BeforeAfter):
+            return (st.group,)
+        if isinstance(st, Effect) and st.reference is not None:
+            return (st.reference,)
+        return ()
 
     @property
     def quotes(self) -> tuple[Quote, ...]:
@@ -2219,6 +2758,8 @@ class Study:
         adverse_events: Adverse events as reported.
         limitations: Limitations a reader must weigh.
         notes: Curators' notes.
+        includes: For a review, the ids of the studies of the evidence base it includes, so
+            that its participants are never added to those of its own trials.
         provenance: Quotes or locators for the design, setting, population and regimens (the
             numbers a study holds outside its findings).
 
@@ -2242,6 +2783,7 @@ class Study:
     )
     limitations: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    includes: tuple[str, ...] = attrs.field(default=(), repr=False)
     provenance: tuple[Provenance, ...] = attrs.field(
         default=(), validator=_tuple_of((Quote, Locator)), repr=False
     )
@@ -2272,12 +2814,30 @@ class Study:
                         f"findings[{i}].provenance[{j}].source {p.source!r} is not a report of "
                         f"the study (reports: {', '.join(sorted(report_ids))})"
                     )
-            if isinstance(f.statistic, GroupSummaries):
-                for s in f.statistic.summaries:
-                    if s.group not in groups:
-                        raise ValueError(
-                            f"findings[{i}].statistic group {s.group!r} is not a group of the study"
-                        )
+            for g in f.statistic_groups:
+                if g not in groups:
+                    raise ValueError(
+                        f"findings[{i}].statistic group {g!r} is not a group of the study"
+                    )
+            c = f.comparator
+            if c is not None and c.group is not None:
+                if c.group not in groups:
+                    raise ValueError(
+                        f"findings[{i}].comparator.group {c.group!r} is not a group or phase of "
+                        f"the study (known: {', '.join(sorted(groups)) or 'none'})"
+                    )
+                if c.group == f.group:
+                    raise ValueError(
+                        f"findings[{i}].comparator.group {c.group!r} is the finding's own group"
+                    )
+            if isinstance(f.statistic, ArmCounts):
+                named = [x for x in (f.group, c.group if c is not None else None) if x]
+                missing = [x for x in named if x not in f.statistic.groups]
+                if missing:
+                    raise ValueError(
+                        f"findings[{i}]: the arm {missing[0]!r} compared is not among the "
+                        f"statistic's arms ({', '.join(f.statistic.groups)})"
+                    )
         for j, p in enumerate(self.provenance):
             if p.source not in report_ids:
                 raise ValueError(
@@ -2289,6 +2849,16 @@ class Study:
                 raise ValueError(
                     f"adverse_events[{i}].group {ae.group!r} is not a group or phase of the study"
                 )
+
+    @includes.validator
+    def _check_includes(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise TypeError(_msg(attribute, "a tuple of study ids", value))
+        for item in value:
+            _is_id(self, attribute, item)
+        _unique(list(value), "included study")
+        if self.id in value:
+            raise ValueError(f"'includes' of {self.id!r} must not name the study itself")
 
     @property
     def group_ids(self) -> frozenset[str]:

@@ -40,7 +40,15 @@ except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
 #: The keys of an evidence document, in the order files write them.
-DOCUMENT_KEYS: Final = ("vitk2", "dataset", "compounds", "indications", "citations", "studies")
+DOCUMENT_KEYS: Final = (
+    "vitk2",
+    "dataset",
+    "compounds",
+    "indications",
+    "endpoints",
+    "citations",
+    "studies",
+)
 
 
 class Limits:

@@ -41,7 +41,7 @@ import attrs
 from . import _model as m
 from ._base import EvidenceBase
 from ._convert import _REF_FIELDS
-from ._io import FORMAT_VERSION
+from ._io import FORMAT_VERSION, OLD_FORMAT_VERSIONS
 from ._units import _ALIASES, Dimension, Quantity, Unit
 
 __all__ = ["SCHEMA_ID", "json_schema"]
@@ -304,11 +304,29 @@ class _Builder:
                 "pattern": rf"^\s*\d+\s*/\s*{per}\s*$",
             }
         if t is m.PValue:
-            return {
-                "description": "A p-value as reported: a number, or text such as '< 0.001'.",
+            number: JSON = {
                 "oneOf": [
                     {"type": "number", "minimum": 0, "maximum": 1},
                     {"type": "string", "pattern": _P_TEXT},
+                ]
+            }
+            return {
+                "description": (
+                    "A p-value as reported: a number, or text such as '< 0.001' (trailing "
+                    "zeros kept: '0.060'); a one-sided p-value as a mapping with 'sided: 1'."
+                ),
+                "oneOf": [
+                    *number["oneOf"],
+                    {
+                        "type": "object",
+                        "properties": {
+                            "value": number,
+                            "relation": {"enum": list(m.PValue.RELATIONS)},
+                            "sided": {"enum": [1, 2]},
+                        },
+                        "required": ["value"],
+                        "additionalProperties": False,
+                    },
                 ],
             }
         return None
@@ -355,6 +373,13 @@ class _Builder:
             return scalar
         if isinstance(t, type) and issubclass(t, enum.Enum):
             return self.enum(t)
+        if t is m.Comparator:  # text is the comparator's description, as format 1 wrote it
+            return {
+                "oneOf": [
+                    {"type": "string", "pattern": r"\S", "description": "The comparator in words."},
+                    self.object(m.Comparator),
+                ]
+            }
         if _attrs_class(t):
             assert isinstance(t, type)
             return self.object(t)
@@ -452,12 +477,15 @@ def _document(builder: _Builder) -> JSON:
     hints = typing.get_type_hints(EvidenceBase)
     properties: JSON = {
         "vitk2": {
-            "description": "The version of the evidence-file format.",
-            "const": FORMAT_VERSION,
+            "description": (
+                f"The version of the evidence-file format: {FORMAT_VERSION}; format 1 is still "
+                "read, with a deprecation warning (`vitk2 upgrade` rewrites it)."
+            ),
+            "enum": [*OLD_FORMAT_VERSIONS, FORMAT_VERSION],
         },
         "dataset": {"oneOf": [builder.type_schema(m.Dataset, _Constraints()), {"type": "null"}]},
     }
-    for key in ("compounds", "indications", "citations", "studies"):
+    for key in ("compounds", "indications", "endpoints", "citations", "studies"):
         records = builder.type_schema(hints[key], _Constraints())
         properties[key] = {"oneOf": [records, {"type": "null"}]}
     return properties
@@ -480,7 +508,8 @@ def _build() -> JSON:
             "title": "vitk2 evidence file",
             "description": (
                 "An evidence file for vitk2 (format version "
-                f"{FORMAT_VERSION}): compounds, indications, citations and studies. Generated "
+                f"{FORMAT_VERSION}): compounds, indications, endpoints, citations and studies. "
+                "Generated "
                 "from the vitk2 model by vitk2.json_schema(); do not edit by hand."
             ),
             "type": "object",

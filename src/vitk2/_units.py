@@ -30,6 +30,15 @@ class Dimension(enum.Enum):
     TIME = "time"
     FRACTION = "fraction"
     COUNT = "count"
+    ACTIVITY = "biological activity"
+    ACTIVITY_RATE = "biological activity per time"
+    MOLAR_CONCENTRATION = "amount-of-substance concentration"
+    ARBITRARY_CONCENTRATION = "arbitrary units per volume"
+    PER_CREATININE = "amount of substance per mass of creatinine"
+    RATIO = "dimensionless ratio"
+    CALCIUM_SCORE = "coronary calcium score"
+    VELOCITY = "velocity"
+    AREA = "area"
 
 
 _DAY = Fraction(1)
@@ -68,6 +77,18 @@ class Unit(enum.Enum):
     PERCENT = "%"
     PARTICIPANTS = "participants"
     EVENTS = "events"
+    IU = "IU"
+    IU_PER_DAY = "IU/day"
+    UMOL_PER_L = "µmol/L"
+    NMOL_PER_L = "nmol/L"
+    PMOL_PER_L = "pmol/L"
+    G_PER_DL = "g/dL"
+    AU_PER_L = "AU/L"
+    NMOL_PER_MG_CREATININE = "nmol/mg creatinine"
+    RATIO = "ratio"
+    AGATSTON = "Agatston units"
+    M_PER_S = "m/s"
+    CM2 = "cm²"
 
     @property
     def dimension(self) -> Dimension:
@@ -107,6 +128,20 @@ _SPEC: dict[Unit, tuple[Dimension, Fraction]] = {
     Unit.PERCENT: (_D.FRACTION, Fraction(1, 100)),
     Unit.PARTICIPANTS: (_D.COUNT, Fraction(1)),
     Unit.EVENTS: (_D.COUNT, Fraction(1)),
+    # International units measure biological activity: they convert to mass only per
+    # substance, so they are a dimension of their own.
+    Unit.IU: (_D.ACTIVITY, Fraction(1)),
+    Unit.IU_PER_DAY: (_D.ACTIVITY_RATE, Fraction(1)),
+    Unit.UMOL_PER_L: (_D.MOLAR_CONCENTRATION, Fraction(1000)),
+    Unit.NMOL_PER_L: (_D.MOLAR_CONCENTRATION, Fraction(1)),
+    Unit.PMOL_PER_L: (_D.MOLAR_CONCENTRATION, Fraction(1, 1000)),
+    Unit.G_PER_DL: (_D.CONCENTRATION, Fraction(10_000_000)),
+    Unit.AU_PER_L: (_D.ARBITRARY_CONCENTRATION, Fraction(1)),
+    Unit.NMOL_PER_MG_CREATININE: (_D.PER_CREATININE, Fraction(1)),
+    Unit.RATIO: (_D.RATIO, Fraction(1)),
+    Unit.AGATSTON: (_D.CALCIUM_SCORE, Fraction(1)),
+    Unit.M_PER_S: (_D.VELOCITY, Fraction(1)),
+    Unit.CM2: (_D.AREA, Fraction(1)),
 }
 _DIMENSION = {u: d for u, (d, _) in _SPEC.items()}
 _FACTOR = {u: f for u, (_, f) in _SPEC.items()}
@@ -151,6 +186,16 @@ for _alias, _u in {
     "participant": Unit.PARTICIPANTS,
     "patients": Unit.PARTICIPANTS,
     "event": Unit.EVENTS,
+    "iu/d": Unit.IU_PER_DAY,
+    "µm": Unit.UMOL_PER_L,
+    "μm": Unit.UMOL_PER_L,  # Greek mu
+    "um": Unit.UMOL_PER_L,
+    "umol/l": Unit.UMOL_PER_L,
+    "μmol/l": Unit.UMOL_PER_L,
+    "mau/ml": Unit.AU_PER_L,  # milli-arbitrary units per millilitre: the same amount
+    "nmol/mgcr": Unit.NMOL_PER_MG_CREATININE,
+    "agatston": Unit.AGATSTON,
+    "cm2": Unit.CM2,
 }.items():
     _ALIASES[_alias] = _u
 
