@@ -15,13 +15,13 @@ import sys
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "vitk2" / "data"
-KEYS = ("compounds", "indications", "citations", "studies")
+KEYS = ("compounds", "indications", "endpoints", "citations", "studies")
 
 
 def modules() -> list[Path]:
     """The YAML modules in load order: vocabulary first, then the sources, then the rest."""
-    first = [DATA / "core.yaml", DATA / "beyond" / "_vocabulary.yaml"]
-    seeds = sorted(p for p in DATA.glob("*.yaml") if p.name != "core.yaml")
+    first = [DATA / "core.yaml", DATA / "beyond" / "_vocabulary.yaml", DATA / "endpoints.yaml"]
+    seeds = sorted(p for p in DATA.glob("*.yaml") if p.name not in ("core.yaml", "endpoints.yaml"))
     beyond = sorted(p for p in (DATA / "beyond").glob("*.yaml") if not p.name.startswith("_"))
     return [p for p in (*first, *seeds, *beyond) if p.exists()]
 
