@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import vitk2
 from vitk2 import _views, testing
+from vitk2._render import level_text
 from vitk2._stats import Interval
 
 BASE = vitk2.load()
@@ -272,6 +273,26 @@ def test_an_interval_repr_reads_like_the_report() -> None:
     assert repr(odd) == "<Interval 87.5% CI 0.64 to 1.2, as reported>"  # the level, not 88%
 
 
+def _effects() -> list[vitk2.Effect]:
+    return [f.statistic for f in BASE.findings if isinstance(f.statistic, vitk2.Effect)]
+
+
+def test_an_effect_repr_reads_like_the_report() -> None:
+    with_interval = [e for e in _effects() if e.interval is not None]
+    assert with_interval
+    for effect in with_interval:
+        interval = effect.interval
+        assert interval is not None
+        text = repr(effect)
+        assert text.startswith(f"<Effect {effect.measure} ")
+        assert f"{level_text(interval.level)} CI " in text  # the level the source reported
+        assert "low=" not in text
+    made = vitk2.Effect(
+        measure=vitk2.EffectMeasure.RISK_RATIO, value=0.87, low=0.64, high=1.2, level=0.9
+    )
+    assert repr(made) == "<Effect risk ratio 0.87 (90% CI 0.64 to 1.2)>"
+
+
 # --------------------------------------------------------------------------------------------
 # Notebook views: records and capped tables
 
@@ -339,6 +360,22 @@ RECORD_VIEWS: dict[str, Callable[[], str]] = {
     "Indication": lambda: _views.indication_view(BASE.indication("hcc")),
     "Citation": lambda: _views.citation_view(BASE.citation("su-2019-osteoporos-int")),
 }
+
+
+RECORDS: dict[str, Callable[[], Any]] = {
+    "Study": lambda: BASE.study("mds-vk2-d3-2005"),
+    "Finding": lambda: BASE.study("mds-vk2-d3-2005").findings[0],
+    "Compound": lambda: BASE.compound("menatetrenone"),
+    "Indication": lambda: BASE.indication("hcc"),
+    "Citation": lambda: BASE.citation("su-2019-osteoporos-int"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECORDS))
+def test_a_record_shows_its_view_in_a_notebook(name: str) -> None:
+    record = RECORDS[name]()
+    assert type(record).__name__ == name
+    assert record._repr_html_() == RECORD_VIEWS[name]()
 
 
 @pytest.mark.parametrize("name", sorted(RECORD_VIEWS))

@@ -924,6 +924,12 @@ class Compound:
             f"<Compound {self.id} {_short(self.name, 60)!r} ({_short(self.compound_class, 40)!r})>"
         )
 
+    def _repr_html_(self) -> str:
+        """The HTML a notebook shows: vitk2._views.compound_view."""
+        from ._views import compound_view
+
+        return compound_view(self)
+
 
 @attrs.frozen(kw_only=True)
 class Indication:
@@ -970,6 +976,12 @@ class Indication:
 
     def __repr__(self) -> str:
         return f"<Indication {self.id} {_short(self.name, 60)!r}>"
+
+    def _repr_html_(self) -> str:
+        """The HTML a notebook shows: vitk2._views.indication_view."""
+        from ._views import indication_view
+
+        return indication_view(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -1259,6 +1271,12 @@ class Citation:
 
     def __repr__(self) -> str:
         return f"<Citation {self.id} {self.label} {self.kind}>"
+
+    def _repr_html_(self) -> str:
+        """The HTML a notebook shows: vitk2._views.citation_view."""
+        from ._views import citation_view
+
+        return citation_view(self)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1754,6 +1772,12 @@ class Effect:
         )
         p = f", p {self.p_value}" if self.p_value is not None else ""
         return f"{self.measure} {approx}{_as_reported(self.value, d)}{unit}{per}{ci}{p}"
+
+    def __repr__(self) -> str:
+        """As the report writes it: ``<Effect risk ratio 0.87 (95% CI 0.64 to 1.2), p 0.3>``."""
+        from ._render import statistic_text
+
+        return f"<Effect {_short(statistic_text(self), 150)}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -2647,6 +2671,12 @@ class Finding:
         outcome = _short(self.outcome.name, 50)
         return f"<Finding {self.id} {outcome!r} {self.direction}: {_short(self.statistic, 60)}>"
 
+    def _repr_html_(self) -> str:
+        """The HTML a notebook shows: vitk2._views.finding_view."""
+        from ._views import finding_view
+
+        return finding_view(self)
+
 
 @attrs.frozen(kw_only=True)
 class AdverseEvent:
@@ -2923,6 +2953,12 @@ class Study:
 
     def __repr__(self) -> str:
         return f"<Study {self.id} {self.citation.label} {self.design}>"
+
+    def _repr_html_(self) -> str:
+        """The HTML a notebook shows: vitk2._views.study_view."""
+        from ._views import study_view
+
+        return study_view(self)
 
 
 @attrs.frozen(kw_only=True)
