@@ -21,7 +21,8 @@ KEYS = ("compounds", "indications", "endpoints", "citations", "studies")
 def modules() -> list[Path]:
     """The YAML modules in load order: vocabulary first, then the sources, then the rest."""
     first = [DATA / "core.yaml", DATA / "beyond" / "_vocabulary.yaml", DATA / "endpoints.yaml"]
-    seeds = sorted(p for p in DATA.glob("*.yaml") if p.name not in ("core.yaml", "endpoints.yaml"))
+    first.append(DATA / "endpoints-bone.yaml")  # bone endpoints the shared vocabulary lacks
+    seeds = sorted(p for p in DATA.glob("*.yaml") if p not in first)
     beyond = sorted(p for p in (DATA / "beyond").glob("*.yaml") if not p.name.startswith("_"))
     return [p for p in (*first, *seeds, *beyond) if p.exists()]
 
