@@ -22,6 +22,7 @@ def modules() -> list[Path]:
     """The YAML modules in load order: vocabulary first, then the sources, then the rest."""
     first = [DATA / "core.yaml", DATA / "beyond" / "_vocabulary.yaml", DATA / "endpoints.yaml"]
     first.append(DATA / "endpoints-bone.yaml")  # bone endpoints the shared vocabulary lacks
+    first.append(DATA / "endpoints-clinical.yaml")  # liver, blood and nervous-system endpoints
     seeds = sorted(p for p in DATA.glob("*.yaml") if p not in first)
     beyond = sorted(p for p in (DATA / "beyond").glob("*.yaml") if not p.name.startswith("_"))
     return [p for p in (*first, *seeds, *beyond) if p.exists()]
