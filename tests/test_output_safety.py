@@ -157,8 +157,12 @@ def assert_inert_html(page: str, *, expect_text: bool = True) -> _Page:
     parsed.feed(page)
     parsed.close()
     names = {tag for tag, _ in parsed.tags}
-    assert not names & {"script", "iframe", "object", "embed", "svg", "math", "form", "base"}
+    forbidden = {"script", "iframe", "object", "embed", "math", "form", "base"}
+    # inline SVG plots are allowed; nothing in them may load, run or embed anything
+    assert not names & (forbidden | {"foreignobject", "image", "animate", "set"})
     for tag, attributes in parsed.tags:
+        if tag == "use":
+            assert (attributes.get("xlink:href") or attributes.get("href") or "").startswith("#")
         assert not [a for a in attributes if a.startswith("on")], (tag, attributes)
         assert tag != "img" or (attributes.get("src") or "").startswith("data:image/png;base64,")
         if tag == "a":
@@ -275,7 +279,15 @@ def test_no_url_from_the_evidence_becomes_a_link() -> None:
     base = vitk2.loads(json.dumps(data), "json")
     page, _ = render_report(base, plot=False)
     parsed = assert_inert_html(page, expect_text=False)
-    assert all((a.get("href") or "#").startswith("#") for tag, a in parsed.tags if tag == "a")
+    hrefs = [a.get("href") or "#" for tag, a in parsed.tags if tag == "a"]
+    # the report links a citation only by its identifiers, to the registries' own addresses; a
+    # free URL from the file never becomes a link, and a hostile DOI is percent-encoded
+    outside = [h for h in hrefs if not h.startswith("#")]
+    assert outside, "citations with a DOI or PMID are linked"
+    for href in outside:
+        assert href.startswith(("https://doi.org/", "https://pubmed.ncbi.nlm.nih.gov/")), href
+        assert not set(href) & set('"<> '), href
+    assert not any("example.org" in h for h in hrefs)
     for text in (base.compare("mds").to_markdown(), base.overview().to_markdown()):
         assert "<a " not in _render_markdown(text)
 

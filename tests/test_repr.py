@@ -470,9 +470,6 @@ def test_table_views_badge_certainty_and_direction(name: str) -> None:
         assert "vitk2-dir" in classes
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the collections' _repr_html_ live in _base.py and _compare.py"
-)
 def test_collections_in_a_notebook_use_the_capped_views(big_base: vitk2.EvidenceBase) -> None:
     assert big_base._repr_html_() == _views.base_view(big_base)
     overview = BASE.overview()

@@ -1363,6 +1363,6 @@ class EvidenceBase:
         return f"{self!r}\n{table_text(*base_rows(self))}"
 
     def _repr_html_(self) -> str:
-        from ._render import base_html
+        from ._views import base_view
 
-        return base_html(self)
+        return base_view(self)

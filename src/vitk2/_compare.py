@@ -28,7 +28,6 @@ from ._render import (
     markdown_text,
     statistic_text,
     table_csv,
-    table_html,
     table_json,
     table_markdown,
 )
@@ -620,14 +619,14 @@ class _Tabular:
         Raises:
             ImportError: If pandas is not installed; the message says how to get it.
         """
-        try:
-            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-        except ImportError:
-            raise ImportError("to_dataframe needs pandas: pip install 'vitk2[pandas]'") from None
-        return pd.DataFrame(self._cells(), columns=list(self.COLUMNS))
+        from ._tabular import table_frame
+
+        return table_frame(self)  # type: ignore[arg-type]
 
     def _repr_html_(self) -> str:
-        return table_html(self.COLUMNS, self._cells(), caption=self._title())
+        from ._views import tabular_view
+
+        return tabular_view(self.COLUMNS, self._cells(), self._title())
 
     def __str__(self) -> str:
         return self.to_text()
