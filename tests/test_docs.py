@@ -234,7 +234,7 @@ def test_every_page_is_in_the_nav() -> None:
 def test_site_builds_strictly(tmp_path: Path) -> None:
     mkdocs = shutil.which("mkdocs")
     if mkdocs is None:
-        pytest.skip("mkdocs is not installed (pip install 'vitk2[docs]')")
+        pytest.skip("mkdocs is not installed (python -m pip install '.[docs]')")
     proc = subprocess.run(
         [mkdocs, "build", "--strict", "--site-dir", str(tmp_path / "site")],
         cwd=ROOT,
