@@ -441,6 +441,7 @@ def from_data(
     if base is not None:
         reg.compounds.update((c.id, c) for c in base.compounds)
         reg.indications.update((i.id, i) for i in base.indications)
+        reg.endpoints.update((e.id, e) for e in base.endpoints)
         reg.citations.update((c.id, c) for c in base.citations)
     kind = getattr(as_type, "kind", None)
     if isinstance(kind, str) and isinstance(data, dict) and data.get("kind") == kind:
