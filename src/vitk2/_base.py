@@ -36,6 +36,8 @@ if TYPE_CHECKING:
         RegimenComparison,
         RegimenOptions,
     )
+    from ._evidence_meta import MeasureName, MetaAnalysis
+    from ._meta_pool import Method, Test
     from ._query import FilterCriteria
 
 __all__ = [
@@ -1346,6 +1348,49 @@ class EvidenceBase:
             self._index.answers,
             results_key(options, "overview"),
             lambda: overview(self, **options),
+        )
+
+    def meta_analysis(
+        self,
+        indication: str | m.Indication,
+        endpoint: str | m.Endpoint,
+        *,
+        compound: str | m.Compound | None = None,
+        comparator: str | None = None,
+        design: str | m.Design | Sequence[str | m.Design] | None = None,
+        measure: MeasureName | None = None,
+        method: Method = "REML",
+        test: Test = "knha",
+        include_retracted: bool = False,
+        include_flagged: bool = True,
+        include_unverified: bool = False,
+        level: float = 0.95,
+    ) -> MetaAnalysis:
+        """Pool the two-arm contrasts of one endpoint in one indication, one per study.
+
+        See :func:`vitk2._evidence_meta.meta_analysis` for the arguments. The answer is
+        kept, as :meth:`filter`'s is.
+
+        .. versionadded:: 0.2.0
+        """
+        from ._evidence_meta import meta_analysis
+
+        options: dict[str, Any] = {
+            "compound": compound,
+            "comparator": comparator,
+            "design": design,
+            "measure": measure,
+            "method": method,
+            "test": test,
+            "include_retracted": include_retracted,
+            "include_flagged": include_flagged,
+            "include_unverified": include_unverified,
+            "level": level,
+        }
+        return self._kept(
+            self._index.answers,
+            results_key(options, "meta_analysis", indication, endpoint),
+            lambda: meta_analysis(self, indication, endpoint, **options),
         )
 
     # -- display ----------------------------------------------------------------------------

@@ -574,6 +574,76 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_overview)
 
     p = command(
+        "meta",
+        "meta-analysis of one endpoint in one indication, with a forest plot",
+        "Pool the two-arm contrasts (counts of both arms, reported ratios with intervals, means "
+        "with SDs) of one endpoint in one indication and its subtypes, one per study, "
+        "randomised trials by default. Prints each study's effect and weight, the pooled "
+        "estimate with its prediction interval, sensitivity analyses (without studies under "
+        "an integrity concern, leaving out each study) and every finding left out with the "
+        "reason.",
+    )
+    p.add_argument("indication", metavar="INDICATION", help="an indication id or name")
+    p.add_argument("endpoint", metavar="ENDPOINT", help="an endpoint id or name")
+    p.add_argument("--compound", metavar="NAME", help="only contrasts of this compound")
+    p.add_argument(
+        "--comparator",
+        metavar="KIND-OR-COMPOUND",
+        help="only contrasts against this comparator: placebo, no_treatment, usual_care, "
+        "active, ... or a compound the reference arm received",
+    )
+    p.add_argument(
+        "--design",
+        action="append",
+        type=_one_of("--design"),
+        metavar="DESIGN",
+        help="pool these designs (repeatable; default: randomised controlled trials)",
+    )
+    p.add_argument(
+        "--measure",
+        choices=("RR", "OR", "RD", "HR", "MD", "SMD"),
+        help="the measure to pool (default: the one the contrasts have; counts give RR)",
+    )
+    p.add_argument(
+        "--method",
+        choices=("REML", "DL", "PM", "ML", "EE"),
+        default="REML",
+        help="the estimator of tau² (default: REML), or EE for equal effects",
+    )
+    p.add_argument(
+        "--test",
+        choices=("knha", "z"),
+        default="knha",
+        help="Hartung-Knapp (knha, the default) or Wald z intervals",
+    )
+    p.add_argument(
+        "--level",
+        type=_level,
+        default=0.95,
+        help="confidence level, between 0 and 1 (default: 0.95)",
+    )
+    p.add_argument(
+        "--exclude-flagged",
+        action="store_true",
+        help="leave out studies under any integrity concern or notice",
+    )
+    p.add_argument(
+        "--include-unverified",
+        action="store_true",
+        help="keep values a fact sheet marks unverified",
+    )
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="also draw the forest plot to FILE (.svg, .png or .pdf; needs matplotlib)",
+    )
+    _add_format(p, ("text", "markdown", "csv", "json", "html"), "text")
+    _add_layout(p)
+    _add_data(p)
+    _add_retracted(p)
+    p.set_defaults(run=_cmd_meta)
+
+    p = command(
         "validate",
         "check evidence files and print every problem",
         "Check evidence files as vitk2 would load them, on top of the bundled evidence "
@@ -1078,6 +1148,42 @@ def _cmd_overview(ns: argparse.Namespace) -> int:
         _write(overview.to_text(**_text_options(ns)), _styled(ns))
     else:
         _write(getattr(overview, f"to_{ns.format}")(), _kind(ns.format))
+    return EXIT_OK
+
+
+def _cmd_meta(ns: argparse.Namespace) -> int:
+    from ._evidence_meta import MetaAnalysisError
+
+    base = _load(ns.data)
+    try:
+        analysis = base.meta_analysis(
+            ns.indication,
+            ns.endpoint,
+            compound=ns.compound,
+            comparator=ns.comparator,
+            design=tuple(ns.design) if ns.design else None,
+            measure=ns.measure,
+            method=ns.method,
+            test=ns.test,
+            include_retracted=ns.include_retracted,
+            include_flagged=not ns.exclude_flagged,
+            include_unverified=ns.include_unverified,
+            level=ns.level,
+        )
+    except MetaAnalysisError as err:  # a refusal the options can lift: a usage error
+        raise _CommandError(str(err).replace("measure=", "--measure"), EXIT_USAGE) from None
+    if ns.format == "text":
+        _write(analysis.to_text(**_text_options(ns)), _styled(ns))
+    elif ns.format == "html":
+        _write(analysis.to_html())
+    else:
+        _write(getattr(analysis, f"to_{ns.format}")(), _kind(ns.format))
+    if ns.plot:
+        if not analysis.contrasts:
+            _note(ns, f"no forest plot: {analysis.reason}")
+        else:
+            analysis.plot(ns.plot)
+            _note(ns, f"wrote {ns.plot}")
     return EXIT_OK
 
 

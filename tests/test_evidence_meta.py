@@ -1,0 +1,752 @@
+"""Meta-analysis of the evidence base: eligibility, pooling, sensitivity, renderers, CLI, plot.
+
+The evidence is synthetic, written here in format 2, so that every number is known: the pooled
+estimates are held to :mod:`vitk2.meta` on the same 2x2 tables and, where statsmodels is
+installed, to its independent implementation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import pickle
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import vitk2
+from vitk2 import meta
+from vitk2._cli import main
+from vitk2._evidence_meta import (
+    MetaAnalysis,
+    MetaAnalysisError,
+    MissingDependencyError,
+    Reason,
+    SensitivityKind,
+)
+
+HEAD = """\
+vitk2: 2
+compounds:
+  - {id: mk4, name: menatetrenone, compound_class: vitamin K2, family: vitamin K, synonyms: [MK-4]}
+  - {id: alfa, name: alfacalcidol, compound_class: vitamin D analogue, family: vitamin D}
+indications:
+  - {id: osteo, name: osteoporosis, category: bone}
+  - {id: pmo, name: postmenopausal osteoporosis, category: bone, parent: osteo}
+endpoints:
+  - {id: fracture, name: any fracture, kind: clinical, better: lower}
+  - {id: vfx, name: vertebral fracture, kind: clinical, better: lower, parent: fracture,
+     synonyms: [vertebral fractures]}
+  - {id: bmd, name: bone mineral density, kind: surrogate, better: higher}
+"""
+
+
+def citation(cid: str, author: str, year: int, extra: str = "") -> str:
+    return (
+        f"  - {{id: {cid}, kind: primary_article, authors: [{author}], title: T, journal: J, "
+        f"year: {year}{extra}}}\n"
+    )
+
+
+def arm(aid: str, compounds: tuple[str, ...], role: str = "intervention") -> str:
+    if not compounds:
+        return f"      - {{id: {aid}, name: {aid} arm, role: {role}}}\n"
+    doses = ", ".join(f"{{compound: {c}, amount: 45 mg/day, route: oral}}" for c in compounds)
+    return (
+        f"      - {{id: {aid}, name: {aid} arm, role: {role}, "
+        f"regimen: {{doses: [{doses}], duration: 2 year}}}}\n"
+    )
+
+
+def study(
+    sid: str,
+    cid: str,
+    findings: str,
+    *,
+    design: str = "randomised_controlled_trial",
+    indication: str = "osteo",
+    arms: str | None = None,
+    reports: str | None = None,
+    extra: str = "",
+) -> str:
+    arms = arms if arms is not None else arm("vk2", ("mk4",)) + arm("ctl", (), "control")
+    return (
+        f"  - id: {sid}\n"
+        f"    title: study {sid}\n"
+        f"    reports: [{reports or cid}]\n"
+        f"    design: {design}\n"
+        f"    indications: [{indication}]\n"
+        f"    population: {{description: adults}}\n"
+        f"    level: {{ocebm: 2, rationale: a trial}}\n"
+        f"{extra}"
+        f"    arms:\n{arms}"
+        f"    findings:\n{findings}"
+    )
+
+
+def counts(
+    fid: str,
+    cid: str,
+    e1: int,
+    n1: int,
+    e2: int,
+    n2: int,
+    *,
+    endpoint: str = "vfx",
+    indication: str = "osteo",
+    group: str = "vk2",
+    ref: str = "ctl",
+    kind: str = "placebo",
+    timepoint: str = "2 year",
+    status: str = "verified",
+) -> str:
+    return (
+        f"      - id: {fid}\n"
+        f"        outcome: {{name: new vertebral fractures, kind: clinical, endpoint: {endpoint},"
+        f" timepoint: {timepoint}}}\n"
+        f"        indication: {indication}\n"
+        f"        group: {group}\n"
+        f"        comparator: {{group: {ref}, kind: {kind}}}\n"
+        f"        statistic:\n"
+        f"          kind: arm_counts\n"
+        f"          arms:\n"
+        f"            - {{group: {group}, events: {e1}, total: {n1}}}\n"
+        f"            - {{group: {ref}, events: {e2}, total: {n2}}}\n"
+        f"        direction: benefit\n"
+        f"        provenance: [{{source: {cid}, locator: Table 2, status: {status}}}]\n"
+    )
+
+
+def finding(fid: str, cid: str, statistic: str, *, endpoint: str = "vfx", more: str = "") -> str:
+    return (
+        f"      - id: {fid}\n"
+        f"        outcome: {{name: fractures, kind: clinical, endpoint: {endpoint}}}\n"
+        f"        indication: osteo\n"
+        f"        statistic: {statistic}\n"
+        f"        direction: benefit\n"
+        f"{more}"
+        f"        provenance: [{{source: {cid}, locator: Results}}]\n"
+    )
+
+
+# Three trials with counts: the tables the pooled answers are checked against.
+TABLES = [(10, 120, 20, 121), (8, 100, 15, 98), (5, 60, 12, 62)]
+
+
+def trials_yaml(
+    *,
+    extra_citations: str = "",
+    extra_studies: str = "",
+    tables: list[tuple[int, int, int, int]] = TABLES,
+) -> str:
+    cits = (
+        citation("alpha-2000", "Alpha A", 2000)
+        + citation("beta-2005", "Beta B", 2005)
+        + citation("gamma-2010", "Gamma C", 2010)
+        + extra_citations
+    )
+    studies = (
+        study("alpha", "alpha-2000", counts("alpha.vfx", "alpha-2000", *tables[0]))
+        + study("beta", "beta-2005", counts("beta.vfx", "beta-2005", *tables[1]))
+        + study(
+            "gamma",
+            "gamma-2010",
+            counts("gamma.vfx", "gamma-2010", *tables[2], indication="pmo"),
+            indication="pmo",
+        )
+        + extra_studies
+    )
+    return f"{HEAD}citations:\n{cits}studies:\n{studies}"
+
+
+def three_trials() -> vitk2.EvidenceBase:
+    return vitk2.loads(trials_yaml())
+
+
+def reference_pool(
+    tables: list[tuple[int, int, int, int]], measure: str = "RR", **options: Any
+) -> meta.MetaResult:
+    es = meta.binary(
+        [t[0] for t in tables],
+        [t[1] for t in tables],
+        [t[2] for t in tables],
+        [t[3] for t in tables],
+        measure=measure,  # type: ignore[arg-type]
+    )
+    return meta.pool(es, **options)
+
+
+# --------------------------------------------------------------------------------------------
+# The pooled answer
+
+
+def test_pooled_risk_ratio_is_the_meta_engines_answer_on_the_same_tables() -> None:
+    ma = three_trials().meta_analysis("osteoporosis", "vertebral fracture")
+    expected = reference_pool(TABLES, method="REML", test="knha")
+    assert ma.measure == "RR"
+    assert ma.result is not None
+    assert ma.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
+    assert ma.result.low == pytest.approx(expected.low, rel=1e-12)
+    assert ma.result.high == pytest.approx(expected.high, rel=1e-12)
+    assert ma.result.tau2 == pytest.approx(expected.tau2, abs=1e-12)
+    assert [c.label for c in ma.contrasts] == ["Alpha 2000", "Beta 2005", "Gamma 2010"]
+    assert [c.events for c in ma.contrasts] == [(t[0], t[2]) for t in TABLES]
+    assert sum(c.weight or 0 for c in ma.contrasts) == pytest.approx(100.0)
+    assert ma.participants == sum(t[1] + t[3] for t in TABLES)
+
+
+@pytest.mark.parametrize("measure", ["OR", "RD"])
+@pytest.mark.parametrize("method", ["DL", "REML"])
+def test_other_measures_and_methods_follow_the_engine(measure: str, method: str) -> None:
+    ma = three_trials().meta_analysis(
+        "osteoporosis",
+        "vertebral fracture",
+        measure=measure,  # type: ignore[arg-type]
+        method=method,  # type: ignore[arg-type]
+        test="z",
+    )
+    expected = reference_pool(TABLES, measure, method=method, test="z")
+    assert ma.result is not None
+    assert ma.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
+    assert ma.result.method == method
+
+
+def test_one_contrast_against_an_independent_computation() -> None:
+    """Alpha 2000's risk ratio and its Wald interval, by hand."""
+    ma = three_trials().meta_analysis("osteoporosis", "vertebral fracture")
+    a, n1, c, n2 = TABLES[0]
+    rr = (a / n1) / (c / n2)
+    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    first = ma.contrasts[0]
+    assert first.estimate == pytest.approx(rr, rel=1e-12)
+    assert first.low == pytest.approx(rr * math.exp(-1.959963984540054 * se), rel=1e-9)
+    assert first.high == pytest.approx(rr * math.exp(1.959963984540054 * se), rel=1e-9)
+
+
+HETEROGENEOUS = [(2, 120, 20, 121), (14, 100, 15, 98), (5, 60, 12, 62)]
+
+
+@pytest.mark.parametrize(("tables", "method"), [(TABLES, "EE"), (HETEROGENEOUS, "DL")])
+def test_the_pooled_log_ratio_agrees_with_statsmodels(
+    tables: list[tuple[int, int, int, int]], method: str
+) -> None:
+    sm = pytest.importorskip("statsmodels.stats.meta_analysis")
+    import numpy as np
+
+    base = vitk2.loads(trials_yaml(tables=tables))
+    ma = base.meta_analysis("osteoporosis", "vertebral fracture", method=method, test="z")  # type: ignore[arg-type]
+    assert ma.result is not None
+    t = np.array(tables, dtype=float)
+    eff, var = sm.effectsize_2proportions(
+        t[:, 0], t[:, 1], t[:, 2], t[:, 3], statistic="risk-ratio"
+    )
+    res = sm.combine_effects(eff, var, method_re="dl")
+    if method == "EE":
+        assert ma.result.coef == pytest.approx(res.mean_effect_fe, rel=1e-10)
+    else:
+        assert res.tau2 > 0  # statsmodels does not truncate tau² at 0: keep it positive here
+        assert ma.result.tau2 == pytest.approx(res.tau2, rel=1e-8)
+        assert ma.result.coef == pytest.approx(res.mean_effect_re, rel=1e-8)
+
+
+def test_a_broader_endpoint_takes_the_narrower_ones_and_subtypes_are_included() -> None:
+    ma = three_trials().meta_analysis("osteo", "fracture")
+    assert len(ma.contrasts) == 3  # gamma is in postmenopausal osteoporosis, a subtype
+    assert ma.endpoint.id == "fracture"
+    narrower = three_trials().meta_analysis("pmo", "vfx")
+    assert [c.study for c in narrower.contrasts] == ["gamma"]
+    assert narrower.result is None
+    assert narrower.reason is not None
+    assert "only one study" in narrower.reason
+
+
+def test_meta_analysis_is_kept_and_pickles() -> None:
+    base = three_trials()
+    ma = base.meta_analysis("osteoporosis", "vertebral fracture")
+    assert base.meta_analysis("osteoporosis", "vertebral fracture") is ma
+    again = pickle.loads(pickle.dumps(ma))
+    assert again == ma
+
+
+# --------------------------------------------------------------------------------------------
+# What is left out, and why
+
+ODD_CITATIONS = (
+    citation("delta-2008", "Delta D", 2008)
+    + citation("eps-2012", "Eps E", 2012, ", integrity: {status: retracted, year: 2014}")
+    + citation("zeta-2013", "Zeta Z", 2013)
+    + citation("eta-2015", "Eta H", 2015)
+    + citation("theta-2016", "Theta T", 2016, ", integrity: {status: expression_of_concern}")
+    + citation("iota-2017", "Iota I", 2017)
+    + citation("kappa-2018", "Kappa K", 2018)
+    + citation("review-2019", "Review R", 2019)
+    + citation("beta-2007", "Beta B", 2007, ", reports_on: beta-2005")
+)
+
+
+def base_with_everything() -> vitk2.EvidenceBase:
+    studies = (
+        study(
+            "delta", "delta-2008", counts("delta.vfx", "delta-2008", 3, 50, 9, 50), design="cohort"
+        )
+        + study("eps", "eps-2012", counts("eps.vfx", "eps-2012", 1, 80, 9, 80))
+        + study(
+            "zeta",
+            "zeta-2013",
+            counts("zeta.vfx", "zeta-2013", 4, 70, 8, 71, status="unverified")
+            + finding("zeta.words", "zeta-2013", "{kind: narrative, summary: fewer fractures}")
+            + finding(
+                "zeta.within",
+                "zeta-2013",
+                "{kind: before_after, group: vk2, measure: mean, before: 0.8 g/cm², "
+                "after: 0.82 g/cm²}",
+                endpoint="bmd",
+            )
+            + finding(
+                "zeta.km",
+                "zeta-2013",
+                "{kind: cumulative, arms: [{group: vk2, percent: 10.0}, "
+                "{group: ctl, percent: 20.0}]}",
+            )
+            + finding(
+                "zeta.arm",
+                "zeta-2013",
+                "{kind: proportion, events: 4, total: 70}",
+                more="        group: vk2\n",
+            ),
+        )
+        # both arms receive menatetrenone: not its effect
+        + study(
+            "eta",
+            "eta-2015",
+            counts("eta.vfx", "eta-2015", 2, 40, 3, 40, group="combo", ref="mono", kind="active"),
+            arms=arm("combo", ("mk4", "alfa")) + arm("mono", ("mk4",), "control"),
+        )
+        + study("theta", "theta-2016", counts("theta.vfx", "theta-2016", 6, 90, 14, 88))
+        # no events in either arm: no risk ratio
+        + study("iota", "iota-2017", counts("iota.vfx", "iota-2017", 0, 30, 0, 30))
+        # against an active comparator
+        + study(
+            "kappa",
+            "kappa-2018",
+            counts("kappa.vfx", "kappa-2018", 3, 50, 6, 50, ref="alf", kind="active"),
+            arms=arm("vk2", ("mk4",)) + arm("alf", ("alfa",), "control"),
+        )
+        + study(
+            "review",
+            "review-2019",
+            finding(
+                "review.vfx",
+                "review-2019",
+                "{kind: effect, measure: risk_ratio, value: 0.4, low: 0.25, high: 0.65, "
+                "studies: 2, participants: 439}",
+                more="        compounds: [mk4]\n",
+            ),
+            design="systematic_review",
+            arms="      []\n",
+            extra="    includes: [alpha, beta]\n",
+        )
+        # a later report of beta, curated as a study of its own: never counted twice
+        + study(
+            "beta-later",
+            "beta-2007",
+            counts("beta-later.vfx", "beta-2007", 8, 100, 15, 98),
+            reports="beta-2007",
+        )
+    )
+    # beta has a second, earlier count of the same endpoint: one contrast per study
+    text = trials_yaml(extra_citations=ODD_CITATIONS, extra_studies=studies)
+    text = text.replace(
+        counts("beta.vfx", "beta-2005", *TABLES[1]),
+        counts("beta.vfx", "beta-2005", *TABLES[1])
+        + counts("beta.vfx-1y", "beta-2005", 3, 100, 6, 98, timepoint="1 year"),
+    )
+    return vitk2.loads(text)
+
+
+def reasons(ma: MetaAnalysis) -> dict[str, Reason]:
+    return {e.finding: e.reason for e in ma.excluded}
+
+
+def test_every_finding_left_out_has_its_typed_reason() -> None:
+    base = base_with_everything()
+    ma = base.meta_analysis("osteoporosis", "vertebral fracture", compound="menatetrenone")
+    got = reasons(ma)
+    assert got == {
+        "delta.vfx": Reason.DESIGN,
+        "eps.vfx": Reason.RETRACTED,
+        "zeta.vfx": Reason.UNVERIFIED,
+        "zeta.words": Reason.NARRATIVE,
+        "zeta.km": Reason.CUMULATIVE,
+        "zeta.arm": Reason.SINGLE_ARM,
+        "eta.vfx": Reason.COMPOUND,
+        "iota.vfx": Reason.NOT_ESTIMABLE,
+        "review.vfx": Reason.REVIEW,
+        "beta.vfx-1y": Reason.DUPLICATE,
+        "beta-later.vfx": Reason.DUPLICATE,
+    }
+    # the within-arm change is of another endpoint (bone density): not listed at all
+    assert [c.study for c in ma.contrasts] == ["alpha", "beta", "gamma", "theta", "kappa"]
+    review = next(e for e in ma.excluded if e.reason is Reason.REVIEW)
+    assert "includes alpha, beta" in review.detail
+    assert "0.4" in review.detail
+
+
+def test_within_arm_changes_are_never_contrasts() -> None:
+    ma = base_with_everything().meta_analysis("osteoporosis", "bmd")
+    assert reasons(ma) == {"zeta.within": Reason.WITHIN_ARM}
+    assert ma.result is None
+    assert not ma.contrasts
+
+
+def test_options_bring_findings_back_or_leave_them_out() -> None:
+    base = base_with_everything()
+    wide = base.meta_analysis(
+        "osteoporosis",
+        "vertebral fracture",
+        design=["rct", "cohort"],
+        include_retracted=True,
+        include_unverified=True,
+    )
+    studies = [c.study for c in wide.contrasts]
+    assert {"delta", "eps", "zeta", "eta"} <= set(studies)
+    zeta = next(c for c in wide.contrasts if c.study == "zeta")
+    assert not zeta.verified
+    eps = next(c for c in wide.contrasts if c.study == "eps")
+    assert eps.concerns == ("eps-2012: retracted",)
+    strict = base.meta_analysis("osteoporosis", "vertebral fracture", include_flagged=False)
+    assert reasons(strict)["theta.vfx"] is Reason.INTEGRITY
+
+
+def test_comparator_selects_by_kind_or_by_compound() -> None:
+    base = base_with_everything()
+    placebo = base.meta_analysis("osteoporosis", "vertebral fracture", comparator="placebo")
+    assert "kappa" not in [c.study for c in placebo.contrasts]
+    assert reasons(placebo)["kappa.vfx"] is Reason.COMPARATOR
+    active = base.meta_analysis("osteoporosis", "vertebral fracture", comparator="alfacalcidol")
+    assert [c.study for c in active.contrasts] == ["kappa"]
+
+
+def test_different_measures_are_refused_unless_one_is_asked_for() -> None:
+    hr = study(
+        "lam",
+        "lam-2020",
+        finding(
+            "lam.vfx",
+            "lam-2020",
+            "{kind: effect, measure: hazard_ratio, value: 0.6, low: 0.4, high: 0.9, "
+            "reference: ctl}",
+            more="        group: vk2\n        comparator: {group: ctl}\n",
+        ),
+    )
+    base = vitk2.loads(
+        trials_yaml(extra_citations=citation("lam-2020", "Lam L", 2020), extra_studies=hr)
+    )
+    with pytest.raises(MetaAnalysisError) as info:
+        base.meta_analysis("osteoporosis", "vertebral fracture")
+    err = info.value
+    assert isinstance(err, vitk2.StatisticsError)
+    assert isinstance(err, ValueError)
+    assert dict(err.measures) == {"RR": ("alpha.vfx", "beta.vfx", "gamma.vfx"), "HR": ("lam.vfx",)}
+    assert "pass measure=" in str(err)
+    assert pickle.loads(pickle.dumps(err)).measures == err.measures
+    only_hr = base.meta_analysis("osteoporosis", "vertebral fracture", measure="HR")
+    assert [c.study for c in only_hr.contrasts] == ["lam"]
+    assert {e.reason for e in only_hr.excluded} == {Reason.MEASURE}
+    rr = base.meta_analysis("osteoporosis", "vertebral fracture", measure="RR")
+    assert reasons(rr) == {"lam.vfx": Reason.MEASURE}
+    assert rr.result is not None
+
+
+def test_reported_effects_pool_from_their_intervals() -> None:
+    effects = "".join(
+        study(
+            sid,
+            f"{sid}-2020",
+            finding(
+                f"{sid}.vfx",
+                f"{sid}-2020",
+                f"{{kind: effect, measure: hazard_ratio, value: {v}, low: {lo}, high: {hi}}}",
+                more="        group: vk2\n        comparator: {group: ctl}\n",
+            ),
+        )
+        for sid, v, lo, hi in (("mu", 0.6, 0.4, 0.9), ("nu", 0.8, 0.5, 1.28))
+    )
+    text = f"{HEAD}citations:\n" + "".join(
+        citation(f"{s}-2020", f"{s.title()} M", 2020) for s in ("mu", "nu")
+    )
+    base = vitk2.loads(text + f"studies:\n{effects}")
+    ma = base.meta_analysis("osteo", "vfx")
+    expected = meta.pool(
+        meta.from_estimates([0.6, 0.8], [0.4, 0.5], [0.9, 1.28], measure="HR"), test="knha"
+    )
+    assert ma.measure == "HR"
+    assert ma.result is not None
+    assert ma.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
+
+
+def test_means_with_sds_pool_as_mean_differences() -> None:
+    def summaries(fid: str, cid: str, m1: float, m2: float, spread: str = "sd") -> str:
+        return finding(
+            fid,
+            cid,
+            "{kind: group_summaries, summaries: ["
+            f"{{group: vk2, measure: mean, value: {m1} g/cm², spread: 0.1 g/cm², "
+            f"spread_kind: {spread}, n: 40}}, "
+            f"{{group: ctl, measure: mean, value: {m2} g/cm², spread: 0.1 g/cm², "
+            f"spread_kind: {spread}, n: 42}}]}}",
+            endpoint="bmd",
+            more="        group: vk2\n        comparator: {group: ctl}\n",
+        )
+
+    body = study("s1", "alpha-2000", summaries("s1.bmd", "alpha-2000", 0.82, 0.80)) + study(
+        "s2", "beta-2005", summaries("s2.bmd", "beta-2005", 0.85, 0.81, "se")
+    )
+    cits = citation("alpha-2000", "Alpha A", 2000) + citation("beta-2005", "Beta B", 2005)
+    base = vitk2.loads(f"{HEAD}citations:\n{cits}studies:\n{body}")
+    ma = base.meta_analysis("osteo", "bmd")
+    se_sd = [0.1 * math.sqrt(40), 0.1 * math.sqrt(42)]
+    expected = meta.pool(
+        meta.continuous(
+            [0.82, 0.85],
+            [0.1, se_sd[0]],
+            [40, 40],
+            [0.80, 0.81],
+            [0.1, se_sd[1]],
+            [42, 42],
+            measure="MD",
+        ),
+        test="knha",
+    )
+    assert ma.measure == "MD"
+    assert ma.contrasts[0].unit == "g/cm²"
+    assert ma.result is not None
+    assert ma.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# Sensitivity analyses
+
+
+def test_sensitivity_analyses_leave_out_what_they_say() -> None:
+    base = base_with_everything()
+    ma = base.meta_analysis("osteoporosis", "vertebral fracture", compound="menatetrenone")
+    kinds = [s.kind for s in ma.sensitivity]
+    assert kinds[:2] == [SensitivityKind.INTEGRITY, SensitivityKind.OPEN_LABEL]
+    integrity = ma.sensitivity[0]
+    assert integrity.omitted == ("theta",)
+    kept = [c for c in ma.contrasts if c.study != "theta"]
+    expected = meta.pool(
+        meta.binary(
+            [c.events[0] for c in kept if c.events],
+            [c.totals[0] for c in kept if c.totals],
+            [c.events[1] for c in kept if c.events],
+            [c.totals[1] for c in kept if c.totals],
+            measure="RR",
+        ),
+        test="knha",
+    )
+    assert integrity.result is not None
+    assert integrity.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
+    assert ma.sensitivity[1].result is None
+    assert "no blinding" in (ma.sensitivity[1].note or "")
+    loo = [s for s in ma.sensitivity if s.kind is SensitivityKind.LEAVE_ONE_OUT]
+    assert [s.omitted for s in loo] == [(c.study,) for c in ma.contrasts]
+    engine = meta.leave_one_out(
+        meta.binary(
+            [c.events[0] for c in ma.contrasts if c.events],
+            [c.totals[0] for c in ma.contrasts if c.totals],
+            [c.events[1] for c in ma.contrasts if c.events],
+            [c.totals[1] for c in ma.contrasts if c.totals],
+            measure="RR",
+        ),
+        test="knha",
+    )
+    for mine, theirs in zip(loo, engine, strict=True):
+        assert mine.result is not None
+        assert mine.result.estimate == pytest.approx(theirs.result.estimate, rel=1e-12)
+
+
+def test_leave_one_out_of_two_leaves_one_study_and_says_so() -> None:
+    text = trials_yaml().split("  - id: gamma\n")[0]
+    ma = vitk2.loads(text).meta_analysis("osteo", "vfx")
+    loo = [s for s in ma.sensitivity if s.kind is SensitivityKind.LEAVE_ONE_OUT]
+    assert all(s.result is None for s in loo)
+    assert loo[0].note is not None
+    assert loo[0].note.startswith("one study is left: Beta 2005")
+    assert "no study is under" in (ma.sensitivity[0].note or "")
+
+
+# --------------------------------------------------------------------------------------------
+# Renderers
+
+HOSTILE = "Evil\x1b[2J<script>x</script>=cmd|*b*[l](j:x)"
+
+
+def hostile_base() -> vitk2.EvidenceBase:
+    return vitk2.loads(trials_yaml().replace("[Alpha A]", f"[{json.dumps(HOSTILE)}]"))
+
+
+def test_renderers_keep_hostile_text_inert() -> None:
+    ma = hostile_base().meta_analysis("osteoporosis", "vertebral fracture")
+    assert ma.contrasts[0].label.startswith("Evil")
+    text = ma.to_text()
+    assert "\x1b" not in text
+    assert "\\x1b[2J" in text
+    assert str(ma) == text
+    assert "<script>" not in ma._repr_html_()
+    assert "&lt;script&gt;" in ma._repr_html_()
+    md = ma.to_markdown()
+    assert "<script>" not in md
+    assert "\\[l\\]" in md
+    rows = list(csv.reader(io.StringIO(ma.to_csv())))
+    assert rows[0][0] == "row"
+    assert all(not cell.startswith("=") for row in rows for cell in row)
+    assert "\x1b" not in ma.to_json()
+    data = json.loads(ma.to_json())
+    assert data["contrasts"][0]["label"].startswith("Evil\x1b")  # the same data, escaped
+
+
+def test_text_fits_a_width_and_names_the_pool() -> None:
+    ma = three_trials().meta_analysis("osteoporosis", "vertebral fracture")
+    text = ma.to_text(width=80)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "risk ratio from 3 studies" in text
+    assert "Alpha 2000" in text
+    assert "prediction interval" in text
+    assert "Sensitivity analyses" in text
+    assert repr(ma).startswith("<MetaAnalysis vfx in osteo: RR ")
+
+
+def test_csv_and_json_carry_the_numbers() -> None:
+    ma = three_trials().meta_analysis("osteoporosis", "vertebral fracture")
+    headers, rows = ma.to_rows()
+    assert all(len(r) == len(headers) for r in rows)
+    kinds = [r[0] for r in rows]
+    assert kinds[:5] == ["study", "study", "study", "pooled", "prediction"]
+    pooled = rows[3]
+    assert ma.result is not None
+    assert pooled[headers.index("estimate")] == ma.result.estimate
+    data = json.loads(ma.to_json())
+    assert data["result"]["k"] == 3
+    assert data["lineage"]["content_hash"] == three_trials().content_hash
+    assert data["lineage"]["method"] == "REML"
+    assert data["lineage"]["test"] == "knha"
+    assert data["lineage"]["vitk2"] == vitk2.__version__
+
+
+# --------------------------------------------------------------------------------------------
+# Plot
+
+
+def test_forest_plot_is_written(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    ma = hostile_base().meta_analysis("osteoporosis", "vertebral fracture")
+    svg = tmp_path / "forest.svg"
+    png = tmp_path / "forest.png"
+    fig = ma.plot(svg)
+    ma.plot(png)
+    assert fig.axes[0].get_xscale() == "log"
+    text = svg.read_text()
+    assert "Gamma 2010" in text
+    assert "<script>" not in text
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_forest_plot_without_matplotlib_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import builtins
+
+    real = builtins.__import__
+
+    def no_matplotlib(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    ma = three_trials().meta_analysis("osteoporosis", "vertebral fracture")
+    with pytest.raises(MissingDependencyError, match=r"vitk2\[plot\]"):
+        ma.plot()
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+CLI_HEAD = """\
+vitk2: 2
+compounds:
+  - {id: t-mk4, name: test compound m, compound_class: vitamin K2, family: vitamin K}
+indications:
+  - {id: t-osteo, name: test bone disease, category: bone}
+  - {id: t-pmo, name: test bone disease subtype, category: bone, parent: t-osteo}
+endpoints:
+  - {id: t-vfx, name: test fracture, kind: clinical, better: lower}
+"""
+
+
+def cli_yaml() -> str:
+    """The three trials under ids of their own, to load on top of the bundled evidence."""
+    body = trials_yaml().split("citations:\n", 1)[1]
+    for old in ("osteo", "pmo", "vfx", "mk4"):
+        body = re.sub(rf"(?<![\w.-]){old}\b(?![.-])", f"t-{old}", body)
+    return f"{CLI_HEAD}citations:\n{body}"
+
+
+@pytest.fixture
+def trials_file(tmp_path: Path) -> Path:
+    path = tmp_path / "trials.yaml"
+    path.write_text(cli_yaml())
+    return path
+
+
+def test_cli_meta_prints_every_format(
+    capsys: pytest.CaptureFixture[str], trials_file: Path
+) -> None:
+    args = ("meta", "t-osteo", "t-vfx", "--data", str(trials_file))
+    status, out, err = cli(capsys, *args)
+    assert status == 0, err
+    assert "risk ratio from 3 studies" in out
+    for fmt in ("markdown", "csv", "json", "html"):
+        status, out, err = cli(capsys, *args, "--format", fmt)
+        assert status == 0, err
+    status, out, _ = cli(capsys, *args, "--format", "json", "--measure", "OR", "--method", "DL")
+    data = json.loads(out)
+    assert data["measure"] == "OR"
+    assert data["lineage"]["method"] == "DL"
+
+
+def test_cli_meta_exit_codes(capsys: pytest.CaptureFixture[str], trials_file: Path) -> None:
+    status, _, err = cli(capsys, "meta", "t-osteo", "no-such-endpoint", "--data", str(trials_file))
+    assert status == 3
+    assert err.startswith("vitk2: error: unknown endpoint")
+    status, _, err = cli(capsys, "meta", "osteo", "vfx", "--measure", "XX")
+    assert status == 2
+    status, _, err = cli(
+        capsys, "meta", "t-osteo", "t-vfx", "--data", str(trials_file), "--measure", "MD"
+    )
+    assert status == 0, err
+
+
+def test_cli_meta_plot(
+    capsys: pytest.CaptureFixture[str], trials_file: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "f.png"
+    status, _, err = cli(
+        capsys, "meta", "t-osteo", "t-vfx", "--data", str(trials_file), "--plot", str(target)
+    )
+    assert status == 0, err
+    assert target.read_bytes().startswith(b"\x89PNG")
