@@ -55,8 +55,10 @@ __all__ = [
     "EffectMeasure",
     "Endpoint",
     "EvidenceLevel",
+    "Exposure",
     "Finding",
     "Frequency",
+    "Funding",
     "GroupRole",
     "GroupSummaries",
     "Indication",
@@ -631,6 +633,11 @@ class IndicationCategory(_Vocabulary):
     HAEMATOLOGY = "haematology"
     BONE = "bone"
     NEUROLOGY = "neurology"
+    CARDIOVASCULAR = "cardiovascular"
+    RENAL = "renal"
+    METABOLIC = "metabolic"
+    MUSCULOSKELETAL = "musculoskeletal"
+    SAFETY = "safety"
     OTHER = "other"
 
 
@@ -644,6 +651,21 @@ class GroupRole(_Vocabulary):
     CONTROL = "control"
     EXPOSURE = "exposure"
     REFERENCE = "reference"
+
+
+class Exposure(_Vocabulary):
+    """What a study's participants were exposed to, and how it was measured.
+
+    A supplement or drug given in a trial, an intake estimated by a food questionnaire, and a
+    level measured in blood answer different questions: they are kept apart in filters and
+    summaries and never pooled together.
+
+    .. versionadded:: 0.2.0
+    """
+
+    SUPPLEMENT = "supplement"
+    DIETARY_INTAKE = "dietary_intake"
+    CIRCULATING_LEVEL = "circulating_level"
 
 
 class Better(_Vocabulary):
@@ -2770,6 +2792,30 @@ class EvidenceLevel:
 
 
 @attrs.frozen(kw_only=True)
+class Funding:
+    """Who paid for a study, as its report states.
+
+    Attributes:
+        funders: The funders named (``"NattoPharma"``), in the report's order.
+        supplement_maker: Whether a maker or seller of the supplement studied funded it or
+            supplied it; None when not stated.
+        note: What else the report says about funding, in the curator's words.
+
+    .. versionadded:: 0.2.0
+    """
+
+    funders: tuple[str, ...] = attrs.field(default=(), validator=_strs)
+    supplement_maker: bool | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(bool))
+    )
+    note: str | None = attrs.field(default=None, validator=_optional_str)
+
+    def __str__(self) -> str:
+        who = ", ".join(self.funders) if self.funders else "funders not named"
+        return who + (" (supplement maker)" if self.supplement_maker else "")
+
+
+@attrs.frozen(kw_only=True)
 class Study:
     """A study and everything curated from it.
 
@@ -2790,6 +2836,9 @@ class Study:
         notes: Curators' notes.
         includes: For a review, the ids of the studies of the evidence base it includes, so
             that its participants are never added to those of its own trials.
+        exposure: Supplement or drug given, dietary intake, or circulating level; None when
+            not recorded (the bundled studies before 0.2 gave a drug or supplement).
+        funding: Who paid for it, when the report says.
         provenance: Quotes or locators for the design, setting, population and regimens (the
             numbers a study holds outside its findings).
 
@@ -2814,6 +2863,12 @@ class Study:
     limitations: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     includes: tuple[str, ...] = attrs.field(default=(), repr=False)
+    exposure: Exposure | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Exposure)), repr=False
+    )
+    funding: Funding | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Funding)), repr=False
+    )
     provenance: tuple[Provenance, ...] = attrs.field(
         default=(), validator=_tuple_of((Quote, Locator)), repr=False
     )

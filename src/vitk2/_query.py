@@ -145,6 +145,8 @@ class FilterCriteria(TypedDict, total=False):
         direction: Directions of effect, as :class:`~vitk2.Direction` members or names.
         outcome_kind: Outcome kinds, as :class:`~vitk2.OutcomeKind` members or names.
         route: Routes of the doses, as :class:`~vitk2.Route` members or names.
+        exposure: Exposure types (:class:`~vitk2.Exposure` or names: ``"supplement"``,
+            ``"dietary_intake"``, ``"circulating_level"``).
         daily_dose: A minimum daily dose (``"45 mg/day"`` or a :class:`~vitk2.Quantity`)
             or a ``(low, high)`` pair, either end None.
         min_duration: A minimum treatment duration (``"16 week"`` or a
@@ -166,6 +168,7 @@ class FilterCriteria(TypedDict, total=False):
     direction: str | m.Direction | Sequence[str | m.Direction] | None
     outcome_kind: str | m.OutcomeKind | Sequence[str | m.OutcomeKind] | None
     route: str | m.Route | Sequence[str | m.Route] | None
+    exposure: str | m.Exposure | Sequence[str | m.Exposure] | None
     daily_dose: str | Quantity | tuple[str | Quantity | None, str | Quantity | None] | None
     min_duration: str | Quantity | None
     include_retracted: bool
@@ -189,6 +192,7 @@ def filter_evidence(
     daily_dose: str | Quantity | tuple[str | Quantity | None, str | Quantity | None] | None = None,
     min_duration: str | Quantity | None = None,
     include_retracted: bool = False,
+    exposure: str | m.Exposure | Sequence[str | m.Exposure] | None = None,
 ) -> EvidenceBase:
     """The findings of ``base`` that meet every criterion, as a new EvidenceBase.
 
@@ -214,6 +218,10 @@ def filter_evidence(
         direction: Directions of effect (``"benefit"``, ``"no_clear_effect"`` ...).
         outcome_kind: Outcome kinds (``"clinical"``, ``"surrogate"`` ...).
         route: Routes of the doses (``"oral"``).
+        exposure: Exposure types: ``"supplement"`` (a supplement or drug given),
+            ``"dietary_intake"`` or ``"circulating_level"``. A study with no exposure recorded
+            gave a supplement or drug (every study before format 2 did) and matches
+            ``"supplement"``.
         daily_dose: A minimum daily dose (``"45 mg/day"``) or a ``(low, high)`` pair; units are
             converted (a range in µg/day finds doses stored in mg/day). With ``compound``, the
             dose of that compound must be in range.
@@ -282,6 +290,7 @@ def filter_evidence(
         _enums(m.OutcomeKind, outcome_kind, "outcome_kind") if outcome_kind is not None else None
     )
     routes = _enums(m.Route, route, "route") if route is not None else None
+    exposures = _enums(m.Exposure, exposure, "exposure") if exposure is not None else None
     dose_lo, dose_hi = _dose_range(daily_dose) if daily_dose is not None else (None, None)
     duration = (
         _quantity(min_duration, "min_duration", (Dimension.TIME,))
@@ -372,6 +381,8 @@ def filter_evidence(
             if ind_ids is not None and f.indication.id not in ind_ids:
                 continue
             if designs is not None and (f.basis or s.design) not in designs:
+                continue
+            if exposures is not None and (s.exposure or m.Exposure.SUPPLEMENT) not in exposures:
                 continue
             if directions is not None and f.direction not in directions:
                 continue
