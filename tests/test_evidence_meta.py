@@ -697,9 +697,9 @@ endpoints:
 """
 
 
-def cli_yaml() -> str:
+def cli_yaml(**more: Any) -> str:
     """The three trials under ids of their own, to load on top of the bundled evidence."""
-    body = trials_yaml().split("citations:\n", 1)[1]
+    body = trials_yaml(**more).split("citations:\n", 1)[1]
     for old in ("osteo", "pmo", "vfx", "mk4"):
         body = re.sub(rf"(?<![\w.-]){old}\b(?![.-])", f"t-{old}", body)
     return f"{CLI_HEAD}citations:\n{body}"
@@ -750,3 +750,52 @@ def test_cli_meta_plot(
     )
     assert status == 0, err
     assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_marks_in_the_table_are_explained_under_it() -> None:
+    ma = base_with_everything().meta_analysis(
+        "osteoporosis", "vertebral fracture", include_unverified=True
+    )
+    text = ma.to_text(width=100)
+    assert "Theta 2016 [2]" in text or "Theta 2016 [1]" in text
+    notes = ma.footnotes()
+    assert any("theta-2016: expression of concern" in n for n in notes)
+    assert any("unverified" in n for n in notes)
+    for note in notes:
+        assert note in " ".join(text.split())
+
+
+def test_a_single_contrast_is_drawn_without_a_diamond(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    ma = three_trials().meta_analysis("pmo", "vfx")
+    assert ma.result is None
+    ma.plot(tmp_path / "one.svg")
+    assert "Gamma 2010" in (tmp_path / "one.svg").read_text()
+    empty = three_trials().meta_analysis("osteo", "bmd")
+    with pytest.raises(MetaAnalysisError, match="nothing to plot"):
+        empty.plot()
+
+
+def test_cli_refusal_of_mixed_measures_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    hr = study(
+        "lam",
+        "lam-2020",
+        finding(
+            "lam.vfx",
+            "lam-2020",
+            "{kind: effect, measure: hazard_ratio, value: 0.6, low: 0.4, high: 0.9}",
+            more="        group: vk2\n        comparator: {group: ctl}\n",
+        ),
+    )
+    path = tmp_path / "mixed.yaml"
+    path.write_text(cli_yaml(extra_citations=citation("lam-2020", "Lam L", 2020), extra_studies=hr))
+    status, _, err = cli(capsys, "meta", "t-osteo", "t-vfx", "--data", str(path))
+    assert status == 2, err
+    assert "pass --measure" in err
+    status, out, err = cli(
+        capsys, "meta", "t-osteo", "t-vfx", "--data", str(path), "--measure", "HR", "-f", "csv"
+    )
+    assert status == 0, err
+    assert "lam.vfx" in out

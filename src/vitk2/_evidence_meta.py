@@ -352,6 +352,10 @@ def _result_words(r: _meta.MetaResult) -> str:
     )
 
 
+def _short_design(design: m.Design) -> str:
+    return "RCT" if design is m.Design.RANDOMISED_CONTROLLED_TRIAL else str(design)
+
+
 def _statistic_words(stat: m.Statistic) -> str:
     from ._render import statistic_text
 
@@ -449,21 +453,37 @@ class MetaAnalysis:
 
     CONTRAST_COLUMNS: Final = ("study", "design", "group", "reference", "data", "effect", "weight")
 
+    def _notes(self, c: Contrast) -> list[str]:
+        marks = []
+        if c.concerns:
+            marks.append("integrity: " + ", ".join(c.concerns))
+        if not c.verified:
+            marks.append("a value is marked unverified")
+        if c.corrected:
+            marks.append("1/2 added to each cell of its table (a zero cell)")
+        return marks
+
+    def footnotes(self) -> list[str]:
+        """What a reader must know about some contrasts, numbered as the table marks them.
+
+        ``["[1] integrity: theta-2016: expression of concern"]``.
+        """
+        seen: dict[str, int] = {}
+        for c in self.contrasts:
+            for note in self._notes(c):
+                seen.setdefault(note, len(seen) + 1)
+        return [f"[{i}] {note}" for note, i in seen.items()]
+
     def _contrast_cells(self) -> list[tuple[str, str, str, str, str, str, str]]:
+        seen: dict[str, int] = {}
         rows = []
         for c in self.contrasts:
-            marks = []
-            if c.concerns:
-                marks.append("integrity: " + ", ".join(c.concerns))
-            if not c.verified:
-                marks.append("unverified")
-            if c.corrected:
-                marks.append("1/2 added to each cell")
-            note = f" [{'; '.join(marks)}]" if marks else ""
+            marks = [seen.setdefault(n, len(seen) + 1) for n in self._notes(c)]
+            note = " " + "".join(f"[{i}]" for i in marks) if marks else ""
             rows.append(
                 (
                     c.label + note,
-                    str(c.design),
+                    _short_design(c.design),
                     c.group or "",
                     c.reference or "",
                     c.data,
@@ -503,6 +523,7 @@ class MetaAnalysis:
         out = [t.title(self.title()), *t.lines(self.summary())]
         if self.contrasts:
             out += ["", t.table(self.CONTRAST_COLUMNS, self._contrast_cells(), 120)]
+            out += [x for note in self.footnotes() for x in t.lines(note, "", "    ")]
         if self.sensitivity:
             out += ["", t.title("Sensitivity analyses")]
             out.append(t.table(self.SENSITIVITY_COLUMNS, self._sensitivity_cells(), 120))
@@ -535,6 +556,7 @@ class MetaAnalysis:
         parts = [f"### {markdown_text(self.title())}", markdown_text(self.summary())]
         if self.contrasts:
             parts.append(table_markdown(self.CONTRAST_COLUMNS, self._contrast_cells()))
+            parts += [markdown_text(note) for note in self.footnotes()]
         if self.sensitivity:
             parts.append("**Sensitivity analyses**")
             parts.append(table_markdown(self.SENSITIVITY_COLUMNS, self._sensitivity_cells()))
@@ -747,6 +769,7 @@ class MetaAnalysis:
         ]
         if self.contrasts:
             parts.append(table_html(self.CONTRAST_COLUMNS, self._contrast_cells()))
+            parts += [f"<p><small>{html_text(note)}</small></p>" for note in self.footnotes()]
         if self.sensitivity:
             parts.append(
                 table_html(
@@ -1582,7 +1605,7 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
     ax.text(
         right_x,
         head_y,
-        f"{ma.measure} ({level_text(ma.lineage.level)} CI)  weight",
+        f"{ma.measure + ' (' + level_text(ma.lineage.level) + ' CI)':<24} {'weight':>6}",
         transform=lead,
         ha="left",
         va="center",
@@ -1596,9 +1619,9 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         ax.plot([c.low, c.high], [y, y], color="#1f3b5a", lw=1.4, solid_capstyle="butt")
         size = 4 + 10 * math.sqrt((c.weight or max_w) / max_w)
         ax.plot([c.estimate], [y], marker="s", color="#1f3b5a", markersize=size, linestyle="none")
-        weight = f"{c.weight:5.1f}%" if c.weight is not None else ""
-        flag = " *" if c.concerns else ""
-        texts(y, f"{_clip(c.label, 40)}{flag}", f"{c.effect_text:<24} {weight}")
+        weight = f"{c.weight:.1f}%" if c.weight is not None else ""
+        flag = (" *" if c.concerns else "") + (" †" if not c.verified else "")
+        texts(y, f"{_clip(c.label, 40)}{flag}", f"{c.effect_text:<24} {weight:>6}")
     if r is not None:
         y = top - 1 - n - 0.4
         diamond = Polygon(
@@ -1611,7 +1634,8 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         texts(
             y,
             f"pooled ({r.method}, {'Hartung-Knapp' if r.test == 'knha' else 'z'})",
-            f"{_fmt(r.estimate)} ({_fmt(r.low)} to {_fmt(r.high)})  100%",
+            f"{'('.join((_fmt(r.estimate) + ' ', _fmt(r.low))) + ' to ' + _fmt(r.high) + ')':<24}"
+            f" {'100%':>6}",
             fontweight="bold",
         )
         if r.prediction is not None:
@@ -1641,7 +1665,9 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         ax.set_xlim(lo, hi)
         from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        decades = math.log10(hi / lo)
+        subs = (1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs, numticks=8))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
     else:
@@ -1657,7 +1683,7 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
     if ma.measure == "MD" and rows[0].unit:
         name += f", {rows[0].unit}"
     better = ma.endpoint.better
-    treated = ma.compound.name if ma.compound is not None else "group"
+    treated = ma.compound.name if ma.compound is not None else "intervention"
     favours = ""
     if better is not m.Better.NEITHER:
         lower_good = better is m.Better.LOWER
@@ -1665,11 +1691,19 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         favours = f"\n← favours {left}    favours {right} →"
     ax.set_xlabel(name + favours, fontsize=9, **plain)
     fig.suptitle(ma.title(), fontsize=11, fontweight="bold", x=0.02, ha="left", **plain)
-    if any(c.concerns for c in rows):
+    keys = [
+        text
+        for text, present in (
+            ("* under an integrity concern or notice", any(c.concerns for c in rows)),
+            ("† a value is marked unverified", not all(c.verified for c in rows)),
+        )
+        if present
+    ]
+    if keys:
         fig.text(
             0.02,
             0.01,
-            "* under an integrity concern or notice",
+            "    ".join(keys),
             fontsize=8,
             color="#59636e",
             **plain,
