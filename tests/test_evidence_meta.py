@@ -799,3 +799,33 @@ def test_cli_refusal_of_mixed_measures_is_a_usage_error(
     )
     assert status == 0, err
     assert "lam.vfx" in out
+
+
+def test_a_hartung_knapp_interval_narrower_than_the_wald_one_is_noted() -> None:
+    ma = three_trials().meta_analysis("osteoporosis", "vertebral fracture")
+    wald = three_trials().meta_analysis("osteoporosis", "vertebral fracture", test="z")
+    assert ma.result is not None
+    assert wald.result is not None
+    assert ma.result.high - ma.result.low < wald.result.high - wald.result.low
+    assert len(ma.notes) == 1
+    assert "narrower than the Wald one" in ma.notes[0]
+    assert ma.notes[0] in ma.summary()
+    assert not wald.notes
+
+
+def test_a_reported_effect_keeps_its_reported_interval() -> None:
+    text = f"{HEAD}citations:\n" + citation("mu-2020", "Mu M", 2020) + "studies:\n"
+    text += study(
+        "mu",
+        "mu-2020",
+        finding(
+            "mu.vfx",
+            "mu-2020",
+            "{kind: effect, measure: risk_ratio, value: 0.44, low: 0.2, high: 0.99}",
+            more="        group: vk2\n        comparator: {group: ctl}\n",
+        ),
+    )
+    ma = vitk2.loads(text).meta_analysis("osteo", "vfx")
+    (only,) = ma.contrasts
+    assert (only.estimate, only.low, only.high) == pytest.approx((0.44, 0.2, 0.99))
+    assert ma.result is None

@@ -384,6 +384,8 @@ class MetaAnalysis:
         sensitivity: The sensitivity analyses: without studies under an integrity concern or
             notice, without open-label trials, and leaving out each study in turn.
         lineage: The data and methods behind it.
+        notes: What a reader of the pooled result must know (a Hartung-Knapp interval
+            narrower than the Wald one).
 
     .. versionadded:: 0.2.0
     """
@@ -400,6 +402,7 @@ class MetaAnalysis:
     excluded: tuple[LeftOut, ...] = attrs.field(repr=False)
     sensitivity: tuple[Sensitivity, ...] = attrs.field(repr=False)
     lineage: MetaLineage = attrs.field(repr=False)
+    notes: tuple[str, ...] = attrs.field(default=(), repr=False)
 
     # -- words ------------------------------------------------------------------------------
 
@@ -447,6 +450,8 @@ class MetaAnalysis:
             f" Heterogeneity: tau² {r.tau2:.3g}, I² {r.i2:.1f}%, Q {r.q:.2f} "
             f"(df {r.q_df}, p {r.q_p:.3g})."
         )
+        for note in self.notes:
+            text += f" Note: {note}."
         return text
 
     # -- rows -------------------------------------------------------------------------------
@@ -754,6 +759,7 @@ class MetaAnalysis:
                 for s in self.sensitivity
             ],
             "lineage": attrs.asdict(self.lineage),
+            "notes": list(self.notes),
         }
 
     def to_json(self) -> str:
@@ -1167,6 +1173,15 @@ def meta_analysis(
         reason = "no study has a two-arm contrast of this endpoint to pool"
 
     sensitivity = _sensitivity(contrasts, measure, method, test, level) if result else ()
+    notes: list[str] = []
+    if result is not None and test == "knha":
+        wald = _meta.pool(_effect_sizes(contrasts, measure), method=method, test="z", level=level)
+        if result.coef_high - result.coef_low < wald.coef_high - wald.coef_low:
+            notes.append(
+                f"the Hartung-Knapp interval is narrower than the Wald one ({_fmt(wald.low)} to "
+                f"{_fmt(wald.high)}), as it can be with few studies that agree; test='z' gives "
+                "the wider one"
+            )
     lineage = MetaLineage(
         content_hash=base.content_hash,
         dataset=base.dataset.id if base.dataset is not None else None,
@@ -1189,6 +1204,7 @@ def meta_analysis(
         excluded=tuple(excluded),
         sensitivity=sensitivity,
         lineage=lineage,
+        notes=tuple(notes),
     )
 
 
@@ -1262,7 +1278,15 @@ def _one_per_study(candidates: list[_Candidate], excluded: list[LeftOut]) -> lis
                     finding=other.finding.id,
                     label=other.label,
                     reason=Reason.DUPLICATE,
-                    detail=f"the study's contrast is {best.finding.id}",
+                    detail=(
+                        f"the study's contrast is {best.finding.id}"
+                        + (
+                            " (another arm against the same comparator: counting both would "
+                            "count its participants twice)"
+                            if other.group != best.group and other.reference == best.reference
+                            else ""
+                        )
+                    ),
                 )
             )
         keys = _trial_keys(best.study)
@@ -1408,6 +1432,8 @@ def _effects(
                     labels=[label],
                 )
                 fields["participants"] = st.participants
+                if st.level == level:
+                    fields["reported"] = (low, high)
         except StatisticsError as err:  # values pooling cannot use (an SD of 0, n of 1)
             excluded.append(
                 LeftOut(
@@ -1422,6 +1448,9 @@ def _effects(
         row = es.rows[0]
         half = z * math.sqrt(row.vi)
         nat = math.exp if ratio else float
+        bounds = (nat(row.yi - half), nat(row.yi + half))
+        if "reported" in fields:  # the interval as the source gives it, at the same level
+            bounds = fields.pop("reported")
         out.append(
             Contrast(
                 study=s.id,
@@ -1436,8 +1465,8 @@ def _effects(
                 yi=row.yi,
                 vi=row.vi,
                 estimate=nat(row.yi),
-                low=nat(row.yi - half),
-                high=nat(row.yi + half),
+                low=bounds[0],
+                high=bounds[1],
                 corrected=row.corrected,
                 concerns=c.concerns,
                 verified=c.verified,
