@@ -830,15 +830,15 @@ def bench_queries(rows: list[Row], base: EvidenceBase, n: int, repeat: int, t_lo
     # from fields already computed, and nothing else. Median over the same comparisons.
     floors = [_row_floor(base.compare(i).rows, repeat) for i in targets]
     floor = statistics.median(floors)
-    rows.append(
-        ratio_row(
-            f"compare(one indication), first ask -> {found:g} rows (vs its rows' floor)",
-            size,
-            t,
-            floor,
-            None,
-        )
+    first = ratio_row(
+        f"compare(one indication), first ask -> {found:g} rows (vs its rows' floor)",
+        size,
+        t,
+        floor,
+        None,
     )
+    first.goal, first.met = "< 50 ms", t < 0.05  # users ask once: the first ask is what they feel
+    rows.append(first)
     rows.append(
         Row(
             "  floor: building those rows from computed fields alone",
