@@ -1599,6 +1599,7 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
             lows.append(r.prediction.low)
             highs.append(r.prediction.high)
     max_w = max((c.weight or 0.0 for c in rows), default=0.0) or 100.0
+    mixed = len({c.design for c in rows}) > 1  # then each row says its design
     lead = ax.get_yaxis_transform()
     right_x = 1.04
 
@@ -1650,7 +1651,8 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         ax.plot([c.estimate], [y], marker="s", color="#1f3b5a", markersize=size, linestyle="none")
         weight = f"{c.weight:.1f}%" if c.weight is not None else ""
         flag = (" *" if c.concerns else "") + (" †" if not c.verified else "")
-        texts(y, f"{_clip(c.label, 40)}{flag}", f"{c.effect_text:<24} {weight:>6}")
+        design = f" ({_short_design(c.design)})" if mixed else ""
+        texts(y, f"{_clip(c.label, 40)}{design}{flag}", f"{c.effect_text:<24} {weight:>6}")
     if r is not None:
         y = top - 1 - n - 0.4
         diamond = Polygon(
@@ -1695,8 +1697,10 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
         decades = math.log10(hi / lo)
-        subs = (1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)
-        ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs, numticks=8))
+        subs: tuple[float, ...] = (1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)
+        if decades < 1:  # a narrow axis: enough ticks to read the intervals by
+            subs = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs, numticks=12))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
     else:
