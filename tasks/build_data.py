@@ -24,6 +24,7 @@ def modules() -> list[Path]:
     first.append(DATA / "endpoints-bone.yaml")  # bone endpoints the shared vocabulary lacks
     first.append(DATA / "endpoints-clinical.yaml")  # liver, blood and nervous-system endpoints
     first.append(DATA / "vocabulary-2026-12.yaml")  # MK-7, the heart, blood vessels and kidneys
+    first.append(DATA / "vocabulary-2026-12-vascular.yaml")  # vitamin D of unstated form
     seeds = sorted(p for p in DATA.glob("*.yaml") if p not in first)
     beyond = sorted(p for p in (DATA / "beyond").glob("*.yaml") if not p.name.startswith("_"))
     return [p for p in (*first, *seeds, *beyond) if p.exists()]
