@@ -783,12 +783,45 @@ def _proportion_interval(events: int, total: int, method: str, level: float) -> 
     return m.Proportion(events=events, total=total).interval(method, level)
 
 
-def _estimate(stat: m.Statistic, method: str, level: float) -> tuple[float | None, Interval | None]:
+def _estimate(
+    stat: m.Statistic, method: str, level: float, finding: m.Finding | None = None
+) -> tuple[float | None, Interval | None]:
     if isinstance(stat, m.Proportion):
         return stat.estimate, _proportion_interval(stat.events, stat.total, method, level)
     if isinstance(stat, m.Effect):
         return stat.value, stat.interval
+    if isinstance(stat, m.ArmCounts) and finding is not None:
+        pair = _arm_pair(stat, finding)
+        if pair is not None:  # the risk ratio of the arm of interest to the reference arm
+            a, b = pair
+            try:
+                rr = risk_ratio(a.events, a.total, b.events, b.total, level)
+            except StatisticsError:
+                return None, None
+            return rr.estimate, rr.interval
     return None, None
+
+
+def _arm_pair(stat: m.ArmCounts, finding: m.Finding) -> tuple[m.ArmCount, m.ArmCount] | None:
+    """The arm of interest and the reference arm of a two-arm count, when the finding names both."""
+    ref = finding.comparator.group if finding.comparator is not None else None
+    if finding.group is None or ref is None:
+        return None
+    try:
+        return stat.arm(finding.group), stat.arm(ref)
+    except KeyError:
+        return None
+
+
+def _participants(stat: m.Statistic, size: int | None) -> int | None:
+    """The participants behind a finding's number: its own denominators where it has them."""
+    if isinstance(stat, m.Proportion):
+        return stat.total
+    if isinstance(stat, m.ArmCounts):
+        return sum(a.total for a in stat.arms)
+    if isinstance(stat, m.Effect) and stat.participants is not None:
+        return stat.participants  # a review's estimate rests on its own trials, not the review
+    return size
 
 
 def _level(level: object) -> float:
@@ -883,7 +916,7 @@ def compare(
                     Exclusion(f.id, study.id, f"not comparable: preclinical ({design})")
                 )
                 continue
-            estimate, ci = _estimate(f.statistic, interval, level)
+            estimate, ci = _estimate(f.statistic, interval, level, f)
             if f.compounds and f.group is None:  # the compounds the finding names
                 regimen = _regimen_text(base, study, f)
             else:  # the findings of one group (or of none) share its regimen
@@ -906,7 +939,7 @@ def compare(
                     regimen=regimen,
                     comparator=None if f.comparator is None else str(f.comparator),
                     measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
-                    n=stat.total if isinstance(stat, m.Proportion) else size,
+                    n=_participants(stat, size),
                     statistic=statistic_text(stat),
                     estimate=estimate,
                     interval=ci,
@@ -1197,12 +1230,20 @@ def compare_regimens(
     contrasts: list[RegimenContrast] = []
     refusals: list[RegimenRefusal] = []
     by_outcome: dict[str, list[tuple[m.Study, m.Finding]]] = defaultdict(list)
+    arm_labels: dict[str, dict[str, str]] = {}  # study id -> group id -> label
+    # a study's counts of one outcome, in one finding or several (45 and 90 mg, each against
+    # one placebo arm): every pair of their arms is compared once
+    counted: dict[tuple[str, str, str | None], list[m.Finding]] = defaultdict(list)
     for s in subset.studies:
         for f in s.findings:
             if f.outcome.kind is m.OutcomeKind.BASELINE:
                 continue
+            if isinstance(f.statistic, m.ArmCounts):  # every arm's count in one finding
+                counted[s.id, normalize(f.outcome.name), f.subgroup].append(f)
+                continue
             by_outcome[normalize(f.outcome.name)].append((s, f))
-    arm_labels: dict[str, dict[str, str]] = {}  # study id -> group id -> label
+        for done in [k for k in counted if k[0] == s.id]:
+            _arm_count_contrasts(s, counted.pop(done), arm_labels, level, contrasts, refusals)
     for items in by_outcome.values():
         for i, first in enumerate(items):
             for second in items[i + 1 :]:
@@ -1256,6 +1297,75 @@ def compare_regimens(
     return RegimenComparison(
         ind, tuple(contrasts), tuple(merged.values()), _lineage(base, "newcombe", level)
     )
+
+
+def _arm_count_contrasts(
+    s: m.Study,
+    findings: list[m.Finding],
+    arm_labels: dict[str, dict[str, str]],
+    level: float,
+    contrasts: list[RegimenContrast],
+    refusals: list[RegimenRefusal],
+) -> None:
+    """Each pair of arms of a study's counts of one outcome: a contrast, or a refusal.
+
+    The arms of every finding are taken together (an arm counted in two findings is taken from
+    the first). Each finding's own pair (its group against its comparator's) comes first, in
+    that order; the other pairs follow in the order of the arms.
+    """
+    labels = arm_labels.get(s.id)
+    if labels is None:
+        labels = arm_labels[s.id] = _arm_labels(s)
+    arms: dict[str, tuple[m.ArmCount, m.Finding]] = {}
+    own: dict[tuple[str, str], m.Finding] = {}  # a finding's own pair, counted by it
+    for f in findings:
+        assert isinstance(f.statistic, m.ArmCounts)
+        for arm in f.statistic.arms:
+            arms.setdefault(arm.group, (arm, f))
+        pair = _arm_pair(f.statistic, f)
+        if pair is not None:
+            own.setdefault((pair[0].group, pair[1].group), f)
+    order = list(arms)
+    rest = [(x, y) for i, x in enumerate(order) for y in order[i + 1 :]]
+    pairs = [*own, *(p for p in rest if p not in own and (p[1], p[0]) not in own)]
+    for gx, gy in pairs:
+        (x, fx), (y, fy) = arms[gx], arms[gy]
+        if (gx, gy) in own:  # both arms as the finding that compares them counts them
+            fx = fy = own[gx, gy]
+            assert isinstance(fx.statistic, m.ArmCounts)
+            x, y = fx.statistic.arm(gx), fx.statistic.arm(gy)
+        a, b = labels.get(gx, gx), labels.get(gy, gy)
+        g1, g2 = s.group(gx), s.group(gy)
+        reason = None
+        if isinstance(g1, m.Phase) or isinstance(g2, m.Phase):
+            reason = "sequential phases of one arm, not randomised arms"
+        elif not s.design.is_randomised:
+            reason = f"the arms of a {s.design} were not randomised"
+        ids = tuple(dict.fromkeys((fx.id, fy.id)))
+        if reason is not None:
+            refusals.append(RegimenRefusal(fx.outcome.name, a, b, ids, reason, s.id))
+            continue
+        rr = orr = None
+        ratio_reason = None
+        try:
+            rr = risk_ratio(x.events, x.total, y.events, y.total, level)
+            orr = odds_ratio(x.events, x.total, y.events, y.total, level)
+        except StatisticsError as err:
+            ratio_reason = str(err)
+        contrasts.append(
+            RegimenContrast(
+                study=s.id,
+                measure=fx.outcome.name,
+                a=a,
+                b=b,
+                a_finding=fx.id,
+                b_finding=fy.id,
+                risk_difference=risk_difference(x.events, x.total, y.events, y.total, level),
+                risk_ratio=rr,
+                odds_ratio=orr,
+                ratio_reason=ratio_reason,
+            )
+        )
 
 
 def _refusal(s1: m.Study, f1: m.Finding, s2: m.Study, f2: m.Finding) -> str | None:

@@ -96,7 +96,8 @@ def _effect_text(stat: m.Effect) -> str:
     assert interval is not None  # statistic_text asks only for effects with an interval
     bare = str(attrs.evolve(stat, low=None, high=None, p_value=None))
     p = f", p {stat.p_value}" if stat.p_value is not None else ""
-    return f"{bare} ({interval_text(interval, 'g')}){p}"
+    spec = "g" if stat.decimals is None else f".{stat.decimals}f"  # as the source gives it
+    return f"{bare} ({interval_text(interval, spec)}){p}"
 
 
 def _cell(value: Any) -> str:
