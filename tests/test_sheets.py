@@ -3,7 +3,7 @@
 The fact sheets live beside the clone, in ``../shared/evidence/<slug>.md`` (one sheet per
 citation; the slug is the citation id, and a study with two reports has two sheets). When that
 folder is absent every test here is skipped. Each test is parametrized by sheet, so a failure
-names the sheet.
+names the sheet; a sheet whose citation is not in the data yet is skipped with that reason.
 
 What is checked, mechanically:
 
@@ -43,7 +43,9 @@ What is checked, mechanically:
    sheet) must occur in the sheets in at least one place that is not marked ``UNVERIFIED`` or
    ``COMPUTED``. A number found only in unverified or computed places therefore fails unless
    every locator of its finding is ``unverified`` (numbers in notes and caveats, which are
-   free text, are not walked). Not checked: whether a locator's text names the row the
+   free text, are not walked). A number also written in the record's seed document passes
+   (the seed is the source itself); identifiers, pages and dates are left to part 3 and the
+   integrity date. Not checked: whether a locator's text names the row the
    number is in (the data words locators its own way), whether the words of a narrative
    finding match the sheet, and the confidence level of an interval (0.95 is the default
    and sheets write ``95% CI`` only sometimes).
@@ -56,9 +58,11 @@ What is checked, mechanically:
    title prefix dropped, U+02B9 read as an apostrophe, case, spacing and a final full stop
    ignored in titles and journals, abbreviated last pages expanded (``1111-7`` is
    ``1111-1117``), DOIs compared without case. A value the sheet marks ``UNVERIFIED`` must
-   not be shipped, unless :data:`BIBLIOGRAPHIC_EXCEPTIONS` lists it with its reason. Rows
+   not be shipped, unless :data:`BIBLIOGRAPHIC_EXCEPTIONS` lists it with its reason (and,
+   for a seed, the seed holds it). A verified value the data leaves out is not a failure. Rows
    whose status is mixed (part verified, part not) are checked only where the verified part
-   is mechanically clear (a first author).
+   is mechanically clear: a first author verified and the full list not, so the data must
+   ship that first author alone.
 
 Known data problems are marked ``xfail(strict=True)`` per sheet in :data:`KNOWN_PROBLEMS`,
 with the precise mismatch, so that each stays visible and its fix is noticed.
@@ -797,6 +801,10 @@ def bibliographic_problems(slug: str, c: Citation) -> tuple[list[str], int]:
             first = sheet_authors(value)[0][:1]
             if first and data[0] not in author_forms(first[0]):
                 problems.append(f"{c.id} first author: data {data[0]!r}, sheet {first[0]!r}")
+            if len(data) > 1:  # only the first author is verified ("full list UNVERIFIED")
+                problems.append(
+                    f"{c.id} authors: data ships {len(data)}, only the first is VERIFIED"
+                )
     return problems, checked
 
 
