@@ -368,6 +368,13 @@ def _caveats(
                 out.extend(notes)
     for cit in notices:
         out.append(f"Integrity: {cit.id} is {cit.integrity.status}.")
+    if not finding.verified:
+        out.append(
+            "Unverified: a value of this finding could not be checked in the source itself; "
+            "it is left out of pooled estimates unless asked for."
+        )
+    if study.funding is not None and study.funding.supplement_maker:
+        out.append(f"Funded or supplied by a maker of the supplement: {study.funding}.")
     out.extend(finding.caveats)
     return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 

@@ -742,6 +742,7 @@ class EffectMeasure(_Vocabulary):
     MEAN_DIFFERENCE = "mean_difference"
     PERCENT_CHANGE = "percent_change"
     RATIO_OF_MEDIANS = "ratio_of_medians"
+    RATIO_OF_MEANS = "ratio_of_means"
 
     @property
     def is_ratio(self) -> bool:
@@ -751,6 +752,7 @@ class EffectMeasure(_Vocabulary):
             EffectMeasure.ODDS_RATIO,
             EffectMeasure.HAZARD_RATIO,
             EffectMeasure.RATIO_OF_MEDIANS,
+            EffectMeasure.RATIO_OF_MEANS,
         )
 
     @property
@@ -1283,7 +1285,7 @@ class Citation:
     def label(self) -> str:
         """A short label: ``"Lasemi 2018"``; the journal stands in when no author is recorded."""
         if self.first_author:
-            who = self.first_author.split()[0]
+            who = _surname(self.first_author)
         elif isinstance(self.journal, str):
             who = self.journal
         else:
@@ -1303,6 +1305,14 @@ class Citation:
 
 # --------------------------------------------------------------------------------------------
 # Statistics
+
+
+def _surname(author: str) -> str:
+    """The surname of ``"De Vriese AS"`` or ``"Okano J"``: the name without its initials."""
+    parts = author.split()
+    if len(parts) > 1 and parts[-1].replace("-", "").replace(".", "").isupper():
+        return " ".join(parts[:-1])  # "Vriese AS" style: the last word is the initials
+    return parts[0]
 
 
 def _decimals(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -1706,7 +1716,8 @@ class Effect:
         level: The interval's confidence level.
         p_value: As reported.
         unit: The unit of a difference (``g/cm²``, ``%``); None for ratios.
-        per: For a rate of change, what it is per (``1 decade``); above 0.
+        per: What the effect is per: a span of time for a rate of change (``1 decade``), or
+            an amount of exposure for a dose-response estimate (``10 µg/day``); above 0.
         approximate: The source gives the value as approximate.
         reference: The id of the study's arm the effect is relative to (the denominator of a
             ratio, the subtrahend of a difference); None when the source does not say.
@@ -1732,7 +1743,12 @@ class Effect:
     p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
     unit: Unit | None = attrs.field(default=None, validator=v.optional(v.instance_of(Unit)))
     per: Quantity | None = attrs.field(
-        default=None, validator=_QuantityRange("a span of time", _TIME, positive=True)
+        default=None,
+        validator=_QuantityRange(
+            "a span of time or an amount of exposure",
+            (Dimension.TIME, Dimension.MASS_RATE, Dimension.MASS, Dimension.CONCENTRATION),
+            positive=True,
+        ),
     )
     approximate: bool = attrs.field(default=False, validator=v.instance_of(bool))
     reference: str | None = attrs.field(default=None)
@@ -2598,8 +2614,12 @@ class Finding:
             meta-analysis), so that their retraction flags it.
         caveats: What a careful reader must know.
         notes: Curators' notes.
+        exposure: The exposure this finding is about, when it differs from its study's (a
+            review of diet cohorts that also pools blood levels).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``exposure``; ``comparator`` is a :class:`Comparator`.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -2633,6 +2653,9 @@ class Finding:
     rests_on: tuple[str, ...] = attrs.field(default=(), repr=False)
     caveats: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
+    exposure: Exposure | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Exposure)), repr=False
+    )
 
     @provenance.validator
     def _check_provenance(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:

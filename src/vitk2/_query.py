@@ -221,7 +221,7 @@ def filter_evidence(
         exposure: Exposure types: ``"supplement"`` (a supplement or drug given),
             ``"dietary_intake"`` or ``"circulating_level"``. A study with no exposure recorded
             gave a supplement or drug (every study before format 2 did) and matches
-            ``"supplement"``.
+            ``"supplement"``; a finding's own exposure, when it has one, decides for it.
         daily_dose: A minimum daily dose (``"45 mg/day"``) or a ``(low, high)`` pair; units are
             converted (a range in µg/day finds doses stored in mg/day). With ``compound``, the
             dose of that compound must be in range.
@@ -382,7 +382,10 @@ def filter_evidence(
                 continue
             if designs is not None and (f.basis or s.design) not in designs:
                 continue
-            if exposures is not None and (s.exposure or m.Exposure.SUPPLEMENT) not in exposures:
+            if (
+                exposures is not None
+                and (f.exposure or s.exposure or m.Exposure.SUPPLEMENT) not in exposures
+            ):
                 continue
             if directions is not None and f.direction not in directions:
                 continue

@@ -39,6 +39,7 @@ class Dimension(enum.Enum):
     CALCIUM_SCORE = "coronary calcium score"
     VELOCITY = "velocity"
     AREA = "area"
+    LENGTH = "length"
 
 
 _DAY = Fraction(1)
@@ -89,6 +90,7 @@ class Unit(enum.Enum):
     AGATSTON = "Agatston units"
     M_PER_S = "m/s"
     CM2 = "cm²"
+    MM = "mm"
 
     @property
     def dimension(self) -> Dimension:
@@ -142,6 +144,7 @@ _SPEC: dict[Unit, tuple[Dimension, Fraction]] = {
     Unit.AGATSTON: (_D.CALCIUM_SCORE, Fraction(1)),
     Unit.M_PER_S: (_D.VELOCITY, Fraction(1)),
     Unit.CM2: (_D.AREA, Fraction(1)),
+    Unit.MM: (_D.LENGTH, Fraction(1)),
 }
 _DIMENSION = {u: d for u, (d, _) in _SPEC.items()}
 _FACTOR = {u: f for u, (_, f) in _SPEC.items()}
