@@ -114,16 +114,6 @@ _SEED_000_REFERENCE = (
 NUMBER_EXCEPTIONS: dict[str, tuple[str, str, str | None]] = {
     "yoshida-2011-hepatology.volume": ("54", _SEED_000_REFERENCE, "000_"),
     "yoshida-2011-hepatology.pages": ("532-540", _SEED_000_REFERENCE, "000_"),
-    "zwakenberg-2019-am-j-clin-nutr.population.enrolled": (
-        "68",
-        "a sum: the sheet gives the randomised arms only (MK-7 35, placebo 33)",
-        None,
-    ),
-    "zwakenberg-2019-am-j-clin-nutr.population.evaluable": (
-        "60",
-        "a sum: the sheet gives the completers per arm only (33 and 27)",
-        None,
-    ),
 }
 
 #: Bibliographic values shipped although the sheet marks them UNVERIFIED:
