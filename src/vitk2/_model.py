@@ -33,6 +33,7 @@ __all__ = [
     "ArmCounts",
     "BeforeAfter",
     "Better",
+    "Blinding",
     "Breakdown",
     "Category",
     "Certainty",
@@ -666,6 +667,18 @@ class Exposure(_Vocabulary):
     SUPPLEMENT = "supplement"
     DIETARY_INTAKE = "dietary_intake"
     CIRCULATING_LEVEL = "circulating_level"
+
+
+class Blinding(_Vocabulary):
+    """Who was kept unaware of the allocation in a trial, as its report states.
+
+    .. versionadded:: 0.2.0
+    """
+
+    OPEN_LABEL = "open_label"
+    SINGLE_BLIND = "single_blind"
+    DOUBLE_BLIND = "double_blind"
+    ASSESSOR_BLIND = "assessor_blind"
 
 
 class Better(_Vocabulary):
@@ -2861,6 +2874,8 @@ class Study:
             that its participants are never added to those of its own trials.
         exposure: Supplement or drug given, dietary intake, or circulating level; None when
             not recorded (the bundled studies before 0.2 gave a drug or supplement).
+        blinding: Open label, single-blind, double-blind or assessor-blind, when the report
+            says; None when it does not (or for designs without allocation).
         funding: Who paid for it, when the report says.
         provenance: Quotes or locators for the design, setting, population and regimens (the
             numbers a study holds outside its findings).
@@ -2888,6 +2903,9 @@ class Study:
     includes: tuple[str, ...] = attrs.field(default=(), repr=False)
     exposure: Exposure | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(Exposure)), repr=False
+    )
+    blinding: Blinding | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Blinding)), repr=False
     )
     funding: Funding | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(Funding)), repr=False
