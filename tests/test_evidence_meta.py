@@ -829,3 +829,16 @@ def test_a_reported_effect_keeps_its_reported_interval() -> None:
     (only,) = ma.contrasts
     assert (only.estimate, only.low, only.high) == pytest.approx((0.44, 0.2, 0.99))
     assert ma.result is None
+
+
+def test_leave_one_out_is_skipped_with_a_note_beyond_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import vitk2._evidence_meta as em
+
+    monkeypatch.setattr(em, "LEAVE_ONE_OUT_LIMIT", 2)
+    ma = three_trials().meta_analysis("osteo", "vfx", method="DL")
+    loo = [s for s in ma.sensitivity if s.kind is SensitivityKind.LEAVE_ONE_OUT]
+    assert len(loo) == 1
+    assert loo[0].result is None
+    assert "skipped: 3 studies" in (loo[0].note or "")

@@ -91,6 +91,8 @@ _EFFECT_MEASURES: Final = {
     m.EffectMeasure.MEAN_DIFFERENCE: "MD",
 }
 _PLOT_HINT: Final = "pip install 'vitk2[plot]'"
+LEAVE_ONE_OUT_LIMIT: Final = 50
+"""The most studies a meta-analysis leaves out one at a time (each refit costs a pool)."""
 
 
 class MetaAnalysisError(StatisticsError):
@@ -309,9 +311,16 @@ class Sensitivity:
         return _result_words(self.result)
 
 
+def _content_hash(base: EvidenceBase) -> str:
+    return base.content_hash
+
+
 @attrs.frozen(kw_only=True)
 class MetaLineage:
     """Where a meta-analysis comes from: the data and the methods.
+
+    The content hash is computed when first read (hashing a large base takes a while, and a
+    meta-analysis need not wait for it), and then kept by the base.
 
     Attributes:
         content_hash: The SHA-256 of the base's records (:attr:`vitk2.EvidenceBase.content_hash`).
@@ -325,13 +334,31 @@ class MetaLineage:
     .. versionadded:: 0.2.0
     """
 
-    content_hash: str
     dataset: str | None
     version: str | None
     method: str
     test: str
     level: float
     vitk2: str
+    # compared, hashed and shown by its content hash, not field by field
+    _source: EvidenceBase = attrs.field(eq=_content_hash, repr=False, alias="source")
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the evidence the meta-analysis was computed from."""
+        return self._source.content_hash
+
+    def to_dict(self) -> dict[str, Any]:
+        """The lineage as plain data, the content hash included."""
+        return {
+            "content_hash": self.content_hash,
+            "dataset": self.dataset,
+            "version": self.version,
+            "method": self.method,
+            "test": self.test,
+            "level": self.level,
+            "vitk2": self.vitk2,
+        }
 
     @property
     def text(self) -> str:
@@ -758,7 +785,7 @@ class MetaAnalysis:
                 }
                 for s in self.sensitivity
             ],
-            "lineage": attrs.asdict(self.lineage),
+            "lineage": self.lineage.to_dict(),
             "notes": list(self.notes),
         }
 
@@ -1157,25 +1184,27 @@ def meta_analysis(
             )
         measure = cast("MeasureName", next(iter(found), "RR"))
 
-    contrasts = _effects(chosen, measure, level, excluded)
+    prepared = _effects(chosen, measure, level, excluded)
     excluded.extend(reviews)
     result: _meta.MetaResult | None = None
     reason: str | None = None
-    if len(contrasts) >= 2:
-        es = _effect_sizes(contrasts, measure)
-        result = _meta.pool(es, method=method, test=test, level=level)
-        contrasts = [
-            attrs.evolve(c, weight=w) for c, w in zip(contrasts, result.weights, strict=True)
-        ]
-    elif len(contrasts) == 1:
-        reason = f"only one study ({contrasts[0].label}) has a contrast to pool"
+    if len(prepared) >= 2:
+        rows = [(d["label"], d["yi"], d["vi"], d["corrected"]) for d in prepared]
+        result = _meta.pool(_effect_sizes(rows, measure), method=method, test=test, level=level)
+        contrasts = [Contrast(**d, weight=w) for d, w in zip(prepared, result.weights, strict=True)]
     else:
+        contrasts = [Contrast(**d) for d in prepared]
+    if len(contrasts) == 1:
+        reason = f"only one study ({contrasts[0].label}) has a contrast to pool"
+    elif not contrasts:
         reason = "no study has a two-arm contrast of this endpoint to pool"
 
     sensitivity = _sensitivity(contrasts, measure, method, test, level) if result else ()
     notes: list[str] = []
     if result is not None and test == "knha":
-        wald = _meta.pool(_effect_sizes(contrasts, measure), method=method, test="z", level=level)
+        wald = _meta.pool(
+            _effect_sizes(_rows(contrasts), measure), method=method, test="z", level=level
+        )
         if result.coef_high - result.coef_low < wald.coef_high - wald.coef_low:
             notes.append(
                 f"the Hartung-Knapp interval is narrower than the Wald one ({_fmt(wald.low)} to "
@@ -1183,7 +1212,7 @@ def meta_analysis(
                 "the wider one"
             )
     lineage = MetaLineage(
-        content_hash=base.content_hash,
+        source=base,
         dataset=base.dataset.id if base.dataset is not None else None,
         version=base.dataset.version if base.dataset is not None else None,
         method=method,
@@ -1267,9 +1296,10 @@ def _one_per_study(candidates: list[_Candidate], excluded: list[LeftOut]) -> lis
     chosen: list[_Candidate] = []
     seen: dict[str, str] = {}  # citation id -> study id already used
     for group in by_study.values():
-        group.sort(
-            key=lambda c: (_kind_rank(c.finding.statistic), _timepoint_key(c.finding), c.order)
-        )
+        if len(group) > 1:
+            group.sort(
+                key=lambda c: (_kind_rank(c.finding.statistic), _timepoint_key(c.finding), c.order)
+            )
         best = group[0]
         for other in group[1:]:
             excluded.append(
@@ -1311,46 +1341,54 @@ def _one_per_study(candidates: list[_Candidate], excluded: list[LeftOut]) -> lis
 
 def _effects(
     chosen: list[_Candidate], measure: str, level: float, excluded: list[LeftOut]
-) -> list[Contrast]:
-    """Each chosen contrast as an effect size of ``measure``, with its interval."""
+) -> list[dict[str, Any]]:
+    """Each chosen contrast as the fields of a :class:`Contrast` of ``measure`` (no weight)."""
     z = critical_value(level)
     ratio = measure in ("RR", "OR", "HR")
-    out: list[Contrast] = []
+    out: list[dict[str, Any]] = []
     unit: Quantity | None = None  # the scale of mean differences: the first contrast's unit
     labels = _unique_labels([c.label for c in chosen])
+    # every 2x2 table in one call: the engine's checks once, not once per study
+    tables: dict[str, tuple[int, int, int, int]] = {}
+    for c, label in zip(chosen, labels, strict=True):
+        st = c.finding.statistic
+        if isinstance(st, m.ArmCounts) and c.group is not None and c.reference is not None:
+            a, b = st.arm(c.group), st.arm(c.reference)
+            tables[label] = (a.events, a.total, b.events, b.total)
+    counted: dict[str, _meta.EffectSize] = {}
+    not_estimable: dict[str, str] = {}
+    if tables and measure in _BINARY:
+        cols = list(zip(*tables.values(), strict=True))
+        es = _meta.binary(
+            cols[0],
+            cols[1],
+            cols[2],
+            cols[3],
+            measure=cast("Literal['RR', 'OR', 'RD']", measure),
+            labels=list(tables),
+        )
+        counted = {row.label: row for row in es.rows}
+        not_estimable = {e.label: e.reason for e in es.excluded}
     for c, label in zip(chosen, labels, strict=True):
         st = c.finding.statistic
         s = c.study
         fields: dict[str, Any] = {}
         try:
             if isinstance(st, m.ArmCounts):
-                assert c.group is not None
-                assert c.reference is not None
-                a, b = st.arm(c.group), st.arm(c.reference)
-                es = _meta.binary(
-                    [a.events],
-                    [a.total],
-                    [b.events],
-                    [b.total],
-                    measure=cast("Literal['RR', 'OR', 'RD']", measure),
-                    labels=[label],
-                )
-                if not es.rows:
+                ev1, n1, ev2, n2 = tables[label]
+                if label not in counted:
                     excluded.append(
                         LeftOut(
                             study=s.id,
                             finding=c.finding.id,
                             label=c.label,
                             reason=Reason.NOT_ESTIMABLE,
-                            detail=f"{es.excluded[0].reason}: no {_MEASURE_NAMES[measure]}",
+                            detail=f"{not_estimable[label]}: no {_MEASURE_NAMES[measure]}",
                         )
                     )
                     continue
-                fields = {
-                    "events": (a.events, b.events),
-                    "totals": (a.total, b.total),
-                    "participants": a.total + b.total,
-                }
+                row = counted[label]
+                fields = {"events": (ev1, ev2), "totals": (n1, n2), "participants": n1 + n2}
             elif isinstance(st, m.GroupSummaries):
                 assert c.group is not None
                 assert c.reference is not None
@@ -1389,6 +1427,7 @@ def _effects(
                     measure=cast("Literal['MD', 'SMD']", measure),
                     labels=[label],
                 )
+                row = es.rows[0]
                 fields = {
                     "means": (means[0], means[1]),
                     "sds": (sds[0], sds[1]),
@@ -1431,6 +1470,7 @@ def _effects(
                     level=st.level,
                     labels=[label],
                 )
+                row = es.rows[0]
                 fields["participants"] = st.participants
                 if st.level == level:
                     fields["reported"] = (low, high)
@@ -1445,36 +1485,35 @@ def _effects(
                 )
             )
             continue
-        row = es.rows[0]
         half = z * math.sqrt(row.vi)
         nat = math.exp if ratio else float
         bounds = (nat(row.yi - half), nat(row.yi + half))
         if "reported" in fields:  # the interval as the source gives it, at the same level
             bounds = fields.pop("reported")
         out.append(
-            Contrast(
-                study=s.id,
-                finding=c.finding.id,
-                label=label,
-                design=c.design,
-                group=_arm_name(s, c.group),
-                reference=_arm_name(s, c.reference)
+            {
+                "study": s.id,
+                "finding": c.finding.id,
+                "label": label,
+                "design": c.design,
+                "group": _arm_name(s, c.group),
+                "reference": _arm_name(s, c.reference)
                 or (str(c.finding.comparator) if c.finding.comparator is not None else None),
-                statistic=st,
-                measure=measure,
-                yi=row.yi,
-                vi=row.vi,
-                estimate=nat(row.yi),
-                low=bounds[0],
-                high=bounds[1],
-                corrected=row.corrected,
-                concerns=c.concerns,
-                verified=c.verified,
-                timepoint=str(c.finding.outcome.timepoint)
+                "statistic": st,
+                "measure": measure,
+                "yi": row.yi,
+                "vi": row.vi,
+                "estimate": nat(row.yi),
+                "low": bounds[0],
+                "high": bounds[1],
+                "corrected": row.corrected,
+                "concerns": c.concerns,
+                "verified": c.verified,
+                "timepoint": str(c.finding.outcome.timepoint)
                 if c.finding.outcome.timepoint is not None
                 else None,
                 **fields,
-            )
+            }
         )
     return out
 
@@ -1496,12 +1535,18 @@ def _unique_labels(labels: Sequence[str]) -> list[str]:
     return out
 
 
-def _effect_sizes(contrasts: Iterable[Contrast], measure: str) -> _meta.EffectSizes:
-    rows = [
-        _meta.EffectSize(label=c.label, yi=c.yi, vi=c.vi, index=i, corrected=c.corrected)
-        for i, c in enumerate(contrasts)
+def _rows(contrasts: Iterable[Contrast]) -> list[tuple[str, float, float, bool]]:
+    return [(c.label, c.yi, c.vi, c.corrected) for c in contrasts]
+
+
+def _effect_sizes(
+    rows: Sequence[tuple[str, float, float, bool]], measure: str
+) -> _meta.EffectSizes:
+    sizes = [
+        _meta.EffectSize(label=label, yi=yi, vi=vi, index=i, corrected=corrected)
+        for i, (label, yi, vi, corrected) in enumerate(rows)
     ]
-    return _meta.EffectSizes(rows=rows, measure=cast("_meta.Measure", measure))
+    return _meta.EffectSizes(rows=sizes, measure=cast("_meta.Measure", measure))
 
 
 def _subset_result(
@@ -1512,7 +1557,8 @@ def _subset_result(
     if len(kept) == 1:
         c = kept[0]
         return None, f"one study is left: {c.label}, {c.measure} {c.effect_text}"
-    return _meta.pool(_effect_sizes(kept, measure), method=method, test=test, level=level), None
+    result = _meta.pool(_effect_sizes(_rows(kept), measure), method=method, test=test, level=level)
+    return result, None
 
 
 def _sensitivity(
@@ -1549,6 +1595,16 @@ def _sensitivity(
             note="skipped: the evidence model records no blinding",
         )
     )
+    if len(contrasts) > LEAVE_ONE_OUT_LIMIT:
+        out.append(
+            Sensitivity(
+                kind=SensitivityKind.LEAVE_ONE_OUT,
+                name="leaving out each study in turn",
+                note=f"skipped: {len(contrasts)} studies (it is run for up to "
+                f"{LEAVE_ONE_OUT_LIMIT}; vitk2.meta.leave_one_out runs it on any number)",
+            )
+        )
+        return tuple(out)
     for i, c in enumerate(contrasts):
         result, note = _subset_result(
             contrasts[:i] + contrasts[i + 1 :], measure, method, test, level
