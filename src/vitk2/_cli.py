@@ -1187,6 +1187,13 @@ def _cmd_meta(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _located(p: Problem) -> str:
+    """A problem as compilers print one: ``file:line:column: path: message``."""
+    if p.line is None:
+        return str(p)
+    return f"{p.location}: {p.path}: {p.message}" if p.path else f"{p.location}: {p.message}"
+
+
 def _cmd_validate(ns: argparse.Namespace) -> int:
     import attrs
 
@@ -1215,7 +1222,7 @@ def _cmd_validate(ns: argparse.Namespace) -> int:
         )
     else:
         for path, found in results:
-            _write("\n".join(str(p) for p in found) if found else f"{path}: ok")
+            _write("\n".join(_located(p) for p in found) if found else f"{path}: ok")
     if problems:
         bad = sum(1 for _, found in results if found)
         _err(  # an error, not a note: printed with --quiet too
@@ -1851,11 +1858,13 @@ def _main(argv: list[str]) -> int:
 SHELLS: Final = ("bash", "zsh", "fish")
 
 #: Options and arguments whose values are file names.
-_FILE_VALUES: Final = frozenset({"--data", "--output", "files", "old", "new"})
+_FILE_VALUES: Final = frozenset({"--data", "--output", "--plot", "files", "old", "new"})
 #: What completes a value that is neither a choice nor a file (from the bundled evidence).
 _NAMED_VALUES: Final = {
     "--indication": "indication",
     "target": "indication",
+    "indication": "indication",
+    "endpoint": "endpoint",
     "--compound": "compound",
 }
 _WORD: Final = re.compile(r"[\w.+/%µ-]+")
@@ -1892,6 +1901,7 @@ def _completions(
     names = {
         "indication": [i.id for i in base.indications],
         "compound": [c.id for c in base.compounds],
+        "endpoint": [e.id for e in base.endpoints],
     }
 
     def actions(p: argparse.ArgumentParser) -> list[_Completion]:
