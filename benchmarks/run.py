@@ -369,29 +369,48 @@ def bench_import(rows: list[Row], repeat: int, pycache: str) -> None:
 
 def bench_bundled(rows: list[Row], repeat: int, pycache: str) -> None:
     env = child_env(pycache)
+    try:  # the hand-built baseline knows the evidence format of the synthetic files
+        same: bool | None = handbuilt.build(bundled_data()) == vitk2.load()
+    except Exception as exc:  # the bundled data uses a part of the format it does not build
+        same = None
+        note = f"{type(exc).__name__}: {exc}"[:200]
+        print(f"note: hand-built baseline cannot build the bundled data ({note})", file=sys.stderr)
     in_child(COLD_LOAD_CHILD, env)
     cold, hand, warm = [], [], []
     for _ in range(repeat):
         c, w, _n = in_child(COLD_LOAD_CHILD, env)
-        h, _n = in_child(COLD_HAND_CHILD, env)
         cold.append(c)
         warm.append(w)
-        hand.append(h)
-    rows.append(
-        ratio_row(
-            "vitk2.load() cold, imports included (vs json + hand-built)",
-            str(_n),
-            statistics.median(cold),
-            statistics.median(hand),
-            2.0,
+        if same is not None:
+            h, _n = in_child(COLD_HAND_CHILD, env)
+            hand.append(h)
+    if hand:
+        rows.append(
+            ratio_row(
+                "vitk2.load() cold, imports included (vs json + hand-built)",
+                str(_n),
+                statistics.median(cold),
+                statistics.median(hand),
+                2.0,
+            )
         )
-    )
+    else:
+        rows.append(
+            Row(
+                "vitk2.load() cold, imports included (hand-built: format not covered)",
+                str(_n),
+                ms(statistics.median(cold)),
+                goal="≤ 2x",
+            )
+        )
     w = statistics.median(warm)
     rows.append(Row("vitk2.load() warm (cached)", str(_n), ms(w), goal="µs", met=w < 1e-5))
-    same = handbuilt.build(bundled_data()) == vitk2.load()
-    rows.append(
-        Row("hand-built bundled base == vitk2.load()", str(_n), str(same), goal="True", met=same)
-    )
+    if same is not None:
+        rows.append(
+            Row(
+                "hand-built bundled base == vitk2.load()", str(_n), str(same), goal="True", met=same
+            )
+        )
 
 
 def bench_size(
