@@ -1312,7 +1312,7 @@ def _one_per_study(candidates: list[_Candidate], excluded: list[LeftOut]) -> lis
                         f"the study's contrast is {best.finding.id}"
                         + (
                             " (another arm against the same comparator: counting both would "
-                            "count its participants twice)"
+                            "count its participants twice; compound= picks the arm)"
                             if other.group != best.group and other.reference == best.reference
                             else ""
                         )
