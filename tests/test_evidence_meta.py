@@ -842,3 +842,53 @@ def test_leave_one_out_is_skipped_with_a_note_beyond_its_limit(
     assert len(loo) == 1
     assert loo[0].result is None
     assert "skipped: 3 studies" in (loo[0].note or "")
+
+
+def test_a_multi_arm_trial_counts_its_control_arm_once() -> None:
+    arms = arm("vk2", ("mk4",)) + arm("alf", ("alfa",)) + arm("ctl", (), "control")
+    three_arm = study(
+        "omega",
+        "omega-2021",
+        counts("omega.vk2", "omega-2021", 4, 60, 12, 61)
+        + counts("omega.alf", "omega-2021", 6, 59, 12, 61, group="alf"),
+        arms=arms,
+    )
+    base = vitk2.loads(
+        trials_yaml(
+            extra_citations=citation("omega-2021", "Omega O", 2021), extra_studies=three_arm
+        )
+    )
+    ma = base.meta_analysis("osteo", "vfx")
+    assert [c.finding for c in ma.contrasts if c.study == "omega"] == ["omega.vk2"]
+    (other,) = [e for e in ma.excluded if e.finding == "omega.alf"]
+    assert other.reason is Reason.DUPLICATE
+    assert "counting both would count its participants twice" in other.detail
+    by_compound = base.meta_analysis("osteo", "vfx", compound="alfacalcidol")
+    assert [c.finding for c in by_compound.contrasts] == ["omega.alf"]
+
+
+def test_criteria_are_checked_eagerly() -> None:
+    base = three_trials()
+    with pytest.raises(vitk2.CriteriaError, match="measure"):
+        base.meta_analysis("osteo", "vfx", measure="XX")  # type: ignore[arg-type]
+    with pytest.raises(vitk2.CriteriaError, match="method"):
+        base.meta_analysis("osteo", "vfx", method="BAYES")  # type: ignore[arg-type]
+    with pytest.raises(vitk2.CriteriaError, match="level"):
+        base.meta_analysis("osteo", "vfx", level=1.5)
+    with pytest.raises(vitk2.CriteriaError, match="include_flagged"):
+        base.meta_analysis("osteo", "vfx", include_flagged="no")  # type: ignore[arg-type]
+    with pytest.raises(vitk2.UnknownNameError):
+        base.meta_analysis("osteo", "vfx", design="metaanalysis-of-anecdotes")
+    with pytest.raises(vitk2.UnknownNameError):
+        base.meta_analysis("osteo", "no such endpoint")
+    with pytest.raises(vitk2.UnknownNameError):
+        base.meta_analysis("osteo", "vfx", comparator="no such comparator")
+
+
+def test_kept_answers_follow_their_options() -> None:
+    base = three_trials()
+    rr = base.meta_analysis("osteo", "vfx")
+    odds = base.meta_analysis("osteo", "vfx", measure="OR")
+    assert rr is not odds
+    assert odds.measure == "OR"
+    assert base.meta_analysis("osteo", "vfx", measure="OR") is odds
