@@ -892,3 +892,58 @@ def test_kept_answers_follow_their_options() -> None:
     assert rr is not odds
     assert odds.measure == "OR"
     assert base.meta_analysis("osteo", "vfx", measure="OR") is odds
+
+
+def test_risk_differences_in_percentage_points_pool_beside_counts() -> None:
+    rd = study(
+        "pi",
+        "pi-2022",
+        finding(
+            "pi.vfx",
+            "pi-2022",
+            "{kind: effect, measure: risk_difference, value: -5.0, low: -9.0, high: -1.0, "
+            "unit: '%'}",
+            more="        group: vk2\n        comparator: {group: ctl}\n",
+        ),
+    )
+    base = vitk2.loads(
+        trials_yaml(extra_citations=citation("pi-2022", "Pi P", 2022), extra_studies=rd)
+    )
+    ma = base.meta_analysis("osteo", "vfx", measure="RD")
+    pi = next(c for c in ma.contrasts if c.study == "pi")
+    assert (pi.estimate, pi.low, pi.high) == pytest.approx((-0.05, -0.09, -0.01))
+    counted = meta.binary(*zip(*TABLES, strict=True), measure="RD")
+    se = (0.09 - 0.01) / (2 * 1.959963984540054)
+    expected = meta.pool(
+        meta.from_variances([*counted.yi, -0.05], [*counted.vi, se * se], measure="RD"),
+        test="knha",
+    )
+    assert ma.result is not None
+    assert ma.result.estimate == pytest.approx(expected.estimate, rel=1e-9)
+
+
+def test_mean_differences_in_other_units_are_converted_or_left_out() -> None:
+    def md(fid: str, cid: str, value: str, unit: str) -> str:
+        return finding(
+            fid,
+            cid,
+            f"{{kind: effect, measure: mean_difference, value: {value}, low: 0.01, "
+            f"high: 0.05, unit: {unit}}}",
+            endpoint="bmd",
+            more="        group: vk2\n        comparator: {group: ctl}\n",
+        )
+
+    body = (
+        study("s1", "alpha-2000", md("s1.bmd", "alpha-2000", "0.03", "g/cm²"))
+        + study("s2", "beta-2005", md("s2.bmd", "beta-2005", "0.02", "g/cm²"))
+        + study("s3", "gamma-2010", md("s3.bmd", "gamma-2010", "0.03", "mg/day"))
+    )
+    cits = (
+        citation("alpha-2000", "Alpha A", 2000)
+        + citation("beta-2005", "Beta B", 2005)
+        + citation("gamma-2010", "Gamma C", 2010)
+    )
+    ma = vitk2.loads(f"{HEAD}citations:\n{cits}studies:\n{body}").meta_analysis("osteo", "bmd")
+    assert [c.study for c in ma.contrasts] == ["s1", "s2"]
+    assert ma.contrasts[0].unit == "g/cm²"
+    assert {e.finding: e.reason for e in ma.excluded} == {"s3.bmd": Reason.MEASURE}
