@@ -19,12 +19,13 @@ from typing import Any, Literal
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vitk2
 from vitk2 import _bundled, _io, _parse
 from vitk2 import _model as m
+from vitk2 import testing as vt
 from vitk2._convert import Registry, registry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -43,6 +44,7 @@ def _registry(doc: dict[str, Any]) -> Registry:
     reg = Registry()
     reg.compounds.update((c.id, c) for c in base.compounds)
     reg.indications.update((i.id, i) for i in base.indications)
+    reg.endpoints.update((e.id, e) for e in base.endpoints)
     reg.citations.update((c.id, c) for c in base.citations)
     return reg
 
@@ -71,15 +73,33 @@ def test_the_fast_converter_makes_the_objects_the_detailed_one_makes() -> None:
 def test_the_bundled_data_structures_the_same_both_ways() -> None:
     data = _bundled.bundled_data()
     base = vitk2.load()
-    reg = Registry()
-    reg.compounds.update((c.id, c) for c in base.compounds)
-    reg.indications.update((i.id, i) for i in base.indications)
-    reg.citations.update((c.id, c) for c in base.citations)
-    with registry(reg):
+    with registry(_registry_of(base)):
         for key, cls in (*KINDS, ("studies", m.Study)):
             for record in data[key]:
                 fast, detailed = _both(record, cls)
+                assert not isinstance(detailed, type), detailed
                 assert fast == detailed
+
+
+def _registry_of(base: vitk2.EvidenceBase) -> Registry:
+    reg = Registry()
+    reg.compounds.update((c.id, c) for c in base.compounds)
+    reg.indications.update((i.id, i) for i in base.indications)
+    reg.endpoints.update((e.id, e) for e in base.endpoints)
+    reg.citations.update((c.id, c) for c in base.citations)
+    return reg
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vt.evidence_bases())
+def test_generated_records_structure_the_same_both_ways(base: vitk2.EvidenceBase) -> None:
+    data = _io.to_data(base)
+    with registry(_registry_of(base)):
+        for key, cls in (*KINDS, ("endpoints", m.Endpoint), ("studies", m.Study)):
+            for record, original in zip(data.get(key, []), getattr(base, key), strict=True):
+                fast, detailed = _both(record, cls)
+                assert not isinstance(detailed, type), detailed
+                assert fast == detailed == original
 
 
 _BAD_VALUES: tuple[Any, ...] = (
@@ -172,7 +192,7 @@ def test_interned_and_shared_values_do_not_change_records() -> None:
 _BROKEN: tuple[tuple[str, Literal["yaml", "json"]], ...] = (
     ('{"vitk2": 2, "studies": [{"id": "x"}]}', "json"),  # invalid evidence
     ('{"vitk2": 2, "studies": [', "json"),  # invalid JSON
-    ('{"vitk2": 2}', "json"),  # wrong version
+    ('{"vitk2": 3}', "json"),  # wrong version
     ("vitk2: 2\nstudies: [{id: x}]\n", "yaml"),  # invalid evidence
     ("vitk2: 2\nstudies: [\n", "yaml"),  # invalid YAML
 )

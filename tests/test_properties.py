@@ -303,6 +303,24 @@ def test_a_p_value_with_a_relation_keeps_its_digits() -> None:
     assert loads(dump(p), as_type=PValue) == p
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "p",
+    [
+        PValue(value=0.05, relation="<"),  # '< 0.05' would read back with 2 decimal places
+        PValue(value=1e-10, relation="<"),
+        PValue(value=0.05, relation=">", sided=1),
+        PValue(value=0.06, relation="<=", decimals=3),
+        PValue(value=0.06, decimals=3),
+    ],
+    ids=str,
+)
+def test_a_p_value_reads_back_with_the_decimal_places_it_records(p: PValue, fmt: Format) -> None:
+    # Was a bug: a p-value with a relation and no decimal places recorded was written as
+    # '< 0.05', which reads back with 2 recorded.
+    assert loads(dump(p, fmt), fmt, as_type=PValue) == p
+
+
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,

@@ -243,7 +243,13 @@ def _unstructure_p_value(p: m.PValue) -> Any:
         return out
     if p.decimals is not None:
         return p.text if p.relation == "=" else f"{p.relation} {p.text}"
-    return str(p) if p.relation != "=" else p.value
+    if p.relation == "=":
+        return p.value
+    number = repr(p.value)
+    if "e" in number:  # '< 1e-10' reads back without decimal places, as it was
+        return f"{p.relation} {number}"
+    # '< 0.05' would read back with 2 decimal places: a number keeps them unrecorded
+    return {"value": p.value, "relation": p.relation}
 
 
 _P_KEYS = frozenset({"value", "relation", "sided"})

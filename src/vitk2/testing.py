@@ -41,15 +41,23 @@ from ._model import (
     AdverseEvent,
     Age,
     Arm,
+    ArmCount,
+    ArmCounts,
+    BeforeAfter,
+    Better,
     Breakdown,
     Category,
     Certainty,
     Citation,
     Code,
     CodeSystem,
+    Comparator,
+    ComparatorKind,
     Compound,
     Count,
     CountKind,
+    Cumulative,
+    CumulativeArm,
     Dataset,
     Design,
     Direction,
@@ -57,9 +65,12 @@ from ._model import (
     Dose,
     Effect,
     EffectMeasure,
+    Endpoint,
     EvidenceLevel,
+    Exposure,
     Finding,
     Frequency,
+    Funding,
     GroupRole,
     GroupSummaries,
     Indication,
@@ -94,23 +105,30 @@ from ._units import Dimension, Quantity, Unit
 __all__ = [
     "adverse_events",
     "ages",
+    "arm_counts",
     "arms",
     "base_for",
+    "before_afters",
     "binary_tables",
     "breakdowns",
     "categories",
     "citations",
     "codes",
+    "comparators",
     "compounds",
     "counts",
+    "cumulative_arms",
+    "cumulatives",
     "datasets",
     "doses",
     "effect_sizes",
     "effects",
+    "endpoints",
     "evidence_bases",
     "evidence_levels",
     "findings",
     "frequencies",
+    "fundings",
     "group_summaries",
     "ids",
     "indications",
@@ -129,6 +147,7 @@ __all__ = [
     "regimens",
     "settings",
     "sex_counts",
+    "single_arm_counts",
     "statistics",
     "strategy_for",
     "studies",
@@ -470,6 +489,44 @@ def indications(
 
 _fresh_indications = indications
 
+
+@st.composite
+def endpoints(
+    draw: st.DrawFn, *, with_id: str | None = None, parents: Sequence[str] | None = None
+) -> Endpoint:
+    """An :class:`~vitk2.Endpoint` of the vocabulary, with codes from condition systems.
+
+    Args:
+        draw: Supplied by hypothesis.
+        with_id: The id to give it (drawn when None).
+        parents: The ids its parent may be; ``()`` for no parent, None for any id.
+
+    Returns:
+        A valid endpoint.
+
+    .. versionadded:: 0.2.0
+    """
+    eid = with_id if with_id is not None else draw(ids())
+    if parents is None:
+        parent = draw(_optional(ids().filter(lambda p: p != eid)))
+    else:
+        choices = [p for p in parents if p != eid]
+        parent = draw(_optional(st.sampled_from(choices))) if choices else None
+    return Endpoint(
+        id=eid,
+        name=draw(texts()),
+        kind=draw(st.sampled_from(OutcomeKind)),
+        better=draw(st.sampled_from(Better)),
+        dimension=draw(_optional(texts())),
+        synonyms=draw(_tuples(texts())),
+        codes=draw(_tuples(codes(compound=False), max_size=2)),
+        parent=parent,
+        notes=draw(_tuples(texts(), max_size=2)),
+    )
+
+
+_fresh_endpoints = endpoints
+
 # --------------------------------------------------------------------------------------------
 # Citations and provenance
 
@@ -504,14 +561,25 @@ def integrities(
         draw: Supplied by hypothesis.
         notices: The citation ids the notice may be; ``()`` for none, None for any id.
         own: An id the notice must not be.
-        since: The year of the publication it is about: the date is not before it.
+        since: The year of the publication it is about: the date (or year) is not before it.
 
     Returns:
-        A valid integrity record; its date, when drawn, is not in the future.
+        A valid integrity record; its date or year, when drawn, is not in the future, and a
+        year beside a date is the date's.
+
+    .. versionchanged:: 0.2.0
+       ``year`` is drawn too, alone or beside the date.
     """
+    date = draw(_optional(_past_dates(since)))
+    if date is not None:
+        year = draw(st.sampled_from([None, date.year]))
+    else:
+        earliest = _EARLIEST.year if since is None else since
+        year = draw(_optional(st.integers(earliest, max(earliest, _dt.date.today().year))))
     return Integrity(
         status=draw(st.sampled_from(IntegrityStatus)),
-        date=draw(_optional(_past_dates(since))),
+        date=date,
+        year=year,
         notice=_link(draw, own, notices),
         note=draw(_optional(texts())),
     )
@@ -666,13 +734,26 @@ _PRINTED_P = st.one_of(
 def p_values(draw: st.DrawFn) -> PValue:
     """A :class:`~vitk2.PValue`: any value in [0, 1] with '=', printed values otherwise.
 
+    Some are printed with their decimal places (``0.060`` keeps 3), and some are one-sided.
+
     Args:
         draw: Supplied by hypothesis.
 
     Returns:
-        A valid p-value.
+        A valid p-value; one with ``decimals`` is exactly the number it prints as.
+
+    .. versionchanged:: 0.2.0
+       ``sided`` and ``decimals`` are drawn.
     """
     relation = draw(st.sampled_from(PValue.RELATIONS))
+    sided = draw(st.sampled_from([2, 2, 1]))
+    if draw(st.booleans()):  # as a source prints it, trailing zeros kept
+        decimals = draw(st.integers(1, 6))
+        scale = 10**decimals
+        least = 1 if relation == "<" else 0  # no p-value is below 0
+        top = scale - 1 if relation == ">" else scale  # nor above 1
+        value = draw(st.one_of(st.sampled_from([least, top]), st.integers(least, top))) / scale
+        return PValue(value=value, relation=relation, sided=sided, decimals=decimals)
     if relation == "=":
         value = draw(st.one_of(_PRINTED_P, st.floats(0.0, 1.0)))
     elif relation == "<":  # no p-value is below 0
@@ -681,7 +762,7 @@ def p_values(draw: st.DrawFn) -> PValue:
         value = draw(_PRINTED_P.filter(lambda p: p < 1))
     else:
         value = draw(_PRINTED_P)
-    return PValue(value=value, relation=relation)
+    return PValue(value=value, relation=relation, sided=sided)
 
 
 _HUGE_COUNTS = (10**6, 10**9, 2**31, 10**12)
@@ -850,14 +931,18 @@ def group_summaries(
 
 
 @st.composite
-def effects(draw: st.DrawFn) -> Effect:
+def effects(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Effect:
     """An :class:`~vitk2.Effect` whose interval, when given, contains the estimate.
 
     Args:
         draw: Supplied by hypothesis.
+        groups: The group ids its ``reference`` may be; ``()`` for none, None for any id.
 
     Returns:
         A valid effect; ratios are positive.
+
+    .. versionchanged:: 0.2.0
+       ``reference``, ``adjusted``, ``studies``, ``participants`` and ``decimals`` are drawn.
     """
     measure = draw(st.sampled_from(EffectMeasure))
     low: float | None = None
@@ -879,8 +964,188 @@ def effects(draw: st.DrawFn) -> Effect:
         level=draw(st.one_of(st.sampled_from([0.95, 0.9, 0.99]), st.floats(0.01, 0.999))),
         p_value=draw(_optional(p_values())),
         unit=None if measure.is_ratio else draw(_optional(st.sampled_from(Unit))),
-        per=draw(_optional(_times().filter(lambda q: q.value > 0))),
+        per=draw(
+            _optional(
+                st.one_of(
+                    _times(),  # a rate of change, per a span of time
+                    quantities(dimensions=_EXPOSURE_DIMENSIONS, nonnegative=True),  # per 10 µg/day
+                ).filter(lambda q: q.value > 0)
+            )
+        ),
         approximate=draw(st.booleans()),
+        reference=_member(draw, groups),
+        adjusted=draw(_optional(st.booleans())),
+        studies=draw(_optional(_counts(positive=True))),
+        participants=draw(_optional(_counts(positive=True))),
+        decimals=draw(_optional(st.integers(0, 6))),
+    )
+
+
+_EXPOSURE_DIMENSIONS: Final = (Dimension.MASS_RATE, Dimension.MASS, Dimension.CONCENTRATION)
+
+
+def _member(draw: st.DrawFn, pool: Sequence[str] | None) -> str | None:
+    """None, or an id from ``pool`` (any id when None)."""
+    if pool is None:
+        return draw(_optional(ids(long=False)))
+    return draw(_optional(st.sampled_from(list(pool)))) if pool else None
+
+
+def _group_ids(
+    draw: st.DrawFn, groups: Sequence[str] | None, *, min_size: int, max_size: int = 3
+) -> list[str]:
+    """``min_size`` to ``max_size`` distinct group ids from ``groups`` (drawn when None)."""
+    if groups is None:
+        return draw(st.lists(ids(long=False), min_size=min_size, max_size=max_size, unique=True))
+    return draw(
+        st.lists(st.sampled_from(list(groups)), min_size=min_size, max_size=max_size, unique=True)
+    )
+
+
+def _percent_of(draw: st.DrawFn, events: int, total: int) -> float | None:
+    """None, or events/total as a percentage rounded as a source prints it."""
+    if not draw(st.booleans()):
+        return None
+    return round(100 * events / total, draw(st.integers(0, 3)))
+
+
+@st.composite
+def single_arm_counts(
+    draw: st.DrawFn, *, group: str | None = None, most: int | None = None
+) -> ArmCount:
+    """An :class:`~vitk2.ArmCount`: one arm's events out of its total.
+
+    Args:
+        draw: Supplied by hypothesis.
+        group: The arm's id (drawn when None).
+        most: The size of the arm: the total is at most it when it is 1 or more (unbounded
+            when None).
+
+    Returns:
+        A valid arm count, ``events == 0`` and ``events == total`` often; its percentage,
+        when given, is events/total rounded.
+
+    .. versionadded:: 0.2.0
+    """
+    top = most if most is not None and most >= 1 else None
+    total = draw(_counts(positive=True, most=top))
+    events = draw(st.one_of(st.sampled_from([0, total]), st.integers(0, total)))
+    return ArmCount(
+        group=group if group is not None else draw(ids()),
+        events=events,
+        total=total,
+        reported_percent=_percent_of(draw, events, total),
+    )
+
+
+@st.composite
+def arm_counts(
+    draw: st.DrawFn,
+    *,
+    groups: Sequence[str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+) -> ArmCounts:
+    """An :class:`~vitk2.ArmCounts` of two or more arms, with the between-arm test.
+
+    Args:
+        draw: Supplied by hypothesis.
+        groups: The group ids its arms may be (at least two; drawn when None).
+        sizes: The most participants each group holds (no limit for a group not in it).
+
+    Returns:
+        A valid set of arm counts, each arm once.
+
+    .. versionadded:: 0.2.0
+    """
+    chosen = _group_ids(draw, groups, min_size=2, max_size=4)
+    return ArmCounts(
+        arms=tuple(draw(single_arm_counts(group=g, most=(sizes or {}).get(g))) for g in chosen),
+        counts=draw(st.sampled_from(CountKind)),
+        p_value=draw(_optional(p_values())),
+        test=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def before_afters(
+    draw: st.DrawFn,
+    *,
+    groups: Sequence[str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+) -> BeforeAfter:
+    """A :class:`~vitk2.BeforeAfter`: one arm's values before and after, in one dimension.
+
+    Args:
+        draw: Supplied by hypothesis.
+        groups: The group ids its arm may be (at least one; drawn when None).
+        sizes: The most participants each group holds, for ``n`` (no limit for a group not
+            in it).
+
+    Returns:
+        A valid before-and-after statistic whose spreads, when given, are said what they are.
+
+    .. versionadded:: 0.2.0
+    """
+    (group,) = _group_ids(draw, groups, min_size=1, max_size=1)
+    before = draw(quantities())
+    dims = (before.unit.dimension,)
+    before_spread = draw(_optional(quantities(dimensions=dims, nonnegative=True)))
+    after_spread = draw(_optional(quantities(dimensions=dims, nonnegative=True)))
+    spread = before_spread is not None or after_spread is not None
+    most = (sizes or {}).get(group)
+    return BeforeAfter(
+        group=group,
+        measure=draw(st.sampled_from(SummaryMeasure)),
+        before=before,
+        after=draw(quantities(dimensions=dims)),
+        before_spread=before_spread,
+        after_spread=after_spread,
+        spread_kind=draw(st.sampled_from(Spread)) if spread else None,
+        n=draw(_optional(_counts(positive=True, most=most if most else None))),
+        p_value=draw(_optional(p_values())),
+        test=draw(_optional(texts())),
+    )
+
+
+@st.composite
+def cumulative_arms(draw: st.DrawFn, *, group: str | None = None) -> CumulativeArm:
+    """A :class:`~vitk2.CumulativeArm`: one arm's cumulative percentage.
+
+    Args:
+        draw: Supplied by hypothesis.
+        group: The arm's id (drawn when None).
+
+    Returns:
+        A valid cumulative percentage, 0 and 100 often.
+
+    .. versionadded:: 0.2.0
+    """
+    return CumulativeArm(
+        group=group if group is not None else draw(ids()),
+        percent=draw(st.one_of(st.sampled_from([0.0, 39.0, 100.0]), st.floats(0.0, 100.0))),
+        decimals=draw(_optional(st.integers(0, 3))),
+    )
+
+
+@st.composite
+def cumulatives(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Cumulative:
+    """A :class:`~vitk2.Cumulative` of one or more arms, the whole-curve test kept apart.
+
+    Args:
+        draw: Supplied by hypothesis.
+        groups: The group ids its arms may be (at least one; drawn when None).
+
+    Returns:
+        A valid cumulative statistic, each arm once.
+
+    .. versionadded:: 0.2.0
+    """
+    chosen = _group_ids(draw, groups, min_size=1, max_size=3)
+    return Cumulative(
+        arms=tuple(draw(cumulative_arms(group=g)) for g in chosen),
+        method=draw(_optional(st.one_of(st.just("Kaplan-Meier"), texts()))),
+        curve_p_value=draw(_optional(p_values())),
+        curve_test=draw(_optional(st.one_of(st.just("log-rank"), texts()))),
     )
 
 
@@ -915,20 +1180,25 @@ def statistics(
     """Any kind of statistic.
 
     Args:
-        groups: The group ids a :class:`~vitk2.GroupSummaries` may use; with fewer than two,
-            none is drawn. Drawn freely when None.
+        groups: The group ids the statistic may name: a :class:`~vitk2.GroupSummaries` or an
+            :class:`~vitk2.ArmCounts` needs two (none is drawn with fewer), a
+            :class:`~vitk2.BeforeAfter` or a :class:`~vitk2.Cumulative` one, and an
+            :class:`~vitk2.Effect`'s reference is one of them. Drawn freely when None.
         most: The most participants it may count (the size of the finding's group); no
             proportion is drawn when it is 0. Unbounded when None.
-        sizes: The most participants each group holds, for the groups of a
-            :class:`~vitk2.GroupSummaries` (no limit for a group not in it).
+        sizes: The most participants each group holds, for the groups the statistic names
+            (no limit for a group not in it).
 
     Returns:
         A strategy for statistics of every kind.
+
+    .. versionchanged:: 0.2.0
+       Arm counts, before-and-after values and cumulative percentages are drawn too.
     """
     kinds: list[st.SearchStrategy[Any]] = [
         breakdowns(most=most),
         counts(most=most),
-        effects(),
+        effects(groups=groups),
         times_to_event(),
         narratives(),
     ]
@@ -936,6 +1206,10 @@ def statistics(
         kinds.insert(0, proportions() if most is None else proportions(max_total=most))
     if groups is None or len(groups) >= 2:
         kinds.append(group_summaries(groups=groups, sizes=sizes))
+        kinds.append(arm_counts(groups=groups, sizes=sizes))
+    if groups is None or groups:
+        kinds.append(before_afters(groups=groups, sizes=sizes))
+        kinds.append(cumulatives(groups=groups))
     return st.one_of(kinds)
 
 
@@ -1239,15 +1513,24 @@ def settings(draw: st.DrawFn) -> Setting:
 
 
 @st.composite
-def outcomes(draw: st.DrawFn) -> Outcome:
-    """An :class:`~vitk2.Outcome`.
+def outcomes(draw: st.DrawFn, *, endpoints: Sequence[Endpoint] | None = None) -> Outcome:
+    """An :class:`~vitk2.Outcome`, naming an endpoint or none.
 
     Args:
         draw: Supplied by hypothesis.
+        endpoints: The endpoints it may name; ``()`` for none, None for a fresh one without
+            a parent.
 
     Returns:
         A valid outcome.
+
+    .. versionchanged:: 0.2.0
+       ``endpoint`` is drawn.
     """
+    if endpoints is None:
+        endpoint = draw(_optional(_fresh_endpoints(parents=())))
+    else:
+        endpoint = draw(_optional(st.sampled_from(list(endpoints)))) if endpoints else None
     return Outcome(
         name=draw(texts()),
         kind=draw(st.sampled_from(OutcomeKind)),
@@ -1255,6 +1538,44 @@ def outcomes(draw: st.DrawFn) -> Outcome:
         criteria=draw(_optional(texts())),
         timepoint=draw(_optional(_times())),
         site=draw(_optional(texts())),
+        endpoint=endpoint,
+    )
+
+
+@st.composite
+def comparators(
+    draw: st.DrawFn,
+    *,
+    groups: Sequence[str] | None = None,
+    compounds: Sequence[Compound] | None = None,
+) -> Comparator:
+    """A :class:`~vitk2.Comparator`: a reference arm, a kind of control, compounds or words.
+
+    Args:
+        draw: Supplied by hypothesis.
+        groups: The group ids its reference arm may be (not the finding's own group); ``()``
+            for none, None for any id.
+        compounds: The compounds it may name (fresh ones when None).
+
+    Returns:
+        A valid comparator; one that names nothing else has a description.
+
+    .. versionadded:: 0.2.0
+    """
+    compounds = _compound_pool(draw, compounds)
+    group = _member(draw, groups)
+    kind = draw(_optional(st.sampled_from(ComparatorKind)))
+    named = tuple(draw(_subset(compounds)))
+    description = draw(_optional(texts()))
+    if group is None and kind is None and not named and description is None:
+        description = draw(texts())
+    return Comparator(
+        group=group,
+        kind=kind,
+        compounds=named,
+        studies=draw(_optional(_counts(positive=True))),
+        participants=draw(_optional(_counts(positive=True))),
+        description=description,
     )
 
 
@@ -1276,8 +1597,12 @@ def findings(
     rests_on: Sequence[str] | None = None,
     sizes: Mapping[str, int] | None = None,
     size: int | None = None,
+    endpoints: Sequence[Endpoint] | None = None,
 ) -> Finding:
     """A :class:`~vitk2.Finding` with a statistic of any kind and at least one provenance.
+
+    The statistic names only the finding's groups; the finding of arm counts is in one of
+    its arms (or none) and its comparator, text or typed, names another of them (or none).
 
     Args:
         draw: Supplied by hypothesis.
@@ -1290,25 +1615,46 @@ def findings(
         sizes: The most participants each group holds (no limit for a group not in it): the
             size of an arm or phase, else the study's enrolment.
         size: The most participants the study holds, for a finding in no group.
+        endpoints: The endpoints its outcome may name; ``()`` for none, None for fresh ones
+            without parents.
 
     Returns:
         A valid finding whose counts of participants fit its group.
+
+    .. versionchanged:: 0.2.0
+       ``comparator`` may be typed, the statistic of any new kind, the outcome's endpoint
+       drawn from ``endpoints``.
     """
     compounds = _compound_pool(draw, compounds)
+    if endpoints is None:
+        endpoints = draw(st.lists(_fresh_endpoints(parents=()), max_size=2, unique_by=_id_of))
     group_pool = (
         groups if groups is not None else draw(st.lists(ids(long=False), max_size=3, unique=True))
     )
     group = draw(_optional(st.sampled_from(list(group_pool)))) if group_pool else None
     most = size if group is None else (sizes or {}).get(group)
+    statistic = draw(statistics(groups=group_pool, most=most, sizes=sizes))
+    if isinstance(statistic, ArmCounts):  # a contrast of arms is in one of them, or in none
+        if group not in statistic.groups:
+            group = draw(_optional(st.sampled_from(statistic.groups)))
+        others = [g for g in statistic.groups if g != group]
+    else:
+        others = [g for g in group_pool if g != group]
+    comparator_forms: list[st.SearchStrategy[str | Comparator]] = [
+        texts(),  # words only, as format 1 wrote every comparator
+        comparators(groups=others, compounds=compounds),
+    ]
+    if others:  # the reference arm alone, as a contrast of arms names it
+        comparator_forms.append(st.builds(Comparator, group=st.sampled_from(others)))
     return Finding(
         id=with_id if with_id is not None else draw(ids()),
-        outcome=draw(outcomes()),
+        outcome=draw(outcomes(endpoints=endpoints)),
         indication=_pick(draw, indications, _fresh_indications(parents=())),
-        statistic=draw(statistics(groups=group_pool, most=most, sizes=sizes)),
+        statistic=statistic,
         direction=draw(st.sampled_from(Direction)),
         provenance=draw(_tuples(provenances(sources=sources), min_size=1, max_size=3)),
         group=group,
-        comparator=draw(_optional(texts())),
+        comparator=draw(_optional(st.one_of(*comparator_forms))),
         subgroup=draw(_optional(texts())),
         compounds=tuple(draw(_subset(compounds))),
         basis=draw(_optional(st.sampled_from(Design))),
@@ -1319,6 +1665,7 @@ def findings(
         else (),
         caveats=draw(_tuples(texts(), max_size=2)),
         notes=draw(_tuples(texts(), max_size=2)),
+        exposure=draw(_optional(st.sampled_from(Exposure))),
     )
 
 
@@ -1394,6 +1741,8 @@ def studies(
     indications: Sequence[Indication] | None = None,
     citations: Sequence[Citation] | None = None,
     rests_on: Sequence[str] | None = None,
+    endpoints: Sequence[Endpoint] | None = None,
+    includes: Sequence[str] | None = None,
 ) -> Study:
     """A :class:`~vitk2.Study` whose findings use its groups and cite its reports.
 
@@ -1410,13 +1759,32 @@ def studies(
         citations: The citations that may report it (fresh ones without links when None; must
             not be empty).
         rests_on: The citation ids its findings may rest on (none when None).
+        endpoints: The endpoints its findings' outcomes may name (fresh ones without parents
+            when None).
+        includes: The ids of the studies it may include, as a review does (any ids when None;
+            its own id is never drawn). A study that includes others is a review.
 
     Returns:
         A valid study.
+
+    .. versionchanged:: 0.2.0
+       ``endpoints`` and ``includes``.
     """
     sid = with_id if with_id is not None else draw(st.from_regex(_SHORT_ID, fullmatch=True))
     if compounds is None:
         compounds = draw(st.lists(_fresh_compounds(), max_size=2, unique_by=_id_of))
+    if endpoints is None:
+        endpoints = draw(st.lists(_fresh_endpoints(parents=()), max_size=2, unique_by=_id_of))
+    if includes is None:
+        included = draw(
+            st.lists(ids(long=False).filter(lambda x: x != sid), max_size=2, unique=True)
+        )
+    else:
+        pool = [x for x in includes if x != sid]
+        included = draw(st.lists(st.sampled_from(pool), max_size=2, unique=True)) if pool else []
+    design = draw(st.sampled_from(Design))
+    if included:
+        design = draw(st.sampled_from([Design.SYSTEMATIC_REVIEW, Design.NARRATIVE_REVIEW]))
     if indications is None:
         indications = draw(_leaf_indications(None, min_size=1))
     if citations is None:
@@ -1438,8 +1806,16 @@ def studies(
 
     population = draw(populations())
     enrolled = population.enrolled if isinstance(population.enrolled, int) else None
-    group_ids = draw(st.lists(ids(long=False), max_size=6, unique=True))
-    n_arms = draw(st.integers(0, min(3, len(group_ids))))
+    # Two arms or more often enough that contrasts of arms (arm counts, typed comparators)
+    # are drawn: a study without groups has none.
+    group_ids = draw(
+        st.one_of(
+            st.lists(ids(long=False), max_size=6, unique=True),
+            st.lists(ids(long=False), min_size=2, max_size=6, unique=True),
+        )
+    )
+    most_arms = min(3, len(group_ids))
+    n_arms = draw(st.one_of(st.integers(0, most_arms), st.just(min(2, most_arms))))
     arm_ids, rest = group_ids[:n_arms], group_ids[n_arms:]
     study_arms = []
     for aid in arm_ids:
@@ -1466,6 +1842,7 @@ def studies(
                 rests_on=rests_on if rests_on is not None else (),
                 sizes=sizes,
                 size=size,
+                endpoints=endpoints,
             )
         )
         for local in local_ids
@@ -1474,7 +1851,7 @@ def studies(
         id=sid,
         title=draw(texts()),
         reports=tuple(reports),
-        design=draw(st.sampled_from(Design)),
+        design=design,
         indications=tuple(studied),
         population=population,
         level=draw(evidence_levels()),
@@ -1489,6 +1866,29 @@ def studies(
         ),
         limitations=draw(_tuples(texts(), max_size=2)),
         notes=draw(_tuples(texts(), max_size=2)),
+        includes=tuple(included),
+        exposure=draw(_optional(st.sampled_from(Exposure))),
+        funding=draw(_optional(fundings())),
+        provenance=draw(_tuples(provenances(sources=report_ids), max_size=2)),
+    )
+
+
+@st.composite
+def fundings(draw: st.DrawFn) -> Funding:
+    """A :class:`~vitk2.Funding` record: funders named or not, a supplement maker or not.
+
+    Args:
+        draw: Supplied by hypothesis.
+
+    Returns:
+        A valid funding record.
+
+    .. versionadded:: 0.2.0
+    """
+    return Funding(
+        funders=draw(_tuples(texts(), max_size=3)),
+        supplement_maker=draw(_optional(st.booleans())),
+        note=draw(_optional(texts())),
     )
 
 
@@ -1533,9 +1933,10 @@ def evidence_bases(
 ) -> EvidenceBase:
     """A whole consistent :class:`~vitk2.EvidenceBase`.
 
-    Ids are unique per kind; indication parents form a forest (listed in any order);
-    citations link to other citations of the base; studies are reported by its citations,
-    dose its compounds, and their findings use the study's groups and rest on its citations.
+    Ids are unique per kind; indication and endpoint parents form forests (listed in any
+    order); citations link to other citations of the base; studies are reported by its
+    citations, dose its compounds, and their findings use the study's groups, rest on its
+    citations and name its endpoints; a review includes studies of the base drawn before it.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1546,8 +1947,17 @@ def evidence_bases(
 
     Returns:
         A valid evidence base.
+
+    .. versionchanged:: 0.2.0
+       Endpoints, and reviews that include other studies.
     """
     compound_list = [draw(compounds(with_id=i)) for i in draw(_prefixed_ids(prefix, max_size=3))]
+    end_ids = draw(_prefixed_ids(prefix, max_size=3))
+    endpoint_list = draw(
+        st.permutations(
+            [draw(endpoints(with_id=eid, parents=end_ids[:k])) for k, eid in enumerate(end_ids)]
+        )
+    )
     ind_ids = draw(_prefixed_ids(prefix, max_size=4))
     indication_list = [
         draw(indications(with_id=iid, parents=ind_ids[:k])) for k, iid in enumerate(ind_ids)
@@ -1566,7 +1976,8 @@ def evidence_bases(
     )
     study_list: list[Study] = []
     if citation_list and indication_list:
-        for sid in draw(_prefixed_ids(prefix, max_size=max_studies)):
+        study_ids = draw(_prefixed_ids(prefix, max_size=max_studies))
+        for k, sid in enumerate(study_ids):
             study_list.append(
                 draw(
                     studies(
@@ -1575,6 +1986,8 @@ def evidence_bases(
                         indications=indication_list,
                         citations=citation_list,
                         rests_on=cit_ids,
+                        endpoints=endpoint_list,
+                        includes=study_ids[:k],
                     )
                 )
             )
@@ -1584,6 +1997,7 @@ def evidence_bases(
         citations=tuple(citation_list),
         studies=tuple(study_list),
         dataset=draw(dataset if dataset is not None else _optional(datasets())),
+        endpoints=tuple(endpoint_list),
     )
 
 
@@ -1627,7 +2041,7 @@ def _records(obj: object) -> Iterator[object]:
 
 
 def base_for(obj: object) -> EvidenceBase:
-    """The evidence base of every compound, indication and citation ``obj`` refers to.
+    """The evidence base of every compound, indication, endpoint and citation ``obj`` refers to.
 
     Pass it as ``base=`` to :func:`vitk2.loads` to read ``obj`` back. The records referred
     to must be consistent among themselves (as those the strategies here draw by default are:
@@ -1642,7 +2056,7 @@ def base_for(obj: object) -> EvidenceBase:
     Raises:
         ValidationError: If the records referred to are not consistent among themselves.
     """
-    found: dict[type, dict[str, Any]] = {Compound: {}, Indication: {}, Citation: {}}
+    found: dict[type, dict[str, Any]] = {Compound: {}, Indication: {}, Citation: {}, Endpoint: {}}
     for record in _records(obj):
         if record is obj:
             continue
@@ -1653,6 +2067,7 @@ def base_for(obj: object) -> EvidenceBase:
         compounds=tuple(found[Compound].values()),
         indications=tuple(found[Indication].values()),
         citations=tuple(found[Citation].values()),
+        endpoints=tuple(found[Endpoint].values()),
     )
 
 
@@ -1734,6 +2149,7 @@ _STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
     Indication: indications,
     Citation: citations,
     Integrity: integrities,
+    Endpoint: endpoints,
     Quote: quotes,
     Locator: locators,
     PValue: p_values,
@@ -1744,6 +2160,12 @@ _STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
     Summary: summaries,
     GroupSummaries: group_summaries,
     Effect: effects,
+    ArmCount: single_arm_counts,
+    ArmCounts: arm_counts,
+    BeforeAfter: before_afters,
+    CumulativeArm: cumulative_arms,
+    Cumulative: cumulatives,
+    Comparator: comparators,
     TimeToEvent: times_to_event,
     Narrative: narratives,
     Frequency: frequencies,
@@ -1760,6 +2182,7 @@ _STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
     AdverseEvent: adverse_events,
     EvidenceLevel: evidence_levels,
     Study: studies,
+    Funding: fundings,
     Dataset: datasets,
     Quantity: quantities,
     NotReported: not_reported,
