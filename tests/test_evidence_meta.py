@@ -947,3 +947,158 @@ def test_mean_differences_in_other_units_are_converted_or_left_out() -> None:
     assert [c.study for c in ma.contrasts] == ["s1", "s2"]
     assert ma.contrasts[0].unit == "g/cm²"
     assert {e.finding: e.reason for e in ma.excluded} == {"s3.bmd": Reason.MEASURE}
+
+
+CONTRAST = "        group: vk2\n        comparator: {group: ctl}\n"
+MEANS = (
+    "{{kind: group_summaries, summaries: ["
+    "{{group: vk2, measure: {m}, value: 0.82 g/cm², {s1}}}, "
+    "{{group: ctl, measure: mean, value: 0.80 g/cm², spread: 0.1 g/cm², spread_kind: sd, n: 40}}"
+    "]}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("statistic", "more", "endpoint", "reason", "words"),
+    [
+        (
+            "{kind: effect, measure: risk_ratio, value: 0.5}",
+            CONTRAST,
+            "vfx",
+            Reason.INCOMPLETE,
+            "no confidence interval",
+        ),
+        (
+            "{kind: effect, measure: percent_change, value: 2.0, low: 1.0, high: 3.0}",
+            CONTRAST,
+            "vfx",
+            Reason.MEASURE,
+            "not pooled",
+        ),
+        (
+            "{kind: effect, measure: mean_difference, value: 2.0, low: 1.0, high: 3.0}",
+            CONTRAST,
+            "bmd",
+            Reason.INCOMPLETE,
+            "no unit",
+        ),
+        (
+            "{kind: effect, measure: risk_ratio, value: 0.9, low: 0.8, high: 0.99, per: 1 decade}",
+            CONTRAST,
+            "vfx",
+            Reason.MEASURE,
+            "a rate per",
+        ),
+        (
+            "{kind: arm_counts, counts: events, arms: [{group: vk2, events: 3, total: 50}, "
+            "{group: ctl, events: 6, total: 50}]}",
+            CONTRAST,
+            "vfx",
+            Reason.MEASURE,
+            "counts events",
+        ),
+        (
+            "{kind: arm_counts, arms: [{group: vk2, events: 3, total: 50}, "
+            "{group: ctl, events: 6, total: 50}, {group: alf, events: 4, total: 50}]}",
+            "",
+            "vfx",
+            Reason.INCOMPLETE,
+            "not named",
+        ),
+        (MEANS.format(m="median", s1="n: 40"), CONTRAST, "bmd", Reason.MEASURE, "not a mean"),
+        (MEANS.format(m="mean", s1="n: 40"), CONTRAST, "bmd", Reason.INCOMPLETE, "no SD or SE"),
+        (
+            MEANS.format(m="mean", s1="spread: 0.1 g/cm², spread_kind: iqr, n: 40"),
+            CONTRAST,
+            "bmd",
+            Reason.INCOMPLETE,
+            "no SD or SE",
+        ),
+        (
+            MEANS.format(m="mean", s1="spread: 0.1 g/cm², spread_kind: sd"),
+            CONTRAST,
+            "bmd",
+            Reason.INCOMPLETE,
+            "no n",
+        ),
+        (
+            MEANS.format(m="mean", s1="spread: 0.0 g/cm², spread_kind: sd, n: 40"),
+            CONTRAST,
+            "bmd",
+            Reason.INCOMPLETE,
+            "sd1",
+        ),
+    ],
+)
+def test_contrasts_pooling_cannot_use_say_why(
+    statistic: str, more: str, endpoint: str, reason: Reason, words: str
+) -> None:
+    arms = arm("vk2", ("mk4",)) + arm("alf", ("alfa",)) + arm("ctl", (), "control")
+    odd = study(
+        "rho",
+        "rho-2023",
+        finding("rho.x", "rho-2023", statistic, endpoint=endpoint, more=more),
+        arms=arms,
+    )
+    base = vitk2.loads(
+        trials_yaml(extra_citations=citation("rho-2023", "Rho R", 2023), extra_studies=odd)
+    )
+    ma = base.meta_analysis("osteo", endpoint)
+    (left,) = [e for e in ma.excluded if e.finding == "rho.x"]
+    assert left.reason is reason
+    assert words in left.detail
+    assert str(left.reason) == reason.value.replace("_", " ")
+
+
+def test_one_named_arm_of_two_is_enough_and_zero_cells_are_marked() -> None:
+    only_ref = study(
+        "sig",
+        "sig-2024",
+        "      - id: sig.vfx\n"
+        "        outcome: {name: fractures, kind: clinical, endpoint: vfx}\n"
+        "        indication: osteo\n"
+        "        comparator: {group: ctl}\n"
+        "        statistic: {kind: arm_counts, arms: [{group: vk2, events: 0, total: 40}, "
+        "{group: ctl, events: 5, total: 41}]}\n"
+        "        direction: benefit\n"
+        "        provenance: [{source: sig-2024, locator: Results}]\n",
+    )
+    base = vitk2.loads(
+        trials_yaml(extra_citations=citation("sig-2024", "Alpha A", 2000), extra_studies=only_ref)
+    )
+    ma = base.meta_analysis("osteo", "vfx")
+    sig = next(c for c in ma.contrasts if c.study == "sig")
+    assert sig.events == (0, 5)
+    assert sig.corrected
+    assert ma.contrasts[0].label == "Alpha 2000a"
+    assert sig.label == "Alpha 2000b"
+    assert any("1/2 added" in n for n in ma.footnotes())
+    assert "**Left out" not in ma.to_markdown()
+
+
+def test_mean_differences_render_and_draw_on_a_linear_axis(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    rows = "".join(
+        study(
+            sid,
+            f"{sid}-2020",
+            finding(
+                f"{sid}.bmd",
+                f"{sid}-2020",
+                MEANS.format(m="mean", s1=f"spread: 0.1 g/cm², spread_kind: sd, n: {n}"),
+                endpoint="bmd",
+                more=CONTRAST,
+            ),
+        )
+        for sid, n in (("mu", 30), ("nu", 50))
+    )
+    text = f"{HEAD}citations:\n" + "".join(
+        citation(f"{s}-2020", f"{s.title()} M", 2020) for s in ("mu", "nu")
+    )
+    ma = vitk2.loads(text + f"studies:\n{rows}").meta_analysis("osteo", "bmd")
+    assert ma.contrasts[0].data == "0.82 ± 0.1 g/cm² (n 30) vs 0.8 ± 0.1 g/cm² (n 40)"
+    fig = ma.plot(tmp_path / "md.pdf")
+    assert fig.axes[0].get_xscale() == "linear"
+    assert (tmp_path / "md.pdf").read_bytes().startswith(b"%PDF")
+    smd = vitk2.loads(text + f"studies:\n{rows}").meta_analysis("osteo", "bmd", measure="SMD")
+    assert smd.contrasts[0].unit is None
