@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -349,3 +351,59 @@ def test_malformed_text_that_is_not_too_deep_is_reported_where_it_breaks(
     with pytest.raises(ValidationError, match=message) as info:
         vitk2.loads(text)
     assert "line" in info.value.problems[0].path
+
+
+# --- problems carry their line and column ---------------------------------------------------
+
+_LOCATED = """\
+vitk2: 2
+compounds:
+  - id: x
+    name: X
+    compound_class: c
+    family: f
+    colour: blue
+studies:
+  - id: s1
+    title: T
+"""
+
+
+def test_a_problem_in_yaml_is_located_at_its_line_and_column() -> None:
+    with pytest.raises(vitk2.ValidationError) as info:
+        vitk2.loads(_LOCATED, file="bad.yaml")
+    by_path = {p.path: p for p in info.value.problems}
+    unknown = by_path["compounds[0].colour"]
+    assert (unknown.line, unknown.column) == (7, 5)  # at the key
+    assert unknown.location == "bad.yaml:7:5"
+    missing = by_path["studies[0].design"]  # not in the text: at the record that lacks it
+    assert (missing.line, missing.column) == (9, 5)
+
+
+def test_a_problem_in_json_is_located_too() -> None:
+    text = '{"vitk2": 2,\n "compounds": [{"id": "x", "name": 5,\n  "compound_class": "c", "family": "f"}]}'
+    with pytest.raises(vitk2.ValidationError) as info:
+        vitk2.loads(text, "json", file="bad.json")
+    (problem,) = info.value.problems
+    assert problem.path == "compounds[0].name"
+    assert (problem.line, problem.column) == (2, 28)  # at its key, "name"
+
+
+def test_a_location_is_not_part_of_a_problems_identity() -> None:
+    here = vitk2.Problem("f", "a.b", "m", line=3, column=4)
+    assert here == vitk2.Problem("f", "a.b", "m")
+    assert str(here) == "f: a.b: m"  # the message reads as before
+    assert vitk2.Problem("f", "a", "m").location == "f"
+
+
+def test_validate_prints_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(_LOCATED, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "vitk2", "validate", "--standalone", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert f"{bad}:7:5: compounds[0].colour: unknown field" in run.stdout

@@ -40,13 +40,27 @@ class Problem:
         path: Where inside it, such as ``studies[1].arms[0].regimen.doses[0].unit``.
             Empty for problems with the document as a whole.
         message: What was expected and what was found.
+        line: The line (from 1) where the path starts in the file, when it is known; not
+            part of equality.
+        column: The column (from 1) there.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``line`` and ``column``.
     """
 
     file: str
     path: str
     message: str
+    line: int | None = attrs.field(default=None, eq=False, kw_only=True)
+    column: int | None = attrs.field(default=None, eq=False, kw_only=True)
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` when the line is known (as compilers and linters print it), else the file."""
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.path}" if self.path else self.file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import stat
@@ -18,7 +19,15 @@ from . import _model as m
 from ._base import EvidenceBase, check_consistency
 from ._convert import Registry, make_converter, make_fast_converter, registry, structure_one
 from ._errors import Problem, ValidationError
-from ._parse import DOCUMENT_KEYS, LIMITS, parse_bytes, parse_text, plain_scalar_tag, shorten
+from ._parse import (
+    DOCUMENT_KEYS,
+    LIMITS,
+    locate,
+    parse_bytes,
+    parse_text,
+    plain_scalar_tag,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from attrs import AttrsInstance
@@ -423,8 +432,51 @@ def loads(
         if isinstance(text, bytes)
         else parse_text(text, format, file, mapping=whole)
     )
-    result: EvidenceBase | T = from_data(data, file=file, base=base, as_type=as_type)
+    try:
+        result: EvidenceBase | T = from_data(data, file=file, base=base, as_type=as_type)
+    except ValidationError as err:
+        raise _located(err, text, file) from None
     return result
+
+
+def _ancestors(path: str) -> list[str]:
+    """``a[1].b`` and then its ancestors: ``a[1]``, ``a``."""
+    out = [path]
+    while True:
+        cut = max(path.rfind("."), path.rfind("["))
+        if cut <= 0:
+            return out
+        path = path[:cut]
+        out.append(path)
+
+
+def _located(err: ValidationError, text: str | bytes, file: str) -> ValidationError:
+    """The same error with each of the file's problems given its line and column."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return err
+    mine = [p.path for p in err.problems if p.file == file and p.path and p.line is None]
+    wanted = {a for path in mine for a in _ancestors(path)}
+    found = locate(text, wanted)
+    where = {}  # a path not in the text (a missing field) is located at its nearest ancestor
+    for path in mine:
+        hit = next((found[a] for a in _ancestors(path) if a in found), None)
+        if hit is not None:
+            where[path] = hit
+    if not where:
+        return err
+    problems = [
+        attrs.evolve(p, line=where[p.path][0], column=where[p.path][1])
+        if p.file == file and p.path in where
+        else p
+        for p in err.problems
+    ]
+    located = copy.copy(err)
+    located.problems = tuple(problems)
+    located.args = (located.problems,)
+    return located
 
 
 def from_data(

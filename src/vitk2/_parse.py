@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 import yaml
@@ -28,6 +28,7 @@ __all__ = [
     "LIMITS",
     "CoreResolver",
     "Limits",
+    "locate",
     "parse_bytes",
     "parse_text",
     "plain_scalar_tag",
@@ -890,3 +891,64 @@ def parse_bytes(
             file, "", f"expected UTF-8 text (byte {err.start} is 0x{data[err.start]:02x})"
         ) from None
     return _parse_text(text, format, file, limits, mapping=mapping, decoded=True)
+
+
+#: Locations are looked up only for text up to this size: the lookup parses the text again.
+LOCATE_MAX: Final = 4 * 1024 * 1024
+
+
+def locate(text: str, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Where each path (``studies[2].arms[0].size``) starts in YAML or JSON text, from 1.
+
+    A path that names a key (an unknown field) is located at the key. Paths not found, and
+    text that does not parse or is larger than :data:`LOCATE_MAX`, give no location. Only the
+    problems of a failed load are located, so the second parse costs nothing on success.
+    """
+    wanted = {p for p in paths if p}
+    found: dict[str, tuple[int, int]] = {}
+    if not wanted or len(text) > LOCATE_MAX:
+        return found
+    # Each frame: [is_mapping, items seen, path of the collection, last key]
+    stack: list[list[Any]] = []
+
+    def here() -> str | None:
+        if not stack:
+            return ""
+        frame = stack[-1]
+        if frame[0]:
+            return None if frame[1] % 2 == 0 else _child(frame[2], frame[3])
+        return f"{frame[2]}[{frame[1]}]"
+
+    def note(path: str | None, mark: Any) -> None:
+        if path is not None and path in wanted and path not in found:
+            found[path] = (mark.line + 1, mark.column + 1)
+
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                frame = stack[-1] if stack else None
+                if frame is not None and frame[0] and frame[1] % 2 == 0:  # a key
+                    key = getattr(event, "value", None)
+                    frame[3] = key if isinstance(key, str) else "?"
+                    note(_child(frame[2], frame[3]), event.start_mark)
+                else:
+                    note(here(), event.start_mark)
+                if frame is not None:
+                    frame[1] += 1
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                path = here() or ""
+                note(path, event.start_mark)
+                stack.append([isinstance(event, yaml.MappingStartEvent), 0, path, None])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                if stack:
+                    stack[-1][1] += 1
+            if len(found) == len(wanted):
+                break
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _child(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
