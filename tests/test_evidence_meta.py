@@ -1102,3 +1102,19 @@ def test_mean_differences_render_and_draw_on_a_linear_axis(tmp_path: Path) -> No
     assert (tmp_path / "md.pdf").read_bytes().startswith(b"%PDF")
     smd = vitk2.loads(text + f"studies:\n{rows}").meta_analysis("osteo", "bmd", measure="SMD")
     assert smd.contrasts[0].unit is None
+
+
+def test_reprs_are_short_single_lines() -> None:
+    ma = base_with_everything().meta_analysis("osteoporosis", "vertebral fracture")
+    objects: list[object] = [
+        ma,
+        ma.lineage,
+        *ma.contrasts,
+        *ma.excluded,
+        *ma.sensitivity,
+    ]
+    for obj in objects:
+        text = repr(obj)
+        assert "\n" not in text, text
+        assert len(text) < 200, text
+        assert text.startswith(f"<{type(obj).__name__} "), text

@@ -189,6 +189,9 @@ class LeftOut:
     reason: Reason
     detail: str
 
+    def __repr__(self) -> str:
+        return f"<LeftOut {self.finding}: {self.reason}>"
+
 
 @attrs.frozen(kw_only=True)
 class Contrast:
@@ -265,6 +268,10 @@ class Contrast:
         """The effect and its interval: ``"0.50 (0.24 to 1.03)"``."""
         return f"{_fmt(self.estimate)} ({_fmt(self.low)} to {_fmt(self.high)})"
 
+    def __repr__(self) -> str:
+        weight = f", weight {self.weight:.1f}%" if self.weight is not None else ""
+        return f"<Contrast {_short(self.label)} {self.measure} {self.effect_text}{weight}>"
+
 
 class SensitivityKind(enum.Enum):
     """The kinds of sensitivity analysis a meta-analysis of the base runs.
@@ -310,6 +317,9 @@ class Sensitivity:
             return self.note or "no result"
         return _result_words(self.result)
 
+    def __repr__(self) -> str:
+        return f"<Sensitivity {_short(self.name)}: {_short(self.summary, 100)}>"
+
 
 def _content_hash(base: EvidenceBase) -> str:
     return base.content_hash
@@ -348,6 +358,10 @@ class MetaLineage:
         """SHA-256 of the evidence the meta-analysis was computed from."""
         return self._source.content_hash
 
+    def __repr__(self) -> str:
+        data = f"{self.dataset} {self.version}" if self.dataset else "user data"
+        return f"<MetaLineage {data} {self.method} {self.test} {self.level}>"
+
     def to_dict(self) -> dict[str, Any]:
         """The lineage as plain data, the content hash included."""
         return {
@@ -369,6 +383,11 @@ class MetaLineage:
             f"Data: {data} (sha256 {self.content_hash[:16]}…); {self.method}, {test}, "
             f"{level_text(self.level)} CI; vitk2 {self.vitk2}"
         )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _result_words(r: _meta.MetaResult) -> str:
