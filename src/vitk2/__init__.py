@@ -109,6 +109,7 @@ if TYPE_CHECKING:
         Study,
         Summary,
         SummaryMeasure,
+        TestResult,
         TimeToEvent,
         Verification,
     )
@@ -209,6 +210,7 @@ __all__ = [
     "Study",
     "Summary",
     "SummaryMeasure",
+    "TestResult",
     "TimeToEvent",
     "Unit",
     "UnitError",
@@ -328,6 +330,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Study",
         "Summary",
         "SummaryMeasure",
+        "TestResult",
         "TimeToEvent",
         "Verification",
     ),

@@ -86,6 +86,7 @@ __all__ = [
     "Study",
     "Summary",
     "SummaryMeasure",
+    "TestResult",
     "TimeToEvent",
     "Verification",
 ]
@@ -2107,6 +2108,51 @@ class Cumulative:
         return body + p
 
 
+@attrs.frozen(kw_only=True)
+class TestResult:
+    """A statistical test as reported, when the source gives the test but no estimate.
+
+    ``chi-squared 10.935, p = 0.0273`` between two arms, or a between-arm ``p < 0.001`` stated
+    beside words only: the p-value is typed, and the claim's direction stays on the finding.
+
+    Attributes:
+        test: The test (``"chi-squared"``, ``"log-rank"``, ``"t test"``), or None when not named.
+        p_value: The p-value as reported.
+        statistic: The test statistic's value, when reported.
+        df: Its degrees of freedom, when reported (not computed by the curator).
+        groups: The ids of the groups compared (two or more), when the test compares groups.
+
+    .. versionadded:: 0.2.0
+    """
+
+    __test__: ClassVar[bool] = False  # not a test case, whatever its name says to pytest
+
+    kind: ClassVar[str] = "test"
+
+    p_value: PValue = attrs.field(validator=v.instance_of(PValue))
+    test: str | None = attrs.field(default=None, validator=_optional_str)
+    statistic: float | None = attrs.field(default=None, validator=_finite)
+    df: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
+    groups: tuple[str, ...] = attrs.field(default=())
+
+    @groups.validator
+    def _check_groups(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise TypeError(_msg(attribute, "a tuple of group ids", value))
+        for item in value:
+            _is_id(self, attribute, item)
+        if len(value) == 1:
+            raise ValueError("'groups' must name at least 2 groups, or none")
+        _unique(list(value), "group")
+
+    def __str__(self) -> str:
+        name = self.test or "test"
+        stat = f" {self.statistic:g}" if self.statistic is not None else ""
+        df = f" (df {self.df})" if self.df is not None else ""
+        vs = f" ({' vs '.join(self.groups)})" if self.groups else ""
+        return f"{name}{stat}{df}, p {self.p_value}{vs}"
+
+
 Statistic: TypeAlias = (
     Proportion
     | Breakdown
@@ -2118,6 +2164,7 @@ Statistic: TypeAlias = (
     | ArmCounts
     | BeforeAfter
     | Cumulative
+    | TestResult
 )
 """The statistic of a finding; the ``kind`` key in a file picks the class."""
 
@@ -2134,6 +2181,7 @@ STATISTIC_KINDS: Final[dict[str, type[Any]]] = {
         ArmCounts,
         BeforeAfter,
         Cumulative,
+        TestResult,
     )
 }
 
@@ -2706,6 +2754,8 @@ class Finding:
             return tuple(x.group for x in st.summaries)
         if isinstance(st, BeforeAfter):
             return (st.group,)
+        if isinstance(st, TestResult):
+            return st.groups
         if isinstance(st, Effect) and st.reference is not None:
             return (st.reference,)
         return ()
