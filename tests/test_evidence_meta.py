@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import vitk2
 from vitk2 import meta
@@ -1118,3 +1120,31 @@ def test_reprs_are_short_single_lines() -> None:
         assert "\n" not in text, text
         assert len(text) < 200, text
         assert text.startswith(f"<{type(obj).__name__} "), text
+
+
+@st.composite
+def tables_strategy(draw: st.DrawFn) -> list[tuple[int, int, int, int]]:
+    out = []
+    for _ in range(3):
+        n1 = draw(st.integers(5, 300))
+        n2 = draw(st.integers(5, 300))
+        e1 = draw(st.integers(1, n1 - 1))
+        e2 = draw(st.integers(1, n2 - 1))
+        out.append((e1, n1, e2, n2))
+    return out
+
+
+@settings(max_examples=25)
+@given(tables=tables_strategy(), measure=st.sampled_from(["RR", "OR", "RD"]))
+def test_law_the_pool_of_the_base_is_the_engines_pool_of_its_tables(
+    tables: list[tuple[int, int, int, int]], measure: str
+) -> None:
+    base = vitk2.loads(trials_yaml(tables=tables))
+    ma = base.meta_analysis("osteo", "vfx", measure=measure)  # type: ignore[arg-type]
+    expected = reference_pool(tables, measure, method="REML", test="knha")
+    assert ma.result is not None
+    assert ma.result.coef == pytest.approx(expected.coef, rel=1e-12, abs=1e-15)
+    assert ma.result.se == pytest.approx(expected.se, rel=1e-12, abs=1e-15)
+    assert [c.weight for c in ma.contrasts] == pytest.approx(list(expected.weights))
+    for c in ma.contrasts:
+        assert c.low <= c.estimate <= c.high
