@@ -1659,7 +1659,7 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
     rows = list(ma.contrasts)
     n = len(rows)
     extra = 2 + (1 if r is not None and r.prediction is not None else 0)
-    height = 1.6 + 0.36 * (n + extra)
+    height = 1.6 + 0.42 * (n + extra)
     fig = Figure(figsize=(10, height), dpi=110)
     ax = fig.add_axes((0.34, 1.0 / height, 0.36, 1 - 1.7 / height))
     ratio = ma.is_ratio
@@ -1727,7 +1727,22 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         weight = f"{c.weight:.1f}%" if c.weight is not None else ""
         flag = (" *" if c.concerns else "") + (" †" if not c.verified else "")
         design = f" ({_short_design(c.design)})" if mixed else ""
-        texts(y, f"{_clip(c.label, 40)}{design}{flag}", f"{c.effect_text:<24} {weight:>6}")
+        if c.events is not None and c.totals is not None:  # the counts under the label
+            texts(y + 0.17, f"{_clip(c.label, 40)}{design}{flag}", "")
+            ax.text(
+                -0.04,
+                y - 0.22,
+                f"{c.events[0]}/{c.totals[0]} vs {c.events[1]}/{c.totals[1]}",
+                transform=lead,
+                ha="right",
+                va="center",
+                fontsize=7.5,
+                color="#59636e",
+                **plain,
+            )
+            texts(y, "", f"{c.effect_text:<24} {weight:>6}")
+        else:
+            texts(y, f"{_clip(c.label, 40)}{design}{flag}", f"{c.effect_text:<24} {weight:>6}")
     if r is not None:
         y = top - 1 - n - 0.4
         diamond = Polygon(
@@ -1772,7 +1787,7 @@ def _forest(ma: MetaAnalysis, path: str | Path | None) -> Figure:
         from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
         decades = math.log10(hi / lo)
-        subs: tuple[float, ...] = (1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)
+        subs: tuple[float, ...] = (1.0, 2.0, 5.0) if decades <= 3.5 else (1.0,)
         if decades < 1:  # a narrow axis: enough ticks to read the intervals by
             subs = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
         ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs, numticks=12))
