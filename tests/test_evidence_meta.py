@@ -396,6 +396,7 @@ def test_every_finding_left_out_has_its_typed_reason() -> None:
     review = next(e for e in ma.excluded if e.reason is Reason.REVIEW)
     assert "includes alpha, beta" in review.detail
     assert "0.4" in review.detail
+    assert "behind it: 2 studies, 439 participants" in review.detail
 
 
 def test_within_arm_changes_are_never_contrasts() -> None:

@@ -1067,6 +1067,17 @@ def meta_analysis(
             fdesign = f.basis or s.design
             if fdesign is m.Design.SYSTEMATIC_REVIEW or s.design is m.Design.SYSTEMATIC_REVIEW:
                 detail = f"a review's pooled estimate, shown as context: {_statistic_words(st)}"
+                cmp = f.comparator
+                if cmp is not None and (cmp.studies is not None or cmp.participants is not None):
+                    detail += f" against {cmp}"
+                if isinstance(st, m.Effect) and (st.studies or st.participants):
+                    behind = [
+                        f"{st.studies} {'study' if st.studies == 1 else 'studies'}"
+                        if st.studies
+                        else "",
+                        f"{st.participants:,} participants" if st.participants else "",
+                    ]
+                    detail += f"; behind it: {', '.join(x for x in behind if x)}"
                 if s.includes:
                     detail += f"; it includes {', '.join(s.includes)}"
                 reviews.append(
