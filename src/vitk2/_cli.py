@@ -661,6 +661,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_validate)
 
     p = command(
+        "upgrade",
+        "rewrite an evidence file of format 1 in format 2",
+        "Rewrite an evidence file of an earlier format in the current one: the version becomes "
+        "2 and a comparator written as the id of an arm or phase of its study becomes "
+        "{group: id}; everything else is kept. The file is checked on top of the bundled "
+        "evidence (as 'vitk2 validate' does) and written as 'vitk2 export' writes: comments and "
+        "the file's own layout are NOT kept. Without --output or --in-place the result goes to "
+        "stdout. A file in format 2 already is left as it is.",
+    )
+    p.add_argument("file", metavar="FILE", help="a .yaml, .yml or .json evidence file")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write to PATH instead of stdout (whole or not at all); an existing file is "
+        "replaced only with --force",
+    )
+    p.add_argument(
+        "--in-place",
+        action="store_true",
+        help="replace FILE itself with the upgraded file (whole or not at all; comments are lost)",
+    )
+    _add_force(p)
+    p.add_argument(
+        "--standalone",
+        action="store_true",
+        help="check the file on its own, without the bundled evidence",
+    )
+    p.set_defaults(run=_cmd_upgrade)
+
+    p = command(
         "export",
         "write the evidence as YAML, JSON, CSV or FHIR (filters narrow it)",
         "Write the evidence (bundled plus --data files) as YAML or JSON that vitk2 can load "
@@ -1309,6 +1340,33 @@ def _cmd_export(ns: argparse.Namespace) -> int:
         _note(ns, f"wrote {ns.output}")
     else:
         _write(text, _kind(ns.format))
+    return EXIT_OK
+
+
+def _cmd_upgrade(ns: argparse.Namespace) -> int:
+    from ._upgrade import upgrade_file
+
+    if ns.in_place and ns.output:
+        raise _CommandError("give --in-place or --output, not both", EXIT_USAGE)
+    if ns.output:
+        _check_replace(ns.output, "evidence", ns.force)
+    base = None if ns.standalone else _load(())
+    result = upgrade_file(ns.file, ns.file if ns.in_place else ns.output, base=base)
+    if not result.changed:
+        _note(ns, f"{ns.file} is in format 2 already; nothing to upgrade")
+    else:
+        promoted = len(result.promotions)
+        _note(
+            ns,
+            f"upgraded {ns.file} from format {result.version} to format 2; {promoted} "
+            f"{'comparator names' if promoted == 1 else 'comparators name'} an arm "
+            "({group: id}); comments are not kept",
+        )
+    if ns.in_place or ns.output:
+        if ns.output or result.changed:
+            _note(ns, f"wrote {ns.output or ns.file}")
+    else:
+        _write(result.text.rstrip("\n"), "data")
     return EXIT_OK
 
 
