@@ -1149,3 +1149,16 @@ def test_law_the_pool_of_the_base_is_the_engines_pool_of_its_tables(
     assert [c.weight for c in ma.contrasts] == pytest.approx(list(expected.weights))
     for c in ma.contrasts:
         assert c.low <= c.estimate <= c.high
+
+
+def test_a_comparator_without_a_recorded_kind_says_how_to_select_it() -> None:
+    text = trials_yaml().replace(
+        "comparator: {group: ctl, kind: placebo}", "comparator: {group: ctl}"
+    )
+    ma = vitk2.loads(text).meta_analysis("osteo", "vfx", comparator="placebo")
+    assert not ma.contrasts
+    details = {e.detail for e in ma.excluded}
+    assert details == {
+        "the comparator's kind is not recorded (its arm: ctl arm); comparator.kind in the data "
+        "selects it as placebo"
+    }

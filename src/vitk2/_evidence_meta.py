@@ -1136,8 +1136,15 @@ def meta_analysis(
             if comparator_kind is not None:
                 kind = f.comparator.kind if f.comparator is not None else None
                 if kind is not comparator_kind:
-                    said = f"{kind}" if kind is not None else "not recorded"
-                    leave(Reason.COMPARATOR, f"comparator kind {said}, not {comparator_kind}")
+                    if kind is not None:
+                        why = f"comparator kind {kind}, not {comparator_kind}"
+                    else:  # a curator can record it
+                        arm = f" (its arm: {_arm_name(s, ref)})" if ref is not None else ""
+                        why = (
+                            f"the comparator's kind is not recorded{arm}; comparator.kind "
+                            f"in the data selects it as {comparator_kind}"
+                        )
+                    leave(Reason.COMPARATOR, why)
                     continue
             if comparator_compound is not None:
                 named = {c.id for c in f.comparator.compounds} if f.comparator else set()
