@@ -23,6 +23,10 @@ class Dimension(enum.Enum):
     .. versionadded:: 0.1.0
     """
 
+    # Members are singletons equal only to themselves: hashing by identity agrees with
+    # equality and spares every dict lookup Enum.__hash__'s Python-level call.
+    __hash__ = object.__hash__
+
     MASS = "mass"
     MASS_RATE = "mass per time"
     CONCENTRATION = "mass concentration"
@@ -55,6 +59,10 @@ class Unit(enum.Enum):
 
     .. versionadded:: 0.1.0
     """
+
+    # Members are singletons equal only to themselves: hashing by identity agrees with
+    # equality and spares every dict lookup Enum.__hash__'s Python-level call.
+    __hash__ = object.__hash__
 
     G = "g"
     MG = "mg"
