@@ -1162,3 +1162,12 @@ def test_a_comparator_without_a_recorded_kind_says_how_to_select_it() -> None:
         "the comparator's kind is not recorded (its arm: ctl arm); comparator.kind in the data "
         "selects it as placebo"
     }
+
+
+def test_cli_meta_has_help_and_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "meta", "--help")
+    assert status == 0
+    assert "usage: vitk2 meta" in out
+    assert "Exit codes: see 'vitk2 --help'" in out
+    _, top, _ = cli(capsys, "--help")
+    assert "meta-analysis of one endpoint" in " ".join(top.split())
