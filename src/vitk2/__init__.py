@@ -117,6 +117,17 @@ if TYPE_CHECKING:
     from ._query import FilterCriteria, filter_evidence
     from ._schema import json_schema
     from ._stats import Interval
+    from ._summary import (
+        DomainRating,
+        SummaryEstimate,
+        SummaryEvidence,
+        SummaryFlag,
+        SummaryFlagKind,
+        SummaryLeftOut,
+        SummaryOfFindings,
+        SummaryRow,
+        SummaryRowKind,
+    )
     from ._tabular import to_csv, to_dataframe, to_parquet, to_rows
     from ._units import Dimension, Quantity, Unit
 
@@ -158,6 +169,7 @@ __all__ = [
     "Direction",
     "DocumentKind",
     "Domain",
+    "DomainRating",
     "Dose",
     "Downgrade",
     "Effect",
@@ -209,7 +221,15 @@ __all__ = [
     "StatisticsError",
     "Study",
     "Summary",
+    "SummaryEstimate",
+    "SummaryEvidence",
+    "SummaryFlag",
+    "SummaryFlagKind",
+    "SummaryLeftOut",
     "SummaryMeasure",
+    "SummaryOfFindings",
+    "SummaryRow",
+    "SummaryRowKind",
     "TestResult",
     "TimeToEvent",
     "Unit",
@@ -338,6 +358,17 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "._query": ("FilterCriteria", "filter_evidence"),
     "._schema": ("json_schema",),
     "._stats": ("Interval",),
+    "._summary": (
+        "DomainRating",
+        "SummaryEstimate",
+        "SummaryEvidence",
+        "SummaryFlag",
+        "SummaryFlagKind",
+        "SummaryLeftOut",
+        "SummaryOfFindings",
+        "SummaryRow",
+        "SummaryRowKind",
+    ),
     "._tabular": ("to_csv", "to_dataframe", "to_parquet", "to_rows"),
     "._units": ("Dimension", "Quantity", "Unit"),
 }

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ._evidence_meta import MeasureName, MetaAnalysis
     from ._meta_pool import Method, Test
     from ._query import FilterCriteria
+    from ._summary import SummaryOfFindings
 
 __all__ = [
     "EvidenceBase",
@@ -1391,6 +1392,36 @@ class EvidenceBase:
             self._index.answers,
             results_key(options, "meta_analysis", indication, endpoint),
             lambda: meta_analysis(self, indication, endpoint, **options),
+        )
+
+    def summary(
+        self,
+        indication: str | m.Indication | None = None,
+        *,
+        compound: str | m.Compound | None = None,
+        endpoint: str | m.Endpoint | None = None,
+        exposure: str | m.Exposure | None = None,
+        include_unverified: bool = False,
+    ) -> SummaryOfFindings:
+        """The summary of findings: one GRADE row per vitamin K form, indication and endpoint.
+
+        See :func:`vitk2._summary.summary` for the arguments and the rules. The answer is
+        kept, as :meth:`filter`'s is.
+
+        .. versionadded:: 0.2.0
+        """
+        from ._summary import summary
+
+        options: dict[str, Any] = {
+            "compound": compound,
+            "endpoint": endpoint,
+            "exposure": exposure,
+            "include_unverified": include_unverified,
+        }
+        return self._kept(
+            self._index.answers,
+            results_key(options, "summary", indication),
+            lambda: summary(self, indication, **options),
         )
 
     # -- display ----------------------------------------------------------------------------

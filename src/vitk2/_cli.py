@@ -644,6 +644,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_meta)
 
     p = command(
+        "summary",
+        "summary of findings: one GRADE row per vitamin K form, indication and endpoint",
+        "One row per vitamin K form x indication x endpoint with evidence: the best estimate "
+        "and its source, the participants behind it (each counted once), GRADE certainty with "
+        "every downgrade's reason, flags, and a plain-language statement. Diet cohorts and "
+        "blood levels are rows apart from supplement trials; uncontrolled evidence is a "
+        "response rate, never a benefit; cell and animal studies are listed apart.",
+    )
+    p.add_argument(
+        "indication", metavar="INDICATION", nargs="?", help="an indication id or name (all if none)"
+    )
+    p.add_argument("--compound", metavar="NAME", help="only rows of this vitamin K form")
+    p.add_argument("--endpoint", metavar="NAME", help="only rows of this endpoint (and narrower)")
+    p.add_argument(
+        "--exposure",
+        choices=("supplement", "dietary_intake", "circulating_level"),
+        help="only rows of this exposure",
+    )
+    p.add_argument(
+        "--include-unverified",
+        action="store_true",
+        help="keep values a fact sheet marks unverified (they are flagged)",
+    )
+    _add_format(p, ("text", "markdown", "csv", "json", "html"), "text")
+    _add_layout(p)
+    _add_data(p)
+    p.set_defaults(run=_cmd_summary)
+
+    p = command(
         "validate",
         "check evidence files and print every problem",
         "Check evidence files as vitk2 would load them, on top of the bundled evidence "
@@ -1215,6 +1244,24 @@ def _cmd_meta(ns: argparse.Namespace) -> int:
         else:
             analysis.plot(ns.plot)
             _note(ns, f"wrote {ns.plot}")
+    return EXIT_OK
+
+
+def _cmd_summary(ns: argparse.Namespace) -> int:
+    base = _load(ns.data)
+    found = base.summary(
+        ns.indication,
+        compound=ns.compound,
+        endpoint=ns.endpoint,
+        exposure=ns.exposure,
+        include_unverified=ns.include_unverified,
+    )
+    if ns.format == "text":
+        _write(found.to_text(**_text_options(ns)), _styled(ns))
+    elif ns.format == "html":
+        _write(found.to_html())
+    else:
+        _write(getattr(found, f"to_{ns.format}")(), _kind(ns.format))
     return EXIT_OK
 
 
