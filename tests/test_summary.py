@@ -872,3 +872,12 @@ def test_cli_summary(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
     assert data["indication"] == "osteoporosis"
     assert main(["summary", "--endpoint", "vertebral fracture", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("kind,indication")
+
+
+def test_cli_summary_has_help_and_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "usage: vitk2 summary" in out
+    assert "Exit codes: see 'vitk2 --help'" in out
+    assert main(["--help"]) == 0
+    assert "summary of findings" in " ".join(capsys.readouterr().out.split())

@@ -27,7 +27,8 @@ The rules, in the order they are applied:
   control, and never as a benefit.
 - **The best estimate.** The candidates are the pooled meta-analysis of the base's
   comparable randomised contrasts (:meth:`vitk2.EvidenceBase.meta_analysis`, REML with
-  Hartung-Knapp intervals, when two or more studies have one) and each finding of the row
+  Hartung-Knapp intervals, Wald z intervals for two studies, when two or more studies have
+  one) and each finding of the row
   (a review's pooled estimate, one trial's contrast, a result in words). They are ranked by
   :data:`PREFERENCE`, first difference wins: not under an integrity notice or concern; not
   superseded by a corrected value; the whole population (not a subgroup or sensitivity
@@ -487,14 +488,14 @@ class SummaryOfFindings:
         return "Summary of findings: " + ", ".join(parts)
 
     def row(self, endpoint: str, compound: str | None = None) -> SummaryRow:
-        """The first row of an endpoint id (and compound id), comparative rows first.
+        """The first row of an endpoint (and compound), by id or name, in the rows' order.
 
         Raises:
             KeyError: If there is none.
         """
         for r in self.rows:
-            if r.endpoint.id == endpoint and (
-                compound is None or compound in {c.id for c in r.compounds}
+            if endpoint in (r.endpoint.id, r.endpoint.name) and (
+                compound is None or compound in {x for c in r.compounds for x in (c.id, c.name)}
             ):
                 return r
         raise KeyError(endpoint if compound is None else f"{compound} x {endpoint}")
@@ -553,14 +554,15 @@ class SummaryOfFindings:
         if r.absolute_source:
             lines.append(f"Comparator risk: {r.absolute_source}.")
         for f in r.flags:
-            lines.append(f"SummaryFlag: {f}.")
-        ev = [
-            f"{e.finding} ({e.label}, {e.design}"
+            lines.append(f"Flag: {f}.")
+        n = len(r.evidence)
+        lines.append(f"Evidence ({n} {'finding' if n == 1 else 'findings, the estimate first'}):")
+        lines += [
+            f"- {e.finding} ({e.label}, {e.design}"
             + (f", n {e.participants:,}" if e.participants is not None else "")
-            + f"{', estimate' if e.used else ''}): {e.result}"
+            + f"{', the estimate' if e.used else ''}): {e.result}"
             for e in r.evidence
         ]
-        lines.append("Evidence: " + " | ".join(ev))
         return lines
 
     # -- renderers --------------------------------------------------------------------------
@@ -589,7 +591,8 @@ class SummaryOfFindings:
             for i, r in enumerate(self.rows, 1):
                 out += t.lines(f"[{i}] {r.form}, {r.endpoint.name} in {r.indication.name}")
                 for line in self._details(r):
-                    out += t.lines(line, "    ", "      ")
+                    indent = "      " if line.startswith("- ") else "    "
+                    out += t.lines(line, indent, indent + "  ")
         if self.preclinical:
             out += ["", t.title("Preclinical (cells or animals, not people)")]
             for r in self.preclinical:
@@ -621,7 +624,13 @@ class SummaryOfFindings:
             for i, r in enumerate(self.rows, 1):
                 head = f"{i}. **{markdown_text(f'{r.form}, {r.endpoint.name}')}**"
                 items.append(
-                    head + "".join(f"\n    - {markdown_text(x)}" for x in self._details(r))
+                    head
+                    + "".join(
+                        f"\n        - {markdown_text(x[2:])}"
+                        if x.startswith("- ")
+                        else f"\n    - {markdown_text(x)}"
+                        for x in self._details(r)
+                    )
                 )
             parts.append("\n".join(items))
         if self.preclinical:
@@ -756,7 +765,12 @@ class SummaryOfFindings:
         if self.rows:
             parts.append("<ol>")
             for r in self.rows:
-                items = "".join(f"<li>{html_text(x)}</li>" for x in self._details(r))
+                items = "".join(
+                    f'<li style="margin-left:1.5em">{html_text(x[2:])}</li>'
+                    if x.startswith("- ")
+                    else f"<li>{html_text(x)}</li>"
+                    for x in self._details(r)
+                )
                 parts.append(
                     f"<li><b>{html_text(f'{r.form}, {r.endpoint.name}')}</b><ul>{items}</ul></li>"
                 )
@@ -784,7 +798,7 @@ class SummaryOfFindings:
         return (
             f"Data: {data} (sha256 {self.content_hash[:16]}…). Certainty by GRADE's five "
             "domains as computed by vitk2 (see the how-to 'Summary of findings'); pooled "
-            "estimates REML with Hartung-Knapp 95% intervals."
+            "estimates REML with Hartung-Knapp 95% intervals (Wald z for two studies)."
         )
 
 
@@ -900,9 +914,9 @@ def _signed(x: float) -> str:
 
 def _count_text(r: SummaryRow) -> str:
     if r.studies is None:
-        k = "1 review (studies not stated)"
-    else:
-        k = f"{r.studies} {'study' if r.studies == 1 else 'studies'}"
+        k = "1 review, studies not stated"
+        return f"{k} ({r.participants:,})" if r.participants is not None else f"{k}, n not stated"
+    k = f"{r.studies} {'study' if r.studies == 1 else 'studies'}"
     return f"{k} ({r.participants:,})" if r.participants is not None else f"{k} (n not reported)"
 
 
@@ -1232,7 +1246,10 @@ def _pooled(
         ],
         measure=ma.measure,  # type: ignore[arg-type]
     )
-    result = _meta.pool(sizes, method="REML", test="knha")
+    # Hartung-Knapp intervals use t with k - 1 degrees of freedom: with two studies (one
+    # degree of freedom) they are wide beyond use, so two studies get Wald z intervals.
+    test: _meta.Test = "knha" if len(kept) >= 3 else "z"
+    result = _meta.pool(sizes, method="REML", test=test)
     index = {i.finding.id: i for i in items}
     used = tuple(index[c.finding] for c in kept)
     unit = kept[0].unit
@@ -1252,7 +1269,8 @@ def _pooled(
         text=text,
         source="pooled",
         label=(
-            f"pooled from {len(kept)} trials of the base (REML, Hartung-Knapp): "
+            f"pooled from {len(kept)} trials of the base (REML, "
+            f"{'Hartung-Knapp' if test == 'knha' else 'Wald z: Hartung-Knapp needs 3 studies'}): "
             + ", ".join(c.label for c in kept)
         ),
         findings=tuple(c.finding for c in kept),
@@ -1588,7 +1606,7 @@ def _statement(
         head = what[:1].upper() + what[1:]
         verb = _ASSOCIATED[certainty]
         if direction is m.Direction.ASSOCIATION and e is not None:
-            return f"{head} {verb} with {outcome} ({e.text})" + tail
+            return f"{head} {verb} with {outcome}: {e.text}" + tail
         return f"{head} {verb} with little or no difference in {outcome}" + tail
     if certainty is m.Certainty.VERY_LOW:
         return f"The evidence is very uncertain about the effect of {subject} on {outcome}."
