@@ -881,3 +881,28 @@ def test_cli_summary_has_help_and_is_listed(capsys: pytest.CaptureFixture[str]) 
     assert "Exit codes: see 'vitk2 --help'" in out
     assert main(["--help"]) == 0
     assert "summary of findings" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_reviews_recorded_imprecision_counts_only_for_the_endpoint_it_names() -> None:
+    level = (
+        "{ocebm: 1, rationale: r, downgrades: ['imprecision: the vertebral fracture interval "
+        "reaches almost to no effect']}"
+    )
+    findings = effect("rev.vfx", "rev", 0.8, 0.7, 0.98) + effect(
+        "rev.bmd",
+        "rev",
+        0.05,
+        0.02,
+        0.08,
+        endpoint="bmd",
+        kind="surrogate",
+        measure="mean_difference",
+        extra_stat=", unit: g/cm²",
+    )
+    body = study("rev", findings, design="systematic_review", arms=None, level=level)
+    s = summary(base_of(cite("rev", "Rev R"), body), "osteo")
+    vfx = next(d for d in s.row("vfx").domains if d.domain == "imprecision")
+    bmd = next(d for d in s.row("bmd").domains if d.domain == "imprecision")
+    assert vfx.steps == 1
+    assert any("(curator)" in r for r in vfx.reasons)
+    assert bmd.steps == 0

@@ -80,6 +80,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -1443,7 +1444,47 @@ def _indirectness(
     )
 
 
-def _imprecision(cand: _Candidate) -> DomainRating:
+def _names(base: EvidenceBase, endpoint: m.Endpoint) -> tuple[str, ...]:
+    """The endpoint's and its broader endpoints' names and synonyms, lower case."""
+    out: list[str] = []
+    seen: set[str] = set()
+    e: m.Endpoint | None = endpoint
+    while e is not None and e.id not in seen:
+        seen.add(e.id)
+        out += [x.lower().replace("-", " ") for x in (e.name, *e.synonyms)]
+        e = base._index.endpoints.get(e.parent) if e.parent is not None else None
+    return tuple(out)
+
+
+def _names_endpoint(text: str, names: Sequence[str]) -> bool:
+    words = f" {' '.join(re.split(r'[^0-9a-zé²]+', text.lower().replace('-', ' ')))} "
+    return any(f" {' '.join(re.split(r'[^0-9a-zé²]+', n))} " in words for n in names if n)
+
+
+def _imprecision(cand: _Candidate, names: Sequence[str] = ()) -> DomainRating:
+    """Computed from the interval and the information size.
+
+    A review's estimate often comes without the participants behind it, so its information
+    size cannot be judged: the curator's ``"imprecision: ..."`` downgrade of the review
+    stands in when the computed rating finds nothing and the downgrade names the row's
+    endpoint (or a broader one) by its name or a synonym.
+    """
+    rating = _computed_imprecision(cand)
+    if rating.steps or not names:
+        return rating
+    recorded = [
+        f"{i.label}: {r} (curator)"
+        for i in cand.items
+        if i.design is m.Design.SYSTEMATIC_REVIEW
+        for r in _recorded(i.study, "imprecision")
+        if _names_endpoint(r, names)
+    ]
+    if not recorded:
+        return rating
+    return DomainRating(domain="imprecision", steps=1, reasons=(*rating.reasons, *recorded))
+
+
+def _computed_imprecision(cand: _Candidate) -> DomainRating:
     e = cand.estimate
     reasons = []
     steps = 0
@@ -1593,8 +1634,12 @@ def _statement(
         return _uncontrolled_statement(subject, cand, outcome)
     e = cand.estimate
     if row_kind is SummaryRowKind.ASSOCIATION:
-        what = "intake of" if exposure is m.Exposure.DIETARY_INTAKE else "blood levels of"
-        what = f"{what} {subject}"
+        if exposure is m.Exposure.DIETARY_INTAKE:
+            what = f"intake of {subject}"
+        elif subject.startswith("vitamin K ("):  # a marker such as dp-ucMGP, form not one
+            what = "vitamin K status measured in blood"
+        else:
+            what = f"blood levels of {subject}"
         tail = "; an association, not the effect of a supplement."
         if exposure is m.Exposure.CIRCULATING_LEVEL and endpoint.kind is m.OutcomeKind.BIOMARKER:
             what = indication  # the level is the outcome: the association is the condition's
@@ -2017,7 +2062,7 @@ def _row(
             _risk_of_bias(best),
             _inconsistency(best),
             _indirectness(best, endpoint, forms, co if kind is SummaryRowKind.EFFECT else ()),
-            _imprecision(best),
+            _imprecision(best, _names(base, endpoint)),
             _publication_bias(best),
         )
         computed = computed.lowered(sum(d.steps for d in domains))
