@@ -167,7 +167,7 @@ def _counts_hold(obj: object) -> None:
         return x if isinstance(x, int) and not isinstance(x, bool) else None
 
     for r in _records(obj):
-        if isinstance(r, Proportion):
+        if isinstance(r, (Proportion, model.ArmCount)):
             assert 0 <= r.events <= r.total
         elif isinstance(r, AdverseEvent):
             p, t = known(r.participants), known(r.total)
@@ -202,6 +202,24 @@ def _sex_fits(sex: SexCounts, size: int | None) -> None:
 def test_events_never_exceed_totals_in_generated_bases(base: EvidenceBase) -> None:
     _counts_hold(base.studies)
     _counts_hold(loads(dump(base, "json"), "json").studies)
+
+
+@bases
+@given(vt.evidence_bases())
+def test_what_a_finding_names_is_in_its_study_and_base(base: EvidenceBase) -> None:
+    endpoints = {e.id: e for e in base.endpoints}
+    study_ids = {s.id for s in base.studies}
+    for s in base.studies:
+        assert set(s.includes) <= study_ids - {s.id}
+        for f in s.findings:
+            assert set(f.statistic_groups) <= s.group_ids
+            c = f.comparator
+            if c is not None and c.group is not None:
+                assert c.group in s.group_ids - {f.group}
+            if isinstance(f.statistic, model.ArmCounts):
+                assert f.group is None or f.group in f.statistic.groups
+            e = f.outcome.endpoint
+            assert e is None or endpoints[e.id] == e
 
 
 _SAFE_MAGNITUDE = st.one_of(

@@ -45,6 +45,7 @@ from ._model import (
     ArmCounts,
     BeforeAfter,
     Better,
+    Blinding,
     Breakdown,
     Category,
     Certainty,
@@ -97,6 +98,7 @@ from ._model import (
     Study,
     Summary,
     SummaryMeasure,
+    TestResult,
     TimeToEvent,
     Verification,
 )
@@ -145,6 +147,7 @@ __all__ = [
     "quantities",
     "quotes",
     "regimens",
+    "reported_tests",
     "settings",
     "sex_counts",
     "single_arm_counts",
@@ -1171,6 +1174,31 @@ def narratives() -> st.SearchStrategy[Narrative]:
     return st.builds(Narrative, summary=texts(max_size=80))
 
 
+@st.composite
+def reported_tests(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> TestResult:
+    """A :class:`~vitk2.TestResult`: a test as reported, with its p-value and no estimate.
+
+    Args:
+        draw: Supplied by hypothesis.
+        groups: The group ids it may compare (two or more, or none; drawn when None).
+
+    Returns:
+        A valid test result.
+
+    .. versionadded:: 0.2.0
+    """
+    compared: list[str] = []
+    if (groups is None or len(groups) >= 2) and draw(st.booleans()):
+        compared = _group_ids(draw, groups, min_size=2, max_size=3)
+    return TestResult(
+        p_value=draw(p_values()),
+        test=draw(_optional(st.one_of(st.sampled_from(["chi-squared", "log-rank"]), texts()))),
+        statistic=draw(_optional(st.floats(allow_nan=False, allow_infinity=False))),
+        df=draw(_optional(_counts(positive=True))),
+        groups=tuple(compared),
+    )
+
+
 def statistics(
     *,
     groups: Sequence[str] | None = None,
@@ -1182,6 +1210,7 @@ def statistics(
     Args:
         groups: The group ids the statistic may name: a :class:`~vitk2.GroupSummaries` or an
             :class:`~vitk2.ArmCounts` needs two (none is drawn with fewer), a
+            :class:`~vitk2.TestResult` compares two or none, a
             :class:`~vitk2.BeforeAfter` or a :class:`~vitk2.Cumulative` one, and an
             :class:`~vitk2.Effect`'s reference is one of them. Drawn freely when None.
         most: The most participants it may count (the size of the finding's group); no
@@ -1193,7 +1222,8 @@ def statistics(
         A strategy for statistics of every kind.
 
     .. versionchanged:: 0.2.0
-       Arm counts, before-and-after values and cumulative percentages are drawn too.
+       Arm counts, before-and-after values, cumulative percentages and reported tests are
+       drawn too.
     """
     kinds: list[st.SearchStrategy[Any]] = [
         breakdowns(most=most),
@@ -1201,6 +1231,7 @@ def statistics(
         effects(groups=groups),
         times_to_event(),
         narratives(),
+        reported_tests(groups=groups),
     ]
     if most is None or most >= 1:
         kinds.insert(0, proportions() if most is None else proportions(max_total=most))
@@ -1868,6 +1899,7 @@ def studies(
         notes=draw(_tuples(texts(), max_size=2)),
         includes=tuple(included),
         exposure=draw(_optional(st.sampled_from(Exposure))),
+        blinding=draw(_optional(st.sampled_from(Blinding))),
         funding=draw(_optional(fundings())),
         provenance=draw(_tuples(provenances(sources=report_ids), max_size=2)),
     )
@@ -2165,6 +2197,7 @@ _STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
     BeforeAfter: before_afters,
     CumulativeArm: cumulative_arms,
     Cumulative: cumulatives,
+    TestResult: reported_tests,
     Comparator: comparators,
     TimeToEvent: times_to_event,
     Narrative: narratives,
