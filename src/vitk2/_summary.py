@@ -62,7 +62,8 @@ The rules, in the order they are applied:
     reaches both below 0.75 and above 1.25, GRADE's default thresholds of appreciable
     benefit and harm); no interval (one level); fewer than the optimal information size,
     by GRADE's rule of thumb: 300 events for counts, else 400 participants (one level);
-    at most two levels;
+    at most two levels; for a review, whose information size is rarely stored, the
+    curator's ``"imprecision: ..."`` downgrade when it names the row's endpoint;
   * publication bias: Egger's regression test (p < 0.10) when ten or more studies are
     pooled; not assessed below ten.
 
@@ -1856,7 +1857,8 @@ def summary(
                 continue
             if e.kind in _NOT_EVIDENCE_KINDS or f.outcome.kind in _NOT_EVIDENCE_KINDS:
                 what = e.kind if e.kind in _NOT_EVIDENCE_KINDS else f.outcome.kind
-                leave(f"a {what} outcome, not evidence of an effect")
+                article = "an" if str(what)[0] in "aeiou" else "a"
+                leave(f"{article} {what} outcome, not evidence of an effect")
                 continue
             concerns = base._integrity(s, f)
             retracted = [c.id for c in concerns if c.integrity.is_retracted]
