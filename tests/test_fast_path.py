@@ -168,6 +168,23 @@ def test_a_record_fails_fast_exactly_when_it_fails_in_detail() -> None:
     assert failures > 100  # the mutations do break records
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vt.evidence_bases().filter(lambda b: any(s.findings for s in b.studies)), st.randoms())
+def test_a_generated_record_fails_fast_exactly_when_it_fails_in_detail(
+    base: vitk2.EvidenceBase, rng: random.Random
+) -> None:
+    data = _io.to_data(base)
+    records = [(r, cls) for key, cls in (*KINDS, ("studies", m.Study)) for r in data.get(key, [])]
+    with registry(_registry_of(base)):
+        for _ in range(20):
+            record, cls = rng.choice(records)
+            mutated = _mutated(record, rng)
+            fast, detailed = _both(mutated, cls)
+            assert isinstance(fast, type) == isinstance(detailed, type), (mutated, fast, detailed)
+            if not isinstance(fast, type):
+                assert fast == detailed
+
+
 def test_a_bad_record_is_reported_by_the_detailed_converter() -> None:
     doc = _document()
     doc["studies"][3]["arms"][0]["size"] = "12"
