@@ -287,6 +287,28 @@ def test_hostile_input_fails_on_the_command_line_in_one_line(
     assert path.read_bytes() == HOSTILE[name]  # left as it was
 
 
+CORPUS = Path(__file__).resolve().parent / "hostile"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in CORPUS.glob("*") if p.suffix in (".yaml", ".yml", ".json")),
+    ids=lambda p: p.name,
+)
+def test_the_hostile_corpus_gives_vitk2s_error_naming_the_file(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / ("out" + path.suffix)
+    problems: tuple[vitk2.Problem, ...] = ()
+    try:
+        upgrade_file(path, out)
+    except ValidationError as err:
+        problems = err.problems
+    if problems:
+        assert all(p.file == str(path) for p in problems)
+        assert not out.exists()
+    else:  # a file the corpus holds for being odd, not invalid: it upgrades to a loadable file
+        vitk2.load_file(out)
+
+
 # --------------------------------------------------------------------------------------------
 # The command
 
