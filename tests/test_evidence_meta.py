@@ -556,7 +556,9 @@ def test_sensitivity_analyses_leave_out_what_they_say() -> None:
     assert integrity.result is not None
     assert integrity.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
     assert ma.sensitivity[1].result is None
-    assert "no blinding" in (ma.sensitivity[1].note or "")
+    assert ma.sensitivity[1].note == (
+        "no trial is recorded as open label (5 studies do not record blinding): the main result"
+    )
     loo = [s for s in ma.sensitivity if s.kind is SensitivityKind.LEAVE_ONE_OUT]
     assert [s.omitted for s in loo] == [(c.study,) for c in ma.contrasts]
     engine = meta.leave_one_out(
@@ -1171,3 +1173,22 @@ def test_cli_meta_has_help_and_is_listed(capsys: pytest.CaptureFixture[str]) -> 
     assert "Exit codes: see 'vitk2 --help'" in out
     _, top, _ = cli(capsys, "--help")
     assert "meta-analysis of one endpoint" in " ".join(top.split())
+
+
+def test_open_label_trials_are_left_out_in_a_sensitivity_analysis() -> None:
+    level = "    level: {ocebm: 2, rationale: a trial}\n"
+    head, gamma = trials_yaml().split("  - id: gamma\n")
+    text = (
+        head.replace(level, level + "    blinding: double_blind\n")
+        + "  - id: gamma\n"
+        + gamma.replace(level, level + "    blinding: open_label\n")
+    )
+    base = vitk2.loads(text)
+    ma = base.meta_analysis("osteo", "vfx")
+    assert [c.blinding for c in ma.contrasts][-1] is vitk2.Blinding.OPEN_LABEL
+    (open_label,) = [s for s in ma.sensitivity if s.kind is SensitivityKind.OPEN_LABEL]
+    assert open_label.omitted == ("gamma",)
+    expected = reference_pool(TABLES[:2], method="REML", test="knha")
+    assert open_label.result is not None
+    assert open_label.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
+    assert "RCT, open label" in ma.to_text()

@@ -222,6 +222,7 @@ class Contrast:
         concerns: Integrity notices it rests on: ``"kakizaki-2007: retracted"``.
         verified: False when a value is marked unverified (kept on request).
         timepoint: When the outcome was assessed.
+        blinding: The study's blinding as its report states it, or None when not recorded.
 
     .. versionadded:: 0.2.0
     """
@@ -250,6 +251,7 @@ class Contrast:
     concerns: tuple[str, ...] = ()
     verified: bool = True
     timepoint: str | None = None
+    blinding: m.Blinding | None = None
 
     @property
     def data(self) -> str:
@@ -534,7 +536,7 @@ class MetaAnalysis:
             rows.append(
                 (
                     c.label + note,
-                    _short_design(c.design),
+                    _short_design(c.design) + (f", {c.blinding}" if c.blinding else ""),
                     c.group or "",
                     c.reference or "",
                     c.data,
@@ -778,6 +780,7 @@ class MetaAnalysis:
                     "participants": c.participants,
                     "integrity": list(c.concerns),
                     "verified": c.verified,
+                    "blinding": c.blinding.value if c.blinding is not None else None,
                     "timepoint": c.timepoint,
                 }
                 for c in self.contrasts
@@ -1546,6 +1549,7 @@ def _effects(
                 "corrected": row.corrected,
                 "concerns": c.concerns,
                 "verified": c.verified,
+                "blinding": s.blinding,
                 "timepoint": str(c.finding.outcome.timepoint)
                 if c.finding.outcome.timepoint is not None
                 else None,
@@ -1625,13 +1629,39 @@ def _sensitivity(
                 note=note,
             )
         )
-    out.append(
-        Sensitivity(
-            kind=SensitivityKind.OPEN_LABEL,
-            name="without open-label trials",
-            note="skipped: the evidence model records no blinding",
-        )
+    open_label = [c for c in contrasts if c.blinding is m.Blinding.OPEN_LABEL]
+    unknown = sum(1 for c in contrasts if c.blinding is None)
+    untold = (
+        f" ({unknown} {'study does' if unknown == 1 else 'studies do'} not record blinding)"
+        if unknown
+        else ""
     )
+    name = "without open-label trials"
+    if not open_label:
+        out.append(
+            Sensitivity(
+                kind=SensitivityKind.OPEN_LABEL,
+                name=name,
+                note=f"no trial is recorded as open label{untold}: the main result",
+            )
+        )
+    else:
+        result, note = _subset_result(
+            [c for c in contrasts if c.blinding is not m.Blinding.OPEN_LABEL],
+            measure,
+            method,
+            test,
+            level,
+        )
+        out.append(
+            Sensitivity(
+                kind=SensitivityKind.OPEN_LABEL,
+                name=name + untold,
+                omitted=tuple(c.study for c in open_label),
+                result=result,
+                note=note,
+            )
+        )
     if len(contrasts) > LEAVE_ONE_OUT_LIMIT:
         out.append(
             Sensitivity(
