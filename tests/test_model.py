@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 
 import attrs
 import pytest
@@ -367,3 +368,36 @@ class TestPlausibleValues:
         assert (year["minimum"], year["maximum"]) == (1800, 2100)
         percent = schema["Proportion"]["properties"]["reported_percent"]["oneOf"][0]
         assert (percent["minimum"], percent["maximum"]) == (0, 100)
+
+
+# --- reported decimals show each value as itself --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: vitk2.PValue(value=0.0001, decimals=2), "would show the p-value 0.0001"),
+        (lambda: vitk2.PValue(value=0.05, decimals=0), "at least 1"),
+        (
+            lambda: vitk2.Effect(
+                measure=vitk2.EffectMeasure.RISK_RATIO, value=0.8712, low=0.5, high=1.2, decimals=2
+            ),
+            "would show 0.8712",
+        ),
+        (lambda: vitk2.CumulativeArm(group="a", percent=39.25, decimals=1), "would show 39.25"),
+    ],
+)
+def test_decimals_that_would_show_another_number_are_refused(
+    make: Callable[[], object], expected: str
+) -> None:
+    with pytest.raises(ValueError, match=expected):
+        make()
+
+
+def test_reported_decimals_keep_trailing_zeros_when_shown() -> None:
+    hr = vitk2.Effect(
+        measure=vitk2.EffectMeasure.HAZARD_RATIO, value=1.15, low=0.843, high=1.57, decimals=3
+    )
+    assert str(hr) == "hazard ratio 1.150 (0.843 to 1.570)"
+    assert str(vitk2.PValue.parse("0.060")) == "0.060"
+    assert str(vitk2.CumulativeArm(group="a", percent=39.0, decimals=1)) == "39.0 % (a)"

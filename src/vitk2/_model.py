@@ -1338,6 +1338,14 @@ def _decimals(_: object, attribute: attrs.Attribute[Any], value: object) -> None
         raise ValueError(_msg(attribute, "between 0 and 64 decimal places", value))
 
 
+def _reproduces(decimals: int, *values: float | None) -> str | None:
+    """The first value that ``decimals`` places would show as another number, if any."""
+    for x in values:
+        if x is not None and float(f"{x:.{decimals}f}") != x:
+            return f"{x!r}"
+    return None
+
+
 def _as_reported(value: float, decimals: int | None) -> str:
     """A number with the decimal places its source gives (``1.150``), else as short as exact."""
     return f"{value:.{decimals}f}" if decimals is not None else f"{value:g}"
@@ -1377,6 +1385,14 @@ class PValue:
     @decimals.validator
     def _check_decimals(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         _decimals(self, attribute, value)
+        if value is None:
+            return
+        if value == 0:  # a p-value of 0 or 1 written without a decimal point records none
+            raise ValueError("'decimals' of a p-value must be at least 1, or None")
+        wrong = _reproduces(value, self.value)
+        if wrong is not None:
+            msg = f"'decimals' {value} would show the p-value {wrong} as another number"
+            raise ValueError(msg)
 
     @value.validator
     def _check_value(self, attribute: attrs.Attribute[float], value: float) -> None:
@@ -1775,6 +1791,14 @@ class Effect:
     )
     decimals: int | None = attrs.field(default=None, validator=_decimals, repr=False)
 
+    @decimals.validator
+    def _check_reported(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None:
+            wrong = _reproduces(value, self.value, self.low, self.high)
+            if wrong is not None:
+                msg = f"'decimals' {value} would show {wrong} as another number"
+                raise ValueError(msg)
+
     @reference.validator
     def _check_reference(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
         if value is not None:
@@ -2053,6 +2077,12 @@ class CumulativeArm:
     group: str = attrs.field(validator=_is_id)
     percent: float = attrs.field(validator=_finite)
     decimals: int | None = attrs.field(default=None, validator=_decimals)
+
+    @decimals.validator
+    def _check_reported(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None and _reproduces(value, self.percent) is not None:
+            msg = f"'decimals' {value} would show {self.percent!r} % as another number"
+            raise ValueError(msg)
 
     @percent.validator
     def _check_percent(self, attribute: attrs.Attribute[float], value: float) -> None:

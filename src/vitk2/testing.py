@@ -980,8 +980,18 @@ def effects(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Effect:
         adjusted=draw(_optional(st.booleans())),
         studies=draw(_optional(_counts(positive=True))),
         participants=draw(_optional(_counts(positive=True))),
-        decimals=draw(_optional(st.integers(0, 6))),
+        decimals=_shown_with(draw(_optional(st.integers(0, 6))), value, low, high),
     )
+
+
+def _shown_with(decimals: int | None, *values: float | None) -> int | None:
+    """``decimals`` if it shows every value as itself (as the model requires), else None."""
+    if decimals is None:
+        return None
+    for x in values:
+        if x is not None and float(f"{x:.{decimals}f}") != x:
+            return None
+    return decimals
 
 
 _EXPOSURE_DIMENSIONS: Final = (Dimension.MASS_RATE, Dimension.MASS, Dimension.CONCENTRATION)
@@ -1123,10 +1133,11 @@ def cumulative_arms(draw: st.DrawFn, *, group: str | None = None) -> CumulativeA
 
     .. versionadded:: 0.2.0
     """
+    percent = draw(st.one_of(st.sampled_from([0.0, 39.0, 100.0]), st.floats(0.0, 100.0)))
     return CumulativeArm(
         group=group if group is not None else draw(ids()),
-        percent=draw(st.one_of(st.sampled_from([0.0, 39.0, 100.0]), st.floats(0.0, 100.0))),
-        decimals=draw(_optional(st.integers(0, 3))),
+        percent=percent,
+        decimals=_shown_with(draw(_optional(st.integers(0, 3))), percent),
     )
 
 
