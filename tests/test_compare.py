@@ -400,6 +400,88 @@ def test_contrasts_plus_refusals_of_a_study_and_outcome_are_its_pairs_of_groups(
     assert seen == pairs
 
 
+ROLLUP = """\
+vitk2: 2
+compounds:
+  - {id: mk4, name: menatetrenone, compound_class: vitamin K2, family: vitamin K}
+indications:
+  - {id: osteo, name: osteoporosis, category: bone}
+endpoints:
+  - {id: vfx, name: vertebral fracture, kind: clinical, better: lower}
+  - {id: hip, name: hip fracture, kind: clinical, better: lower}
+  - {id: bmd, name: bone mineral density, kind: surrogate, better: higher}
+citations:
+  - {id: a, kind: primary_article, authors: [Alpha A], title: T, journal: J, year: 2000}
+  - {id: b, kind: primary_article, authors: [Beta B], title: T, journal: J, year: 2005}
+  - {id: r, kind: review, authors: [Review R], title: T, journal: J, year: 2019}
+studies:
+"""
+
+
+def rollup_trial(sid: str, e1: int, n1: int, e2: int, n2: int, direction: str) -> str:
+    return textwrap.dedent(f"""\
+      - id: {sid}
+        title: trial {sid}
+        reports: [{sid}]
+        design: randomised_controlled_trial
+        blinding: double_blind
+        indications: [osteo]
+        population: {{description: women, enrolled: {n1 + n2}}}
+        level: {{ocebm: 2, rationale: a trial}}
+        arms:
+          - {{id: vk2, name: MK-4, role: intervention, regimen: {{doses: [{{compound: mk4, amount: 45 mg/day, route: oral}}], duration: 2 year}}}}
+          - {{id: ctl, name: placebo, role: control}}
+        findings:
+          - id: {sid}.vfx
+            outcome: {{name: vertebral fractures, kind: clinical, endpoint: vfx}}
+            indication: osteo
+            group: vk2
+            comparator: {{group: ctl, kind: placebo}}
+            statistic:
+              kind: arm_counts
+              arms: [{{group: vk2, events: {e1}, total: {n1}}}, {{group: ctl, events: {e2}, total: {n2}}}]
+            direction: {direction}
+            provenance: [{{source: {sid}, locator: Table 2}}]
+          - id: {sid}.bmd
+            outcome: {{name: lumbar BMD, kind: surrogate, endpoint: bmd}}
+            indication: osteo
+            group: vk2
+            comparator: {{group: ctl, kind: placebo}}
+            statistic: {{kind: effect, measure: mean_difference, value: 0.04, low: 0.02, high: 0.06}}
+            direction: benefit
+            provenance: [{{source: {sid}, locator: Table 3}}]
+    """)
+
+
+def rollup_review(n: int) -> str:
+    return textwrap.dedent(f"""\
+      - id: r
+        title: a review of menatetrenone and more trials
+        reports: [r]
+        design: systematic_review
+        indications: [osteo]
+        population: {{description: trials}}
+        level: {{ocebm: 1, rationale: a review}}
+        includes: [a, b]
+        findings:
+          - id: r.hip
+            outcome: {{name: hip fracture, kind: clinical, endpoint: hip}}
+            indication: osteo
+            compounds: [mk4]
+            comparator: {{kind: placebo, studies: 6, participants: {n}}}
+            statistic: {{kind: effect, measure: risk_ratio, value: 0.9, low: 0.6, high: 1.3}}
+            direction: no_clear_effect
+            provenance: [{{source: r, locator: Figure 2}}]
+    """)
+
+
+def rollup_base(n_review: int = 1500) -> vitk2.EvidenceBase:
+    trials = rollup_trial("a", 40, 400, 60, 400, "benefit") + rollup_trial(
+        "b", 20, 150, 19, 150, "no_clear_effect"
+    )
+    return vitk2.loads(ROLLUP + textwrap.indent(trials + rollup_review(n_review), ""))
+
+
 class TestOverview:
     def test_one_row_per_top_level_indication(self) -> None:
         ov = BASE.overview()
@@ -415,30 +497,112 @@ class TestOverview:
         row = BASE.overview().row("hcc")
         assert row.direction in (Direction.MIXED, Direction.NO_CLEAR_EFFECT, Direction.INCONSISTENT)
 
-    def test_disagreeing_studies_are_inconsistent_not_averaged(self) -> None:
-        base = user_trials(("t1", 30, 60, 10, 60), ("t2", 10, 60, 10, 60))
-        t2 = base.study("t2")
-        import attrs
+    # Issue #19 replaced the vote over findings ("inconsistent" when studies disagree) by the
+    # direction of the best summary row, read from its estimate and interval. The old test
+    # built two disagreeing trials and expected INCONSISTENT; the same trials now give one
+    # pooled estimate and its direction.
+    def test_disagreeing_trials_give_the_pooled_rows_direction_not_a_vote(self) -> None:
+        base = rollup_base()
+        row = base.overview().row("osteoporosis")
+        assert row.best is not None
+        assert row.direction is row.best.direction is not Direction.INCONSISTENT
+        assert row.certainty is row.best.certainty
+        assert row.statement == row.best.statement
+        assert row.best.endpoint.id in ("vfx", "hip")  # clinical before the surrogate BMD
 
-        null = attrs.evolve(t2.findings[0], direction=Direction.NO_CLEAR_EFFECT)
-        studies = tuple(
-            attrs.evolve(s, findings=(null, s.findings[1])) if s.id == "t2" else s
-            for s in base.studies
-        )
-        base2 = vitk2.EvidenceBase(
-            compounds=base.compounds,
-            indications=base.indications,
-            citations=base.citations,
-            studies=studies,
-            endpoints=base.endpoints,
-        )
-        assert base2.overview().row("mds").direction is Direction.INCONSISTENT
+    def test_a_review_never_adds_to_its_own_trials(self) -> None:
+        base = rollup_base(1500)
+        row = base.overview().row("osteoporosis")
+        # trials a and b: 800 + 300 participants; the review of six trials: 1,500. Never 2,600.
+        assert row.participants == 1500
+        assert row.studies == 6
+        assert set(row.sources) == {"a", "b", "r"}
+        small = rollup_base(500).overview().row("osteoporosis")
+        assert small.participants == 1100  # the trials' own total, when it is the larger
+
+    def test_every_row_is_one_summary_row(self) -> None:
+        ov = BASE.overview()
+        assert ov.summary is not None
+        for r in ov.rows:
+            if r.best is None:
+                assert r.certainty is None
+                assert r.direction is Direction.NOT_APPLICABLE
+                assert r.statement
+                continue
+            assert r.best in r.summary_rows
+            assert (r.certainty, r.direction, r.statement) == (
+                r.best.certainty,
+                r.best.direction,
+                r.best.statement,
+            )
+            if r.best.estimate is not None and r.best_level is not None:
+                levels = {BASE.study(s).level.ocebm for s in r.best.estimate.studies}
+                assert r.best_level in levels
+            assert set(r.sources) <= {s for x in r.summary_rows for s in x.study_ids}
+
+    def test_participants_are_never_summed_across_overlapping_rows(self) -> None:
+        for r in BASE.overview().rows:
+            people = [x for x in r.summary_rows if x.kind.value != "preclinical"]
+            largest = max((x.participants or 0 for x in people), default=0)
+            assert r.participants >= largest, r.indication.id
+            sizes = {s: BASE.study(s).size or 0 for s in r.sources}
+            assert r.participants <= max(sum(sizes.values()), largest), r.indication.id
+
+    def test_the_bundled_headlines_follow_the_best_evidence(self) -> None:
+        # audit O1/P1: no reliable fracture benefit; a clinical row, not BMD, not a vote
+        osteo = BASE.overview().row("osteoporosis")
+        assert osteo.best is not None
+        assert osteo.best.endpoint.kind is m.OutcomeKind.CLINICAL
+        assert osteo.direction is Direction.NO_CLEAR_EFFECT
+        assert osteo.participants < 21575  # audit O5: reviews were added to their trials
+        # audit O2: the null double-blind trial, not the preliminary review
+        hcc = BASE.overview().row("hcc")
+        assert hcc.best is not None
+        assert hcc.best.estimate is not None
+        assert "yoshida-2011-hepatology" in hcc.best.estimate.studies
+        assert hcc.direction is Direction.NO_CLEAR_EFFECT
+        # audit O3: uncontrolled response rates are never a benefit
+        mds = BASE.overview().row("mds")
+        assert mds.direction is Direction.NOT_APPLICABLE
+        assert "no comparator" in mds.statement
+        assert BASE.overview().row("aml").direction is Direction.NOT_APPLICABLE
 
     def test_matrix_has_design_and_certainty(self) -> None:
         ov = BASE.overview()
         cell = next(c for c in ov.matrix if c.compound == "menatetrenone" and c.indication == "mds")
         assert cell.findings > 0
         assert "menatetrenone" in ov.matrix_text()
+
+    def test_each_matrix_cell_is_one_summary_row(self) -> None:
+        # audit O8: the best design of one study was paired with the certainty of another
+        ov = BASE.overview()
+        for cell in ov.matrix:
+            assert cell.row is not None
+            assert cell.compound in {c.id for c in cell.row.compounds}
+            assert (cell.certainty, cell.direction, cell.endpoint) == (
+                cell.row.certainty,
+                cell.row.direction,
+                cell.row.endpoint.id,
+            )
+            assert cell.best_design in {e.design for e in cell.row.evidence}
+            assert cell.findings == len(cell.row.evidence)
+        osteo = next(
+            c for c in ov.matrix if (c.compound, c.indication) == ("menatetrenone", "osteoporosis")
+        )
+        assert osteo.row is not None
+        assert osteo.row.endpoint.kind is m.OutcomeKind.CLINICAL
+
+    def test_renderers_keep_working(self) -> None:
+        ov = BASE.overview()
+        assert "osteoporosis" in ov.to_text(width=80)
+        assert ov.to_markdown().count("\n|") >= len(ov.rows)
+        rows = list(csv.reader(io.StringIO(ov.to_csv())))
+        assert rows[0] == list(ov.COLUMNS)
+        assert len(rows) == len(ov.rows) + 1
+        data = json.loads(ov.to_json())
+        assert data["preference"]
+        assert len(data["rows"]) == len(ov.rows)
+        assert "<table" in ov._repr_html_()
 
 
 def test_left_out_findings_carry_their_reasons() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, get_args
 
 import attrs
@@ -46,6 +46,8 @@ from ._stats import (
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
+
+    from ._summary import SummaryOfFindings, SummaryRow, SummaryRowKind
 
 __all__ = [
     "CertaintyAssessment",
@@ -1402,12 +1404,75 @@ def _refusal(s1: m.Study, f1: m.Finding, s2: m.Study, f2: m.Finding) -> str | No
 
 # --- overview ------------------------------------------------------------------------------
 
+#: How the overview picks the one summary row that speaks for an indication (and, in the matrix,
+#: for a compound in an indication); the first difference wins.
+OVERVIEW_PREFERENCE: Final = (
+    "the effect of a supplement or drug against a comparator, over an association (diet, blood "
+    "levels), over uncontrolled responses, over cells or animals",
+    "a clinical or patient-reported endpoint, over a surrogate, over a biomarker, over a safety "
+    "endpoint (a safety endpoint ranks as clinical where the indication is itself a safety "
+    "question)",
+    "higher certainty",
+    "no integrity notice or concern and not a subgroup only",
+    "one vitamin K2 form, over vitamin K1, forms pooled or a form not named",
+    "more participants",
+    "more studies",
+    "the summary's own order (indication, kind, exposure, form, endpoint)",
+)
+"""The order in which :func:`overview` ranks the summary rows of an indication; first difference
+wins. The best row gives the overview row its statement, certainty and direction, and the
+compound x indication matrix its cell.
+
+.. versionadded:: 0.2.0
+"""
+
+_TIERS: Final = {
+    m.OutcomeKind.CLINICAL: 0,
+    m.OutcomeKind.PATIENT_REPORTED: 0,
+    m.OutcomeKind.SURROGATE: 1,
+    m.OutcomeKind.BIOMARKER: 2,
+    m.OutcomeKind.MECHANISTIC: 2,
+    m.OutcomeKind.SAFETY: 3,
+}
+_TIER_NAMES: Final = ("clinical", "surrogate", "biomarker", "safety", "other")
+
 
 @attrs.frozen
 class OverviewRow:
-    """One indication at a glance.
+    """One indication at a glance: the roll-up of its rows in the summary of findings.
+
+    The statement, certainty, direction and best OCEBM level are those of one summary row, the
+    best by :data:`OVERVIEW_PREFERENCE`; the counts are over the studies behind every row's
+    estimate, each counted once.
+
+    Attributes:
+        indication: The indication (its subtypes rolled in).
+        designs: The designs of the studies counted, with how many of each, strongest first.
+        studies: The studies behind the rows' estimates in people (cells or animals only
+            where there is nothing else), each once (reports of one trial are one); a review counts as the number of trials it pooled, and its trials are never
+            added to it: the count is the larger of the primary studies' number and the
+            largest review's, so a floor, never a double count.
+        participants: Likewise: the primary studies' participants, each study once at its
+            largest count, or the largest review's total when that is larger.
+        best_level: The best OCEBM level among the studies the best row's estimate rests on.
+        certainty: The best row's GRADE certainty; None when no row has evidence.
+        direction: The best row's direction, read from its estimate and interval against no
+            effect (not a vote of studies): benefit, harm, no clear effect; association for
+            an association whose interval excludes no effect; not applicable for
+            uncontrolled or preclinical evidence, or when there is no evidence row.
+        basis: The best row in words: form, endpoint, estimate and its source.
+        statement: The best row's plain-language statement, or why there is no row.
+        endpoints: The endpoints with evidence in people, clinical first.
+        best: The best summary row, or None.
+        summary_rows: Every summary row of the indication (people first, then preclinical).
+        sources: The ids of the studies counted.
+        left_out: How many findings of the indication the summary left out.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The roll-up of :meth:`vitk2.EvidenceBase.summary`: ``statement``, ``endpoints``,
+       ``best``, ``summary_rows``, ``sources`` and ``left_out``; the direction is the best
+       row's, no longer a vote over findings, and no participant is counted twice.
     """
 
     indication: m.Indication
@@ -1418,6 +1483,12 @@ class OverviewRow:
     certainty: m.Certainty | None
     direction: m.Direction
     basis: str
+    statement: str = ""
+    endpoints: tuple[m.Endpoint, ...] = ()
+    best: SummaryRow | None = attrs.field(default=None, eq=False, repr=False)
+    summary_rows: tuple[SummaryRow, ...] = attrs.field(default=(), eq=False, repr=False)
+    sources: tuple[str, ...] = ()
+    left_out: int = 0
 
     def __repr__(self) -> str:
         level = self.best_level if self.best_level is not None else "n/a"
@@ -1427,26 +1498,53 @@ class OverviewRow:
         )
 
     @property
+    def endpoints_text(self) -> str:
+        """The endpoints with evidence, grouped by kind: ``"clinical: hip fracture; ..."``."""
+        groups: dict[str, list[str]] = {}
+        for e in self.endpoints:
+            groups.setdefault(_TIER_NAMES[_TIERS.get(e.kind, 4)], []).append(e.name)
+        return "; ".join(f"{k}: {', '.join(v)}" for k, v in groups.items())
+
+    @property
     def cells(self) -> tuple[Any, ...]:
         """The row as the cells of :data:`Overview.COLUMNS`."""
-        designs = ", ".join(f"{n} {d}" for d, n in self.designs)
         return (
             self.indication.name,
-            self.studies,
-            designs,
-            self.participants,
-            self.best_level if self.best_level is not None else "n/a",
+            self.statement,
             str(self.certainty) if self.certainty else "not graded",
             str(self.direction),
+            self.studies,
+            self.participants,
+            self.best_level if self.best_level is not None else "n/a",
             self.basis,
+            self.endpoints_text,
         )
 
 
 @attrs.frozen
 class MatrixCell:
-    """What is known for one compound in one indication.
+    """One compound in one indication: the certainty and direction of one summary row.
+
+    The row is the compound's best in the indication by :data:`OVERVIEW_PREFERENCE`: the
+    best-certainty clinical row (comparative evidence before associations, uncontrolled and
+    preclinical rows), else the best surrogate row, and so on. Every field comes from that
+    one row, never from two.
+
+    Attributes:
+        compound: The compound's id (a vitamin K form).
+        indication: The indication's id.
+        best_design: The design the row's estimate rests on.
+        certainty: The row's certainty.
+        findings: The findings of the row.
+        direction: The row's direction.
+        endpoint: The row's endpoint (its id).
+        kind: The row's kind (effect, association, uncontrolled, preclinical).
+        rows: How many summary rows the compound has in the indication.
+        row: The summary row itself.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       One summary row per cell: ``direction``, ``endpoint``, ``kind``, ``rows``, ``row``.
     """
 
     compound: str
@@ -1454,29 +1552,53 @@ class MatrixCell:
     best_design: m.Design
     certainty: m.Certainty | None
     findings: int
+    direction: m.Direction = m.Direction.NOT_APPLICABLE
+    endpoint: str = ""
+    kind: SummaryRowKind | None = None
+    rows: int = 1
+    row: SummaryRow | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The cell in words: ``"low, no clear effect: vertebral fracture"``."""
+        what = self.row.endpoint.name if self.row is not None else self.endpoint
+        plain = self.kind is None or self.kind.value == "effect"
+        kind = "" if plain or self.direction is m.Direction.ASSOCIATION else f" ({self.kind})"
+        return f"{self.certainty or 'not graded'}, {self.direction}{kind}: {what}"
 
 
 @attrs.frozen
 class Overview(_Tabular):
-    """One row per indication, and a compound x indication matrix.
+    """One row per indication, and a compound x indication matrix: the summary, rolled up.
+
+    Attributes:
+        rows: One row per top-level indication with findings: comparative evidence first,
+            then by certainty, clinical before surrogate, more participants first.
+        matrix: One cell per vitamin K form and indication with evidence.
+        lineage: The data and methods behind it.
+        summary: The summary of findings it rolls up.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The roll-up of :meth:`vitk2.EvidenceBase.summary`.
     """
 
     COLUMNS = (
         "indication",
+        "statement",
+        "certainty",
+        "direction",
         "studies",
-        "designs",
         "participants",
         "best OCEBM",
-        "certainty",
-        "direction for K2",
-        "direction based on",
+        "best evidence",
+        "endpoints",
     )
 
     rows: tuple[OverviewRow, ...]
     matrix: tuple[MatrixCell, ...]
     lineage: Lineage
+    summary: SummaryOfFindings | None = attrs.field(default=None, eq=False, repr=False)
 
     def _cells(self) -> list[tuple[Any, ...]]:
         return [r.cells for r in self.rows]
@@ -1491,7 +1613,32 @@ class Overview(_Tabular):
         )
 
     def _meta(self) -> dict[str, Any]:
-        return {"lineage": self.lineage.to_dict()}
+        return {"lineage": self.lineage.to_dict(), "preference": list(OVERVIEW_PREFERENCE)}
+
+    def to_text(
+        self, *, width: int | None = None, layout: Layout = "auto", color: bool = False
+    ) -> str:
+        """The rows as aligned text, then how the best row is chosen and how studies count.
+
+        Args:
+            width: Fit the table to this many columns, wrapping cells and never shortening
+                one (see :class:`vitk2._render.TextOptions`). By default long cells are
+                shortened with an ellipsis.
+            layout: ``"table"``, ``"vertical"`` (one block per row) or ``"auto"`` (vertical
+                only when the columns cannot fit ``width``).
+            color: Bold headers and certainty in colour, as ANSI escape sequences.
+        """
+        t = TextOptions(width=width, layout=layout, color=color)
+        note = (
+            "Each row is the roll-up of the indication's summary of findings (vitk2 summary "
+            "INDICATION): the statement, certainty, direction and OCEBM level of its best row "
+            "(comparative before associations and uncontrolled; clinical before surrogate; "
+            "then certainty); studies and participants each counted once, a review never "
+            "added to its own trials."
+        )
+        return "\n".join(
+            [t.title(self._title()), t.table(self.COLUMNS, self._cells(), 60), "", *t.lines(note)]
+        )
 
     def row(self, indication: str) -> OverviewRow:
         """The row of one indication (by id or name).
@@ -1508,7 +1655,7 @@ class Overview(_Tabular):
     def matrix_text(
         self, *, width: int | None = None, layout: Layout = "auto", color: bool = False
     ) -> str:
-        """The compound x indication matrix as aligned text.
+        """The compound x indication matrix as aligned text: certainty, direction, endpoint.
 
         ``width``, ``layout`` and ``color`` are as for :meth:`to_text`.
         """
@@ -1520,58 +1667,19 @@ class Overview(_Tabular):
             row: list[Any] = [comp]
             for ind in inds:
                 cell = cells.get((comp, ind))
-                row.append("" if cell is None else f"{cell.best_design} / {cell.certainty or '?'}")
+                row.append("" if cell is None else cell.text)
             rows.append(row)
         t = TextOptions(width=width, layout=layout, color=color)
         return t.table(["compound", *inds], rows, max_width=40)
-
-
-_K2_CLASS = normalize("vitamin K2")
-
-
-def _direction(findings: Iterable[tuple[m.Study, m.Finding]]) -> tuple[m.Direction, str]:
-    """Summarise directions without averaging disagreement away."""
-    items = list(findings)
-    if not items:
-        return m.Direction.NOT_APPLICABLE, "no findings on vitamin K2's effect"
-    best = min(s.level.ocebm if s.level.ocebm is not None else 9 for s, _ in items)
-    top = [
-        (s, f)
-        for s, f in items
-        if (s.level.ocebm if s.level.ocebm is not None else 9) <= max(best, 2)
-    ]
-    effect = (m.Direction.BENEFIT, m.Direction.HARM, m.Direction.NO_CLEAR_EFFECT, m.Direction.MIXED)
-    per_study: dict[str, set[m.Direction]] = defaultdict(set)
-    for s, f in top:
-        per_study[s.id].add(f.direction)
-    studies: dict[str, m.Direction] = {}
-    for sid, dirs in per_study.items():
-        effectful = dirs & set(effect)
-        if len(effectful) > 1:
-            studies[sid] = m.Direction.MIXED
-        elif effectful:
-            studies[sid] = effectful.pop()
-        elif m.Direction.ASSOCIATION in dirs:
-            studies[sid] = m.Direction.ASSOCIATION
-    n = len(per_study)
-    level = "n/a" if best >= 9 else (f"1-{max(best, 2)}" if best < 2 else str(max(best, 2)))
-    basis = f"{n} {'study' if n == 1 else 'studies'} at OCEBM {level}"
-    verdicts = set(studies.values())
-    effectful = verdicts & set(effect)
-    if len(effectful) > 1 and effectful != {m.Direction.MIXED}:
-        return m.Direction.INCONSISTENT, basis + ": the studies disagree"
-    if effectful:
-        return effectful.pop(), basis
-    if m.Direction.ASSOCIATION in verdicts:
-        return m.Direction.ASSOCIATION, basis + ": association only"
-    return m.Direction.NOT_APPLICABLE, basis
 
 
 class OverviewOptions(TypedDict, total=False):
     """The options of :meth:`EvidenceBase.overview <vitk2.EvidenceBase.overview>`.
 
     Attributes:
-        include_retracted: Keep findings that rest on retracted citations (default False).
+        include_retracted: Accepted for compatibility. The overview rolls up the summary of
+            findings, which never rests on a retracted publication, so it changes nothing
+            but the cache key.
 
     .. versionadded:: 0.2.0
     """
@@ -1579,71 +1687,230 @@ class OverviewOptions(TypedDict, total=False):
     include_retracted: bool
 
 
+def _tier(row: SummaryRow) -> int:
+    kind = row.endpoint.kind
+    if kind is m.OutcomeKind.SAFETY and row.indication.category is m.IndicationCategory.SAFETY:
+        return 0
+    return _TIERS.get(kind, 4)
+
+
+def _preference(row: SummaryRow, order: int) -> tuple[Any, ...]:
+    """The sort key of :data:`OVERVIEW_PREFERENCE` (smaller is better)."""
+    from ._summary import SummaryFlagKind, SummaryRowKind
+
+    kinds = list(SummaryRowKind)
+    warned = any(f.kind in (SummaryFlagKind.INTEGRITY, SummaryFlagKind.SUBGROUP) for f in row.flags)
+    k2 = len(row.compounds) == 1 and normalize(row.compounds[0].compound_class) == _K2_CLASS
+    return (
+        kinds.index(row.kind),
+        _tier(row),
+        -row.certainty.rank,
+        warned,
+        not k2,
+        -(row.participants or 0),
+        -(row.studies or 0),
+        order,
+    )
+
+
+_K2_CLASS = normalize("vitamin K2")
+
+
+def _counted(
+    base: EvidenceBase, rows: Sequence[SummaryRow]
+) -> tuple[int, int, tuple[str, ...], Counter[m.Design]]:
+    """Studies and participants behind the rows' estimates, each counted once.
+
+    Primary studies (reports of one trial merged) count once each, at the largest number of
+    participants a row attributes to them; a review is never added to its trials (whether or
+    not the base says which it pooled): each count is the larger of the primary studies' and
+    the largest review's.
+    """
+    from ._evidence_meta import _trial_keys
+    from ._summary import SummaryRowKind
+
+    trials: list[tuple[frozenset[str], list[str], int | None]] = []
+    reviews: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        used = [e for e in r.evidence if e.used or r.kind is SummaryRowKind.UNCONTROLLED]
+        for e in used:
+            study = base.study(e.study)
+            if study.design is m.Design.SYSTEMATIC_REVIEW:
+                k, n = reviews.get(study.id, (0, 0))
+                pooled = r.studies if r.estimate and r.estimate.source == "review" else None
+                reviews[study.id] = (max(k, pooled or 0), max(n, e.participants or 0))
+                continue
+            keys = _trial_keys(study)
+            for g, (ks, members, size) in enumerate(trials):
+                if ks & keys:
+                    largest = max(
+                        (x for x in (size, e.participants) if x is not None), default=None
+                    )
+                    trials[g] = (ks | keys, [*members, study.id], largest)
+                    break
+            else:
+                trials.append((keys, [study.id], e.participants))
+    primary_n = sum(n for _, _, n in trials if n is not None)
+    studies = max([len(trials), *(max(k, 1) for k, _ in reviews.values())])
+    participants = max([primary_n, *(n for _, n in reviews.values())])
+    ids = tuple(dict.fromkeys([*(i for _, members, _ in trials for i in members), *reviews]))
+    designs = Counter(base.study(i).design for i in ids)
+    return studies, participants, ids, designs
+
+
+def _design_of(row: SummaryRow) -> m.Design:
+    used = [e for e in row.evidence if e.used] or list(row.evidence)
+    return max((e.design for e in used), key=lambda d: d.rank)
+
+
+def _basis(base: EvidenceBase, row: SummaryRow) -> str:
+    est = row.estimate
+    what = f"{row.form}, {row.endpoint.name} ({row.endpoint.kind}, {row.kind})"
+    if est is None:
+        return what
+    text = est.text
+    if "…" in text and len(est.findings) == 1:  # the summary shortens a long result; not here
+        study = base.study(est.studies[0])
+        finding = next(f for f in study.findings if f.id == est.findings[0])
+        text = text.partition(": ")[0] + ": " + statistic_text(finding.statistic)
+    flags = "; ".join(str(f.kind) for f in row.flags)
+    label = est.label  # the finding ids are in ``sources`` and the summary; not in the cell
+    for fid in est.findings:
+        label = label.replace(f" ({fid})", "")
+    return f"{what}: {text}; {label}" + (f"; flags: {flags}" if flags else "")
+
+
+def _no_row_statement(n: int, reasons: Counter[str]) -> str:
+    if not n:
+        return "No finding in people or preclinical work."
+    parts = ", ".join(f"{reason} ({k})" for reason, k in reasons.most_common())
+    return f"No evidence row: {n} finding{'s' if n != 1 else ''} left out: {parts}."
+
+
 def overview(base: EvidenceBase, *, include_retracted: bool = False) -> Overview:
     """One row per top-level indication (subtypes rolled in), and a compound x indication matrix.
 
-    The direction for K2 considers findings about vitamin K2 on clinical, surrogate and biomarker
-    outcomes from the strongest evidence available (OCEBM 1-2 where there is any); when those
-    findings disagree, the direction is ``INCONSISTENT`` rather than an average.
+    The overview rolls up :meth:`vitk2.EvidenceBase.summary`. For each indication the summary
+    rows are ranked by :data:`OVERVIEW_PREFERENCE` (comparative evidence before associations,
+    uncontrolled responses and preclinical work; then clinical endpoints before surrogates,
+    biomarkers and safety; then certainty), and the best row gives the statement, the
+    certainty, the direction and the OCEBM level: all four from one row, so from the same
+    studies. The direction is that row's, read from its estimate and interval against no
+    effect, never a vote over findings. Studies and participants are counted over the
+    studies behind every row's estimate, each once, a review never added to its own trials
+    (see :class:`OverviewRow`).
+
+    Each matrix cell is one vitamin K form in one indication: the certainty, direction and
+    design of the form's best row by the same order (the best-certainty clinical row, else
+    the best surrogate row ...), never a mix of two rows.
+
+    Args:
+        base: The evidence.
+        include_retracted: Accepted for compatibility; the summary never rests on retracted
+            work.
+
+    Returns:
+        The :class:`Overview`.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The roll-up of the summary of findings; the direction is no longer a vote.
     """
+    del include_retracted  # the summary leaves retracted work out whatever is asked
+    sof = base.summary()
+    order = {id(r): i for i, r in enumerate((*sof.rows, *sof.preclinical))}
+    by_ind: dict[str, list[SummaryRow]] = defaultdict(list)
+    for r in (*sof.rows, *sof.preclinical):
+        by_ind[r.indication.id].append(r)
+    roots = [i for i in base.indications if i.parent is None]
+    root_of: dict[str, str] = {}
+    for root in roots:
+        for sub in base.subtypes(root):
+            root_of.setdefault(sub.id, root.id)
+    finding_root: dict[str, str] = {}
+    studies_of: dict[str, set[str]] = defaultdict(set)
+    for s in base.studies:
+        for f in s.findings:
+            rid = root_of.get(f.indication.id, f.indication.id)
+            finding_root[f.id] = rid
+            studies_of[rid].add(s.id)
+    left: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in sof.left_out:
+        reason = e.reason.split(" (")[0].split(": ")[0]
+        left[finding_root.get(e.finding, "")][reason] += 1
+
     rows: list[OverviewRow] = []
     matrix: list[MatrixCell] = []
-    roots = [i for i in base.indications if i.parent is None]
     for root in roots:
-        subset = base.filter(indication=root, include_retracted=include_retracted)
-        if not subset.studies:
+        summary_rows = by_ind.get(root.id, [])
+        n_left = sum(left[root.id].values())
+        if not summary_rows and not studies_of.get(root.id):
             continue
-        designs = Counter(s.design for s in subset.studies)
-        sizes = [
-            s.size for s in subset.studies if s.size is not None and not s.design.is_preclinical
-        ]
-        levels = [s.level.ocebm for s in subset.studies if s.level.ocebm is not None]
-        best = min(levels) if levels else None
-        best_studies = [s for s in subset.studies if s.level.ocebm == best]
-        certs = [s.level.certainty for s in best_studies if s.level.certainty is not None]
-        k2 = [
-            (s, f)
-            for s in subset.studies
-            for f in s.findings
-            if not (f.basis or s.design).is_preclinical
-            and f.outcome.kind
-            in (m.OutcomeKind.CLINICAL, m.OutcomeKind.SURROGATE, m.OutcomeKind.BIOMARKER)
-            and (
-                any(normalize(c.compound_class) == _K2_CLASS for c in subset.compounds_of(f))
-                or s.design is m.Design.CROSS_SECTIONAL
+        ranked = sorted(summary_rows, key=lambda r: _preference(r, order[id(r)]))
+        best = ranked[0] if ranked else None
+        people = [r for r in summary_rows if r.kind.value != "preclinical"]
+        studies, participants, sources, designs = _counted(base, people or summary_rows)
+        endpoints = tuple(
+            dict.fromkeys(
+                r.endpoint
+                for r in sorted(summary_rows, key=lambda r: (_tier(r), order[id(r)]))
+                if r.kind.value != "preclinical"
             )
-        ]
-        direction, basis = _direction(k2)
+        )
+        level = None
+        if best is not None and best.estimate is not None:
+            levels = [
+                base.study(sid).level.ocebm
+                for sid in best.estimate.studies
+                if base.study(sid).level.ocebm is not None
+            ]
+            level = min((x for x in levels if x is not None), default=None)
         rows.append(
             OverviewRow(
                 indication=root,
                 designs=tuple(sorted(designs.items(), key=lambda kv: (-kv[0].rank, kv[0].value))),
-                studies=len(subset.studies),
-                participants=sum(sizes),
-                best_level=best,
-                certainty=max(certs) if certs else None,
-                direction=direction,
-                basis=basis,
+                studies=studies,
+                participants=participants,
+                best_level=level,
+                certainty=best.certainty if best is not None else None,
+                direction=best.direction if best is not None else m.Direction.NOT_APPLICABLE,
+                basis=_basis(base, best) if best is not None else "no evidence row",
+                statement=best.statement
+                if best is not None
+                else _no_row_statement(n_left, left[root.id]),
+                endpoints=endpoints,
+                best=best,
+                summary_rows=tuple(summary_rows),
+                sources=sources,
+                left_out=n_left,
             )
         )
-        cells: dict[str, list[tuple[m.Study, m.Finding]]] = defaultdict(list)
-        for s in subset.studies:
-            for f in s.findings:
-                for c in subset.compounds_of(f):
-                    cells[c.id].append((s, f))
-        for cid, items in sorted(cells.items()):
-            best_design = max(((f.basis or s.design) for s, f in items), key=lambda d: d.rank)
-            cs = [s.level.certainty for s, _ in items if s.level.certainty is not None]
+        per_compound: dict[str, list[SummaryRow]] = defaultdict(list)
+        for r in ranked:
+            for c in r.compounds:
+                per_compound[c.id].append(r)
+        for cid, crows in sorted(per_compound.items()):
+            top = crows[0]
             matrix.append(
-                MatrixCell(cid, root.id, best_design, max(cs) if cs else None, len(items))
+                MatrixCell(
+                    cid,
+                    root.id,
+                    _design_of(top),
+                    top.certainty,
+                    len(top.evidence),
+                    direction=top.direction,
+                    endpoint=top.endpoint.id,
+                    kind=top.kind,
+                    rows=len(crows),
+                    row=top,
+                )
             )
-    rows.sort(
-        key=lambda r: (
-            r.best_level if r.best_level is not None else 9,
-            -r.participants,
-            r.indication.id,
-        )
-    )
-    return Overview(tuple(rows), tuple(matrix), _lineage(base, "wilson", 0.95))
+
+    def row_key(r: OverviewRow) -> tuple[Any, ...]:
+        if r.best is None:
+            return (1, 0, 0, 0, -r.participants, r.indication.id)
+        kind, tier, certainty = _preference(r.best, 0)[:3]
+        return (0, kind, certainty, tier, -r.participants, r.indication.id)
+
+    rows.sort(key=row_key)
+    return Overview(tuple(rows), tuple(matrix), _lineage(base, "wilson", 0.95), summary=sof)
