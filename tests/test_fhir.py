@@ -88,7 +88,8 @@ R5_CODES: dict[str, set[str]] = {
     ),
     UCUM: _codes(
         "g mg ug ng g/d mg/d ug/d mg/mL ug/mL ng/mL ug/L mg/L g/cm2 h d wk mo a 10.a % "
-        "{participants} {events}"
+        "{participants} {events} [IU] [IU]/d umol/L nmol/L pmol/L g/dL [arb'U]/L "
+        "nmol/mg{creat} {ratio} {Agatston} m/s cm2 mm"
     ),
     VITK2_SYSTEMS["design"]: {d.value for d in m.Design},
     VITK2_SYSTEMS["document-kind"]: {k.value for k in m.DocumentKind},
@@ -528,6 +529,7 @@ EXPECTED_RELATION = {
     m.IntegrityStatus.CORRECTED: ("correction-in", "corrects"),
     m.IntegrityStatus.CAUTION: ("comment-in", "comments-on"),
     m.IntegrityStatus.EXPRESSION_OF_CONCERN: ("comment-in", "comments-on"),
+    m.IntegrityStatus.THIRD_PARTY_CONCERN: ("comment-in", "comments-on"),
 }
 
 

@@ -124,6 +124,19 @@ _UCUM_CODES: Final = {
     Unit.PERCENT: "%",
     Unit.PARTICIPANTS: "{participants}",
     Unit.EVENTS: "{events}",
+    Unit.IU: "[IU]",
+    Unit.IU_PER_DAY: "[IU]/d",
+    Unit.UMOL_PER_L: "umol/L",
+    Unit.NMOL_PER_L: "nmol/L",
+    Unit.PMOL_PER_L: "pmol/L",
+    Unit.G_PER_DL: "g/dL",
+    Unit.AU_PER_L: "[arb'U]/L",
+    Unit.NMOL_PER_MG_CREATININE: "nmol/mg{creat}",
+    Unit.RATIO: "{ratio}",
+    Unit.AGATSTON: "{Agatston}",
+    Unit.M_PER_S: "m/s",
+    Unit.CM2: "cm2",
+    Unit.MM: "mm",
 }
 
 # SEVCO study-design codes (R5 http://hl7.org/fhir/study-design) for each design; preclinical
@@ -150,6 +163,9 @@ _SEVCO: Final[dict[m.Design, tuple[tuple[str, str], ...]]] = {
         ("SEVCO:01029", "Clinical trial"),
         ("SEVCO:01016", "Uncontrolled cohort design"),
     ),
+    # a controlled trial whose report does not say how the groups were formed: a trial, and
+    # no claim about its assignment
+    m.Design.CONTROLLED_TRIAL_ALLOCATION_NOT_STATED: (("SEVCO:01029", "Clinical trial"),),
     m.Design.NON_RANDOMISED_CONTROLLED_TRIAL: (
         ("SEVCO:01029", "Clinical trial"),
         ("SEVCO:01005", "Non-randomized assignment"),
@@ -167,6 +183,7 @@ _RELATION: Final = {
     m.IntegrityStatus.CORRECTED: ("correction-in", "corrects"),
     m.IntegrityStatus.CAUTION: ("comment-in", "comments-on"),
     m.IntegrityStatus.EXPRESSION_OF_CONCERN: ("comment-in", "comments-on"),
+    m.IntegrityStatus.THIRD_PARTY_CONCERN: ("comment-in", "comments-on"),
 }
 
 _STATISTIC_TYPES: Final = {
