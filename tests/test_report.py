@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import vitk2
+from vitk2 import _report
 from vitk2._cli import main
 from vitk2._render import interval_text, safe_href
 from vitk2._report import PLOT_HINT, citation_label, render_report, write_report
@@ -111,6 +112,9 @@ def test_it_is_responsive(page: str) -> None:
     assert "content: attr(data-label)" in rules
     assert ".plot svg { display: block; width: 100%; height: auto; }" in rules
     cells = [a for t, a in tags.seen if t == "td" and "data-label" in a]
+    # issue #19: the summary of findings leads the report, and its rows too become labelled
+    # blocks on narrow screens, so its columns are labelled beside the findings' columns.
+    assert "@media (max-width: 820px) { table.sof" in rules
     assert {a["data-label"] for a in cells} == {
         "regimen",
         "outcome",
@@ -119,6 +123,12 @@ def test_it_is_responsive(page: str) -> None:
         "direction",
         "certainty",
         "source",
+        "form · endpoint",
+        "estimate",
+        "studies (participants)",
+        "certainty and why",
+        "statement",
+        "studies",
     }
     assert "matrix" not in re.findall(r"table-layout: fixed", rules)
 
@@ -141,9 +151,15 @@ def test_every_citation_links_to_its_doi_and_pubmed_record(page: str) -> None:
 
 
 def test_labels_say_what_is_missing_not_n_d(page: str) -> None:
-    yoshida = BASE.citation("yoshida-2011-hepatology")
-    assert not isinstance(yoshida.year, int)  # withheld by the curators: unconfirmed
-    assert citation_label(yoshida)[0] == "Yoshida, year not recorded"
+    # The Yoshida year has since been confirmed (from the HCC case report's reference list);
+    # the Hayashi case report's year is the one withheld now.
+    hayashi = BASE.citation("hayashi-hcc-case-report")
+    assert not isinstance(hayashi.year, int)  # withheld by the curators: not in the source
+    assert citation_label(hayashi)[0] == "Hayashi, year not recorded"
+    # a surname of two words keeps both
+    assert citation_label(BASE.citation("de-vriese-2020-j-am-soc-nephrol"))[0].startswith(
+        "De Vriese"
+    )
     binkley = BASE.citation("binkley-2009-j-bone-miner-res")
     label, why = citation_label(binkley)
     assert label == "Journal of Bone and Mineral Research, authors and year not recorded"
@@ -153,9 +169,9 @@ def test_labels_say_what_is_missing_not_n_d(page: str) -> None:
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     for old in ("Yoshida n.d.", "Journal of Bone and Mineral Research n.d.", "Hayashi n.d."):
         assert old not in text
-    assert "Yoshida, year not recorded" in text
+    assert "Hayashi, year not recorded" in text
     # the curators' reason is on the page, not only in a tooltip a phone cannot show
-    assert "2011 comes only from an unconfirmed secondary note" in text
+    assert "2009 according to a citing article" in text
 
 
 def test_it_covers_every_indication(page: str) -> None:
@@ -280,18 +296,30 @@ SVG_TAGS = {
 
 def test_the_forest_plot_is_inline_svg_that_scales_and_can_be_searched(page: str) -> None:
     svg = svg_of(page)
-    assert len(svg.roots) == 1
-    root = svg.roots[0]
-    assert "viewBox" in root or "viewbox" in root
-    assert "width" not in root  # the CSS sizes it to its box
-    assert "height" not in root
+    # issue #19: a forest plot of effects per endpoint with two or more comparable trials
+    # (HCC recurrence in the bundled data) beside the plot of uncontrolled response rates
+    assert len(svg.roots) == 1 + len(_report._effect_analyses(BASE, BASE.overview()))
+    assert len(svg.roots) >= 2
+    ids = [root.get("aria-labelledby") for root in svg.roots]
+    assert len(ids) == len(set(ids))
+    for root in svg.roots:
+        assert "viewBox" in root or "viewbox" in root
+        assert "width" not in root  # the CSS sizes it to its box
+        assert "height" not in root
     assert {tag for tag, _ in svg.tags} <= SVG_TAGS
     for _, attrs in svg.tags:
         assert not [a for a in attrs if a.startswith("on")]
     text = "".join(svg.text)
-    # text is text: the labels and the numbers can be found with the browser's search
-    assert "Jiang 2014 · new fractures" in text
+    # text is text: the labels and the numbers can be found with the browser's search.
+    # issue #19: the plot of proportions keeps only uncontrolled response rates, so the arm of
+    # Jiang 2014 (a randomised trial) is no longer drawn there; a single-arm trial is.
+    assert "Jiang 2014 · new fractures" not in text
+    assert "Blood 2005 · haematologic improvement" in text
     assert "events/n  estimate (95% CI)" in text
+    # the forest plot of effects: study rows, the pooled diamond's label, the prediction interval
+    assert "Meta-analysis: menatetrenone, recurrence of hepatocellular carcinoma" in text
+    assert "prediction interval" in text
+    assert "favours menatetrenone" in text
     for prolog in ("<metadata>", "<?xml", "<!DOCTYPE svg"):
         assert prolog not in page
     assert html.escape(PLOT_HINT) not in page
@@ -400,6 +428,7 @@ def test_a_base_without_a_dataset_record() -> None:
         indications=data.indications,
         citations=data.citations,
         studies=data.studies,
+        endpoints=data.endpoints,  # the findings name endpoints, which a base must define
     )
     page, _ = render_report(mine, plot=False)
     assert "user evidence (no dataset record)" in page

@@ -1,9 +1,16 @@
 """The evidence report: one self-contained HTML file covering every indication.
 
-The file has inline CSS and an inline SVG forest plot, and nothing that needs the network
+It leads with the summary of findings per indication (:meth:`vitk2.EvidenceBase.summary`:
+certainty with its reasons, the statement, flags, links to the studies), then draws, for each
+endpoint with two or more comparable trials, the forest plot of effects of
+:meth:`vitk2.EvidenceBase.meta_analysis`; the overview and the compound x indication matrix
+roll the summary up, and each indication's findings follow in full. The plot of single-arm
+proportions is kept only for what it fits: uncontrolled response rates.
+
+The file has inline CSS and inline SVG plots, and nothing that needs the network
 (its only links to other sites are the DOI, PubMed and PMC records of the citations, which a
-reader follows or not). matplotlib (the ``plot`` extra) draws the forest plot; without it the
-report says how to get the plot and is otherwise complete.
+reader follows or not). matplotlib (the ``plot`` extra) draws the plots; without it the
+report says how to get them and is otherwise complete.
 
 The page reads on a phone as on a desktop: the reading guide's cards and the summary cards
 stack, wide tables scroll sideways inside their box with their first column held in view, a
@@ -29,6 +36,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ._compare import Comparison, ComparisonRow, Lineage, Overview, RegimenComparison
+    from ._evidence_meta import MetaAnalysis
+    from ._summary import SummaryRow
 
 __all__ = [
     "PLOT_HINT",
@@ -150,7 +159,21 @@ figure { margin: 10px 0; }
 .plot { overflow-x: auto; border: 1px solid var(--rule); border-radius: 4px; }
 .plot svg { display: block; width: 100%; height: auto; }
 .plot svg text { white-space: pre; }
-table.overview td:nth-child(3) { min-width: 13em; }
+table.overview td:nth-child(2) { min-width: 22em; }
+table.overview td:last-child { min-width: 14em; }
+table.sof td:first-child { min-width: 10em; }
+table.sof td:nth-child(2) { min-width: 12em; }
+table.sof td:nth-child(4) { min-width: 17em; }
+table.sof td:nth-child(5) { min-width: 16em; }
+table.sof td:last-child { min-width: 13em; overflow-wrap: anywhere; }
+table.sof .studies a { white-space: normal; }
+ul.reasons { margin: 4px 0 0; padding-left: 16px; font-size: .8rem; color: var(--muted); }
+ul.reasons li { margin: 1px 0; }
+.flag { display: inline-block; font-size: .78rem; border-radius: 4px; padding: 0 6px; margin: 1px 0;
+        background: var(--warn-bg); color: var(--warn-ink); border: 1px solid var(--warn-rule); }
+.headline { margin: 4px 0 8px; }
+.statement { font-weight: 600; }
+.studies a { white-space: nowrap; }
 .cite { font-size: .84rem; margin-top: 3px; color: var(--muted); }
 .cite a { white-space: nowrap; }
 .cite .missing { border-bottom: 1px dotted var(--muted); }
@@ -191,6 +214,17 @@ footer { margin-top: 48px; font-size: .85rem; color: var(--muted); border-top: 1
   table.comparison tr.finding { padding: 6px 0; border-bottom: 1px solid var(--rule); }
   table.comparison tr.finding td:first-child { padding-top: 8px; }
   table.comparison tr.caveats td { padding: 0 8px 8px; }
+}
+/* The summary of findings too: a row is a block of labelled lines on a narrow screen. */
+@media (max-width: 820px) {
+  table.sof, table.sof tbody, table.sof tr, table.sof td { display: block; width: 100%; }
+  table.sof thead { display: none; }
+  table.sof td { border: none; padding: 2px 8px; min-width: 0 !important; }
+  table.sof td:empty { display: none; }
+  table.sof td[data-label]::before { content: attr(data-label); display: block; color: var(--muted);
+    font-size: .74rem; text-transform: uppercase; letter-spacing: .03em; }
+  table.sof tr { padding: 6px 0 8px; border-bottom: 1px solid var(--rule); }
+  table.sof td:first-child { position: static; box-shadow: none; }
 }
 @media print { .scroll, .plot { overflow: visible; } nav.toc { display: none; }
                h2 { break-after: avoid; } .plot svg { min-width: 0; } }
@@ -285,7 +319,9 @@ with very low certainty.</p>
 close to the estimate, after rating down for risk of bias, imprecision, indirectness,
 inconsistency and publication bias.</p></div>
 <div><h4>Direction</h4><p>{directions}</p><p>Which way a finding points for the exposure
-studied. <em>Inconsistent</em> means the strongest studies disagree; it is never averaged away.</p></div>
+studied; in the summary, read from the estimate and its interval against no effect. Uncontrolled
+responses have none (<em>not applicable</em>). <em>Inconsistent</em> marks findings that
+disagree; it is never averaged away.</p></div>
 </div>
 <p>Amber boxes are <strong>caveats</strong>: what a careful reader must weigh before using a
 number. Findings that rest on retracted publications are left out of every table and listed
@@ -293,32 +329,57 @@ with the reason.</p>
 </section>"""
 
 
-def _overview_section(overview: Overview) -> str:
+def _named(base: EvidenceBase, row: SummaryRow | None, text: str) -> str:
+    """An overview row's text with its studies named as the report names them."""
+    return _relabel(base, row, text) if row is not None else text
+
+
+def _overview_section(base: EvidenceBase, overview: Overview) -> str:
     rows = []
     for r in overview.rows:
-        designs = "<br>".join(f"{n} {_e(d)}" for d, n in r.designs)
         rows.append(
             (
                 f'<a href="#ind-{_slug(r.indication.id)}">{_e(r.indication.name)}</a>',
-                str(r.studies),
-                designs,
-                f"{r.participants:,}",
-                level_badge(r.best_level),
+                f'<span class="statement">{_e(_named(base, r.best, r.statement))}</span>'
+                + (
+                    f'<br><span class="small">{_e(_named(base, r.best, r.basis))}</span>'
+                    if r.best is not None
+                    else ""
+                ),
                 certainty_badge(r.certainty),
                 direction_badge(r.direction),
-                f'<span class="basis">{_e(r.basis)}</span>',
+                str(r.studies),
+                f"{r.participants:,}",
+                level_badge(r.best_level),
+                f'<span class="small">{_e(r.endpoints_text)}</span>',
             )
         )
-    table = _table(overview.COLUMNS, rows, num=(1, 3), cls="overview sticky")
+    headers = (
+        "indication",
+        "best evidence: statement and source",
+        "certainty",
+        "direction",
+        "studies",
+        "participants",
+        "OCEBM",
+        "endpoints with evidence",
+    )
+    table = _table(headers, rows, num=(4, 5), cls="overview sticky")
     return f"""
 <section id="overview"><h2>Overview</h2>
-<p>One row per indication (subtypes rolled in), strongest evidence first. The certainty is that of
-the best-designed studies; the direction considers findings on vitamin K2 from the strongest
-evidence available.</p>{table}</section>"""
+<p>One row per indication (subtypes rolled in), the roll-up of its summary of findings. The
+statement, certainty, direction and OCEBM level all come from one summary row, the best by a
+stated order: the effect of a supplement against a comparator before associations, uncontrolled
+responses and laboratory work; a clinical endpoint before a surrogate, a biomarker or a safety
+endpoint; then certainty. The direction is read from that row's estimate and interval, not
+counted over studies. Studies and participants are those behind every row's estimate, each
+counted once: a review is never added to its own trials, so the counts are floors.</p>
+{table}</section>"""
 
 
 def _matrix_section(base: EvidenceBase, overview: Overview) -> str:
-    indications = [r.indication for r in overview.rows]
+    shown = {c.indication for c in overview.matrix}
+    indications = [r.indication for r in overview.rows if r.indication.id in shown]
     names = {c.id: c.name for c in base.compounds}
     cells = {(c.compound, c.indication): c for c in overview.matrix}
     compounds = sorted(
@@ -329,20 +390,299 @@ def _matrix_section(base: EvidenceBase, overview: Overview) -> str:
         row = [f"<strong>{_e(names.get(cid, cid))}</strong>"]
         for ind in indications:
             cell = cells.get((cid, ind.id))
-            if cell is None:
+            if cell is None or cell.row is None:
                 row.append("")
                 continue
-            n = f"{cell.findings} finding{'s' if cell.findings != 1 else ''}"
+            kind = "" if cell.kind is None or cell.kind.value == "effect" else f", {cell.kind}"
+            more = f"; {cell.rows} rows in all" if cell.rows > 1 else ""
             row.append(
-                f'<span class="design">{_e(cell.best_design)}</span>'
-                f"{certainty_badge(cell.certainty)} <span class=small>{n}</span>"
+                f'<span class="design">{_e(cell.row.endpoint.name)}'
+                f'<span class="small">{_e(cell.row.endpoint.kind)}{_e(kind)}</span></span>'
+                f"{certainty_badge(cell.certainty)} {direction_badge(cell.direction)}"
+                f'<span class="small">{_e(cell.best_design)}{_e(more)}</span>'
             )
         rows.append(row)
     table = _table(("compound", *(i.name for i in indications)), rows, cls="matrix sticky")
     return f"""
 <section id="matrix"><h2>Compounds × indications</h2>
-<p>For each compound and indication: the best design behind any finding, the highest certainty
-among its studies, and how many findings there are.</p>{table}</section>"""
+<p>For each vitamin K form and indication: the endpoint, certainty, direction and design of one
+summary row, the form's best by the overview's order (the best-certainty clinical row, else the
+best surrogate row, and so on). Nothing in a cell comes from another row.</p>{table}</section>"""
+
+
+# --------------------------------------------------------------------------------------------
+# Summary of findings
+
+
+def _study_links(base: EvidenceBase, row: SummaryRow, anchored: set[str]) -> str:
+    """Each study of the row: its label (a link to it in the report), DOI and PubMed."""
+    out = []
+    used = {e.study for e in row.evidence if e.used}
+    for sid in row.study_ids:
+        study = base.study(sid)
+        label, _ = citation_label(study.citation)
+        name = f'<a href="#s-{_slug(sid)}">{_e(label)}</a>' if sid in anchored else _e(label)
+        mark = " (estimate)" if sid in used else ""
+        links = " · ".join(citation_links(study.citation))
+        out.append(f"<li>{name}{mark}{'<br>' + links if links else ''}</li>")
+    return f'<ul class="studies reasons">{"".join(out)}</ul>'
+
+
+def _certainty_html(row: SummaryRow) -> str:
+    reasons = [
+        f"{d.domain} −{d.steps}: {'; '.join(d.reasons)}" if d.reasons else f"{d.domain} −{d.steps}"
+        for d in row.domains
+        if d.steps
+    ]
+    head = [f"starts {row.start[0]}: {row.start[1]}"]
+    if row.curator is not None:
+        why = "; ".join(row.curator[1]) or "no reason recorded"
+        reasons.append(f"curator's certainty {row.curator[0]} overrides {row.computed}: {why}")
+    items = "".join(f"<li>{_e(x)}</li>" for x in (*head, *reasons))
+    return f'{certainty_badge(row.certainty)}<ul class="reasons">{items}</ul>'
+
+
+def _relabel(base: EvidenceBase, row: SummaryRow, text: str) -> str:
+    """Text of the summary with each study named as the report names it (never "n.d.")."""
+    for e in row.evidence:
+        label, _ = citation_label(base.study(e.study).citation)
+        if e.label != label:
+            text = re.sub(rf"(?<![\w-]){re.escape(e.label)}(?![\w-])", label, text)
+    return text
+
+
+def _label(label: str, findings: Sequence[str]) -> str:
+    """A source label without the finding ids it ends with (the studies column links them)."""
+    for fid in findings:
+        label = label.replace(f" ({fid})", "")
+    return label
+
+
+def _sof_table(base: EvidenceBase, rows: Sequence[SummaryRow], anchored: set[str]) -> str:
+    from ._summary import _absolute_text, _count_text
+
+    headers = (
+        "form · endpoint",
+        "estimate",
+        "studies (participants)",
+        "certainty and why",
+        "statement",
+        "studies",
+    )
+    body = []
+    for r in rows:
+        est = r.estimate
+        estimate = (
+            f"{_e(est.text)}<br><span class=small>"
+            f"{_e(_relabel(base, r, _label(est.label, est.findings)))}</span>"
+            if est is not None
+            else "none"
+        )
+        absolute = _absolute_text(r)
+        if absolute:
+            estimate += f'<br><span class="small">per 1,000: {_e(absolute)}</span>'
+        exposure = "" if r.exposure is m.Exposure.SUPPLEMENT else f" ({r.exposure})"
+        cells = (
+            f"<strong>{_e(r.form)}</strong>{_e(exposure)}<br>{_e(r.endpoint.name)} "
+            f'<span class="small">{_e(r.endpoint.kind)}</span>',
+            estimate,
+            _e(_count_text(r)),
+            _certainty_html(r),
+            f"{_e(_relabel(base, r, r.statement))}<br>{direction_badge(r.direction)} "
+            + " ".join(f'<span class="flag">{_e(f)}</span>' for f in r.flags),
+            _study_links(base, r, anchored),
+        )
+        body.append(
+            "<tr>"
+            + "".join(
+                f'<td data-label="{_e(h)}">{c}</td>' for h, c in zip(headers, cells, strict=True)
+            )
+            + "</tr>"
+        )
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    return (
+        '<div class="scroll"><table class="sof sticky"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></div>"
+    )
+
+
+def _summary_section(base: EvidenceBase, overview: Overview, anchored: set[str]) -> str:
+    from ._compare import _preference
+
+    parts = []
+    for o in overview.rows:
+        order = {id(r): i for i, r in enumerate(o.summary_rows)}
+        people = sorted(
+            (r for r in o.summary_rows if r.kind.value != "preclinical"),
+            key=lambda r: _preference(r, order[id(r)]),
+        )
+        pre = [r for r in o.summary_rows if r.kind.value == "preclinical"]
+        head = (
+            f'<h3><a href="#ind-{_slug(o.indication.id)}">{_e(o.indication.name)}</a></h3>'
+            f'<p class="headline">{certainty_badge(o.certainty)} {direction_badge(o.direction)} '
+            f'<span class="statement">{_e(_named(base, o.best, o.statement))}</span></p>'
+        )
+        table = _sof_table(base, people, anchored) if people else ""
+        lab = (
+            "<p class=small>Cells or animals, not people: "
+            + "; ".join(_e(f"{r.form}, {r.endpoint.name}") for r in pre)
+            + ".</p>"
+            if pre
+            else ""
+        )
+        left = (
+            f'<p class="small">{o.left_out} finding{"s" if o.left_out != 1 else ""} of this '
+            "indication left out (the reasons are under its findings below and in "
+            "<code>vitk2 summary</code>).</p>"
+            if o.left_out and people
+            else ""
+        )
+        parts.append(head + table + lab + left)
+    return f"""
+<section id="summary"><h2>Summary of findings</h2>
+<p>For each vitamin K form, indication and endpoint with evidence in people, the indication's
+best row first (as the overview ranks them): the best available
+estimate and where it comes from, the studies and participants behind it (each counted once),
+the GRADE certainty with every reason it was rated down, and a plain-language statement in
+GRADE's wording. Diet cohorts and blood levels are associations, never the effect of a
+supplement; single-arm trials and case reports give response rates without a comparator. Flags
+mark what a reader must weigh: integrity notices, corrections, subgroups, pooled forms,
+supplement-maker funding, co-treatments. Badges are explained under
+<a href="#reading-guide">How to read this report</a>.</p>
+{"".join(parts)}</section>"""
+
+
+# --------------------------------------------------------------------------------------------
+# Forest plots of effects
+
+
+def _effect_analyses(
+    base: EvidenceBase, overview: Overview
+) -> list[tuple[SummaryRow, MetaAnalysis]]:
+    """Per effect row with two or more comparable trials: their meta-analysis, as the summary pools.
+
+    Comparable means what the summary row holds (no active comparator, no retracted or
+    unverified value); with two trials the interval is Wald z, as in the summary.
+    """
+    import attrs
+
+    from . import meta as _meta
+    from ._evidence_meta import MetaAnalysisError
+
+    out: list[tuple[SummaryRow, MetaAnalysis]] = []
+    for o in overview.rows:
+        for r in o.summary_rows:
+            if r.kind.value != "effect":
+                continue
+            compound = r.compounds[0] if len(r.compounds) == 1 else None
+            wanted = set(r.findings)
+            analyses: list[MetaAnalysis] = []
+            try:
+                analyses.append(base.meta_analysis(r.indication, r.endpoint, compound=compound))
+            except MetaAnalysisError as err:
+                for name, _ in err.measures:
+                    if name in ("RR", "OR", "RD", "HR", "MD", "SMD"):
+                        analyses.append(
+                            base.meta_analysis(
+                                r.indication,
+                                r.endpoint,
+                                compound=compound,
+                                measure=name,  # type: ignore[arg-type]
+                            )
+                        )
+            best: tuple[MetaAnalysis, list[Any]] | None = None
+            for ma in analyses:
+                kept = [c for c in ma.contrasts if c.finding in wanted]
+                if len(kept) >= 2 and (best is None or len(kept) > len(best[1])):
+                    best = (ma, kept)
+            if best is None:
+                continue
+            ma, kept = best
+            sizes = _meta.EffectSizes(
+                rows=[
+                    _meta.EffectSize(
+                        label=c.label, yi=c.yi, vi=c.vi, index=i, corrected=c.corrected
+                    )
+                    for i, c in enumerate(kept)
+                ],
+                measure=ma.measure,  # type: ignore[arg-type]
+            )
+            test: _meta.Test = "knha" if len(kept) >= 3 else "z"
+            result = _meta.pool(sizes, method="REML", test=test)
+            contrasts = tuple(
+                attrs.evolve(c, weight=w) for c, w in zip(kept, result.weights, strict=True)
+            )
+            out.append((r, attrs.evolve(ma, contrasts=contrasts, result=result, notes=())))
+    return out
+
+
+def _svg_element(fig: Figure, salt: str, title: str, tid: str) -> str:
+    """A matplotlib figure as an ``<svg>`` element that scales to its box; text stays text."""
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    FigureCanvasSVG(fig)
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    start = _SVG_START.search(text)
+    assert start is not None  # matplotlib writes one <svg> element
+    root = _SVG_SIZE.sub("", start.group())
+    root = root.replace("<svg", f'<svg role="img" aria-labelledby="{tid}" class="forest"', 1)
+    body = _SVG_METADATA.sub("", text[start.end() :], count=1)
+    return root + f'<title id="{tid}">{_e(title)}</title>' + body.rstrip()
+
+
+def _effects_section(
+    base: EvidenceBase, analyses: Sequence[tuple[SummaryRow, MetaAnalysis]], plot: bool
+) -> tuple[str, bool]:
+    head = '<section id="effects"><h2>Forest plots of effects</h2>'
+    intro = (
+        "<p>For each endpoint with two or more comparable trials in the summary (the same "
+        "vitamin K form against placebo or no treatment): each trial's effect with its "
+        "interval and weight, the pooled estimate (REML; Hartung-Knapp intervals from three "
+        "trials, Wald z for two), the prediction interval and the line of no effect, on a log "
+        "axis for ratios.</p>"
+    )
+    if not analyses:
+        return head + intro + "<p>No endpoint has two comparable trials yet.</p></section>", False
+    figures = []
+    drew = False
+    for i, (row, ma) in enumerate(analyses):
+        caption = _e(_relabel(base, row, ma.summary()))
+        est = row.estimate
+        if est is not None and est.source != "pooled":
+            caption += (
+                f" The summary row's estimate is not this pool but {_e(est.text)} from "
+                f"{_e(_relabel(base, row, _label(est.label, est.findings)))}, first by the "
+                "summary's preference order (for example, more "
+                "participants)."
+            )
+        svg = None
+        if plot:
+            try:
+                fig = ma.plot()
+            except ImportError:
+                fig = None
+            if fig is not None:
+                svg = _svg_element(fig, f"vitk2-effects-{i}", ma.title(), f"effects-title-{i}")
+                drew = True
+        body = (
+            f'<div class="plot">{svg}</div>'
+            if svg is not None
+            else '<p class="notice">The forest plot needs matplotlib, which is not installed. '
+            f"Run <code>{_e(PLOT_HINT)}</code> and write the report again to get it.</p>"
+        )
+        figures.append(
+            f'<figure aria-label="{_e(ma.title())}">'
+            '<p class="small scroll-hint">The plot scrolls sideways.</p>'
+            f"{body}<figcaption>{caption}</figcaption></figure>"
+        )
+    return head + intro + "".join(figures) + "</section>", drew
 
 
 def _result_html(row: ComparisonRow) -> str:
@@ -365,6 +705,12 @@ def _result_html(row: ComparisonRow) -> str:
         unit = f" {_e(stat.unit.value)}" if stat.unit is not None else ""
         per = f" per {_e(stat.per)}" if stat.per is not None else ""
         return f"{_e(stat.measure)} <strong>{approx}{stat.value:g}</strong>{unit}{per}{p}{interval}"
+    if isinstance(stat, m.ArmCounts) and row.interval is not None and row.estimate is not None:
+        # the risk ratio compare() computes from the two arms, with its interval
+        return (
+            f"{_e(row.statistic)}<br>risk ratio <strong>{row.estimate:.3g}</strong>"
+            f'<br><span class="small">{interval_text(row.interval, "g")}</span>'
+        )
     return _e(row.statistic)
 
 
@@ -379,7 +725,7 @@ def citation_label(citation: m.Citation) -> tuple[str, str | None]:
     """
     year = citation.year
     if citation.first_author:
-        who = citation.first_author.split()[0]
+        who = _surname(citation.first_author)
         missing = "" if isinstance(year, int) else "year"
     else:
         who = _journal_or_id(citation)
@@ -393,6 +739,14 @@ def citation_label(citation: m.Citation) -> tuple[str, str | None]:
     if "authors" in missing:
         notes.append("Authors: not recorded.")
     return f"{label}, {missing} not recorded", " ".join(notes)
+
+
+def _surname(author: str) -> str:
+    """``"De Vriese AS"`` -> ``"De Vriese"``: the name without the trailing initials."""
+    parts = author.split()
+    if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 4:
+        parts = parts[:-1]
+    return " ".join(parts)
 
 
 def _journal_or_id(citation: m.Citation) -> str:
@@ -450,7 +804,8 @@ def _study_head(
         else ""
     )
     return (
-        f'<tr class="study"><td colspan="{n_cols}"><span class="who"{title}>{_e(who)}</span> '
+        f'<tr class="study" id="s-{_slug(study.id)}"><td colspan="{n_cols}">'
+        f'<span class="who"{title}>{_e(who)}</span> '
         f'{level_badge(level)} <span class="design">{_e(design)}</span> '
         f'<span class="mono small">{_e(study.id)}</span>'
         f'<div class="title">{_e(study.title)}</div>'
@@ -652,10 +1007,12 @@ def _indication_section(
 <div class="cards">
 <div class="card"><div class="label">Best evidence</div><div class="value">OCEBM {level_badge(row.best_level)}</div></div>
 <div class="card"><div class="label">Certainty</div><div class="value">{certainty_badge(row.certainty)}</div></div>
-<div class="card"><div class="label">Direction for K2</div><div class="value">{direction_badge(row.direction)}</div></div>
+<div class="card"><div class="label">Direction</div><div class="value">{direction_badge(row.direction)}</div></div>
 <div class="card"><div class="label">Studies · participants</div><div class="value">{row.studies} · {row.participants:,}</div></div>
 </div>
-<p class="basis">Direction based on {_e(row.basis)}.</p>"""
+<p class="statement">{_e(_named(base, row.best, row.statement))}</p>
+<p class="basis">From one row of the <a href="#summary">summary of findings</a>:
+{_e(_named(base, row.best, row.basis))}.</p>"""
     n = len(comparison.rows)
     return f"""
 <section id="ind-{_slug(ind.id)}"><h2>{_e(ind.name[:1].upper() + ind.name[1:])}</h2>{sub}{cards}
@@ -677,13 +1034,27 @@ study are shown once under its name. Hover over a certainty badge for the reason
 def _forest_rows(
     base: EvidenceBase, overview: Overview, include_retracted: bool
 ) -> list[tuple[str, ComparisonRow]]:
+    """The proportions of uncontrolled evidence (single-arm trials, case series and reports).
+
+    One arm of a controlled trial is not plotted: its effect is the contrast with the other
+    arm, which the forest plots of effects draw.
+    """
     out: list[tuple[str, ComparisonRow]] = []
     for r in overview.rows:
         comparison = base.compare(r.indication, include_retracted=include_retracted)
         for row in comparison.rows:
-            if isinstance(row.finding.statistic, m.Proportion) and row.interval is not None:
+            if (
+                isinstance(row.finding.statistic, m.Proportion)
+                and row.interval is not None
+                and row.design in _UNCONTROLLED
+            ):
                 out.append((r.indication.name, row))
     return out
+
+
+_UNCONTROLLED: Final = frozenset(
+    {m.Design.SINGLE_ARM_TRIAL, m.Design.CASE_SERIES, m.Design.CASE_REPORT}
+)
 
 
 _METHOD_NAMES: Final = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson"}
@@ -754,7 +1125,7 @@ def _forest_figure(rows: Sequence[tuple[str, ComparisonRow]]) -> Figure | None:
         # Short: the first author (or the journal) and the year where recorded; the
         # tables say what is missing, and the line below names the source by its id.
         cit = row.study.citation
-        who = cit.first_author.split()[0] if cit.first_author else _journal_or_id(cit)
+        who = _surname(cit.first_author) if cit.first_author else _journal_or_id(cit)
         if isinstance(cit.year, int):
             who = f"{who} {cit.year}"
         source = ", ".join(dict.fromkeys(row.finding.sources))
@@ -872,30 +1243,24 @@ def forest_plot_svg(rows: Sequence[tuple[str, ComparisonRow]]) -> str | None:
     fig = _forest_figure(rows)
     if fig is None:
         return None
-    import matplotlib
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-    FigureCanvasSVG(fig)
-    buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "vitk2-forest"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    text = buf.getvalue()
-    start = _SVG_START.search(text)
-    assert start is not None  # matplotlib writes one <svg> element
-    root = _SVG_SIZE.sub("", start.group())
-    root = root.replace("<svg", '<svg role="img" aria-labelledby="forest-title" class="forest"', 1)
-    body = _SVG_METADATA.sub("", text[start.end() :], count=1)
-    return root + '<title id="forest-title">Forest plot of proportions</title>' + body.rstrip()
+    return _svg_element(
+        fig,
+        "vitk2-forest",
+        "Uncontrolled response rates: proportions with intervals",
+        "forest-title",
+    )
 
 
 def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], svg: str | None) -> str:
     if not rows:
         return (
-            '<section id="forest"><h2>Every proportion, with its interval</h2>'
-            "<p>No finding is a proportion.</p></section>"
+            '<section id="forest"><h2>Uncontrolled response rates</h2>'
+            "<p>No single-arm trial, case series or case report gives a proportion.</p></section>"
         )
     method, level = _forest_intervals(rows)
-    head = f'<section id="forest"><h2>Every proportion, with its {level} interval</h2>'
+    head = (
+        f'<section id="forest"><h2>Uncontrolled response rates, with their {level} intervals</h2>'
+    )
     if svg is None:
         return head + (
             '<p class="notice">The forest plot needs matplotlib, which is not installed. '
@@ -904,14 +1269,18 @@ def _forest_section(rows: Sequence[tuple[str, ComparisonRow]], svg: str | None) 
         )
     n = len(rows)
     return head + (
-        f'<figure aria-label="Forest plot of {n} proportions with {_e(method)} {level} '
+        f'<figure aria-label="Plot of {n} uncontrolled response rates with {_e(method)} {level} '
         'confidence intervals, grouped by indication and coloured by certainty">'
         '<p class="small scroll-hint">The plot scrolls sideways.</p>'
         f'<div class="plot">{svg}</div>'
-        "<figcaption>Each line is one finding that is a proportion (events out of a total), "
-        f"with its {_e(method)} {level} interval. Colour shows certainty, not direction. Proportions "
-        "from different studies, outcomes and arms are shown together for orientation only: "
-        "they are not comparisons.</figcaption></figure></section>"
+        "<figcaption>This plot is drawn only for evidence without a comparator (single-arm "
+        "trials, case series, case reports), where a response rate is all there is: each line "
+        f"is one such proportion (events out of a total) with its {_e(method)} {level} interval. "
+        "Without a control arm no line is an effect of vitamin K: people may respond without it. "
+        "Colour shows certainty, not direction. Rates from different studies and outcomes are "
+        "shown together for orientation only; they are not comparisons. Effects against a "
+        'comparator are in the <a href="#effects">forest plots of effects</a>.'
+        "</figcaption></figure></section>"
     )
 
 
@@ -943,6 +1312,10 @@ def render_report(
     roots = [r.indication for r in overview.rows]
     forest = _forest_rows(base, overview, include_retracted)
     svg = forest_plot_svg(forest) if plot else None
+    effects, drew_effects = _effects_section(base, _effect_analyses(base, overview), plot)
+    anchored = {
+        r.study.id for i in roots for r in base.compare(i, include_retracted=include_retracted).rows
+    }
     ds = base.dataset
     dataset = (
         f"{_e(ds.title or ds.id)} · dataset <strong>{_e(ds.id)} {_e(ds.version)}</strong>"
@@ -954,10 +1327,12 @@ def render_report(
     toc = "".join(
         f'<li><a href="#{anchor}">{_e(label)}</a></li>'
         for anchor, label in [
-            ("reading-guide", "How to read this report"),
+            ("summary", "Summary of findings"),
+            ("effects", "Forest plots of effects"),
             ("overview", "Overview"),
             ("matrix", "Compounds × indications"),
-            ("forest", "Forest plot of proportions"),
+            ("reading-guide", "How to read this report"),
+            ("forest", "Uncontrolled response rates"),
             *((f"ind-{_slug(i.id)}", i.name) for i in roots),
             ("methods", "Methods and lineage"),
         ]
@@ -981,13 +1356,20 @@ def render_report(
 content hash <code>{_e(base.content_hash[:16])}</code> · vitk2 {_e(__version__)}</p>
 </header>
 <nav class="toc"><strong>Contents</strong><ol>{toc}</ol></nav>
-{_guide()}
-{_overview_section(overview)}
+{_summary_section(base, overview, anchored)}
+{effects}
+{_overview_section(base, overview)}
 {_matrix_section(base, overview)}
+{_guide()}
 {_forest_section(forest, svg)}
 {sections}
 <section id="methods"><h2>Methods and lineage</h2>
-<p>Evidence levels follow the Oxford CEBM 2011 table; certainty follows GRADE. A certainty marked
+<p>The summary of findings, the overview and the matrix follow <code>vitk2 summary</code>:
+one row per vitamin K form, indication and endpoint; the best estimate by a stated preference
+order; certainty computed over GRADE's five domains, each downgrade with its reason, a
+curator's certainty kept apart; the effects pooled by REML with Hartung-Knapp intervals (Wald z
+for two trials). In the tables of findings, evidence levels follow the Oxford CEBM 2011 table;
+certainty follows GRADE. A certainty marked
 <em>curated</em> was assigned by a curator with reasons; one marked <em>suggested</em> is vitk2's
 reading of the data (design, size, interval width, outcome kind, integrity notices) for a curator
 to confirm. Proportions carry {_e(lin.interval_method)} score intervals at {level_text(lin.level)};
@@ -1003,7 +1385,7 @@ medical advice.</footer>
 </main></body>
 </html>
 """
-    return page, svg is not None
+    return page, svg is not None or drew_effects
 
 
 def write_report(
