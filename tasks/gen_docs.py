@@ -1,7 +1,7 @@
 """Generate the documentation pages that are computed from the data, never written by hand.
 
-* ``docs/evidence.md``: "What the evidence says, indication by indication", from the overview
-  and the comparisons of the bundled evidence.
+* ``docs/evidence.md``: "What the evidence says, indication by indication", from the summary
+  of findings of the bundled evidence and its roll-up, the overview.
 * ``docs/curation.md``: the part between the GENERATED markers lists every study and what was
   taken from it (findings, numbers, provenance kinds). The rest of the page is hand-written.
 
@@ -93,50 +93,64 @@ def header(base: vitk2.EvidenceBase, title: str) -> list[str]:
 # evidence.md
 
 
-def key_rows(comparison: Any, best: int | None) -> list[Any]:
-    """The findings a reader should see first: the strongest studies, numbers before words."""
-    top = max(best or 9, 2)
-    rows = [r for r in comparison.rows if (r.level or 9) <= top] or list(comparison.rows)
-    kind_rank = {m.OutcomeKind.CLINICAL: 0, m.OutcomeKind.SURROGATE: 1, m.OutcomeKind.BIOMARKER: 2}
+def _label(label: str, findings: Sequence[str]) -> str:
+    """A source label without the finding ids it ends with."""
+    for fid in findings:
+        label = label.replace(f" ({fid})", "")
+    return label
 
-    def rank(r: Any) -> tuple[Any, ...]:
-        has_number = r.interval is not None or isinstance(
-            r.finding.statistic, (m.Proportion, m.Effect)
+
+def _why(row: Any) -> str:
+    """The certainty and every reason it was rated down, in one line."""
+    parts = [f"starts {row.start[0]} ({row.start[1]})"]
+    parts += [
+        f"{d.domain} -{d.steps}" + (f" ({'; '.join(d.reasons)})" if d.reasons else "")
+        for d in row.domains
+        if d.steps
+    ]
+    if row.curator is not None:
+        why = "; ".join(row.curator[1]) or "no reason recorded"
+        parts.append(
+            f"the curator's {row.curator[0]} overrides the computed {row.computed} ({why})"
         )
-        return (kind_rank.get(r.finding.outcome.kind, 3), not has_number)
-
-    return sorted(rows, key=rank)[:8]
+    return "; ".join(parts)
 
 
 def evidence_page(base: vitk2.EvidenceBase) -> str:
+    from vitk2._compare import _preference
+    from vitk2._summary import _absolute_text, _count_text
+
     overview = base.overview()
     out = header(base, "What the evidence says, indication by indication")
     out += [
-        "Each section gives the overview row for one indication (its subtypes rolled in), the best "
-        "evidence, its certainty and direction, whether the strongest studies agree, and the key "
-        "findings with their intervals. Design (OCEBM level), certainty (GRADE) and direction are "
-        "separate: a finding can point to benefit with very low certainty. See "
+        "Each section is the summary of findings for one indication (its subtypes rolled in), "
+        "as `vitk2 summary INDICATION` gives it: one row per vitamin K form and endpoint with "
+        "evidence in people, with the best available estimate and where it comes from, the "
+        "studies and participants behind it (each counted once; a review is never added to its "
+        "own trials), the GRADE certainty with every reason it was rated down, flags, and a "
+        "plain-language statement in GRADE's wording. Diet cohorts and blood levels are "
+        "associations, not the effect of a supplement; single-arm trials and case reports give "
+        "response rates without a comparator. The headline of each indication is its best row, "
+        "ranked as the overview ranks them: comparative evidence before associations and "
+        "uncontrolled responses, a clinical endpoint before a surrogate, then certainty. See "
+        "[summary of findings](how-to/summary-of-findings.md) and "
         "[evidence levels and certainty](explanation/evidence-levels.md).",
         "",
         "## At a glance",
         "",
+        "Studies and participants are those behind the rows' estimates, each counted once; when "
+        "a review's total is the larger it stands in for its trials, so the counts are floors.",
+        "",
         table(
-            (
-                "indication",
-                "studies",
-                "participants",
-                "best OCEBM",
-                "certainty",
-                "direction for K2",
-            ),
+            ("indication", "best evidence", "certainty", "direction", "studies", "participants"),
             (
                 (
                     f"[{md(r.indication.name)}](#{r.indication.id})",
-                    str(r.studies),
-                    f"{r.participants:,}",
-                    str(r.best_level or "n/a"),
+                    md(r.statement),
                     md(r.certainty or "not graded"),
                     md(r.direction),
+                    str(r.studies),
+                    f"{r.participants:,}",
                 )
                 for r in overview.rows
             ),
@@ -145,76 +159,83 @@ def evidence_page(base: vitk2.EvidenceBase) -> str:
     ]
     for row in overview.rows:
         ind = row.indication
-        comparison = base.compare(ind)
-        top = max(row.best_level or 9, 2)
-        best = [
-            s
-            for s in {r.study.id: r.study for r in comparison.rows}.values()
-            if s.level.ocebm == row.best_level
-        ]
-        directions = Counter(
-            r.direction
-            for r in comparison.rows
-            if (r.level or 9) <= top and r.direction not in (m.Direction.NOT_APPLICABLE,)
-        )
         subtypes = base.subtypes(ind)[1:]
-        designs = ", ".join(f"{n} {d}" for d, n in row.designs)
         out += [f"## {md(ind.name[:1].upper() + ind.name[1:])} {{#{ind.id}}}", ""]
         if subtypes:
             out += [f"Includes {', '.join(md(s.name) for s in subtypes)}.", ""]
+        designs = ", ".join(f"{n} {d}" for d, n in row.designs)
+        if row.best is None:
+            out += [f"{md(row.statement)}", ""]
+            continue
         out += [
-            f"- **Studies:** {row.studies} ({md(designs)}), {row.participants:,} participants.",
-            f"- **Best evidence:** OCEBM level {row.best_level or 'n/a'}, from "
-            + ", ".join(f"{md(s.citation.label)} ({md(s.design)}, {code(s.id)})" for s in best)
-            + ".",
-            f"- **Certainty:** {md(row.certainty or 'not graded')} (the highest among the "
-            "best-designed studies).",
-            f"- **Direction for vitamin K2:** {md(row.direction)}, based on {md(row.basis)}.",
-        ]
-        if directions:
-            tally = ", ".join(f"{n} {md(d)}" for d, n in directions.most_common())
-            verdict = (
-                "the strongest studies disagree, so no single direction is given"
-                if row.direction is m.Direction.INCONSISTENT
-                else "no disagreement among the strongest studies"
-            )
-            level = f"OCEBM 1-{top}" if top > 1 else "OCEBM 1"
-            out.append(f"- **Inconsistency:** findings at {level}: {tally}; {verdict}.")
-        out += [
+            f"**{md(row.statement)}** Certainty {md(row.certainty)}; direction {md(row.direction)}.",
             "",
-            f"**Key findings** (of {len(comparison.rows)}; all of them: `vitk2 compare {ind.id}`)",
-            "",
+            f"- **Best row:** {md(row.basis)}.",
+            f"- **Studies behind the estimates:** {row.studies} ({md(designs)}), "
+            f"{row.participants:,} participants, each counted once.",
+            f"- **Endpoints with evidence:** {md(row.endpoints_text) or 'none in people'}.",
         ]
-        out.append(
-            table(
-                ("study", "outcome", "result", "direction", "certainty"),
-                (
-                    (
-                        f"{md(r.study.citation.label)} ({code(r.study.id)})",
-                        md(r.measure),
-                        result(r.finding, r.interval),
-                        md(r.direction),
-                        md(r.certainty.certainty),
-                    )
-                    for r in key_rows(comparison, row.best_level)
-                ),
+        if row.left_out:
+            out.append(
+                f"- **Left out:** {row.left_out} finding{'s' if row.left_out != 1 else ''}, each "
+                f"with its reason in `vitk2 summary {ind.id}`."
             )
-        )
         out.append("")
-        if comparison.pooled:
-            out += ["**Pooled across studies** (" + md(comparison.lineage.pooling_model) + "):", ""]
-            for p in comparison.pooled:
-                res = p.result
-                out.append(
-                    f"- {md(p.measure)} ({md(' + '.join(p.compounds))}): {pct(res.estimate)} "
-                    f"(95% CI {pct(res.interval.low)} to {pct(res.interval.high)}), "
-                    f"I² {res.i2:.0%}, from {len(p.findings)} studies."
+        order = {id(r): i for i, r in enumerate(row.summary_rows)}
+        people = sorted(
+            (r for r in row.summary_rows if r.kind.value != "preclinical"),
+            key=lambda r: _preference(r, order[id(r)]),
+        )
+        pre = [r for r in row.summary_rows if r.kind.value == "preclinical"]
+        if people:
+            out.append(
+                table(
+                    (
+                        "#",
+                        "form",
+                        "endpoint",
+                        "estimate (source)",
+                        "per 1,000",
+                        "studies (participants)",
+                        "certainty",
+                        "flags",
+                    ),
+                    (
+                        (
+                            str(i),
+                            md(
+                                r.form
+                                + (
+                                    ""
+                                    if r.exposure is m.Exposure.SUPPLEMENT
+                                    else f" ({r.exposure})"
+                                )
+                            ),
+                            md(f"{r.endpoint.name} ({r.endpoint.kind})"),
+                            md(
+                                f"{r.estimate.text} ({_label(r.estimate.label, r.estimate.findings)})"
+                                if r.estimate is not None
+                                else "none"
+                            ),
+                            md(_absolute_text(r) or ""),
+                            md(_count_text(r)),
+                            md(r.certainty),
+                            md("; ".join(str(f) for f in r.flags)),
+                        )
+                        for i, r in enumerate(people, 1)
+                    ),
                 )
+            )
+            out += ["", "**Statements**", ""]
+            for i, r in enumerate(people, 1):
+                out.append(f"{i}. {md(r.statement)} *Certainty:* {md(_why(r))}.")
             out.append("")
-        if comparison.excluded:
-            out += [f"**Left out** ({len(comparison.excluded)}):", ""]
-            out += [f"- {code(e.finding)}: {md(e.reason)}" for e in comparison.excluded]
-            out.append("")
+        if pre:
+            out += [
+                "**Cells or animals, not people:** "
+                + "; ".join(md(f"{r.form}, {r.endpoint.name}: {r.statement}") for r in pre),
+                "",
+            ]
     return "\n".join(out).rstrip() + "\n"
 
 
