@@ -1192,3 +1192,13 @@ def test_open_label_trials_are_left_out_in_a_sensitivity_analysis() -> None:
     assert open_label.result is not None
     assert open_label.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
     assert "RCT, open label" in ma.to_text()
+
+
+def test_two_studies_under_hartung_knapp_are_noted_when_wider_too() -> None:
+    text = trials_yaml(tables=HETEROGENEOUS).split("  - id: gamma\n")[0]
+    ma = vitk2.loads(text).meta_analysis("osteo", "vfx")
+    assert ma.result is not None
+    assert ma.result.k == 2
+    (note,) = ma.notes
+    assert note.startswith("with two studies the Hartung-Knapp interval rests on one degree")
+    assert not vitk2.loads(text).meta_analysis("osteo", "vfx", test="z").notes

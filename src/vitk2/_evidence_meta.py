@@ -1251,6 +1251,12 @@ def meta_analysis(
                 f"{_fmt(wald.high)}), as it can be with few studies that agree; test='z' gives "
                 "the wider one"
             )
+        elif result.k == 2:
+            notes.append(
+                "with two studies the Hartung-Knapp interval rests on one degree of freedom and "
+                f"is wider than the Wald one ({_fmt(wald.low)} to {_fmt(wald.high)}); test='z' "
+                "gives the Wald interval"
+            )
     lineage = MetaLineage(
         source=base,
         dataset=base.dataset.id if base.dataset is not None else None,
