@@ -812,6 +812,13 @@ def changed_copy(tmp_path: Path) -> Path:
     for study in data["studies"]:
         if study["id"] == "mds-vk2-d3-2005":
             study["level"]["certainty"] = "moderate"
+            # the summary computes certainty and reads the best row: without the full report's
+            # 5/38, the conclusion rests on the interim 5/29
+            study["findings"] = [
+                f
+                for f in study["findings"]
+                if f["id"] != "mds-vk2-d3-2005.full-report.step-1.response"
+            ]
         if study["id"] == "jiang-2014-clin-interv-aging":
             for finding in study["findings"]:
                 if finding["id"] == "jiang-2014-clin-interv-aging.fracture-menatetrenone":
@@ -838,14 +845,20 @@ def test_diff_lists_findings_and_conclusions(
     status, out, _ = cli(capsys, "diff", "bundled", str(changed_copy(tmp_path)), "--format", "json")
     assert status == 0
     changes = {(c["kind"], c["id"], c["change"]): c["detail"] for c in json.loads(out)["changes"]}
-    assert "certainty: very low -> moderate" in changes[("conclusion", "mds", "changed")]
+    # the study's recorded certainty no longer decides (the summary computes it); its best
+    # row's statement does
+    mds = changes[("conclusion", "mds", "changed")]
+    assert "statement:" in mds
+    assert "5/38" in mds and "5/29" in mds
     assert ("conclusion", "ms", "removed") in changes
     assert (
         "statistic: 2/108"
         in changes[("finding", "jiang-2014-clin-interv-aging.fracture-menatetrenone", "changed")]
     )
     removed = {k[1] for k in changes if k[0] == "finding" and k[2] == "removed"}
-    assert removed == {f.id for f in BASE.study("lasemi-2018-ms").findings}
+    assert removed == {f.id for f in BASE.study("lasemi-2018-ms").findings} | {
+        "mds-vk2-d3-2005.full-report.step-1.response"
+    }
     assert ("study", "mds-vk2-d3-2005", "changed") in changes
 
 

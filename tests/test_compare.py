@@ -309,7 +309,7 @@ def trials_with_arms(draw: st.DrawFn) -> vitk2.EvidenceBase:
         ]
         findings: list[m.Finding] = []
         for name in ("response", "relapse"):
-            outcome = attrs.evolve(draw(vt.outcomes()), name=name)
+            outcome = attrs.evolve(draw(vt.outcomes(endpoints=())), name=name)
             for group in draw(st.lists(st.sampled_from(groups), unique=True)) if groups else []:
                 for subgroup in draw(
                     st.lists(st.sampled_from([None, "women"]), min_size=1, unique=True)

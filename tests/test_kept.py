@@ -31,6 +31,7 @@ def fresh() -> vitk2.EvidenceBase:
         citations=b.citations,
         studies=b.studies,
         dataset=b.dataset,
+        endpoints=b.endpoints,
     )
 
 
@@ -215,6 +216,7 @@ class TestCompare:
             citations=base.citations,
             studies=base.studies[:-1],
             dataset=base.dataset,
+            endpoints=base.endpoints,
         )
         assert smaller.compare("mds").lineage != mds
         assert "sha256:" + base.content_hash[:12] in repr(mds)

@@ -218,6 +218,8 @@ def _conclusions(old: EvidenceBase, new: EvidenceBase) -> list[Change]:
             )
         if ra.direction != rb.direction:
             parts.append(f"direction: {ra.direction} -> {rb.direction} ({rb.basis})")
+        if ra.statement != rb.statement:  # what a reader reads first
+            parts.append(f"statement: {ra.statement} -> {rb.statement}")
         if parts:
             out.append(Change("conclusion", iid, "changed", "; ".join(parts)))
     return out
