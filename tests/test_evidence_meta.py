@@ -1202,3 +1202,70 @@ def test_two_studies_under_hartung_knapp_are_noted_when_wider_too() -> None:
     (note,) = ma.notes
     assert note.startswith("with two studies the Hartung-Knapp interval rests on one degree")
     assert not vitk2.loads(text).meta_analysis("osteo", "vfx", test="z").notes
+
+
+# -- the table of findings by indication and endpoint, held to a scan of every finding ------
+
+from vitk2 import testing as vt  # noqa: E402 - this part of the file was added after the rest
+
+
+def _scanned(
+    base: vitk2.EvidenceBase, indications: set[str] | None, endpoints: set[str] | None
+) -> list[tuple[vitk2.Study, vitk2.Finding]]:
+    """The plain definition: every finding of every study, in order, that is in scope."""
+    return [
+        (s, f)
+        for s in base.studies
+        for f in s.findings
+        if (indications is None or f.indication.id in indications)
+        and (
+            endpoints is None
+            or (f.outcome.endpoint is not None and f.outcome.endpoint.id in endpoints)
+        )
+    ]
+
+
+def _scopes(base: vitk2.EvidenceBase) -> list[tuple[set[str] | None, set[str] | None]]:
+    """Each indication with its subtypes and each endpoint with the narrower ones, or any."""
+    inds: list[set[str] | None] = [
+        None,
+        *({i.id for i in base.subtypes(x)} for x in base.indications),
+    ]
+    ends: list[set[str] | None] = [
+        None,
+        *({e.id} | {n.id for n in base.narrower_endpoints(e)} for e in base.endpoints),
+    ]
+    return [(i, e) for i in inds for e in ends]
+
+
+def _same_as_the_scan(base: vitk2.EvidenceBase) -> None:
+    for inds, ends in _scopes(base):
+        assert base._index.select_findings(inds, ends) == _scanned(base, inds, ends), (inds, ends)
+
+
+def test_the_table_by_indication_and_endpoint_selects_what_a_scan_does_on_generated_bases() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate  # type: ignore[import-not-found]  # the benchmarks' synthetic evidence
+
+    base = vitk2.loads(json.dumps(generate.generate(400, seed=11)), "json")
+    assert any(e.parent for e in base.endpoints)
+    _same_as_the_scan(base)
+    # the answers built on it: every finding in scope is pooled, listed or left out, once
+    for ind in ("indication-02", "indication-13"):
+        ends = {"fracture", "vertebral-fracture", "nonvertebral-fracture"}
+        ma = base.meta_analysis(ind, "fracture", measure="RR")
+        scope = {i.id for i in base.subtypes(ind)}
+        seen = [c.finding for c in ma.contrasts] + [x.finding for x in ma.excluded]
+        assert sorted(seen) == sorted(f.id for _, f in _scanned(base, scope, ends))
+        left = {x.finding for x in base.summary(ind).left_out}
+        assert left <= {f.id for _, f in _scanned(base, scope, None)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(vt.evidence_bases(max_studies=4))
+def test_the_table_by_indication_and_endpoint_selects_what_a_scan_does(
+    base: vitk2.EvidenceBase,
+) -> None:
+    _same_as_the_scan(base)

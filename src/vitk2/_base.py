@@ -372,6 +372,47 @@ class _Index:
         return {f.id: (s, f) for s in self._studies for f in s.findings}
 
     @cached_property
+    def findings_in_order(self) -> tuple[tuple[m.Study, m.Finding], ...]:
+        """Every (study, finding) in base order: study by study, each study's in its order."""
+        return tuple((s, f) for s in self._studies for f in s.findings)
+
+    @cached_property
+    def findings_by_indication_endpoint(self) -> dict[str, dict[str | None, tuple[int, ...]]]:
+        """Indication id -> endpoint id (None: no endpoint) -> places in findings_in_order.
+
+        Built in one pass; each finding is under its own indication and endpoint, once.
+        """
+        table: dict[str, dict[str | None, list[int]]] = {}
+        for i, (_, f) in enumerate(self.findings_in_order):
+            e = f.outcome.endpoint
+            table.setdefault(f.indication.id, {}).setdefault(
+                None if e is None else e.id, []
+            ).append(i)
+        return {k: {e: tuple(v) for e, v in by_end.items()} for k, by_end in table.items()}
+
+    def select_findings(
+        self, indications: Iterable[str] | None, endpoints: Iterable[str] | None
+    ) -> list[tuple[m.Study, m.Finding]]:
+        """The (study, finding) pairs about one of ``indications`` and ``endpoints``, in base order.
+
+        None for ``indications`` is any indication; None for ``endpoints`` is any endpoint or
+        none. The same pairs, in the same order, as a scan of every study's findings.
+        """
+        table = self.findings_by_indication_endpoint
+        by_ind = table.values() if indications is None else [table.get(i, {}) for i in indications]
+        ends = None if endpoints is None else list(endpoints)
+        places: list[int] = []
+        for by_end in by_ind:
+            if ends is None:
+                for found in by_end.values():
+                    places.extend(found)
+            else:
+                for e in ends:
+                    places.extend(by_end.get(e, ()))
+        pairs = self.findings_in_order
+        return [pairs[i] for i in sorted(set(places))]
+
+    @cached_property
     def study_names(self) -> dict[Key, tuple[str, ...]]:
         return _names_table(self._studies, lambda s: (s.id,))
 

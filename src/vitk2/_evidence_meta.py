@@ -23,6 +23,7 @@ narrative findings are not contrasts.
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -1037,22 +1038,17 @@ def meta_analysis(
     ind_ids = {i.id for i in base.subtypes(ind)}
     end_ids = {end.id} | {e.id for e in base.narrower_endpoints(end)}
     idx = base._index
-    study_ids = sorted(
-        {sid for iid in ind_ids for sid in idx.studies_by_indication.get(iid, ())},
-        key=idx.position.__getitem__,
-    )
+    # the findings of the indication and endpoint, from the base's table, in base order
+    selected = idx.select_findings(ind_ids, end_ids)
 
     excluded: list[LeftOut] = []
     candidates: list[_Candidate] = []
     reviews: list[LeftOut] = []
     order = 0
-    for sid in study_ids:
+    for sid, pairs in itertools.groupby(selected, key=lambda p: p[0].id):
         s = idx.studies[sid]
         label = s.citation.label
-        for f in s.findings:
-            e = f.outcome.endpoint
-            if e is None or e.id not in end_ids or f.indication.id not in ind_ids:
-                continue
+        for _, f in pairs:
             order += 1
 
             def leave(reason: Reason, detail: str, f: m.Finding = f, s: m.Study = s) -> None:

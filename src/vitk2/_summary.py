@@ -79,6 +79,7 @@ The rules, in the order they are applied:
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import math
 import re
@@ -1832,14 +1833,13 @@ def summary(
     left: list[SummaryLeftOut] = []
     groups: dict[tuple[str, str, str, tuple[str, ...], bool], list[_Item]] = {}
     order = 0
-    for s in base.studies:
+    # the findings in scope, from the base's table by indication and endpoint, in base order
+    selected = base._index.select_findings(in_scope, end_ids)
+    for sid, pairs in itertools.groupby(selected, key=lambda p: p[0].id):
+        s = base._index.studies[sid]
         superseded = _superseded(s)
-        for f in s.findings:
-            if in_scope is not None and f.indication.id not in in_scope:
-                continue
+        for _, f in pairs:
             e = f.outcome.endpoint
-            if end_ids is not None and (e is None or e.id not in end_ids):
-                continue
             order += 1
             forms = _forms(base, s, f)
             fexpo = f.exposure or s.exposure or m.Exposure.SUPPLEMENT
