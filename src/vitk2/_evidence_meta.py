@@ -1040,6 +1040,7 @@ def meta_analysis(
     idx = base._index
     # the findings of the indication and endpoint, from the base's table, in base order
     selected = idx.select_findings(ind_ids, end_ids)
+    asked = ", ".join(sorted(str(d) for d in designs))  # said of each finding of another design
 
     excluded: list[LeftOut] = []
     candidates: list[_Candidate] = []
@@ -1051,12 +1052,14 @@ def meta_analysis(
         for _, f in pairs:
             order += 1
 
-            def leave(reason: Reason, detail: str, f: m.Finding = f, s: m.Study = s) -> None:
+            def leave(
+                reason: Reason, detail: str, f: m.Finding = f, s: m.Study = s, label: str = label
+            ) -> None:
                 excluded.append(
                     LeftOut(
                         study=s.id,
                         finding=f.id,
-                        label=s.citation.label,
+                        label=label,  # the study's, worked out once above
                         reason=reason,
                         detail=detail,
                     )
@@ -1101,7 +1104,6 @@ def meta_analysis(
                 leave(Reason.SINGLE_ARM, f"one arm's {st.kind.replace('_', ' ')}, not a contrast")
                 continue
             if fdesign not in designs:
-                asked = ", ".join(sorted(str(d) for d in designs))
                 leave(Reason.DESIGN, f"{fdesign}, not {asked} (pass design= to include it)")
                 continue
             arms: tuple[str, str] | None = None
