@@ -78,6 +78,20 @@ def user_trials(*arms: tuple[str, int, int, int, int]) -> vitk2.EvidenceBase:
     return vitk2.loads(text, base=BASE)
 
 
+def single_arm_trials(*arms: tuple[str, int, int]) -> vitk2.EvidenceBase:
+    """Uncontrolled trials (id, responders, total), one MK-4 arm each."""
+    base = user_trials(*((sid, e, n, 0, 1) for sid, e, n in arms))
+    data = json.loads(vitk2.dump(base, "json"))
+    mine = {sid for sid, _, _ in arms}
+    for study in data["studies"]:
+        if study["id"] in mine:
+            study["design"] = "single_arm_trial"
+            study["arms"] = [a for a in study["arms"] if a["id"] == "k2"]
+            study["findings"] = [f for f in study["findings"] if f["group"] == "k2"]
+            study["population"]["enrolled"] = study["arms"][0]["size"]
+    return vitk2.loads(json.dumps(data), "json")
+
+
 class TestCompare:
     def test_rows_are_ordered_by_level_then_size(self) -> None:
         table = BASE.compare("mds")
@@ -185,7 +199,7 @@ class TestPooling:
     def test_pooled_across_distinct_studies_matches_statsmodels(self) -> None:
         sm = pytest.importorskip("statsmodels.stats.meta_analysis")
         np = pytest.importorskip("numpy")
-        base = user_trials(("t1", 12, 40, 5, 40), ("t2", 20, 50, 9, 50), ("t3", 4, 30, 3, 30))
+        base = single_arm_trials(("t1", 12, 40), ("t2", 20, 50), ("t3", 4, 30))
         table = base.compare("mds-ra")
         pooled = [p for p in table.pooled if p.compounds == ("menatetrenone",)]
         assert len(pooled) == 1
@@ -205,6 +219,22 @@ class TestPooling:
 
     def test_one_study_is_never_pooled_with_itself(self) -> None:
         assert not BASE.compare("mds").pooled
+
+    def test_arms_of_controlled_trials_are_never_pooled_as_single_proportions(self) -> None:
+        # the MK-4 arms of three randomised trials are halves of contrasts, not response rates
+        base = user_trials(("t1", 12, 40, 5, 40), ("t2", 20, 50, 9, 50), ("t3", 4, 30, 3, 30))
+        assert not base.compare("mds-ra").pooled
+
+    def test_the_bundled_hcc_trials_are_pooled_as_a_meta_analysis_of_contrasts(self) -> None:
+        table = BASE.compare("hcc")
+        (ma,) = [m for m in table.meta_analyses if m.endpoint.id == "hcc-recurrence"]
+        assert ma == BASE.meta_analysis("hcc", "hcc-recurrence")  # the same answer
+        assert {c.study for c in ma.contrasts} == {
+            "yoshida-2011-hepatology",
+            "pmid23225445-2012-anticancer-res",
+        }
+        assert "Pooled across trials" in table.to_text()
+        assert json.loads(table.to_json())["meta_analyses"][0]["endpoint"] == "hcc-recurrence"
 
 
 class TestRegimens:
@@ -735,7 +765,7 @@ class TestLevels:
         assert "95% CI" not in lines[-1]
 
     def test_pooled_estimates_carry_their_level(self) -> None:
-        base = user_trials(("t1", 12, 40, 5, 40), ("t2", 20, 50, 9, 50))
+        base = single_arm_trials(("t1", 12, 40), ("t2", 20, 50))
         data = json.loads(base.compare("mds-ra", level=0.8).to_json())
         assert data["pooled"]
         assert all(p["level"] == 0.8 for p in data["pooled"])

@@ -47,6 +47,7 @@ from ._stats import (
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
 
+    from ._evidence_meta import MetaAnalysis
     from ._summary import SummaryOfFindings, SummaryRow, SummaryRowKind
 
 __all__ = [
@@ -653,12 +654,17 @@ class Comparison(_Tabular):
         indication: The indication compared (its subtypes included).
         rows: One row per finding, ordered by evidence level, then size, then id.
         excluded: Findings left out, each with the reason.
-        pooled: Pooled estimates where two or more distinct studies report the same proportion.
+        pooled: Pooled response rates of uncontrolled studies of one design that report the
+            same proportion (single-arm trials, case series): never arms of controlled studies.
         lineage: Dataset version, content hash and methods used.
+        meta_analyses: For each endpoint with two or more comparable two-arm contrasts, the
+            meta-analysis :meth:`vitk2.EvidenceBase.meta_analysis` gives (one per study,
+            reviews shown as context, unverified and retracted values left out).
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       The ``95% CI`` column is ``CI`` (each cell with its level) and ``CI level``.
+       The ``95% CI`` column is ``CI`` (each cell with its level) and ``CI level``;
+       ``meta_analyses``; ``pooled`` never pools arms of controlled studies.
     """
 
     COLUMNS = (
@@ -686,6 +692,7 @@ class Comparison(_Tabular):
     excluded: tuple[Exclusion, ...]
     pooled: tuple[PooledEstimate, ...]
     lineage: Lineage
+    meta_analyses: tuple[MetaAnalysis, ...] = ()
 
     def _cells(self) -> list[tuple[Any, ...]]:
         return [r.cells for r in self.rows]
@@ -736,6 +743,11 @@ class Comparison(_Tabular):
             out.append("")
             for text, n in notes.items():
                 out += t.lines(f"{text}", f"[{n}] ", " " * len(f"[{n}] "))
+        if self.meta_analyses:
+            out.append("")
+            out.append("Pooled across trials (base.meta_analysis):")
+            for ma in self.meta_analyses:
+                out += t.lines(f"{ma.endpoint.name}: {ma.summary()}", "  ", "    ")
         if self.excluded:
             out.append("")
             out.append("Left out:")
@@ -770,6 +782,15 @@ class Comparison(_Tabular):
                     "tau2": p.result.tau2,
                 }
                 for p in self.pooled
+            ],
+            "meta_analyses": [
+                {
+                    "endpoint": ma.endpoint.id,
+                    "measure": ma.measure,
+                    "studies": [c.study for c in ma.contrasts],
+                    "summary": ma.summary(),
+                }
+                for ma in self.meta_analyses
             ],
         }
 
@@ -966,7 +987,35 @@ def compare(
         excluded=tuple(dict.fromkeys(excluded)),
         pooled=_pool(base, rows, level),
         lineage=_lineage(base, interval, level),
+        meta_analyses=_meta_analyses(base, ind, rows, level, include_retracted),
     )
+
+
+def _meta_analyses(
+    base: EvidenceBase,
+    ind: m.Indication,
+    rows: Sequence[ComparisonRow],
+    level: float,
+    include_retracted: bool,
+) -> tuple[MetaAnalysis, ...]:
+    """The meta-analysis of each endpoint of the rows that has two or more contrasts to pool."""
+    from ._errors import StatisticsError as _Refused
+
+    contrasting = (m.ArmCounts, m.Effect, m.GroupSummaries)
+    endpoints = dict.fromkeys(
+        r.finding.outcome.endpoint.id
+        for r in rows
+        if r.finding.outcome.endpoint is not None and isinstance(r.finding.statistic, contrasting)
+    )
+    out = []
+    for endpoint in endpoints:
+        try:
+            ma = base.meta_analysis(ind, endpoint, level=level, include_retracted=include_retracted)
+        except _Refused:  # measures that must not be pooled together: none is shown
+            continue
+        if ma.result is not None:
+            out.append(ma)
+    return tuple(out)
 
 
 def _pool(
@@ -978,10 +1027,12 @@ def _pool(
         f = row.finding
         if not isinstance(f.statistic, m.Proportion) or f.subgroup or row.design.is_preclinical:
             continue
+        if row.design.is_controlled:  # an arm of a controlled study is half a contrast
+            continue
         if f.statistic.counts is not m.CountKind.PARTICIPANTS:
             continue
         comps = tuple(sorted(c.id for c in base.compounds_of(f)))
-        key = (normalize(f.outcome.name), comps)
+        key = (normalize(f.outcome.name) + "\x00" + row.design.value, comps)  # one design
         groups[key].setdefault(row.study.id, row)  # one finding per study: reports never double
     out = []
     for (_, comps), by_study in sorted(groups.items()):
