@@ -236,7 +236,7 @@ def diff(
     No differences.
     >>> changes = diff(base, base.filter(indication="mds"))
     >>> [c.id for c in changes.conclusions if c.change == "removed"][:2]
-    ['aml', 'hcc']
+    ['aml', 'anticoagulant-interaction']
 
     Args:
         old: The earlier evidence.

@@ -189,10 +189,10 @@ def filter_evidence(
     direction: str | m.Direction | Sequence[str | m.Direction] | None = None,
     outcome_kind: str | m.OutcomeKind | Sequence[str | m.OutcomeKind] | None = None,
     route: str | m.Route | Sequence[str | m.Route] | None = None,
+    exposure: str | m.Exposure | Sequence[str | m.Exposure] | None = None,
     daily_dose: str | Quantity | tuple[str | Quantity | None, str | Quantity | None] | None = None,
     min_duration: str | Quantity | None = None,
     include_retracted: bool = False,
-    exposure: str | m.Exposure | Sequence[str | m.Exposure] | None = None,
 ) -> EvidenceBase:
     """The findings of ``base`` that meet every criterion, as a new EvidenceBase.
 
