@@ -849,7 +849,8 @@ def test_diff_lists_findings_and_conclusions(
     # row's statement does
     mds = changes[("conclusion", "mds", "changed")]
     assert "statement:" in mds
-    assert "5/38" in mds and "5/29" in mds
+    assert "5/38" in mds
+    assert "5/29" in mds
     assert ("conclusion", "ms", "removed") in changes
     assert (
         "statistic: 2/108"
