@@ -401,3 +401,18 @@ def test_reported_decimals_keep_trailing_zeros_when_shown() -> None:
     assert str(hr) == "hazard ratio 1.150 (0.843 to 1.570)"
     assert str(vitk2.PValue.parse("0.060")) == "0.060"
     assert str(vitk2.CumulativeArm(group="a", percent=39.0, decimals=1)) == "39.0 % (a)"
+
+
+def test_a_summary_says_whether_it_is_a_change_from_baseline() -> None:
+    mean = vitk2.SummaryMeasure.MEAN
+    assert str(
+        vitk2.Summary(group="a", measure=mean, value=vitk2.Quantity(2, "%"), change=True)
+    ) == ("mean change 2%")
+    assert str(vitk2.Summary(group="a", measure=mean, value=vitk2.Quantity(2, "mg"))) == "mean 2 mg"
+    with pytest.raises(ValueError, match="a percent change is a change from baseline"):
+        vitk2.Summary(
+            group="a",
+            measure=vitk2.SummaryMeasure.PERCENT_CHANGE,
+            value=vitk2.Quantity(2, "%"),
+            change=False,
+        )

@@ -115,7 +115,7 @@ class NotReported:
     note: str | None = None
 
     def __repr__(self) -> str:
-        return "NOT_REPORTED" if self.note is None else f"NotReported({self.note!r})"
+        return "NOT_REPORTED" if self.note is None else f"NotReported({_short(self.note, 120)!r})"
 
     def __str__(self) -> str:
         return "not reported"
@@ -1648,8 +1648,12 @@ class Summary:
         spread: The spread reported beside it, in the same unit; never negative.
         spread_kind: SD, SE, IQR, range, or unlabelled.
         n: The number of participants summarised, if reported beside the value.
+        change: True for a change from baseline, False for a value at the outcome's timepoint
+            (a final value), None when the source does not say; a percent change is a change.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``change``.
     """
 
     group: str = attrs.field(validator=_is_id)
@@ -1662,6 +1666,14 @@ class Summary:
         default=None, validator=v.optional(v.instance_of(Spread))
     )
     n: int | None = attrs.field(default=None, validator=_count(optional=True))
+    change: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
+
+    @change.validator
+    def _check_change(self, attribute: attrs.Attribute[bool | None], value: bool | None) -> None:
+        if value is False and self.measure is SummaryMeasure.PERCENT_CHANGE:
+            raise ValueError(
+                "a percent change is a change from baseline: 'change' must not be false"
+            )
 
     @spread.validator
     def _check_spread(self, attribute: attrs.Attribute[Quantity | None], value: object) -> None:
@@ -1679,7 +1691,10 @@ class Summary:
 
     def __str__(self) -> str:
         spread = f" ± {self.spread.value:g}" if self.spread is not None else ""
-        return f"{self.measure} {self.value}{spread}"
+        change = (
+            " change" if self.change and self.measure is not SummaryMeasure.PERCENT_CHANGE else ""
+        )
+        return f"{self.measure}{change} {self.value}{spread}"
 
 
 @attrs.frozen(kw_only=True)
@@ -1940,6 +1955,9 @@ class ArmCount:
     def __str__(self) -> str:
         return f"{self.events}/{self.total}"
 
+    def __repr__(self) -> str:
+        return f"<ArmCount {self} ({self.group})>"
+
 
 @attrs.frozen(kw_only=True)
 class ArmCounts:
@@ -2061,6 +2079,9 @@ class BeforeAfter:
             f"{one(self.after, self.after_spread)}{p}"
         )
 
+    def __repr__(self) -> str:
+        return f"<BeforeAfter {self.measure} {_short(self, 150)}>"
+
 
 @attrs.frozen(kw_only=True)
 class CumulativeArm:
@@ -2091,6 +2112,9 @@ class CumulativeArm:
 
     def __str__(self) -> str:
         return f"{_as_reported(self.percent, self.decimals)} % ({self.group})"
+
+    def __repr__(self) -> str:
+        return f"<CumulativeArm {self}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -2137,6 +2161,9 @@ class Cumulative:
         p = f"; whole curve{test} p {self.curve_p_value}" if self.curve_p_value is not None else ""
         return body + p
 
+    def __repr__(self) -> str:
+        return f"<Cumulative {_short(self, 150)}>"
+
 
 @attrs.frozen(kw_only=True)
 class TestResult:
@@ -2181,6 +2208,9 @@ class TestResult:
         df = f" (df {self.df})" if self.df is not None else ""
         vs = f" ({' vs '.join(self.groups)})" if self.groups else ""
         return f"{name}{stat}{df}, p {self.p_value}{vs}"
+
+    def __repr__(self) -> str:
+        return f"<TestResult {_short(self, 150)}>"
 
 
 Statistic: TypeAlias = (
@@ -2929,6 +2959,10 @@ class Funding:
     def __str__(self) -> str:
         who = ", ".join(self.funders) if self.funders else "funders not named"
         return who + (" (supplement maker)" if self.supplement_maker else "")
+
+    def __repr__(self) -> str:
+        note = ", with a note" if self.note else ""  # the note is bulky: see .note
+        return f"<Funding {_short(self, 150)}{note}>"
 
 
 @attrs.frozen(kw_only=True)
