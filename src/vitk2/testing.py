@@ -892,13 +892,16 @@ def summaries(
     value = draw(quantities(dimensions=dims))
     spread = draw(_optional(quantities(dimensions=(value.unit.dimension,), nonnegative=True)))
     spread_kind = draw(st.sampled_from(Spread)) if spread is not None else None
+    measure = draw(st.sampled_from(SummaryMeasure))
+    change = draw(_optional(st.booleans()))
     return Summary(
         group=group if group is not None else draw(ids()),
-        measure=draw(st.sampled_from(SummaryMeasure)),
+        measure=measure,
         value=value,
         spread=spread,
         spread_kind=spread_kind,
         n=draw(_optional(_counts(most=most))),
+        change=True if measure is SummaryMeasure.PERCENT_CHANGE and change is False else change,
     )
 
 
