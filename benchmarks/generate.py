@@ -1,14 +1,20 @@
 """Deterministic synthetic evidence for the benchmarks.
 
-The documents have the shape of real curated evidence (studies with arms, regimens and doses;
-findings with proportions, effects and group summaries; verbatim quotes; adverse events;
-retracted citations), drawn from a seeded generator so that the same seed and size always
-give the same bytes. Every document is valid for vitk2:
+The documents have the shape of real curated evidence in format 2 (studies with arms, regimens
+and doses; findings with proportions, effects and group summaries; verbatim quotes; adverse
+events; retracted citations), drawn from a seeded generator so that the same seed and size
+always give the same bytes. They carry an endpoint vocabulary (a few endpoints, some narrower
+than others) that findings name; the findings of controlled trials compare an arm with a
+reference arm (``comparator: {group: ...}``), two-arm counts as one ``arm_counts`` finding and
+some effects with their ``reference`` arm, so that ``meta_analysis`` and ``summary`` have
+contrasts to pool; most systematic reviews name the earlier trials of the base they
+``include``. Findings of the other designs keep the format-1 text comparator. Every document
+is valid for vitk2:
 
     python benchmarks/generate.py --sizes 100 1000 --out benchmarks/results/data
     python benchmarks/generate.py --sizes 100 --check     # also load each file with vitk2
 
-Sizes are numbers of studies; there are always 50 indications and 200 compounds.
+Sizes are numbers of studies; there are always 50 indications, 200 compounds and 12 endpoints.
 """
 
 from __future__ import annotations
@@ -50,19 +56,37 @@ _DESIGNS = (
     ("animal", 2, None),
     ("in_vitro", 2, None),
 )
-_OUTCOMES = (
-    ("vertebral fracture", "clinical", "proportion"),
-    ("non-vertebral fracture", "clinical", "effect"),
-    ("lumbar spine bone mineral density", "surrogate", "group_summaries"),
-    ("undercarboxylated osteocalcin", "biomarker", "group_summaries"),
-    ("haematologic improvement", "clinical", "proportion"),
-    ("overall survival", "clinical", "effect"),
-    ("tumour recurrence", "clinical", "proportion"),
-    ("disability progression", "clinical", "effect"),
-    ("serum vitamin K level", "biomarker", "group_summaries"),
-    ("adverse events leading to withdrawal", "safety", "count"),
-    ("investigator's summary", "surrogate", "narrative"),
+# (id, name, kind, which way is better, parent)
+_ENDPOINTS = (
+    ("fracture", "any fracture", "clinical", "lower", None),
+    ("vertebral-fracture", "vertebral fracture", "clinical", "lower", "fracture"),
+    ("nonvertebral-fracture", "non-vertebral fracture", "clinical", "lower", "fracture"),
+    ("bmd", "bone mineral density", "surrogate", "higher", None),
+    ("lumbar-spine-bmd", "lumbar spine bone mineral density", "surrogate", "higher", "bmd"),
+    ("ucoc", "undercarboxylated osteocalcin", "biomarker", "lower", None),
+    ("haematologic-response", "haematologic response", "clinical", "higher", None),
+    ("overall-survival", "overall survival", "clinical", "higher", None),
+    ("hcc-recurrence", "tumour recurrence", "clinical", "lower", None),
+    ("neurological-disability", "neurological disability", "clinical", "lower", None),
+    ("vitamin-k-status", "vitamin K status", "biomarker", "higher", None),
+    ("adverse-events", "adverse events", "safety", "lower", None),
 )
+# (outcome name, kind, kind of statistic, endpoint id or None)
+_OUTCOMES = (
+    ("vertebral fracture", "clinical", "proportion", "vertebral-fracture"),
+    ("non-vertebral fracture", "clinical", "effect", "nonvertebral-fracture"),
+    ("lumbar spine bone mineral density", "surrogate", "group_summaries", "lumbar-spine-bmd"),
+    ("undercarboxylated osteocalcin", "biomarker", "group_summaries", "ucoc"),
+    ("haematologic improvement", "clinical", "proportion", "haematologic-response"),
+    ("overall survival", "clinical", "effect", "overall-survival"),
+    ("tumour recurrence", "clinical", "proportion", "hcc-recurrence"),
+    ("disability progression", "clinical", "effect", "neurological-disability"),
+    ("serum vitamin K level", "biomarker", "group_summaries", "vitamin-k-status"),
+    ("adverse events leading to withdrawal", "safety", "count", "adverse-events"),
+    ("investigator's summary", "surrogate", "narrative", None),
+)
+# Designs whose findings compare an arm with a reference arm in format 2's terms.
+_TRIALS = ("randomised_controlled_trial", "non_randomised_controlled_trial")
 _EFFECTS = ("risk_ratio", "odds_ratio", "hazard_ratio", "mean_difference", "risk_difference")
 _COUNTRIES = ("Japan", "China", "Netherlands", "Canada", "United Kingdom", "Italy", "Iran", "USA")
 _JOURNALS = (
@@ -163,6 +187,16 @@ def _compounds() -> list[dict[str, Any]]:
     return out
 
 
+def _endpoints() -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for eid, name, kind, better, parent in _ENDPOINTS:
+        e: dict[str, Any] = {"id": eid, "name": name, "kind": kind, "better": better}
+        if parent is not None:
+            e["parent"] = parent
+        out.append(e)
+    return out
+
+
 def _indications() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for i in range(N_INDICATIONS):
@@ -205,7 +239,10 @@ def _quantity(value: float, unit: str) -> str:
     return f"{text} {unit}"
 
 
-def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[str, Any]:
+def _study(
+    rng: random.Random, i: int, citations: list[dict[str, Any]], trials: list[str]
+) -> dict[str, Any]:
+    """Study ``i``; ``trials`` holds the ids of the controlled trials made before it."""
     sid = f"study-{i:06d}"
     design, _weight, ocebm = rng.choices(_DESIGNS, weights=[d[1] for d in _DESIGNS])[0]
     year = rng.randint(1990, 2025)
@@ -281,12 +318,29 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
         "age": {"measure": "mean", "value": _quantity(rng.randint(20, 85), "year")},
     }
     findings: list[dict[str, Any]] = []
+    trial = design in _TRIALS and n_arms > 1
+    review = design == "systematic_review"
+    includes: list[str] = []
+    if review and trials and rng.random() < 0.7:  # the earlier trials of the base it pools
+        includes = sorted(rng.sample(trials, min(len(trials), rng.randint(2, 6))))
+    control = arms[-1]
     for j in range(rng.randint(2, 6)):
-        name, kind, stat_kind = rng.choice(_OUTCOMES)
-        arm = rng.choice(arms)
+        name, kind, stat_kind, endpoint = rng.choice(_OUTCOMES)
+        arm = rng.choice(arms[:-1] if trial else arms)  # a trial's contrast: an intervention arm
         group_size = arm["size"]
+        reference: str | None = None  # a trial's reference arm, named by the comparator
         stat: dict[str, Any]
-        if stat_kind == "proportion":
+        if stat_kind == "proportion" and trial:
+            stat = {
+                "kind": "arm_counts",
+                "arms": [
+                    {"group": a["id"], "events": rng.randint(0, a["size"]), "total": a["size"]}
+                    for a in (arm, control)
+                ],
+                "p_value": rng.choice(("< 0.05", "> 0.05", 0.012, 0.3)),
+            }
+            reference = control["id"]
+        elif stat_kind == "proportion":
             events = rng.randint(0, group_size)
             stat = {"kind": "proportion", "events": events, "total": group_size}
             if rng.random() < 0.5:
@@ -308,6 +362,13 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
             stat = {"kind": "effect", "measure": measure, "value": value, "low": low, "high": high}
             if rng.random() < 0.6:
                 stat["p_value"] = rng.choice(("< 0.001", "< 0.05", 0.21, 0.048, 0.5))
+            if trial:
+                reference = control["id"]
+                if rng.random() < 0.5:  # the arm the ratio is relative to, as reported
+                    stat["reference"] = control["id"]
+            elif review and includes:
+                stat["studies"] = len(includes)
+                stat["participants"] = rng.randint(100, 5_000)
         elif stat_kind == "group_summaries" and n_arms > 1:
             unit = "g/cm²" if "density" in name else "ng/mL"
             stat = {
@@ -325,6 +386,8 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
                 ],
                 "p_value": rng.choice(("< 0.01", 0.03, 0.4)),
             }
+            if trial:
+                reference = control["id"]
         elif stat_kind == "count":
             # a count of events is never more than the group it is counted in
             stat = {"kind": "count", "value": rng.randint(0, min(5, group_size))}
@@ -344,10 +407,20 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
             ),
             "provenance": [{"text": _sentence(rng, rng.randint(10, 30)), "source": cit["id"]}],
         }
-        if stat["kind"] != "group_summaries":
+        if endpoint is not None:
+            finding["outcome"]["endpoint"] = endpoint
+        if stat["kind"] != "group_summaries" or reference is not None:
             finding["group"] = arm["id"]
-        if n_arms > 1 and stat["kind"] in ("proportion", "effect"):
-            finding["comparator"] = "control"
+        if reference is not None:
+            finding["comparator"] = {"group": reference}
+        elif review and stat["kind"] == "effect" and "studies" in stat:
+            finding["comparator"] = {
+                "kind": "placebo",
+                "studies": stat["studies"],
+                "participants": stat["participants"],
+            }
+        elif n_arms > 1 and stat["kind"] in ("proportion", "effect"):
+            finding["comparator"] = "control"  # format 1: the comparator in words
         if rng.random() < 0.3:
             finding["provenance"].append({"source": cit["id"], "locator": "Table 2"})
         if rng.random() < 0.1:
@@ -383,6 +456,10 @@ def _study(rng: random.Random, i: int, citations: list[dict[str, Any]]) -> dict[
         ]
     if rng.random() < 0.3:
         study["limitations"] = [_sentence(rng, 10)]
+    if includes:
+        study["includes"] = includes
+    if trial:
+        trials.append(sid)
     return study
 
 
@@ -390,7 +467,8 @@ def generate(n_studies: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     """A whole evidence document with ``n_studies`` studies, the same for the same seed."""
     rng = random.Random(f"{seed}:{n_studies}")
     citations: list[dict[str, Any]] = []
-    studies = [_study(rng, i, citations) for i in range(n_studies)]
+    trials: list[str] = []
+    studies = [_study(rng, i, citations, trials) for i in range(n_studies)]
     return {
         "vitk2": 2,
         "dataset": {
@@ -399,6 +477,7 @@ def generate(n_studies: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
             "title": f"{n_studies} synthetic studies",
         },
         "compounds": _compounds(),
+        "endpoints": _endpoints(),
         "indications": _indications(),
         "citations": citations,
         "studies": studies,

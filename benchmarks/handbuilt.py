@@ -104,6 +104,20 @@ def indication(d: dict[str, Any]) -> m.Indication:
     )
 
 
+def endpoint(d: dict[str, Any]) -> m.Endpoint:
+    return m.Endpoint(
+        id=d["id"],
+        name=d["name"],
+        kind=m.OutcomeKind(d["kind"]),
+        better=m.Better(d["better"]),
+        dimension=d.get("dimension"),
+        synonyms=tuple(d.get("synonyms", ())),
+        codes=tuple(_code(c) for c in d.get("codes", ())),
+        parent=d.get("parent"),
+        notes=tuple(d.get("notes", ())),
+    )
+
+
 def _integrity(d: dict[str, Any] | None) -> m.Integrity:
     if d is None:
         return m.Integrity()
@@ -259,7 +273,8 @@ def _setting(d: dict[str, Any] | None) -> m.Setting:
     )
 
 
-def _outcome(d: dict[str, Any]) -> m.Outcome:
+def _outcome(d: dict[str, Any], ends: dict[str, m.Endpoint]) -> m.Outcome:
+    e = d.get("endpoint")
     return m.Outcome(
         name=d["name"],
         kind=m.OutcomeKind(d["kind"]),
@@ -267,6 +282,7 @@ def _outcome(d: dict[str, Any]) -> m.Outcome:
         criteria=d.get("criteria"),
         timepoint=_opt_q(d.get("timepoint")),
         site=d.get("site"),
+        endpoint=None if e is None else ends[e],
     )
 
 
@@ -307,6 +323,26 @@ def _statistic(d: dict[str, Any]) -> m.Statistic:
             unit=None if unit is None else parse_unit(unit),
             per=_opt_q(d.get("per")),
             approximate=d.get("approximate", False),
+            reference=d.get("reference"),
+            adjusted=d.get("adjusted"),
+            studies=d.get("studies"),
+            participants=d.get("participants"),
+            decimals=d.get("decimals"),
+        )
+    if kind == "arm_counts":
+        return m.ArmCounts(
+            arms=tuple(
+                m.ArmCount(
+                    group=a["group"],
+                    events=a["events"],
+                    total=a["total"],
+                    reported_percent=_f(a.get("reported_percent")),
+                )
+                for a in d["arms"]
+            ),
+            counts=m.CountKind(d.get("counts", "participants")),
+            p_value=_pv(d.get("p_value")),
+            test=d.get("test"),
         )
     if kind == "group_summaries":
         return m.GroupSummaries(
@@ -329,19 +365,36 @@ def _statistic(d: dict[str, Any]) -> m.Statistic:
     return m.Narrative(summary=d["summary"])
 
 
+def _comparator(v: Any, comps: dict[str, m.Compound]) -> m.Comparator | None:
+    if v is None or isinstance(v, str):
+        return None if v is None else m.Comparator(description=v)
+    kind = v.get("kind")
+    return m.Comparator(
+        group=v.get("group"),
+        kind=None if kind is None else m.ComparatorKind(kind),
+        compounds=tuple(comps[c] for c in v.get("compounds", ())),
+        studies=v.get("studies"),
+        participants=v.get("participants"),
+        description=v.get("description"),
+    )
+
+
 def _finding(
-    d: dict[str, Any], comps: dict[str, m.Compound], inds: dict[str, m.Indication]
+    d: dict[str, Any],
+    comps: dict[str, m.Compound],
+    inds: dict[str, m.Indication],
+    ends: dict[str, m.Endpoint],
 ) -> m.Finding:
     basis, cert = d.get("basis"), d.get("certainty")
     return m.Finding(
         id=d["id"],
-        outcome=_outcome(d["outcome"]),
+        outcome=_outcome(d["outcome"], ends),
         indication=inds[d["indication"]],
         statistic=_statistic(d["statistic"]),
         direction=m.Direction(d["direction"]),
         provenance=tuple(_prov(p) for p in d["provenance"]),
         group=d.get("group"),
-        comparator=d.get("comparator"),
+        comparator=_comparator(d.get("comparator"), comps),
         subgroup=d.get("subgroup"),
         compounds=tuple(comps[c] for c in d.get("compounds", ())),
         basis=None if basis is None else m.Design(basis),
@@ -374,6 +427,7 @@ def study(
     comps: dict[str, m.Compound],
     inds: dict[str, m.Indication],
     cits: dict[str, m.Citation],
+    ends: dict[str, m.Endpoint],
 ) -> m.Study:
     return m.Study(
         id=d["id"],
@@ -385,11 +439,12 @@ def study(
         level=_level(d["level"]),
         setting=_setting(d.get("setting")),
         arms=tuple(_arm(a, comps) for a in d.get("arms", ())),
-        findings=tuple(_finding(f, comps, inds) for f in d.get("findings", ())),
+        findings=tuple(_finding(f, comps, inds, ends) for f in d.get("findings", ())),
         adverse_events=tuple(_adverse(a) for a in d.get("adverse_events", ())),
         limitations=tuple(d.get("limitations", ())),
         notes=tuple(d.get("notes", ())),
         provenance=tuple(_prov(p) for p in d.get("provenance", ())),
+        includes=tuple(d.get("includes", ())),
     )
 
 
@@ -409,17 +464,20 @@ def build(data: dict[str, Any]) -> EvidenceBase:
     """The evidence base of a parsed document, built by hand."""
     compounds = [compound(c) for c in data.get("compounds", ())]
     comps = {c.id: c for c in compounds}
+    endpoints = [endpoint(e) for e in data.get("endpoints", ())]
+    ends = {e.id: e for e in endpoints}
     indications = [indication(i) for i in data.get("indications", ())]
     inds = {i.id: i for i in indications}
     citations = [citation(c, inds) for c in data.get("citations", ())]
     cits = {c.id: c for c in citations}
-    studies = [study(s, comps, inds, cits) for s in data.get("studies", ())]
+    studies = [study(s, comps, inds, cits, ends) for s in data.get("studies", ())]
     return EvidenceBase(
         compounds=tuple(compounds),
         indications=tuple(indications),
         citations=tuple(citations),
         studies=tuple(studies),
         dataset=_dataset(data.get("dataset")),
+        endpoints=tuple(endpoints),
     )
 
 

@@ -77,6 +77,18 @@ class Indication(Record):
     notes: tuple[str, ...] = ()
 
 
+class Endpoint(Record):
+    id: str
+    name: str
+    kind: vm.OutcomeKind
+    better: vm.Better
+    dimension: str | None = None
+    synonyms: tuple[str, ...] = ()
+    codes: tuple[Code, ...] = ()
+    parent: str | None = None
+    notes: tuple[str, ...] = ()
+
+
 class Integrity(Record):
     status: vm.IntegrityStatus = vm.IntegrityStatus.NONE_KNOWN
     date: dt.date | None = None
@@ -194,6 +206,7 @@ class Outcome(Record):
     criteria: str | None = None
     timepoint: str | None = None
     site: str | None = None
+    endpoint: str | None = None
 
 
 class Stat(Record):
@@ -248,6 +261,25 @@ class Effect(Stat, tag="effect"):
     unit: str | None = None
     per: str | None = None
     approximate: bool = False
+    reference: str | None = None
+    adjusted: bool | None = None
+    studies: int | None = None
+    participants: int | None = None
+    decimals: int | None = None
+
+
+class ArmCount(Record):
+    group: str
+    events: int
+    total: int
+    reported_percent: float | None = None
+
+
+class ArmCounts(Stat, tag="arm_counts"):
+    arms: tuple[ArmCount, ...]
+    counts: vm.CountKind = vm.CountKind.PARTICIPANTS
+    p_value: float | str | None = None
+    test: str | None = None
 
 
 class TimeToEvent(Stat, tag="time_to_event"):
@@ -261,8 +293,17 @@ class Narrative(Stat, tag="narrative"):
 
 
 Statistic = Union[  # noqa: UP007
-    Proportion, Breakdown, Count, GroupSummaries, Effect, TimeToEvent, Narrative
+    Proportion, Breakdown, Count, GroupSummaries, Effect, ArmCounts, TimeToEvent, Narrative
 ]
+
+
+class Comparator(Record):
+    group: str | None = None
+    kind: vm.ComparatorKind | None = None
+    compounds: tuple[str, ...] = ()
+    studies: int | None = None
+    participants: int | None = None
+    description: str | None = None
 
 
 class Finding(Record):
@@ -273,7 +314,7 @@ class Finding(Record):
     direction: vm.Direction
     provenance: tuple[Provenance, ...]
     group: str | None = None
-    comparator: str | None = None
+    comparator: str | Comparator | None = None
     subgroup: str | None = None
     compounds: tuple[str, ...] = ()
     basis: vm.Design | None = None
@@ -309,6 +350,7 @@ class Study(Record):
     limitations: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     provenance: tuple[Provenance, ...] = ()
+    includes: tuple[str, ...] = ()
 
 
 class Dataset(Record):
@@ -323,6 +365,7 @@ class Document(Record):
     vitk2: int
     dataset: Dataset | None = None
     compounds: tuple[Compound, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
     indications: tuple[Indication, ...] = ()
     citations: tuple[Citation, ...] = ()
     studies: tuple[Study, ...] = ()
