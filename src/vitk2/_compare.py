@@ -126,6 +126,9 @@ class Downgrade:
     def __str__(self) -> str:
         return f"{self.domain}: {self.reason}"
 
+    def __repr__(self) -> str:
+        return f"<Downgrade {self.domain}: {_short(self.reason, 120)}>"
+
 
 @attrs.frozen
 class CertaintyAssessment:
@@ -447,7 +450,7 @@ class ComparisonRow:
         level = self.level if self.level is not None else "n/a"
         return (
             f"<ComparisonRow {self.finding.id} {self.design} OCEBM {level}: "
-            f"{_short(self.statistic, 50)} ({self.direction}, {self.certainty.certainty})>"
+            f"{_short(self.statistic, 40)} ({self.direction}, {self.certainty.certainty})>"
         )
 
     @property
@@ -1616,6 +1619,10 @@ class MatrixCell:
         plain = self.kind is None or self.kind.value == "effect"
         kind = "" if plain or self.direction is m.Direction.ASSOCIATION else f" ({self.kind})"
         return f"{self.certainty or 'not graded'}, {self.direction}{kind}: {what}"
+
+    def __repr__(self) -> str:
+        rows = f" ({self.rows} rows)" if self.rows != 1 else ""
+        return f"<MatrixCell {self.compound} x {self.indication}: {_short(self.text, 100)}{rows}>"
 
 
 @attrs.frozen

@@ -234,6 +234,9 @@ class SummaryFlag:
     def __str__(self) -> str:
         return f"{self.kind}: {self.detail}"
 
+    def __repr__(self) -> str:
+        return f"<SummaryFlag {m._short(self, 120)}>"
+
 
 @attrs.frozen(kw_only=True)
 class SummaryEstimate:
@@ -293,6 +296,10 @@ class SummaryEstimate:
             return None
         return self.low <= self.null <= self.high
 
+    def __repr__(self) -> str:
+        label = m._short(self.label, 60)
+        return f"<SummaryEstimate {m._short(self.text, 80)} ({self.source}: {label})>"
+
 
 @attrs.frozen(kw_only=True)
 class DomainRating:
@@ -314,6 +321,11 @@ class DomainRating:
     def __str__(self) -> str:
         head = f"{self.domain}: " + ("not serious" if not self.steps else f"-{self.steps}")
         return head + (f" ({'; '.join(self.reasons)})" if self.reasons else "")
+
+    def __repr__(self) -> str:
+        n = len(self.reasons)
+        rated = "not serious" if not self.steps else f"-{self.steps}"
+        return f"<DomainRating {self.domain}: {rated}, {n} reason{'' if n == 1 else 's'}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -342,6 +354,13 @@ class SummaryEvidence:
     direction: m.Direction
     used: bool
 
+    def __repr__(self) -> str:
+        used = ", the estimate" if self.used else ""
+        return (
+            f"<SummaryEvidence {self.finding} ({m._short(self.label, 40)}{used}): "
+            f"{m._short(self.result, 60)}>"
+        )
+
 
 @attrs.frozen(kw_only=True)
 class SummaryLeftOut:
@@ -353,6 +372,9 @@ class SummaryLeftOut:
     study: str
     finding: str
     reason: str
+
+    def __repr__(self) -> str:
+        return f"<SummaryLeftOut {self.finding}: {m._short(self.reason, 80)}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -439,8 +461,8 @@ class SummaryRow:
     def __repr__(self) -> str:
         est = self.estimate.text if self.estimate is not None else "no estimate"
         return (
-            f"<SummaryRow {self.form} x {self.indication.id} x {self.endpoint.id} "
-            f"({self.exposure}): {est}, {self.certainty}>"
+            f"<SummaryRow {m._short(self.form, 40)} x {self.indication.id} x {self.endpoint.id} "
+            f"({self.exposure}): {m._short(est, 60)}, {self.certainty}>"
         )
 
 

@@ -125,6 +125,15 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+#: Cells that stand for a missing number in a column of numbers (an OCEBM level of a row
+#: without one): they do not stop the column being right-aligned.
+_NO_NUMBER: Final = frozenset({"", "n/a"})
+
+
+def _fits_numbers(value: object) -> bool:
+    return value is None or _is_number(value) or (isinstance(value, str) and value in _NO_NUMBER)
+
+
 def certainty_badge(certainty: m.Certainty | None) -> Html:
     """A certainty as the report shows it: the GRADE symbols and the word on its colour."""
     if certainty is None:
@@ -163,8 +172,8 @@ def table_view(
 ) -> str:
     """A table of at most ``cap`` rows: the first :data:`HEAD` and last :data:`TAIL` of more.
 
-    A column whose cells are all numbers (or empty) is right-aligned. Cells are escaped unless
-    they are :class:`Html`.
+    A column whose cells are all numbers (or empty, or ``"n/a"``) is right-aligned. Cells are
+    escaped unless they are :class:`Html`.
 
     >>> view = table_view(("n",), [(i,) for i in range(2000)], caption="numbers")
     >>> view.count("<tr"), "… 1,980 more" in view
@@ -173,8 +182,7 @@ def table_view(
     numeric = {
         i
         for i in range(len(headers))
-        if any(_is_number(r[i]) for r in rows)
-        and all(r[i] is None or _is_number(r[i]) for r in rows)
+        if any(_is_number(r[i]) for r in rows) and all(_fits_numbers(r[i]) for r in rows)
     }
     nowrap = {i for i, h in enumerate(headers) if h in _NOWRAP_COLUMNS}
     capped = len(rows) > cap
