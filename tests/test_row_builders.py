@@ -111,6 +111,15 @@ def _caveats_by_definition(
             out.append(f"Reported second-hand by a news report ({cit.label}).")
     for cit in base.integrity_of(finding):
         out.append(f"Integrity: {cit.id} is {cit.integrity.status}.")
+    # Since evidence format 2 a row also says when a value is unverified and when a maker of
+    # the supplement funded or supplied the study (both are flags of the summary too).
+    if not finding.verified:
+        out.append(
+            "Unverified: a value of this finding could not be checked in the source itself; "
+            "it is left out of pooled estimates unless asked for."
+        )
+    if study.funding is not None and study.funding.supplement_maker:
+        out.append(f"Funded or supplied by a maker of the supplement: {study.funding}.")
     out.extend(finding.caveats)
     return tuple(dict.fromkeys(out))
 

@@ -251,7 +251,11 @@ def _statistic_cells(stat: m.Statistic) -> dict[str, Cell]:
                 ci_level=stat.interval.level,
                 ci_method=stat.interval.method,
             )
-    elif isinstance(stat, m.GroupSummaries):
+    elif isinstance(stat, (m.GroupSummaries, m.ArmCounts, m.BeforeAfter, m.TestResult)):
+        # Their numbers stay in the summary text: no single estimate stands for arm counts
+        # (a ratio would be vitk2's, not the source's) or a within-arm change. A cumulative
+        # reading's log-rank p-value is the whole curve's, not the timepoint's, so it too
+        # stays in the text.
         cells["p_value"] = _text(stat.p_value)
     return cells
 
@@ -311,7 +315,8 @@ def to_rows(obj: EvidenceBase | m.Study) -> list[Row]:
     its kind and timepoint; the statistic's kind and a readable summary (an interval in it
     states its level: ``"risk ratio 0.87 (95% CI 0.64 to 1.2)"``); ``events``,
     ``total``, ``estimate``, ``ci_low``, ``ci_high``, ``ci_level`` and ``ci_method``; the effect
-    measure and unit; the p-value as reported (``"< 0.001"``); the direction; the kinds of
+    measure and unit; the p-value as reported (``"< 0.001"``; of an effect, group summaries,
+    arm counts, a before-after change or a test); the direction; the kinds of
     provenance; the integrity notices the finding rests on and a ``retracted`` flag.
 
     A proportion's interval is the Wilson score interval computed by vitk2
