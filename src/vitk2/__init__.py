@@ -5,7 +5,7 @@
 >>> base.compound("MK-4").name
 'menatetrenone'
 
-The public API is what :data:`__all__` lists; everything else is private. ``import vitk2``
+The public API is what `__all__` lists; everything else is private. ``import vitk2``
 imports none of it: each name's module is imported the first time the name is used, so a
 program that imports vitk2 pays for the parts it uses, when it uses them.
 """

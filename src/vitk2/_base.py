@@ -62,7 +62,7 @@ class Exclusion:
         study: The id of its study.
         reason: Why it was left out (``"rests on a retracted citation: sato-2005"``).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     finding: str
@@ -216,12 +216,12 @@ class _Names:
 
 
 class _Results:
-    """Results of queries on one base, by their criteria, most recent :data:`RESULTS_KEPT`.
+    """Results of queries on one base, by their criteria, most recent `RESULTS_KEPT`.
 
     A base never changes, so a query's result is a function of its criteria; asking again
     costs a dictionary lookup. Reading is lock-free; storing takes a lock, and when two threads
     compute the same result, both get the one stored first. A forked child gets new locks (see
-    :func:`_new_locks_in_child`).
+    `_new_locks_in_child`).
     """
 
     def __init__(self) -> None:
@@ -242,7 +242,7 @@ class _Results:
         return len(self._data)
 
 
-#: Every live :class:`_Results`, so that a forked child can replace their locks.
+#: Every live `_Results`, so that a forked child can replace their locks.
 _LIVE_RESULTS: weakref.WeakSet[_Results] = weakref.WeakSet()
 
 
@@ -454,7 +454,7 @@ def check_consistency(
 
     Duplicate ids, dangling ids and cycles (of parent indications, of citations reporting on
     each other); notices dated before the publications they concern; counts of participants
-    larger than the group they are counted in (see :func:`participant_limits`).
+    larger than the group they are counted in (see `participant_limits`).
     """
     problems: list[Problem] = []
 
@@ -753,9 +753,9 @@ def _counts_fit(study: m.Study, here: str, file: str) -> list[Problem]:
 class EvidenceBase:
     """An immutable, indexed collection of evidence.
 
-    Obtain one with :func:`vitk2.load` (the bundled evidence), :func:`vitk2.load_file` or
-    :func:`vitk2.loads`; narrow it with :meth:`filter`, combine with :meth:`merge`, and ask
-    :meth:`compare` and :meth:`overview` what it says.
+    Obtain one with [`load`][vitk2.load] (the bundled evidence), [`load_file`][vitk2.load_file] or
+    [`loads`][vitk2.loads]; narrow it with `filter`, combine with `merge`, and ask
+    `compare` and `overview` what it says.
 
     Two bases are equal when they hold equal records in the same order.
 
@@ -766,11 +766,10 @@ class EvidenceBase:
         studies: The studies.
         dataset: The dataset's name and version, when it has one.
         excluded: Findings a query left out of this base, with the reason.
-        endpoints: The endpoints findings' outcomes name (see :meth:`endpoint`).
+        endpoints: The endpoints findings' outcomes name (see `endpoint`).
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``endpoints``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``endpoints``.
     """
 
     compounds: tuple[m.Compound, ...] = ()
@@ -933,7 +932,7 @@ class EvidenceBase:
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON form of the records: the same data, the same hash.
 
-        The canonical form is the base's data form (as :func:`vitk2.dump` writes it) without
+        The canonical form is the base's data form (as [`dump`][vitk2.dump] writes it) without
         its dataset header, as compact JSON with sorted keys and text left unescaped. It is fed
         to the hash one record at a time, in that form's order, so neither the whole data form
         nor its text is ever held at once; the digest is the one of the whole text.
@@ -1042,14 +1041,14 @@ class EvidenceBase:
             UnknownNameError: If no endpoint has that name (with suggestions).
             AmbiguousNameError: If several endpoints have that name.
 
-        .. versionadded:: 0.2.0
+        *Added in version 0.2.0*.
         """
         return self._lookup("endpoint", name, self._index.endpoints)
 
     def narrower_endpoints(self, endpoint: str | m.Endpoint) -> tuple[m.Endpoint, ...]:
         """The endpoints narrower than this one, at every depth (hip fracture under fracture).
 
-        .. versionadded:: 0.2.0
+        *Added in version 0.2.0*.
         """
         root = endpoint if isinstance(endpoint, m.Endpoint) else self.endpoint(endpoint)
         idx = self._index
@@ -1213,7 +1212,7 @@ class EvidenceBase:
         return self._compounds(self.study_of(finding), finding)
 
     def _compounds(self, study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
-        """:meth:`compounds_of`, given the finding's study (a caller that walks studies has it)."""
+        """`compounds_of`, given the finding's study (a caller that walks studies has it)."""
         if finding.compounds:
             return finding.compounds
         if finding.group is not None:
@@ -1244,7 +1243,7 @@ class EvidenceBase:
         return self._integrity(self.study_of(finding), finding)
 
     def _integrity(self, study: m.Study, finding: m.Finding) -> tuple[m.Citation, ...]:
-        """:meth:`integrity_of`, given the finding's study (a caller that walks studies has it)."""
+        """`integrity_of`, given the finding's study (a caller that walks studies has it)."""
         idx = self._index
         flagged = idx.records.flagged
         if not flagged:  # no citation of this base has a notice, or rests on one
@@ -1324,9 +1323,9 @@ class EvidenceBase:
         return found if key is None else results.put(key, found)
 
     def filter(self, **criteria: Unpack[FilterCriteria]) -> EvidenceBase:
-        """The evidence that meets every criterion (criteria are described in :mod:`vitk2`).
+        """The evidence that meets every criterion (criteria are described in `vitk2`).
 
-        See :func:`vitk2.filter_evidence` for the criteria; this method is the same query,
+        See [`filter_evidence`][vitk2.filter_evidence] for the criteria; this method is the same query,
         and keeps its result: asking again with the same plain criteria (names, numbers,
         enum members, lists of them) returns the same immutable base, for the cost of a
         dictionary lookup. Each base keeps its last 128 answers.
@@ -1356,7 +1355,7 @@ class EvidenceBase:
     ) -> Comparison:
         """The comparison table of the findings for one indication and its subtypes.
 
-        See :func:`vitk2._compare.compare` for the options. Like :meth:`filter`, the answer
+        See `_compare.compare` for the options. Like `filter`, the answer
         is kept: the same question asked again returns the same immutable comparison.
         """
         from ._compare import compare
@@ -1382,7 +1381,7 @@ class EvidenceBase:
     def overview(self, **options: Unpack[OverviewOptions]) -> Overview:
         """One row per indication: designs, participants, best level, certainty, direction.
 
-        The answer is kept, as :meth:`filter`'s is.
+        The answer is kept, as `filter`'s is.
         """
         from ._compare import overview
 
@@ -1410,10 +1409,10 @@ class EvidenceBase:
     ) -> MetaAnalysis:
         """Pool the two-arm contrasts of one endpoint in one indication, one per study.
 
-        See :func:`vitk2._evidence_meta.meta_analysis` for the arguments. The answer is
-        kept, as :meth:`filter`'s is.
+        See `_evidence_meta.meta_analysis` for the arguments. The answer is
+        kept, as `filter`'s is.
 
-        .. versionadded:: 0.2.0
+        *Added in version 0.2.0*.
         """
         from ._evidence_meta import meta_analysis
 
@@ -1446,10 +1445,10 @@ class EvidenceBase:
     ) -> SummaryOfFindings:
         """The summary of findings: one GRADE row per vitamin K form, indication and endpoint.
 
-        See :func:`vitk2._summary.summary` for the arguments and the rules. The answer is
-        kept, as :meth:`filter`'s is.
+        See `_summary.summary` for the arguments and the rules. The answer is
+        kept, as `filter`'s is.
 
-        .. versionadded:: 0.2.0
+        *Added in version 0.2.0*.
         """
         from ._summary import summary
 

@@ -56,7 +56,7 @@ def load() -> EvidenceBase:
     Raises:
         ValidationError: Only if the installed package's data is damaged.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     global _cache
     base = _cache

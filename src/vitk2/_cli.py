@@ -8,15 +8,15 @@ List, show, compare, validate, export, report and diff evidence from a shell::
     vitk2 validate my-trial.yaml
     vitk2 report --data my-trial.yaml
 
-Errors are one line on stderr, never a traceback. Exit codes are listed in :data:`EXIT_CODES`.
+Errors are one line on stderr, never a traceback. Exit codes are listed in `EXIT_CODES`.
 
 What the command line prints is inert: text from evidence files reaches a terminal with its
-control characters shown as escapes (:func:`vitk2._render.terminal_text`), JSON carries them
+control characters shown as escapes (`_render.terminal_text`), JSON carries them
 as Unicode escapes, and files are written whole or not at all, never over a file vitk2 did
 not write unless ``--force`` says so.
 
 The module imports only the standard library: the model and everything else is imported
-inside :func:`main`, so that Ctrl-C while they load is handled like Ctrl-C at any other time.
+inside `main`, so that Ctrl-C while they load is handled like Ctrl-C at any other time.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _unknown_value(what: str, word: str, choices: Sequence[str], close: Sequence
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors raise (so :func:`main` prints them in one line).
+    """An ArgumentParser whose errors raise (so `main` prints them in one line).
 
     A message names the option as it is typed (``--format``), not as argparse or Python
     spell it (``argument -f/--format``, ``min_level``).
@@ -1873,7 +1873,7 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 success, 1 invalid evidence or a file error, 2 usage error,
-        3 unknown name (see :data:`EXIT_CODES`).
+        3 unknown name (see `EXIT_CODES`).
     """
     try:
         return _main(sys.argv[1:] if argv is None else argv)

@@ -77,7 +77,7 @@ __all__ = [
 IntervalMethod: TypeAlias = Literal["wilson", "clopper-pearson"]
 """How a comparison computes a proportion's interval: Wilson's score or Clopper-Pearson's exact.
 
-.. versionadded:: 0.2.0
+*Added in version 0.2.0*.
 """
 
 INTERVAL_METHODS: Final[tuple[IntervalMethod, ...]] = get_args(IntervalMethod)
@@ -89,7 +89,7 @@ class Domain(enum.Enum):
 
     ``str()`` gives its text (``"risk of bias"``), as it does for the model's vocabularies.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     RISK_OF_BIAS = "risk of bias"
@@ -115,9 +115,8 @@ class Downgrade:
         domain: The GRADE domain rated down.
         reason: Why, as a sentence.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``domain`` is a :class:`Domain` member; it was the domain's text.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``domain`` is a [`Domain`][vitk2.Domain] member; it was the domain's text.
     """
 
     domain: Domain
@@ -140,7 +139,7 @@ class CertaintyAssessment:
         reasons: Curated reasons, or the downgrades vitk2 suggests from the data.
         suggested: What vitk2 would suggest from the data alone (for a curator to compare).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     certainty: m.Certainty
@@ -243,7 +242,7 @@ def _imprecise_proportion(events: int, total: int) -> Downgrade | None:
 def _downgrades(
     facts: _StudyFacts, finding: m.Finding, notices: tuple[m.Citation, ...]
 ) -> tuple[Downgrade, ...]:
-    """:func:`suggest_downgrades`, given the study's facts and the finding's integrity notices."""
+    """`suggest_downgrades`, given the study's facts and the finding's integrity notices."""
     out: list[Downgrade] = []
     study = facts.study
     design = finding.basis or study.design
@@ -290,7 +289,7 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
     The suggestion starts high for randomised evidence and low otherwise (very low for case
     reports, preclinical work and narrative reviews) and drops one level per domain rated down.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     notices = base.integrity_of(finding)
     return _assess(study, finding, notices, _downgrades(_StudyFacts(study), finding, notices))
@@ -309,7 +308,7 @@ def _assess(
     notices: tuple[m.Citation, ...],
     downs: tuple[Downgrade, ...],
 ) -> CertaintyAssessment:
-    """:func:`assess_certainty`, given the finding's integrity notices and downgrades."""
+    """`assess_certainty`, given the finding's integrity notices and downgrades."""
     start = _START[finding.basis or study.design]
     suggested = start.lowered(len({d.domain for d in downs})) if downs else start
     if notices and any(c.integrity.is_retracted for c in notices):
@@ -426,7 +425,7 @@ def _provenance_kind(finding: m.Finding) -> str:
 class ComparisonRow:
     """One finding in a comparison.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     study: m.Study = attrs.field(repr=False)
@@ -455,7 +454,7 @@ class ComparisonRow:
 
     @property
     def cells(self) -> tuple[Any, ...]:
-        """The row as the cells of :data:`Comparison.COLUMNS`."""
+        """The row as the cells of `Comparison.COLUMNS`."""
         ci = self.interval
         return (
             self.study.id,
@@ -482,7 +481,7 @@ class ComparisonRow:
 class PooledEstimate:
     """A random-effects pooled proportion across distinct studies.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     measure: str
@@ -509,7 +508,7 @@ class Lineage:
     The content hash is computed when first read (hashing a large base takes a while, and a
     table need not wait for it), and then kept by the base.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     dataset: str | None
@@ -542,7 +541,7 @@ class Lineage:
     def intervals(self) -> str:
         """How the table's intervals were made, in words, each kind with its level.
 
-        .. versionadded:: 0.2.0
+        *Added in version 0.2.0*.
         """
         if self.interval_method == "newcombe":
             return (
@@ -596,13 +595,13 @@ class _Tabular:
 
         Args:
             width: Fit the table to this many columns, wrapping cells and never shortening
-                one (see :class:`vitk2._render.TextOptions`). By default long cells are
+                one (see `_render.TextOptions`). By default long cells are
                 shortened with an ellipsis.
             layout: ``"table"``, ``"vertical"`` (one block per row) or ``"auto"`` (vertical
                 only when the columns cannot fit ``width``).
             color: Bold headers and certainty in colour, as ANSI escape sequences.
 
-        .. versionchanged:: 0.2.0
+        *Changed in version 0.2.0*.
            ``width``, ``layout`` and ``color``.
         """
         t = TextOptions(width=width, layout=layout, color=color)
@@ -618,7 +617,7 @@ class _Tabular:
 
         Numbers are written as numbers; a text cell that starts with ``=``, ``+``, ``-``,
         ``@``, a tab or a carriage return gets a ``'`` in front, so no spreadsheet runs it as
-        a formula (see :func:`vitk2._render.csv_text`).
+        a formula (see `_render.csv_text`).
         """
         return table_csv(self.COLUMNS, self._cells())
 
@@ -661,13 +660,11 @@ class Comparison(_Tabular):
             same proportion (single-arm trials, case series): never arms of controlled studies.
         lineage: Dataset version, content hash and methods used.
         meta_analyses: For each endpoint with two or more comparable two-arm contrasts, the
-            meta-analysis :meth:`vitk2.EvidenceBase.meta_analysis` gives (one per study,
+            meta-analysis [`EvidenceBase.meta_analysis`][vitk2.EvidenceBase.meta_analysis] gives (one per study,
             reviews shown as context, unverified and retracted values left out).
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       The ``95% CI`` column is ``CI`` (each cell with its level) and ``CI level``;
-       ``meta_analyses``; ``pooled`` never pools arms of controlled studies.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: The ``95% CI`` column is ``CI`` (each cell with its level) and ``CI level``; ``meta_analyses``; ``pooled`` never pools arms of controlled studies.
     """
 
     COLUMNS = (
@@ -705,7 +702,7 @@ class Comparison(_Tabular):
     ) -> str:
         """A compact aligned table for a terminal; every caveat listed under it once.
 
-        ``width``, ``layout`` and ``color`` are as for :meth:`Overview.to_text`.
+        ``width``, ``layout`` and ``color`` are as for [`Overview.to_text`][vitk2.Overview.to_text].
         """
         t = TextOptions(width=width, layout=layout, color=color)
         notes: dict[str, int] = {}
@@ -866,7 +863,7 @@ def _level(level: object) -> float:
 
 
 class CompareOptions(TypedDict, total=False):
-    """The options of :meth:`EvidenceBase.compare <vitk2.EvidenceBase.compare>`, as a mapping.
+    """The options of [`EvidenceBase.compare`][vitk2.EvidenceBase.compare], as a mapping.
 
     Every key is optional; a key left out takes its default.
 
@@ -878,7 +875,7 @@ class CompareOptions(TypedDict, total=False):
             True).
         include_single_patient: Keep findings from a single patient (default True).
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     interval: IntervalMethod
@@ -914,7 +911,7 @@ def compare(
         CriteriaError: For an unknown interval method, or a level that is not a number in the
             open interval (0, 1) (NaN, a bool or text included).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     if interval not in INTERVAL_METHODS:
         raise CriteriaError(
@@ -1068,9 +1065,8 @@ class RegimenContrast:
     ``risk_ratio`` and ``odds_ratio`` are None when the ratios are not estimable (both arms
     without events, or both with only events); ``ratio_reason`` then says why.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``ratio_reason``; the risk difference has Newcombe's interval.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``ratio_reason``; the risk difference has Newcombe's interval.
     """
 
     study: str
@@ -1104,9 +1100,8 @@ class RegimenRefusal:
         study: The study whose two groups were not compared; None for findings of different
             studies (refusals of those are merged, one per pair of regimens and reason).
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``study``; a refusal of two groups of one study is one pair of findings.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``study``; a refusal of two groups of one study is one pair of findings.
     """
 
     measure: str
@@ -1130,9 +1125,8 @@ class RegimenComparison(_Tabular):
     Each result states the level of its intervals (``"RD +0.090 (90% CI +0.012 to +0.169)"``),
     and ``CI level`` holds it as a number; the JSON carries the lineage.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       The ``CI level`` column; the lineage in the JSON.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: The ``CI level`` column; the lineage in the JSON.
     """
 
     COLUMNS = ("measure", "regimen A", "regimen B", "result", "CI level", "reason or method")
@@ -1176,7 +1170,7 @@ class RegimenComparison(_Tabular):
     ) -> str:
         """An aligned plain-text table, wide enough for a result and its intervals' levels.
 
-        ``width``, ``layout`` and ``color`` are as for :meth:`Overview.to_text`.
+        ``width``, ``layout`` and ``color`` are as for [`Overview.to_text`][vitk2.Overview.to_text].
         """
         t = TextOptions(width=width, layout=layout, color=color)
         return f"{t.title(self._title())}\n{t.table(self.COLUMNS, self._cells(), max_width=72)}"
@@ -1197,7 +1191,7 @@ def _group_label(base: EvidenceBase, f: m.Finding) -> str:
 def _arm_labels(study: m.Study) -> dict[str, str]:
     """A label for each group of a study that tells it from the study's other groups.
 
-    The label is what the group received (:func:`_group_text`); where two groups share one,
+    The label is what the group received (`_group_text`); where two groups share one,
     their names are added, and where the names are shared too, their ids. So two arms of one
     compound at two doses read apart, and so do two arms given nothing.
     """
@@ -1244,13 +1238,13 @@ def _sides(
 
 
 class RegimenOptions(TypedDict, total=False):
-    """The options of :meth:`EvidenceBase.compare_regimens <vitk2.EvidenceBase.compare_regimens>`.
+    """The options of [`EvidenceBase.compare_regimens`][vitk2.EvidenceBase.compare_regimens].
 
     Attributes:
         level: Confidence level of the contrasts' intervals, in the open interval (0, 1);
             default 0.95.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     level: float
@@ -1279,13 +1273,10 @@ def compare_regimens(
     Raises:
         UnknownNameError: For an unknown indication.
         CriteriaError: For a level that is not a number in the open interval (0, 1) (NaN, a
-            bool or text included), as :func:`compare` refuses it.
+            bool or text included), as `compare` refuses it.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       Every pair of groups of one study is a contrast or a refusal (two doses of one
-       compound were compared with the control only once, or not at all); ``level`` is
-       checked.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: Every pair of groups of one study is a contrast or a refusal (two doses of one compound were compared with the control only once, or not at all); ``level`` is checked.
     """
     level = _level(level)
     ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
@@ -1473,11 +1464,11 @@ OVERVIEW_PREFERENCE: Final = (
     "more studies",
     "the summary's own order (indication, kind, exposure, form, endpoint)",
 )
-"""The order in which :func:`overview` ranks the summary rows of an indication; first difference
+"""The order in which `overview` ranks the summary rows of an indication; first difference
 wins. The best row gives the overview row its statement, certainty and direction, and the
 compound x indication matrix its cell.
 
-.. versionadded:: 0.2.0
+*Added in version 0.2.0*.
 """
 
 _TIERS: Final = {
@@ -1496,7 +1487,7 @@ class OverviewRow:
     """One indication at a glance: the roll-up of its rows in the summary of findings.
 
     The statement, certainty, direction and best OCEBM level are those of one summary row, the
-    best by :data:`OVERVIEW_PREFERENCE`; the counts are over the studies behind every row's
+    best by `OVERVIEW_PREFERENCE`; the counts are over the studies behind every row's
     estimate, each counted once.
 
     Attributes:
@@ -1522,11 +1513,8 @@ class OverviewRow:
         sources: The ids of the studies counted.
         left_out: How many findings of the indication the summary left out.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       The roll-up of :meth:`vitk2.EvidenceBase.summary`: ``statement``, ``endpoints``,
-       ``best``, ``summary_rows``, ``sources`` and ``left_out``; the direction is the best
-       row's, no longer a vote over findings, and no participant is counted twice.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: The roll-up of [`EvidenceBase.summary`][vitk2.EvidenceBase.summary]: ``statement``, ``endpoints``, ``best``, ``summary_rows``, ``sources`` and ``left_out``; the direction is the best row's, no longer a vote over findings, and no participant is counted twice.
     """
 
     indication: m.Indication
@@ -1561,7 +1549,7 @@ class OverviewRow:
 
     @property
     def cells(self) -> tuple[Any, ...]:
-        """The row as the cells of :data:`Overview.COLUMNS`."""
+        """The row as the cells of `Overview.COLUMNS`."""
         return (
             self.indication.name,
             self.statement,
@@ -1579,7 +1567,7 @@ class OverviewRow:
 class MatrixCell:
     """One compound in one indication: the certainty and direction of one summary row.
 
-    The row is the compound's best in the indication by :data:`OVERVIEW_PREFERENCE`: the
+    The row is the compound's best in the indication by `OVERVIEW_PREFERENCE`: the
     best-certainty clinical row (comparative evidence before associations, uncontrolled and
     preclinical rows), else the best surrogate row, and so on. Every field comes from that
     one row, never from two.
@@ -1596,9 +1584,8 @@ class MatrixCell:
         rows: How many summary rows the compound has in the indication.
         row: The summary row itself.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       One summary row per cell: ``direction``, ``endpoint``, ``kind``, ``rows``, ``row``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: One summary row per cell: ``direction``, ``endpoint``, ``kind``, ``rows``, ``row``.
     """
 
     compound: str
@@ -1636,9 +1623,8 @@ class Overview(_Tabular):
         lineage: The data and methods behind it.
         summary: The summary of findings it rolls up.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       The roll-up of :meth:`vitk2.EvidenceBase.summary`.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: The roll-up of [`EvidenceBase.summary`][vitk2.EvidenceBase.summary].
     """
 
     COLUMNS = (
@@ -1680,7 +1666,7 @@ class Overview(_Tabular):
 
         Args:
             width: Fit the table to this many columns, wrapping cells and never shortening
-                one (see :class:`vitk2._render.TextOptions`). By default long cells are
+                one (see `_render.TextOptions`). By default long cells are
                 shortened with an ellipsis.
             layout: ``"table"``, ``"vertical"`` (one block per row) or ``"auto"`` (vertical
                 only when the columns cannot fit ``width``).
@@ -1715,7 +1701,7 @@ class Overview(_Tabular):
     ) -> str:
         """The compound x indication matrix as aligned text: certainty, direction, endpoint.
 
-        ``width``, ``layout`` and ``color`` are as for :meth:`to_text`.
+        ``width``, ``layout`` and ``color`` are as for `to_text`.
         """
         inds = sorted({c.indication for c in self.matrix})
         comps = sorted({c.compound for c in self.matrix})
@@ -1732,14 +1718,14 @@ class Overview(_Tabular):
 
 
 class OverviewOptions(TypedDict, total=False):
-    """The options of :meth:`EvidenceBase.overview <vitk2.EvidenceBase.overview>`.
+    """The options of [`EvidenceBase.overview`][vitk2.EvidenceBase.overview].
 
     Attributes:
         include_retracted: Accepted for compatibility. The overview rolls up the summary of
             findings, which never rests on a retracted publication, so it changes nothing
             but the cache key.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     include_retracted: bool
@@ -1753,7 +1739,7 @@ def _tier(row: SummaryRow) -> int:
 
 
 def _preference(row: SummaryRow, order: int) -> tuple[Any, ...]:
-    """The sort key of :data:`OVERVIEW_PREFERENCE` (smaller is better)."""
+    """The sort key of `OVERVIEW_PREFERENCE` (smaller is better)."""
     from ._summary import SummaryFlagKind, SummaryRowKind
 
     kinds = list(SummaryRowKind)
@@ -1848,15 +1834,15 @@ def _no_row_statement(n: int, reasons: Counter[str]) -> str:
 def overview(base: EvidenceBase, *, include_retracted: bool = False) -> Overview:
     """One row per top-level indication (subtypes rolled in), and a compound x indication matrix.
 
-    The overview rolls up :meth:`vitk2.EvidenceBase.summary`. For each indication the summary
-    rows are ranked by :data:`OVERVIEW_PREFERENCE` (comparative evidence before associations,
+    The overview rolls up [`EvidenceBase.summary`][vitk2.EvidenceBase.summary]. For each indication the summary
+    rows are ranked by `OVERVIEW_PREFERENCE` (comparative evidence before associations,
     uncontrolled responses and preclinical work; then clinical endpoints before surrogates,
     biomarkers and safety; then certainty), and the best row gives the statement, the
     certainty, the direction and the OCEBM level: all four from one row, so from the same
     studies. The direction is that row's, read from its estimate and interval against no
     effect, never a vote over findings. Studies and participants are counted over the
     studies behind every row's estimate, each once, a review never added to its own trials
-    (see :class:`OverviewRow`).
+    (see [`OverviewRow`][vitk2.OverviewRow]).
 
     Each matrix cell is one vitamin K form in one indication: the certainty, direction and
     design of the form's best row by the same order (the best-certainty clinical row, else
@@ -1868,11 +1854,10 @@ def overview(base: EvidenceBase, *, include_retracted: bool = False) -> Overview
             work.
 
     Returns:
-        The :class:`Overview`.
+        The [`Overview`][vitk2.Overview].
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       The roll-up of the summary of findings; the direction is no longer a vote.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: The roll-up of the summary of findings; the direction is no longer a vote.
     """
     del include_retracted  # the summary leaves retracted work out whatever is asked
     sof = base.summary()

@@ -1,12 +1,12 @@
 """The one converter between plain data (parsed YAML or JSON) and the model.
 
-:func:`make_converter` builds a cattrs converter that is strict where cattrs is lenient by
+`make_converter` builds a cattrs converter that is strict where cattrs is lenient by
 default: an int must be an int (``"5"`` and ``5.7`` are errors, not 5), a string must be a
 string, a list must be a list, unknown keys are errors. References between records are ids in
-files and records in memory; the converter resolves them against a :class:`Registry` while
+files and records in memory; the converter resolves them against a `Registry` while
 structuring and writes ids back when unstructuring.
 
-cattrs' exception groups are translated into :class:`~vitk2.Problem` values with a path such
+cattrs' exception groups are translated into [`Problem`][vitk2.Problem] values with a path such
 as ``studies[1].arms[0].regimen.doses[0].amount``.
 """
 
@@ -459,7 +459,7 @@ def _is_named_tuple(t: Any) -> bool:
 
 
 def _named_tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
-    """Named tuples (such as :class:`~vitk2.meta.Excluded`) travel as mappings of their fields."""
+    """Named tuples (such as `Excluded`) travel as mappings of their fields."""
 
     def factory(cls: Any) -> Callable[[Any, Any], Any]:
         fields: tuple[str, ...] = cls._fields
@@ -767,7 +767,7 @@ def make_fast_converter() -> cattrs.Converter:
     """Build the converter that structures valid data fast and fails on the first problem.
 
     It only structures. Use it first and, when it raises, structure the same data again with
-    :func:`make_converter`'s converter for the located problems: see the note above.
+    `make_converter`'s converter for the located problems: see the note above.
     """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
     conv.register_structure_hook(int, _strict_int)

@@ -113,7 +113,7 @@ class EvidenceDiff:
 
         A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
         a ``'`` in front, so no spreadsheet runs it as a formula (see
-        :func:`vitk2._render.csv_text`).
+        `_render.csv_text`).
         """
         return table_csv(self.COLUMNS, self._cells())
 

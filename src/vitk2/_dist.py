@@ -1,7 +1,7 @@
 """Distribution functions for the meta-analysis engine: normal, Student's t and chi-square.
 
 Pure Python, standard library only. The t distribution is computed from the regularised
-incomplete beta function of :mod:`vitk2._stats` (and its inverse); the chi-square survival
+incomplete beta function of `_stats` (and its inverse); the chi-square survival
 function from the regularised incomplete gamma function, implemented here with a power series
 below ``x = a + 1`` and a continued fraction (modified Lentz) above it, as in Numerical
 Recipes, section 6.2. ``tests/test_dist.py`` holds every function to scipy.stats, to ``1e-10``
@@ -85,7 +85,7 @@ def _t_tails(t: float, df: float) -> tuple[float, float]:
     ``P(|T| > t) = I_x(df/2, 1/2)`` with ``x = df / (df + t2)``, and ``P(|T| < t) =
     I_y(1/2, df/2)`` with ``y = 1 - x = t2 / (df + t2)``. Both ``x`` and ``y`` are formed
     without cancellation, the continued fraction of the regularised incomplete beta function
-    (from :mod:`vitk2._stats`) is evaluated on the side where it converges, and the smaller of
+    (from `_stats`) is evaluated on the side where it converges, and the smaller of
     the two probabilities is the one computed directly, so neither loses precision: the tail
     far out (``t2`` large) and the centre (``t2`` small) alike.
     """

@@ -1,6 +1,6 @@
 """The exceptions vitk2 raises.
 
-Every error derives from :class:`Vitk2Error`; each concrete error also derives from the builtin
+Every error derives from [`Vitk2Error`][vitk2.Vitk2Error]; each concrete error also derives from the builtin
 exception it refines, so ``except ValueError`` and ``except LookupError`` keep working.
 """
 
@@ -27,7 +27,7 @@ __all__ = [
 class Vitk2Error(Exception):
     """Base class of every error vitk2 raises.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
 
@@ -44,9 +44,8 @@ class Problem:
             part of equality.
         column: The column (from 1) there.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``line`` and ``column``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``line`` and ``column``.
     """
 
     file: str
@@ -73,7 +72,7 @@ class ValidationError(Vitk2Error, ValueError):
     Attributes:
         problems: Each problem with its file, its path and its message.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
@@ -95,7 +94,7 @@ class ValidationError(Vitk2Error, ValueError):
 class MergeConflictError(ValidationError):
     """Two evidence bases define the same id differently.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
 
@@ -107,7 +106,7 @@ class UnknownNameError(Vitk2Error, LookupError):
         kind: What kind of record was looked for (``"compound"``, ``"indication"``, ...).
         suggestions: The closest known names, best first.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     def __init__(self, name: str, kind: str, suggestions: Sequence[str] = ()) -> None:
@@ -132,7 +131,7 @@ class AmbiguousNameError(UnknownNameError):
 
     ``suggestions`` holds the ids of every candidate.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     def __str__(self) -> str:
@@ -143,23 +142,23 @@ class AmbiguousNameError(UnknownNameError):
 class UnitError(Vitk2Error, ValueError):
     """A quantity that cannot be converted (a different dimension, or out of range).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
 
 class IncommensurableUnitsError(UnitError):
     """A conversion between units of different dimensions (mg to weeks).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
 
 class CriteriaError(Vitk2Error, ValueError):
     """A query criterion of the wrong type or out of range (a level of 7, a dose in weeks).
 
-    Unknown names in criteria raise :class:`UnknownNameError` instead.
+    Unknown names in criteria raise [`UnknownNameError`][vitk2.UnknownNameError] instead.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
 
@@ -172,6 +171,6 @@ class StatisticsError(Vitk2Error, ValueError):
     result cannot be computed in double precision. The message names the argument and the
     value.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
        Exported from ``vitk2``; 0.1.0 raised it from a private module.
     """

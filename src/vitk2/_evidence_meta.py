@@ -1,19 +1,19 @@
 """Meta-analysis of the evidence base: the two-arm contrasts of one endpoint, pooled.
 
-:func:`meta_analysis` (also :meth:`vitk2.EvidenceBase.meta_analysis`) finds the findings of an
+`meta_analysis` (also [`EvidenceBase.meta_analysis`][vitk2.EvidenceBase.meta_analysis]) finds the findings of an
 indication (and its subtypes) that measure an endpoint (or a narrower one), keeps the two-arm
 contrasts among them, one per study, turns each into an effect size and pools them with
-:mod:`vitk2.meta`. Everything it leaves out is listed with a typed reason. The statistics are
-:mod:`vitk2.meta`'s; this module only decides what is comparable and says why.
+`meta`. Everything it leaves out is listed with a typed reason. The statistics are
+`meta`'s; this module only decides what is comparable and says why.
 
 What is a contrast:
 
-- an :class:`~vitk2.ArmCounts` of the finding's group against its comparator arm (a 2x2 table:
+- an [`ArmCounts`][vitk2.ArmCounts] of the finding's group against its comparator arm (a 2x2 table:
   risk ratio by default, or odds ratio or risk difference);
-- an :class:`~vitk2.Effect` with a ratio or difference measure and a confidence interval,
+- an [`Effect`][vitk2.Effect] with a ratio or difference measure and a confidence interval,
   from a study that is not a systematic review (a review's pooled estimate is shown as
   context and never counted beside its own trials);
-- a :class:`~vitk2.GroupSummaries` with a mean, an SD (or SE) and n in both arms (a mean
+- a [`GroupSummaries`][vitk2.GroupSummaries] with a mean, an SD (or SE) and n in both arms (a mean
   difference, or a standardised one).
 
 Single arms, within-arm before/after values, cumulative (Kaplan-Meier) percentages and
@@ -99,14 +99,14 @@ LEAVE_ONE_OUT_LIMIT: Final = 50
 class MetaAnalysisError(StatisticsError):
     """A meta-analysis the evidence cannot give as asked: different measures or scales.
 
-    It is a :class:`vitk2.StatisticsError` (so a ``ValueError`` and a
-    :class:`vitk2.Vitk2Error`) and pickles.
+    It is a [`StatisticsError`][vitk2.StatisticsError] (so a ``ValueError`` and a
+    [`Vitk2Error`][vitk2.Vitk2Error]) and pickles.
 
     Attributes:
         reason: What stands in the way, in words.
         measures: Each measure found, with the findings that have it.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     def __init__(self, reason: str, measures: Sequence[tuple[str, tuple[str, ...]]] = ()) -> None:
@@ -125,14 +125,14 @@ class MetaAnalysisError(StatisticsError):
 class MissingDependencyError(Vitk2Error, ImportError):
     """An optional dependency a feature needs is not installed (matplotlib for a plot).
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
 
 class Reason(enum.Enum):
     """Why a finding was left out of a meta-analysis.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     REVIEW = "review"
@@ -181,7 +181,7 @@ class LeftOut:
         reason: The kind of reason.
         detail: The reason in words.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     study: str
@@ -225,7 +225,7 @@ class Contrast:
         timepoint: When the outcome was assessed.
         blinding: The study's blinding as its report states it, or None when not recorded.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     study: str
@@ -279,7 +279,7 @@ class Contrast:
 class SensitivityKind(enum.Enum):
     """The kinds of sensitivity analysis a meta-analysis of the base runs.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     INTEGRITY = "integrity"
@@ -304,7 +304,7 @@ class Sensitivity:
         result: The pooled result without them, or None.
         note: Why there is no result, or what a reader must know.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     kind: SensitivityKind
@@ -336,7 +336,7 @@ class MetaLineage:
     meta-analysis need not wait for it), and then kept by the base.
 
     Attributes:
-        content_hash: The SHA-256 of the base's records (:attr:`vitk2.EvidenceBase.content_hash`).
+        content_hash: The SHA-256 of the base's records ([`EvidenceBase.content_hash`][vitk2.EvidenceBase.content_hash]).
         dataset: The dataset's id, or None for user data.
         version: The dataset's version.
         method: The estimator of tau² (``"REML"``, ``"DL"``) or ``"EE"``.
@@ -344,7 +344,7 @@ class MetaLineage:
         level: The confidence level.
         vitk2: The version of vitk2 that computed it.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     dataset: str | None
@@ -415,8 +415,8 @@ def _statistic_words(stat: m.Statistic) -> str:
 class MetaAnalysis:
     """A meta-analysis of the two-arm contrasts of one endpoint in one indication.
 
-    Made by :meth:`vitk2.EvidenceBase.meta_analysis`; every field is data, and it renders as
-    text (``str()``), Markdown, CSV, JSON and HTML, and as a forest plot (:meth:`plot`).
+    Made by [`EvidenceBase.meta_analysis`][vitk2.EvidenceBase.meta_analysis]; every field is data, and it renders as
+    text (``str()``), Markdown, CSV, JSON and HTML, and as a forest plot (`plot`).
 
     Attributes:
         indication: The indication (its subtypes are included).
@@ -426,8 +426,8 @@ class MetaAnalysis:
         designs: The designs pooled.
         measure: The measure pooled (``"RR"``, ``"OR"``, ``"RD"``, ``"HR"``, ``"MD"``, ``"SMD"``).
         contrasts: One contrast per study, in the base's order, with its weight.
-        result: The pooled result (a :class:`vitk2.meta.MetaResult`), or None when fewer than
-            two contrasts are left (:attr:`reason` says why).
+        result: The pooled result (a `meta.MetaResult`), or None when fewer than
+            two contrasts are left (`reason` says why).
         reason: Why there is no pooled result, or None.
         excluded: Every finding of the endpoint left out, with the reason.
         sensitivity: The sensitivity analyses: without studies under an integrity concern or
@@ -436,7 +436,7 @@ class MetaAnalysis:
         notes: What a reader of the pooled result must know (a Hartung-Knapp interval
             narrower than the Wald one).
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     indication: m.Indication
@@ -566,7 +566,7 @@ class MetaAnalysis:
 
         Args:
             width: Fit the tables to this many columns, wrapping cells and never shortening
-                one (see :class:`vitk2._render.TextOptions`).
+                one (see `_render.TextOptions`).
             layout: ``"table"``, ``"vertical"`` or ``"auto"``.
             color: Bold headers, as ANSI escape sequences.
 
@@ -743,12 +743,12 @@ class MetaAnalysis:
         return self.CSV_COLUMNS, rows
 
     def to_csv(self) -> str:
-        """CSV of :meth:`to_rows`; no cell starts a spreadsheet formula."""
+        """CSV of [`to_rows`][vitk2.to_rows]; no cell starts a spreadsheet formula."""
         headers, rows = self.to_rows()
         return table_csv(headers, rows)
 
     def to_data(self) -> dict[str, Any]:
-        """The meta-analysis as plain data (what :meth:`to_json` writes)."""
+        """The meta-analysis as plain data (what `to_json` writes)."""
         r = self.result
         return {
             "indication": self.indication.id,
@@ -813,7 +813,7 @@ class MetaAnalysis:
         }
 
     def to_json(self) -> str:
-        """JSON text of :meth:`to_data`, without control characters."""
+        """JSON text of `to_data`, without control characters."""
         return inert_json(json.dumps(self.to_data(), ensure_ascii=False, indent=2))
 
     def _repr_html_(self) -> str:
@@ -971,7 +971,7 @@ def meta_analysis(
         comparator: Keep contrasts against this comparator: a comparator kind (``"placebo"``,
             ``"no_treatment"``, ``"usual_care"``, ``"active"``) as curated on the finding, or
             a compound the reference arm received.
-        design: The designs to pool (names such as ``"rct"`` or :class:`~vitk2.Design`
+        design: The designs to pool (names such as ``"rct"`` or [`Design`][vitk2.Design]
             members); randomised controlled trials by default. Systematic reviews are never
             pooled: their estimates are listed as context.
         measure: ``"RR"``, ``"OR"`` or ``"RD"`` for counts, ``"MD"`` or ``"SMD"`` for means,
@@ -986,7 +986,7 @@ def meta_analysis(
         level: The confidence level, in (0, 1).
 
     Returns:
-        The :class:`MetaAnalysis`.
+        The [`MetaAnalysis`][vitk2.MetaAnalysis].
 
     Raises:
         UnknownNameError: For an unknown indication, endpoint, compound or design.
@@ -994,7 +994,7 @@ def meta_analysis(
         MetaAnalysisError: When the contrasts have different measures or scales and no
             ``measure`` is given.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
     end = endpoint if isinstance(endpoint, m.Endpoint) else base.endpoint(endpoint)
@@ -1386,7 +1386,7 @@ def _one_per_study(candidates: list[_Candidate], excluded: list[LeftOut]) -> lis
 def _effects(
     chosen: list[_Candidate], measure: str, level: float, excluded: list[LeftOut]
 ) -> list[dict[str, Any]]:
-    """Each chosen contrast as the fields of a :class:`Contrast` of ``measure`` (no weight)."""
+    """Each chosen contrast as the fields of a `Contrast` of ``measure`` (no weight)."""
     z = critical_value(level)
     ratio = measure in ("RR", "OR", "HR")
     out: list[dict[str, Any]] = []

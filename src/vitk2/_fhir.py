@@ -12,7 +12,7 @@ The mapping, in short (``docs/interoperability.md`` has the whole of it):
   outcome) are ``EvidenceVariable`` resources, with its statistic, its GRADE certainty and
   its direction and caveats as notes. A narrative finding has a description and no statistic.
 
-Resource ids are derived from vitk2 ids (:func:`fhir_id`); the same data gives the same
+Resource ids are derived from vitk2 ids (`fhir_id`); the same data gives the same
 Bundle, byte for byte. The Bundle names the FHIR release it targets in ``meta.tag``
 (system ``http://hl7.org/fhir/FHIR-version``, code ``5.0.0``).
 """
@@ -44,13 +44,13 @@ JSON: TypeAlias = dict[str, Any]
 FHIR_VERSION: Final = "5.0.0"
 """The FHIR release the Bundle targets (R5).
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 BASE_URL: Final = "https://vitk2.readthedocs.io/fhir"
 """The base of the resources' canonical URLs and ``fullUrl``s, and of vitk2's own code systems.
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 # --- code systems -------------------------------------------------------------------------
@@ -73,13 +73,13 @@ SYSTEMS: Final = {
 }
 """The FHIR and HL7 terminology code systems the Bundle uses, by their FHIR names.
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 UCUM: Final = "http://unitsofmeasure.org"
 """The system of the UCUM codes of quantities.
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 VITK2_SYSTEMS: Final = {
@@ -91,7 +91,7 @@ VITK2_SYSTEMS: Final = {
 }
 """vitk2's own code systems, for what FHIR has no code for (the values are vitk2's values).
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 _IDENTIFIER_SYSTEMS: Final = {
@@ -252,7 +252,7 @@ def fhir_id(*parts: str) -> str:
     Raises:
         ValueError: If a part is empty or holds a character no vitk2 id or tag holds.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     for part in parts:
         if not _PART_RE.fullmatch(part):
@@ -1188,8 +1188,8 @@ def to_fhir(obj: EvidenceBase | m.Study) -> JSON:
     too), a ``ResearchStudy`` per study, ``EvidenceVariable`` resources for each study's
     population, groups and exposures and for each finding's outcome (and subgroup), and an
     ``Evidence`` per finding with its statistic, certainty, direction and caveats. Resource
-    ids derive from vitk2 ids (:func:`fhir_id`); ``fullUrl`` and canonical ``url`` are under
-    :data:`BASE_URL`; references are relative (``"Citation/lasemi-2018-wien-klin-wochenschr"``)
+    ids derive from vitk2 ids (`fhir_id`); ``fullUrl`` and canonical ``url`` are under
+    `BASE_URL`; references are relative (``"Citation/lasemi-2018-wien-klin-wochenschr"``)
     and resolve within the Bundle. ``Bundle.meta.tag`` carries the FHIR release,
     ``{"system": "http://hl7.org/fhir/FHIR-version", "code": "5.0.0"}``.
 
@@ -1201,7 +1201,7 @@ def to_fhir(obj: EvidenceBase | m.Study) -> JSON:
     True
 
     Args:
-        obj: An :class:`~vitk2.EvidenceBase`, or one :class:`~vitk2.Study` (exported with its
+        obj: An [`EvidenceBase`][vitk2.EvidenceBase], or one [`Study`][vitk2.Study] (exported with its
             own reports as its citations; a relation to a citation outside them is kept as
             text, and certainty is given only where it is curated).
 
@@ -1211,7 +1211,7 @@ def to_fhir(obj: EvidenceBase | m.Study) -> JSON:
     Raises:
         TypeError: If ``obj`` is neither an evidence base nor a study.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     scope = _scope(obj)
     known = scope.citation_index

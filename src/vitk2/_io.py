@@ -37,7 +37,7 @@ __all__ = ["FORMAT_VERSION", "dump", "load_file", "loads", "to_data"]
 T = TypeVar("T")
 
 FORMAT_VERSION: Final = 2
-#: Versions still read (with a :class:`DeprecationWarning` naming ``vitk2 upgrade``).
+#: Versions still read (with a `DeprecationWarning` naming ``vitk2 upgrade``).
 OLD_FORMAT_VERSIONS: Final = (1,)
 """The version of the evidence-file format this release reads and writes."""
 
@@ -67,7 +67,7 @@ def converter() -> cattrs.Converter:
 
 @lru_cache(maxsize=1)
 def fast_converter() -> cattrs.Converter:
-    """The converter tried first on every record (see :func:`_structure`), built on first use."""
+    """The converter tried first on every record (see `_structure`), built on first use."""
     return make_fast_converter()
 
 
@@ -94,7 +94,7 @@ def _records(
 ) -> list[T]:
     """The records of ``data[key]``; the problems of those that fail go to ``problems``.
 
-    Once more problems are found than are reported (:data:`MAX_PROBLEMS`), the records left
+    Once more problems are found than are reported (`MAX_PROBLEMS`), the records left
     are not examined, only counted in ``unexamined`` (the first's path, how many): the load fails whatever they hold, and
     locating the problems of a million broken records would cost minutes.
     """
@@ -415,16 +415,16 @@ def loads(
         file: The name to use in error messages.
         base: An evidence base that references (compound, indication and citation ids) may
             point into; the result is ``base`` merged with the document's records.
-        as_type: Load one model object (a :class:`~vitk2.Compound`, a
-            :class:`~vitk2.Study` ...) instead of a whole document, as :func:`dump` writes it.
+        as_type: Load one model object (a [`Compound`][vitk2.Compound], a
+            [`Study`][vitk2.Study] ...) instead of a whole document, as [`dump`][vitk2.dump] writes it.
 
     Returns:
-        An :class:`~vitk2.EvidenceBase`, or an instance of ``as_type``.
+        An [`EvidenceBase`][vitk2.EvidenceBase], or an instance of ``as_type``.
 
     Raises:
         ValidationError: With every problem found, each with its file and path.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     whole = as_type is None or as_type is EvidenceBase  # a document: it must be a mapping
     data = (
@@ -486,7 +486,7 @@ def from_data(
     base: EvidenceBase | None = None,
     as_type: type[T] | None = None,
 ) -> Any:
-    """Structure already-parsed data (dicts and lists) as :func:`loads` does."""
+    """Structure already-parsed data (dicts and lists) as [`loads`][vitk2.loads] does."""
     if as_type is None or as_type is EvidenceBase:
         return _document(data, file, base)
     reg = Registry()
@@ -520,14 +520,14 @@ def load_file(
     Args:
         path: A ``.yaml``, ``.yml`` or ``.json`` file.
         format: Overrides the format the suffix implies.
-        base: As for :func:`loads`.
+        base: As for [`loads`][vitk2.loads].
 
     Raises:
         ValidationError: For a path that is not one (not text or ``os.PathLike``, or holding a
             NUL character), a file that cannot be read, and a file that is not valid evidence;
             the problems name the file and the path inside it.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     name, where = _file_path(path)
     fmt = format if format is not None else _SUFFIXES.get(Path(where).suffix.lower())
@@ -716,14 +716,14 @@ def dump(obj: EvidenceBase | AttrsInstance, format: Literal["yaml", "json"] = "y
     ``loads(dump(base)) == base`` and ``loads(dump(x), as_type=type(x)) == x``.
 
     Args:
-        obj: An :class:`~vitk2.EvidenceBase` or any model object.
+        obj: An [`EvidenceBase`][vitk2.EvidenceBase] or any model object.
         format: ``"yaml"`` (default) or ``"json"``.
 
     Raises:
         ValueError: For an unknown format.
         TypeError: For an object that is not part of the model.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     data = to_data(obj)
     if format == "json":

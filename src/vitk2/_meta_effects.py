@@ -1,9 +1,9 @@
-"""Per-study effect sizes for :mod:`vitk2.meta`: input checks, escalc conventions, the containers.
+"""Per-study effect sizes for `meta`: input checks, escalc conventions, the containers.
 
 The effect sizes follow R metafor's ``escalc`` (see ``docs/explanation/meta-analysis.md``):
 ratio measures are kept on the log scale, a 2x2 table with a zero cell gets 1/2 added to each
 of its four cells, and a study without events in either group (or with only events in both)
-is left out of a risk or odds ratio, with the reason recorded in :attr:`EffectSizes.excluded`.
+is left out of a risk or odds ratio, with the reason recorded in `EffectSizes.excluded`.
 """
 
 from __future__ import annotations
@@ -45,16 +45,16 @@ ContinuousMeasure = Literal["MD", "SMD"]
 
 
 class MetaInputError(StatisticsError):
-    """Invalid input to :mod:`vitk2.meta`, located by field and study.
+    """Invalid input to `meta`, located by field and study.
 
-    It is a :class:`vitk2._stats.StatisticsError` (so a ``ValueError`` and a
-    :class:`vitk2.Vitk2Error`) with structured attributes, and it pickles.
+    It is a `_stats.StatisticsError` (so a ``ValueError`` and a
+    [`Vitk2Error`][vitk2.Vitk2Error]) with structured attributes, and it pickles.
 
     Attributes:
         field: The argument at fault, such as ``"events1"`` or ``"level"``.
         index: The 0-based position of the study at fault, or None for a whole argument.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     def __init__(self, message: str, field: str | None = None, index: int | None = None) -> None:
@@ -74,7 +74,7 @@ class Excluded(NamedTuple):
         label: The study's label.
         reason: Why it was left out, in words.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     label: str
@@ -209,7 +209,7 @@ class EffectSize:
         index: The study's 0-based position in the input it was computed from.
         corrected: True when 1/2 was added to each cell of a 2x2 table with a zero cell.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     label: str
@@ -259,7 +259,7 @@ def _to_excluded(
 class EffectSizes(Sequence[EffectSize]):
     """An immutable sequence of per-study effect sizes of one measure, ready to pool.
 
-    Indexing gives an :class:`EffectSize`; slicing gives another :class:`EffectSizes`;
+    Indexing gives an `EffectSize`; slicing gives another `EffectSizes`;
     ``a + b`` joins two of the same measure.
 
     Attributes:
@@ -267,7 +267,7 @@ class EffectSizes(Sequence[EffectSize]):
         measure: The effect measure (ratio measures are held on the log scale).
         excluded: The studies of the input that were left out, each with its reason.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     rows: tuple[EffectSize, ...] = attrs.field(converter=_to_rows, validator=_check_rows)
@@ -448,7 +448,7 @@ def binary(
         >>> round(es[0].yi, 4), round(es[0].vi, 4)
         (-0.8893, 0.3256)
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     check_measure(measure, ("RR", "OR", "RD"))
     tables = check_tables(events1, total1, events2, total2)
@@ -517,7 +517,7 @@ def continuous(
         >>> round(es[0].yi, 6), round(es[0].vi, 6)
         (0.094524, 0.033371)
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     check_measure(measure, ("MD", "SMD"))
     columns = {
@@ -598,7 +598,7 @@ def from_estimates(
         >>> round(es[0].yi, 4), round(es[0].se, 4)
         (-0.6931, 0.3537)
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     check_measure(measure, MEASURES)
     lvl = check_level(level)
@@ -671,7 +671,7 @@ def from_variances(
         >>> meta.from_variances([0.1, 0.3], [0.01, 0.02])
         <EffectSizes GEN k=2>
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     check_measure(measure, MEASURES)
     columns = {"yi": to_list(yi, "yi"), "vi": to_list(vi, "vi")}

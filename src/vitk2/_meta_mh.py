@@ -1,4 +1,4 @@
-"""Mantel-Haenszel and Peto pooling of 2x2 tables for :mod:`vitk2.meta` (metafor's ``rma.mh``, ``rma.peto``).
+"""Mantel-Haenszel and Peto pooling of 2x2 tables for `meta` (metafor's ``rma.mh``, ``rma.peto``).
 
 Both pool the tables themselves, with no continuity correction (metafor's defaults
 ``add=c(1/2, 0)``, ``to=c("only0", "none")``, ``drop00=c(TRUE, FALSE)``: the 1/2 is added only
@@ -87,10 +87,10 @@ def mantel_haenszel(
         labels: Study labels; ``"1"`` to ``"k"`` when omitted.
 
     Returns:
-        An equal-effects :class:`MetaResult` with ``method="MH"``.
+        An equal-effects `MetaResult` with ``method="MH"``.
 
     Raises:
-        MetaInputError: If the tables are invalid (see :func:`binary`), there are none, the
+        MetaInputError: If the tables are invalid (see `binary`), there are none, the
             measure is unknown or ``level`` is not in (0, 1).
         StatisticsError: If the estimate is not estimable (for a ratio, no events in one of
             the groups across all tables; for any measure, a standard error of 0).
@@ -100,7 +100,7 @@ def mantel_haenszel(
         >>> meta.mantel_haenszel([4, 6, 3], [123, 306, 231], [11, 29, 11], [139, 303, 220], measure="RR")
         <MetaResult RR 0.26 (95% CI 0.14 to 0.47), MH, k=3, tau²=0, I²=0.0%>
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     check_measure(measure, ("RR", "OR", "RD"))
     lvl = check_level(level)
@@ -193,10 +193,10 @@ def peto(
         labels: Study labels; ``"1"`` to ``"k"`` when omitted.
 
     Returns:
-        An equal-effects :class:`MetaResult` with ``measure="OR"`` and ``method="PETO"``.
+        An equal-effects `MetaResult` with ``measure="OR"`` and ``method="PETO"``.
 
     Raises:
-        MetaInputError: If the tables are invalid (see :func:`binary`), there are none, or
+        MetaInputError: If the tables are invalid (see `binary`), there are none, or
             ``level`` is not in (0, 1).
         StatisticsError: If one of the two outcomes never occurs in any table.
 
@@ -205,7 +205,7 @@ def peto(
         >>> meta.peto([4, 6, 3], [123, 306, 231], [11, 29, 11], [139, 303, 220])
         <MetaResult OR 0.29 (95% CI 0.18 to 0.48), PETO, k=3, tau²=0, I²=0.0%>
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     lvl = check_level(level)
     tables = check_tables(events1, total1, events2, total2)

@@ -1,4 +1,4 @@
-"""Inverse-variance pooling for :mod:`vitk2.meta`, as R metafor's ``rma`` does it.
+"""Inverse-variance pooling for `meta`, as R metafor's ``rma`` does it.
 
 Equal-effects (``EE``, alias ``FE``) and random-effects models with the DerSimonian-Laird
 (``DL``), restricted maximum likelihood (``REML``, the default), maximum likelihood (``ML``)
@@ -81,7 +81,7 @@ class MetaResult:
     """A pooled estimate with its heterogeneity statistics, as metafor prints them.
 
     ``coef``, ``se``, ``coef_low`` and ``coef_high`` are on the analysis scale (log scale for
-    ratio measures); ``estimate``, ``low``, ``high``, :attr:`ci` and :attr:`prediction` are
+    ratio measures); ``estimate``, ``low``, ``high``, `ci` and `prediction` are
     on the natural scale (ratios as ratios).
 
     Attributes:
@@ -113,7 +113,7 @@ class MetaResult:
         labels: The studies in the model.
         excluded: Studies left out of the model (or of its Q test), each with its reason.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     measure: str
@@ -546,7 +546,7 @@ def pool(
         The pooled result.
 
     Raises:
-        MetaInputError: If ``effects`` is not an :class:`EffectSizes` or is empty, the method
+        MetaInputError: If ``effects`` is not an `EffectSizes` or is empty, the method
             or test is unknown, ``level`` is not in (0, 1), or ``knha`` is asked of a single
             study.
 
@@ -556,7 +556,7 @@ def pool(
         >>> meta.pool(es)
         <MetaResult RR 0.35 (95% CI 0.19 to 0.63), REML, k=5, tau²=0.3, I²=76.8%>
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     es = _check_effects(effects)
     m = _check_method(method)
@@ -657,7 +657,7 @@ class Omitted:
         index: Its 0-based position among the pooled studies.
         result: The pooled result without it.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     label: str
@@ -676,12 +676,12 @@ def leave_one_out(
 
     Args:
         effects: The studies' effect sizes (at least two).
-        method: As for :func:`pool`.
-        test: As for :func:`pool`.
-        level: As for :func:`pool`.
+        method: As for `pool`.
+        test: As for `pool`.
+        level: As for `pool`.
 
     Returns:
-        One :class:`Omitted` per study, in order.
+        One `Omitted` per study, in order.
 
     Raises:
         MetaInputError: If there are fewer than two studies, or an option is invalid.
@@ -692,7 +692,7 @@ def leave_one_out(
         >>> [(o.label, round(o.result.estimate, 3)) for o in meta.leave_one_out(es, method="EE")]
         [('1', 0.267), ('2', 0.12), ('3', 0.167)]
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     es = _check_effects(effects)
     if len(es) < 2:
@@ -724,7 +724,7 @@ class Subgroup:
         name: The subgroup.
         result: The studies of that subgroup pooled on their own.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     name: str
@@ -746,7 +746,7 @@ class Subgroups:
         q_df: Its degrees of freedom (number of subgroups - 1).
         q_p: Its p-value (chi-square).
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     subgroups: tuple[Subgroup, ...]
@@ -794,9 +794,9 @@ def subgroups(
         effects: The studies' effect sizes.
         groups: Each study's subgroup, in the order of ``effects`` (strings, or anything
             hashable, named by ``str``).
-        method: As for :func:`pool`.
-        test: As for :func:`pool`.
-        level: As for :func:`pool`.
+        method: As for `pool`.
+        test: As for `pool`.
+        level: As for `pool`.
 
     Returns:
         The subgroup results, the overall result and the test for subgroup differences.
@@ -811,7 +811,7 @@ def subgroups(
         >>> meta.subgroups(es, ["a", "a", "b", "b"], method="EE")
         <Subgroups a, b: Q_between=2.88 (df=1, p=0.0896)>
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     es = _check_effects(effects)
     if isinstance(groups, (str, bytes)):

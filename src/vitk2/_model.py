@@ -1,10 +1,10 @@
 """The evidence model: immutable, validated records.
 
-The model knows nothing of YAML or JSON; :mod:`vitk2._convert` turns documents into these
+The model knows nothing of YAML or JSON; `_convert` turns documents into these
 classes and back. Records of one kind refer to records of another kind by the record itself
-(a :class:`Dose` holds its :class:`Compound`), resolved from ids when data is loaded; records
+(a [`Dose`][vitk2.Dose] holds its [`Compound`][vitk2.Compound]), resolved from ids when data is loaded; records
 refer to records of their own kind (an indication's parent, a news report's primary paper) by
-id, which :class:`~vitk2.EvidenceBase` resolves.
+id, which [`EvidenceBase`][vitk2.EvidenceBase] resolves.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class NotReported:
     Attributes:
         note: Why, or what the source says instead.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     note: str | None = None
@@ -253,7 +253,7 @@ class _QuantityRange:
         positive: Whether zero is refused too (a rate per 0 years means nothing).
         most: The largest amount possible, or None.
         optional: Whether None is accepted.
-        allow_not_reported: Whether :data:`NOT_REPORTED` is accepted.
+        allow_not_reported: Whether [`NOT_REPORTED`][vitk2.NOT_REPORTED] is accepted.
     """
 
     what: str
@@ -363,7 +363,7 @@ class _DateRange:
 class _YearRange:
     """A year in the range the format allows that is not in the future; NOT_REPORTED passes.
 
-    As for :class:`_DateRange`: ``earliest`` and ``latest`` are the format's fixed bounds; the
+    As for `_DateRange`: ``earliest`` and ``latest`` are the format's fixed bounds; the
     future is judged against the clock, and a year may be at most ``ahead`` years after this
     one (a December issue printed with next year's date).
 
@@ -434,10 +434,10 @@ class _Vocabulary(enum.Enum):
 class Design(_Vocabulary):
     """The design of a study, from mechanism to synthesis.
 
-    :attr:`rank` orders designs by the strength of evidence they can give for a treatment
+    `rank` orders designs by the strength of evidence they can give for a treatment
     effect (higher is stronger).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     IN_VITRO = "in_vitro"
@@ -490,7 +490,7 @@ _DESIGN_RANK: Final = {d: i for i, d in enumerate(_DESIGN_ORDER)}
 class Route(_Vocabulary):
     """Route of administration.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     ORAL = "oral"
@@ -507,7 +507,7 @@ class Direction(_Vocabulary):
     ``INCONSISTENT`` is for summaries across studies that disagree (the overview), never for
     one finding; ``MIXED`` is one finding that goes both ways (some lesions shrank, one grew).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     BENEFIT = "benefit"
@@ -524,7 +524,7 @@ class Certainty(_Vocabulary):
 
     Members compare by strength: ``Certainty.HIGH > Certainty.LOW``.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     VERY_LOW = "very_low"
@@ -561,7 +561,7 @@ _CERTAINTY_RANK: Final = {c: i for i, c in enumerate(_CERTAINTIES)}
 class OutcomeKind(_Vocabulary):
     """Whether an outcome matters to patients or stands in for something that does.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     CLINICAL = "clinical"
@@ -579,7 +579,7 @@ class OutcomeKind(_Vocabulary):
 class DocumentKind(_Vocabulary):
     """The kind of document a citation is.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     PRIMARY_ARTICLE = "primary_article"
@@ -596,7 +596,7 @@ class IntegrityStatus(_Vocabulary):
     ``THIRD_PARTY_CONCERN`` is a published analysis by others that questions the work, with no
     notice from the journal.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     NONE_KNOWN = "none_known"
@@ -615,9 +615,8 @@ class Verification(_Vocabulary):
     be checked (a fact sheet marks them so) and are shown as such and left out of pooled
     estimates unless asked for.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``UNVERIFIED``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``UNVERIFIED``.
     """
 
     VERIFIED = "verified"
@@ -628,7 +627,7 @@ class Verification(_Vocabulary):
 class IndicationCategory(_Vocabulary):
     """A coarse grouping of indications.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     ONCOLOGY = "oncology"
@@ -646,7 +645,7 @@ class IndicationCategory(_Vocabulary):
 class GroupRole(_Vocabulary):
     """What a group of participants is for in a study.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     INTERVENTION = "intervention"
@@ -662,7 +661,7 @@ class Exposure(_Vocabulary):
     level measured in blood answer different questions: they are kept apart in filters and
     summaries and never pooled together.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     SUPPLEMENT = "supplement"
@@ -673,7 +672,7 @@ class Exposure(_Vocabulary):
 class Blinding(_Vocabulary):
     """Who was kept unaware of the allocation in a trial, as its report states.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     OPEN_LABEL = "open_label"
@@ -685,7 +684,7 @@ class Blinding(_Vocabulary):
 class Better(_Vocabulary):
     """Which way an endpoint's values are better for patients.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     LOWER = "lower"
@@ -696,7 +695,7 @@ class Better(_Vocabulary):
 class ComparatorKind(_Vocabulary):
     """What a comparison is made against, when no arm of the study names it.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     PLACEBO = "placebo"
@@ -711,7 +710,7 @@ class ComparatorKind(_Vocabulary):
 class CountKind(_Vocabulary):
     """What is counted: participants, or events (several can happen to one participant).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     PARTICIPANTS = "participants"
@@ -721,7 +720,7 @@ class CountKind(_Vocabulary):
 class SummaryMeasure(_Vocabulary):
     """A summary of a continuous value in a group.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     MEDIAN = "median"
@@ -733,7 +732,7 @@ class SummaryMeasure(_Vocabulary):
 class Spread(_Vocabulary):
     """The kind of spread reported beside a summary; ``UNLABELLED`` for a bare ``±``.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     SD = "sd"
@@ -746,7 +745,7 @@ class Spread(_Vocabulary):
 class EffectMeasure(_Vocabulary):
     """The measure of a reported effect estimate.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     RISK_RATIO = "risk_ratio"
@@ -778,10 +777,10 @@ class EffectMeasure(_Vocabulary):
 class CodeSystem(_Vocabulary):
     """A coding system for compounds, indications or publications.
 
-    :attr:`uri` is the system's canonical URI (as FHIR uses it) and :attr:`pattern` the shape a
+    `uri` is the system's canonical URI (as FHIR uses it) and `pattern` the shape a
     code must have.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     PUBCHEM_CID = "pubchem_cid"
@@ -884,7 +883,7 @@ class Code:
         status: How the code was verified.
         note: Anything a curator must know (a deprecated code, a conflicting record).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     system: CodeSystem = attrs.field(validator=v.instance_of(CodeSystem))
@@ -936,7 +935,7 @@ class Compound:
         codes: External identifiers (PubChem CID, ChEBI, CAS, InChIKey, ATC ...).
         notes: Curators' notes.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -983,7 +982,7 @@ class Indication:
         parent: The id of the broader indication this one is a subtype of.
         notes: Curators' notes.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -1043,7 +1042,7 @@ class Endpoint:
             any fracture).
         notes: Curators' notes.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -1092,7 +1091,7 @@ class Integrity:
             third-party concern), if it is in the data.
         note: What the notice says, in the curator's words.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     status: IntegrityStatus = attrs.field(
@@ -1146,7 +1145,7 @@ class Quote:
         source: The id of the citation of the document quoted.
         language: A BCP 47 language tag (``"en"``, ``"zh"``).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     text: str = attrs.field(validator=_nonempty_str)
@@ -1174,7 +1173,7 @@ class Locator:
         locator: Which part of the document (``"abstract, Results"``).
         status: How the value was checked there.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     source: str = attrs.field(validator=_is_id)
@@ -1188,7 +1187,7 @@ class Locator:
 
 
 Provenance: TypeAlias = Quote | Locator
-"""Why a finding is believed: a verbatim :class:`Quote` or a :class:`Locator`."""
+"""Why a finding is believed: a verbatim [`Quote`][vitk2.Quote] or a [`Locator`][vitk2.Locator]."""
 
 
 _DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
@@ -1229,7 +1228,7 @@ class Citation:
             publication year.
         notes: Curators' notes (oddities in the source are recorded here, not fixed).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -1365,9 +1364,8 @@ class PValue:
         decimals: The decimal places the source gives (``0.060`` has 3), so that the value is
             shown as reported; None when not recorded.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``sided`` and ``decimals``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``sided`` and ``decimals``.
     """
 
     RELATIONS: ClassVar[tuple[str, ...]] = ("=", "<", "<=", ">")
@@ -1481,7 +1479,7 @@ class Proportion:
         reported_percent: The percentage as the source printed it (``17.2``), between 0 and
             100 and checked against events/total at the source's rounding.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     kind: ClassVar[str] = "proportion"
@@ -1527,8 +1525,8 @@ class Proportion:
             StatisticsError: For an unknown method (the message lists the valid ones) or a
                 level outside (0, 1). It is a ``ValueError``.
 
-        .. versionchanged:: 0.2.0
-           An unknown method raises :class:`~vitk2.StatisticsError`, not a bare ``ValueError``.
+        *Changed in version 0.2.0*.
+           An unknown method raises [`StatisticsError`][vitk2.StatisticsError], not a bare ``ValueError``.
         """
         try:
             fn = _INTERVAL_METHODS[method]
@@ -1547,9 +1545,9 @@ class Proportion:
 
 @attrs.frozen(kw_only=True)
 class Category:
-    """One category of a :class:`Breakdown`: ``Category(label="major HI-E", count=1)``.
+    """One category of a [`Breakdown`][vitk2.Breakdown]: ``Category(label="major HI-E", count=1)``.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     label: str = attrs.field(validator=_nonempty_str)
@@ -1570,7 +1568,7 @@ class Breakdown:
         counts: ``EVENTS`` (default) or ``PARTICIPANTS``.
         among: The number of participants the counted events occurred in.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     kind: ClassVar[str] = "breakdown"
@@ -1602,7 +1600,7 @@ class Breakdown:
 
     @property
     def total(self) -> int:
-        """The sum of the categories (events or participants, as :attr:`counts` says)."""
+        """The sum of the categories (events or participants, as `counts` says)."""
         return sum(c.count for c in self.categories)
 
     def __getitem__(self, label: str) -> int:
@@ -1623,7 +1621,7 @@ class Breakdown:
 class Count:
     """A plain count: ``Count(value=0, counts=CountKind.PARTICIPANTS)``.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     kind: ClassVar[str] = "count"
@@ -1651,9 +1649,8 @@ class Summary:
         change: True for a change from baseline, False for a value at the outcome's timepoint
             (a final value), None when the source does not say; a percent change is a change.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``change``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``change``.
     """
 
     group: str = attrs.field(validator=_is_id)
@@ -1701,14 +1698,14 @@ class Summary:
 class GroupSummaries:
     """Summaries of one measure in two or more groups, with the test as reported.
 
-    Ratios between groups are derived (:meth:`ratio`), never stored.
+    Ratios between groups are derived (`ratio`), never stored.
 
     Attributes:
         summaries: One summary per group.
         p_value: The p-value as reported.
         test: The statistical test, if the source names it.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     kind: ClassVar[str] = "group_summaries"
@@ -1773,9 +1770,8 @@ class Effect:
         decimals: The decimal places the source gives for the estimate and its bounds
             (``1.150`` has 3), so that it is shown as reported.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``reference``, ``adjusted``, ``studies``, ``participants`` and ``decimals``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``reference``, ``adjusted``, ``studies``, ``participants`` and ``decimals``.
     """
 
     kind: ClassVar[str] = "effect"
@@ -1878,7 +1874,7 @@ class TimeToEvent:
     ``TimeToEvent(time=18 months, event="death", censored=True)``: alive at 18 months. The
     time is between 0 and 130 years.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     kind: ClassVar[str] = "time_to_event"
@@ -1901,7 +1897,7 @@ class Narrative:
     Attributes:
         summary: The claim in the curator's words.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     kind: ClassVar[str] = "narrative"
@@ -1917,7 +1913,7 @@ class Narrative:
 
 @attrs.frozen(kw_only=True)
 class ArmCount:
-    """One arm's events out of its participants, within an :class:`ArmCounts`.
+    """One arm's events out of its participants, within an [`ArmCounts`][vitk2.ArmCounts].
 
     Attributes:
         group: The id of the arm (or phase) of the study.
@@ -1926,7 +1922,7 @@ class ArmCount:
         reported_percent: The percentage the source gives, if any; it must agree with
             ``events / total`` at its reported precision.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     group: str = attrs.field(validator=_is_id)
@@ -1949,7 +1945,7 @@ class ArmCount:
 
     @property
     def proportion(self) -> Proportion:
-        """The arm's count as a :class:`Proportion` (for its interval)."""
+        """The arm's count as a [`Proportion`][vitk2.Proportion] (for its interval)."""
         return Proportion(events=self.events, total=self.total)
 
     def __str__(self) -> str:
@@ -1965,7 +1961,7 @@ class ArmCounts:
 
     The finding's ``group`` is the arm of interest and its ``comparator`` names the reference
     arm; both are among ``arms``. A risk or odds ratio is derived from these counts (see
-    :meth:`vitk2.EvidenceBase.meta_analysis`), never stored beside them.
+    [`EvidenceBase.meta_analysis`][vitk2.EvidenceBase.meta_analysis]), never stored beside them.
 
     Attributes:
         arms: Each arm's count, in the source's order (at least 2, each arm once).
@@ -1973,7 +1969,7 @@ class ArmCounts:
         p_value: The between-arm p-value as reported.
         test: The test it comes from (``"chi-squared"``, ``"log-rank"``).
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     kind: ClassVar[str] = "arm_counts"
@@ -2032,7 +2028,7 @@ class BeforeAfter:
         p_value: The within-arm p-value (after against before) as reported.
         test: The test it comes from.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     kind: ClassVar[str] = "before_after"
@@ -2092,7 +2088,7 @@ class CumulativeArm:
         percent: The cumulative percentage, 0 to 100.
         decimals: The decimal places the source gives (``39.0`` has 1).
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     group: str = attrs.field(validator=_is_id)
@@ -2130,7 +2126,7 @@ class Cumulative:
         curve_p_value: The p-value of the test comparing the whole curves.
         curve_test: That test (``"log-rank"``).
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     kind: ClassVar[str] = "cumulative"
@@ -2179,7 +2175,7 @@ class TestResult:
         df: Its degrees of freedom, when reported (not computed by the curator).
         groups: The ids of the groups compared (two or more), when the test compares groups.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     __test__: ClassVar[bool] = False  # not a test case, whatever its name says to pytest
@@ -2253,7 +2249,7 @@ STATISTIC_KINDS: Final[dict[str, type[Any]]] = {
 class Frequency:
     """How often a dose is given: ``Frequency(times=3, per=Unit.DAY)`` is three times a day.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     times: int = attrs.field(validator=_count(positive=True))
@@ -2278,7 +2274,7 @@ class Dose:
     """A compound at an amount, frequency and route.
 
     The amount is either a daily rate (``45 mg/day``, as many sources state it) or an amount
-    per administration with a :class:`Frequency`; :attr:`daily_dose` computes the daily amount.
+    per administration with a [`Frequency`][vitk2.Frequency]; `daily_dose` computes the daily amount.
 
     Attributes:
         compound: The compound given.
@@ -2286,7 +2282,7 @@ class Dose:
         frequency: How often, when the amount is per administration.
         route: How it is given, or not reported.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     compound: Compound = attrs.field(validator=v.instance_of(Compound))
@@ -2360,7 +2356,7 @@ class Phase:
         entered: How many entered (were registered or re-registered).
         evaluable: How many could be evaluated.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -2407,7 +2403,7 @@ class Regimen:
         total_duration: The total treatment time under the continuation rule (0 to 130
             years).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     doses: tuple[Dose, ...] = attrs.field(default=(), validator=_doses)
@@ -2454,7 +2450,7 @@ class Regimen:
 class SexCounts:
     """How many participants were female and male, as reported.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     female: int | NotReported = attrs.field(
@@ -2471,7 +2467,7 @@ class Age:
 
     The value is between 0 and 130 years (no one documented has lived past 122).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
@@ -2513,7 +2509,7 @@ class Arm:
         sex: Sex counts of the group.
         description: Who the group is.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -2545,7 +2541,7 @@ class Population:
         subtypes: Disease subtypes (``"RA"``, ``"RCMD"``).
         risk_groups: Risk strata (``"IPSS low"``).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     description: str = attrs.field(validator=_nonempty_str)
@@ -2588,7 +2584,7 @@ class Setting:
         multicentre: Whether several centres took part.
         affiliation_country: The country of the authors' institutions, if known.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     country: str | NotReported = attrs.field(default=NOT_REPORTED)
@@ -2631,7 +2627,7 @@ class Comparator:
         participants: The number of participants behind the estimate.
         description: The comparator in words.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     group: str | None = attrs.field(default=None)
@@ -2693,9 +2689,8 @@ class Outcome:
         site: Where, for site-specific outcomes (``"lumbar spine"``).
         endpoint: The endpoint of the vocabulary it measures, when one fits.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``endpoint``.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``endpoint``.
     """
 
     name: str = attrs.field(validator=_nonempty_str)
@@ -2738,9 +2733,8 @@ class Finding:
         exposure: The exposure this finding is about, when it differs from its study's (a
             review of diet cohorts that also pools blood levels).
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       ``exposure``; ``comparator`` is a :class:`Comparator`.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: ``exposure``; ``comparator`` is a [`Comparator`][vitk2.Comparator].
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -2859,7 +2853,7 @@ class AdverseEvent:
         provenance: Quotes or locators.
         notes: Curators' notes (for example on an ambiguous denominator).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     term: str = attrs.field(validator=_nonempty_str)
@@ -2906,11 +2900,11 @@ class EvidenceLevel:
         ocebm: Oxford CEBM 2011 level (1 strongest to 5), None where not applicable.
         rationale: Why, in a sentence or two.
         certainty: GRADE-style certainty for the study's main question; when absent, vitk2
-            suggests one from the data (see :meth:`vitk2.EvidenceBase.compare`).
+            suggests one from the data (see [`EvidenceBase.compare`][vitk2.EvidenceBase.compare]).
         downgrades: The GRADE domains rated down (``"risk of bias: no control group"``).
         question: The question the level answers (``"does VK2 improve cytopenias?"``).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     ocebm: int | None = attrs.field()
@@ -2947,7 +2941,7 @@ class Funding:
             supplied it; None when not stated.
         note: What else the report says about funding, in the curator's words.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     funders: tuple[str, ...] = attrs.field(default=(), validator=_strs)
@@ -2994,7 +2988,7 @@ class Study:
         provenance: Quotes or locators for the design, setting, population and regimens (the
             numbers a study holds outside its findings).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     id: str = attrs.field(validator=_is_id)
@@ -3182,7 +3176,7 @@ class Dataset:
         title: A title.
         description: What it holds.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     id: str = attrs.field(validator=_is_id)

@@ -10,7 +10,7 @@ from typing import NewType
 __all__ = ["Key", "normalize"]
 
 Key = NewType("Key", str)
-"""A name after :func:`normalize`; the type checker proves index keys went through it."""
+"""A name after [`normalize`][vitk2.normalize]; the type checker proves index keys went through it."""
 
 _DROP = re.compile(r"[\s\-‐‑‒–—_.,/'’()\[\]®™]+")
 
@@ -25,14 +25,14 @@ def normalize(name: str) -> Key:
     >>> normalize("Menaquinone-4") == normalize("MENAQUINONE 4")
     True
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     return _key(name)
 
 
 @functools.lru_cache(maxsize=65536)
 def _key(name: str) -> Key:
-    """:func:`normalize`, kept: the same names are normalised again and again."""
+    """[`normalize`][vitk2.normalize], kept: the same names are normalised again and again."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return Key(_DROP.sub("", stripped.casefold()))

@@ -7,7 +7,7 @@ for YAML, a walk over the parser's events counts nesting, values, items per coll
 lengths and what aliases add (an alias counts the whole subtree it stands for); for JSON, a count
 of its separators outside strings. Every parsed tree is then walked once more to bound what only
 the built values show (non-finite numbers, non-text keys), so hostile documents fail fast with a
-:class:`ValidationError`.
+[`ValidationError`][vitk2.ValidationError].
 """
 
 from __future__ import annotations
@@ -314,13 +314,13 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
     """Refuse what YAML would cost too much to build, before the composer or constructor runs.
 
     Walks the parser's event stream (no recursion, no tree) and refuses, with the path it has
-    reached: nesting deeper than :attr:`Limits.max_depth` (PyYAML's C composer recurses per
+    reached: nesting deeper than `Limits.max_depth` (PyYAML's C composer recurses per
     level and overflows the C stack on some tens of thousands of levels); more than
-    :attr:`Limits.max_yaml_nodes` keys and values (fewer in a short text: see
-    :class:`Limits`); a list or mapping of more than
-    :attr:`Limits.max_items` (:attr:`Limits.max_record_items` inside a record); a string or
-    key longer than :attr:`Limits.max_string`; aliases that add more than
-    :attr:`Limits.max_alias_nodes` values or :attr:`Limits.max_alias_chars` characters (an
+    `Limits.max_yaml_nodes` keys and values (fewer in a short text: see
+    `Limits`); a list or mapping of more than
+    `Limits.max_items` (`Limits.max_record_items` inside a record); a string or
+    key longer than `Limits.max_string`; aliases that add more than
+    `Limits.max_alias_nodes` values or `Limits.max_alias_chars` characters (an
     alias counts everything under its anchor, nesting included, so aliases of aliases are
     measured without expanding them); tags (``!!python/...``, ``!!pairs``, ``!!omap``,
     ``!!set``, ``!!binary``, ``!!timestamp``, ...) and merge keys (``<<``), which evidence
@@ -329,7 +329,7 @@ def _prescan_yaml(text: str, file: str, limits: Limits, mapping: bool) -> None:
 
     vitk2's depth limit decides, not the parser's. libyaml (bundled from PyYAML 6.0.4 on)
     refuses nesting past a limit of its own while it scans ahead for a possible simple key,
-    before it has emitted the events that would take the count past :attr:`Limits.max_depth`.
+    before it has emitted the events that would take the count past `Limits.max_depth`.
     So when the parser stops on an error, the text it had scanned but not yet reported (from
     the end of the last event to the error) is measured too: flow brackets outside quoted
     text and comments, in one regular-expression pass. That text is already malformed, so the
@@ -566,7 +566,7 @@ def _precheck_json(text: str, file: str, limits: Limits, mapping: bool) -> None:
     parsing it: outside strings, a document holds one value, plus one per comma, plus one
     per non-empty list or mapping. The separators are first counted over the whole text
     (strings included: an upper bound, at the speed of ``str.count``); only when that bound
-    passes :attr:`Limits.max_nodes` are strings removed, and the commas left (a lower bound)
+    passes `Limits.max_nodes` are strings removed, and the commas left (a lower bound)
     counted, then, if need be, the empty lists and mappings (for the exact count).
     """
     start = len(_JSON_SPACE.match(text).group())  # type: ignore[union-attr]  # always matches
@@ -606,7 +606,7 @@ _JSON_EMPTY_MAPPING: Final = re.compile(r"\{[ \t\n\r]+\}")
 
 
 def _bare_values(bare: str) -> int:
-    """:func:`_json_values` of a JSON text whose strings are all ``""``."""
+    """`_json_values` of a JSON text whose strings are all ``""``."""
     opens = bare.count("[") + bare.count("{")
     empty = 0
     if opens:  # (each pattern is searched for by its bracket: fast where brackets are few)
@@ -639,11 +639,11 @@ def _load_json(text: str, file: str) -> Any:
 
 
 def _within_limits(data: Any, limits: Limits, record_depth: int = 2) -> bool:
-    """Whether a parsed JSON document is within the limits :func:`_check_tree` checks.
+    """Whether a parsed JSON document is within the limits `_check_tree` checks.
 
     JSON has no aliases, so no value is shared and the walk needs no memo: it goes level by
     level with no recursion and builds no paths. Only when it finds a problem does
-    :func:`_check_tree` walk again, to say where. Keys are not checked: JSON's are text.
+    `_check_tree` walk again, to say where. Keys are not checked: JSON's are text.
     """
     level = [data]
     depth = count = 0
@@ -844,7 +844,7 @@ def parse_text(
 def _parse_text(
     text: str, format: str, file: str, limits: Limits, *, mapping: bool, decoded: bool
 ) -> Any:
-    """:func:`parse_text`; ``decoded`` says the text was decoded from UTF-8."""
+    """`parse_text`; ``decoded`` says the text was decoded from UTF-8."""
     if format not in _LOADERS:
         raise _fail(file, "", f"expected format 'yaml' or 'json' (got {_shown(format)})")
     if not isinstance(text, str):
@@ -883,7 +883,7 @@ def parse_bytes(
     """Decode UTF-8 (with or without a byte-order mark) and parse.
 
     Raises:
-        ValidationError: For bytes that are not UTF-8, and everything :func:`parse_text` refuses.
+        ValidationError: For bytes that are not UTF-8, and everything `parse_text` refuses.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(file, "", "expected UTF-8 text (found a UTF-16 byte-order mark)")
@@ -904,7 +904,7 @@ def locate(text: str, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
     """Where each path (``studies[2].arms[0].size``) starts in YAML or JSON text, from 1.
 
     A path that names a key (an unknown field) is located at the key. Paths not found, and
-    text that does not parse or is larger than :data:`LOCATE_MAX`, give no location. Only the
+    text that does not parse or is larger than `LOCATE_MAX`, give no location. Only the
     problems of a failed load are located, so the second parse costs nothing on success.
     """
     wanted = {p for p in paths if p}

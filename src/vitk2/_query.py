@@ -120,10 +120,10 @@ def _year(value: Any, name: str) -> int:
 
 
 class FilterCriteria(TypedDict, total=False):
-    """The criteria of :meth:`EvidenceBase.filter <vitk2.EvidenceBase.filter>`, as a mapping.
+    """The criteria of [`EvidenceBase.filter`][vitk2.EvidenceBase.filter], as a mapping.
 
     Every key is optional and is the keyword of the same name of
-    :func:`vitk2.filter_evidence`, which says what each one selects. A value of None leaves
+    [`filter_evidence`][vitk2.filter_evidence], which says what each one selects. A value of None leaves
     its criterion out; a sequence (a list or tuple) matches any of its values. Annotate a
     mapping of criteria with this type to have a type checker check it where it is built:
 
@@ -136,24 +136,24 @@ class FilterCriteria(TypedDict, total=False):
         indication: Indication names or records; subtypes are included.
         compound: Compound names or records.
         compound_class: A class or family (``"bisphosphonate"``, ``"vitamin K2"``).
-        design: Designs, as :class:`~vitk2.Design` members or names (``"rct"``).
+        design: Designs, as [`Design`][vitk2.Design] members or names (``"rct"``).
         min_level: An OCEBM level from 1 (strongest) to 5: keep levels 1 up to it.
-        min_certainty: A :class:`~vitk2.Certainty` or its name: keep that or higher.
+        min_certainty: A [`Certainty`][vitk2.Certainty] or its name: keep that or higher.
         since: A year: keep studies published in or after it.
         until: A year: keep studies published in or before it.
         min_size: A whole number: keep studies with at least that many participants.
-        direction: Directions of effect, as :class:`~vitk2.Direction` members or names.
-        outcome_kind: Outcome kinds, as :class:`~vitk2.OutcomeKind` members or names.
-        route: Routes of the doses, as :class:`~vitk2.Route` members or names.
-        exposure: Exposure types (:class:`~vitk2.Exposure` or names: ``"supplement"``,
+        direction: Directions of effect, as [`Direction`][vitk2.Direction] members or names.
+        outcome_kind: Outcome kinds, as [`OutcomeKind`][vitk2.OutcomeKind] members or names.
+        route: Routes of the doses, as [`Route`][vitk2.Route] members or names.
+        exposure: Exposure types ([`Exposure`][vitk2.Exposure] or names: ``"supplement"``,
             ``"dietary_intake"``, ``"circulating_level"``).
-        daily_dose: A minimum daily dose (``"45 mg/day"`` or a :class:`~vitk2.Quantity`)
+        daily_dose: A minimum daily dose (``"45 mg/day"`` or a [`Quantity`][vitk2.Quantity])
             or a ``(low, high)`` pair, either end None.
         min_duration: A minimum treatment duration (``"16 week"`` or a
-            :class:`~vitk2.Quantity`).
+            [`Quantity`][vitk2.Quantity]).
         include_retracted: Keep findings that rest on a retracted citation.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     indication: str | m.Indication | Sequence[str | m.Indication] | None
@@ -207,11 +207,11 @@ def filter_evidence(
         compound: Compound names or records; a finding matches when its group received the
             compound, alone or in a combination, or when it names the compound.
         compound_class: A class or family (``"bisphosphonate"``, ``"vitamin K2"``).
-        design: Designs (:class:`~vitk2.Design` or names such as ``"randomised_controlled_trial"``
+        design: Designs ([`Design`][vitk2.Design] or names such as ``"randomised_controlled_trial"``
             or ``"rct"``); a finding matches on the design its claim rests on (its ``basis``)
             when it has one, else on its study's design.
         min_level: Keep OCEBM levels from 1 up to this level (1 is strongest).
-        min_certainty: Keep study certainty at or above this :class:`~vitk2.Certainty`.
+        min_certainty: Keep study certainty at or above this [`Certainty`][vitk2.Certainty].
         since: Keep studies published in or after this year.
         until: Keep studies published in or before this year.
         min_size: Keep studies with at least this many participants.
@@ -230,15 +230,15 @@ def filter_evidence(
             left out and listed in the result's ``excluded`` with the reason.
 
     Returns:
-        A new :class:`~vitk2.EvidenceBase`; ``base`` is unchanged. This function computes
-        the result every time; :meth:`EvidenceBase.filter <vitk2.EvidenceBase.filter>` asks
+        A new [`EvidenceBase`][vitk2.EvidenceBase]; ``base`` is unchanged. This function computes
+        the result every time; [`EvidenceBase.filter`][vitk2.EvidenceBase.filter] asks
         the same question and keeps the answer.
 
     Raises:
         UnknownNameError: For an unknown indication, compound, design or other name.
         CriteriaError: For a criterion of the wrong type or out of range.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     # -- check every criterion eagerly --------------------------------------------------
     ind_ids: frozenset[str] | None = None

@@ -4,7 +4,7 @@ Whatever a renderer writes is inert: the text in it came from evidence files tha
 write, so each format gets the escaping that keeps that text data. HTML escapes markup,
 Markdown escapes what would make a link, code, emphasis or a new cell, CSV neutralises cells a
 spreadsheet would run, JSON and terminal text carry no control characters, and only http(s)
-and DOI links become links. Files are written whole or not at all (:func:`write_atomic`).
+and DOI links become links. Files are written whole or not at all (`write_atomic`).
 """
 
 from __future__ import annotations
@@ -139,13 +139,13 @@ def html_text(text: str) -> str:
     """``text`` as HTML text: markup escaped (quotes too), control characters as escapes.
 
     The escapes keep a right-to-left override in the evidence from reordering the words
-    around it on the page, as :func:`terminal_text` does on a terminal.
+    around it on the page, as `terminal_text` does on a terminal.
     """
     return html.escape(terminal_text(text))
 
 
 def inert_json(text: str) -> str:
-    r"""JSON text (from :func:`json.dumps`) with the same data and no control characters.
+    r"""JSON text (from `json.dumps`) with the same data and no control characters.
 
     ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but writes DEL, C1 controls and
     bidirectional overrides as they are; they can only be inside strings, where ``\uXXXX``
@@ -239,7 +239,7 @@ def safe_href(url: str) -> str | None:
     relative and scheme-less URLs and anything with whitespace or control characters never
     do. Characters that could end an HTML attribute (quotes, ``<``, ``>``, backticks) are
     percent-encoded, so the result is safe inside a quoted attribute after
-    :func:`html.escape`.
+    `html.escape`.
     """
     if _CONTROLS.search(url):
         return None
@@ -263,7 +263,7 @@ def table_text(
 
     Without ``width`` (and in the ``"table"`` or ``"auto"`` layout, without colour) it is the
     compact table of earlier versions: each row on one line, cells longer than ``max_width``
-    shortened with an ellipsis. With ``width`` nothing is shortened: see :class:`TextOptions`.
+    shortened with an ellipsis. With ``width`` nothing is shortened: see `TextOptions`.
     """
     options = TextOptions(width=width, layout=layout, color=color)
     if options.fitted:
@@ -361,7 +361,7 @@ def _pieces(unit: str) -> list[tuple[str, str]]:
     """A unit as its smallest parts, each with what joins it to the one before (a space or nothing).
 
     Only a unit too long for a whole line is broken into these: at its spaces, and at the
-    hyphens inside its words (:data:`_HYPHEN_BREAK`); a number never breaks.
+    hyphens inside its words (`_HYPHEN_BREAK`); a number never breaks.
     """
     out: list[tuple[str, str]] = []
     for w, word in enumerate(unit.split(" ")):
@@ -465,7 +465,7 @@ class TextOptions:
     def lines(self, text: str, indent: str = "", hang: str | None = None) -> list[str]:
         """A paragraph wrapped to the width, after ``indent`` (then ``hang``, default ``indent``).
 
-        Without :attr:`fitted` the paragraph is one line, as it is.
+        Without `fitted` the paragraph is one line, as it is.
         """
         if not self.fitted:
             return [indent + text]
@@ -628,7 +628,7 @@ def _shrink(natural: Sequence[int], least: Sequence[int], space: int) -> list[in
 
 
 def table_markdown(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A GitHub-flavoured Markdown table whose cells render as their text (:func:`markdown_text`)."""
+    """A GitHub-flavoured Markdown table whose cells render as their text (`markdown_text`)."""
     out = ["| " + " | ".join(markdown_text(h) for h in headers) + " |"]
     out.append("|" + "|".join("---" for _ in headers) + "|")
     out.extend("| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows)
@@ -639,7 +639,7 @@ def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """RFC 4180 CSV with a header row.
 
     Numbers are written as numbers; a text cell that a spreadsheet would run as a formula gets
-    a ``'`` in front (see :func:`csv_text`).
+    a ``'`` in front (see `csv_text`).
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -658,7 +658,7 @@ def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def table_json(headers: Sequence[str], rows: Sequence[Sequence[Any]], **meta: Any) -> str:
-    """JSON: ``{**meta, "rows": [{header: cell}]}``; numbers stay numbers (:func:`inert_json`)."""
+    """JSON: ``{**meta, "rows": [{header: cell}]}``; numbers stay numbers (`inert_json`)."""
 
     def plain(value: Any) -> Any:
         if value is None or isinstance(value, (bool, int, float)):

@@ -1,9 +1,9 @@
 """The evidence report: one self-contained HTML file covering every indication.
 
-It leads with the summary of findings per indication (:meth:`vitk2.EvidenceBase.summary`:
+It leads with the summary of findings per indication ([`EvidenceBase.summary`][vitk2.EvidenceBase.summary]:
 certainty with its reasons, the statement, flags, links to the studies), then draws, for each
 endpoint with two or more comparable trials, the forest plot of effects of
-:meth:`vitk2.EvidenceBase.meta_analysis`; the overview and the compound x indication matrix
+[`EvidenceBase.meta_analysis`][vitk2.EvidenceBase.meta_analysis]; the overview and the compound x indication matrix
 roll the summary up, and each indication's findings follow in full. The plot of single-arm
 proportions is kept only for what it fits: uncontrolled response rates.
 
@@ -757,7 +757,7 @@ def _journal_or_id(citation: m.Citation) -> str:
 def citation_links(citation: m.Citation) -> list[str]:
     """Links (HTML) to the citation's DOI, PubMed and PMC records, or its web page without either.
 
-    Every address goes through :func:`vitk2._render.safe_href`; one it refuses is shown as text.
+    Every address goes through `_render.safe_href`; one it refuses is shown as text.
     """
     out: list[tuple[str | None, str]] = []
     if citation.doi:
@@ -1399,7 +1399,7 @@ def write_report(
 
     The report is written to a temporary file next to ``path`` and renamed over it, so a
     failure (a full disk, Ctrl-C) leaves any previous file as it was (see
-    :func:`vitk2._render.write_atomic`). The file names vitk2 in a
+    `_render.write_atomic`). The file names vitk2 in a
     ``<meta name="generator" content="vitk2 ...">`` tag, by which ``vitk2 report`` knows a
     report it may replace.
 

@@ -1,8 +1,8 @@
 """The JSON Schema of the evidence-file format, derived from the model.
 
-Nothing here is written by hand per class: :func:`json_schema` walks the attrs classes of
-:mod:`vitk2._model` (``attrs.fields`` and ``typing.get_type_hints``) and applies the converter's
-conventions (:mod:`vitk2._convert`):
+Nothing here is written by hand per class: [`json_schema`][vitk2.json_schema] walks the attrs classes of
+`_model` (``attrs.fields`` and ``typing.get_type_hints``) and applies the converter's
+conventions (`_convert`):
 
 * quantities are text such as ``"45 mg/day"`` (or ``{value, unit}``), with a pattern built from
   the units the field's dimension allows;
@@ -20,7 +20,7 @@ conventions (:mod:`vitk2._convert`):
 
 What JSON Schema cannot say (events <= total, dangling ids, a CAS check digit, a whole number
 written ``5.0``, an age beyond 130 years written in any unit, a date in the future) is left to
-:func:`vitk2.loads`, which checks everything; the descriptions state those bounds in words.
+[`loads`][vitk2.loads], which checks everything; the descriptions state those bounds in words.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ JSON: TypeAlias = dict[str, Any]
 SCHEMA_ID: Final = "https://vitk2.readthedocs.io/en/latest/evidence.schema.json"
 """Where the published schema lives (``docs/evidence.schema.json`` in the repository).
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -533,7 +533,7 @@ def _prune(value: Any) -> Any:
 def json_schema() -> JSON:
     """The JSON Schema (draft 2020-12) of the evidence-file format.
 
-    Derived from the model itself, so it cannot drift from what :func:`vitk2.loads` reads.
+    Derived from the model itself, so it cannot drift from what [`loads`][vitk2.loads] reads.
     Use it to validate files in an editor (the VS Code YAML extension reads a
     ``# yaml-language-server: $schema=...`` comment), in CI, or from other languages. It
     checks the shape of a file: field names, types, required fields, enum values, quantity,
@@ -541,7 +541,7 @@ def json_schema() -> JSON:
     negative dose, a year from 1800 to 2100). It does not check what needs the whole document
     (that an id is defined, that events do not exceed the total), an upper bound written in
     any unit (an age of 900 years) or the clock (a date in the future): only
-    :func:`vitk2.loads` does.
+    [`loads`][vitk2.loads] does.
 
     >>> import vitk2
     >>> schema = vitk2.json_schema()
@@ -556,6 +556,6 @@ def json_schema() -> JSON:
     Raises:
         TypeError: Only if the model gained a field type with no JSON convention (a bug).
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     return copy.deepcopy(_build())

@@ -1,32 +1,32 @@
 """Small, dependency-free statistics for proportions, contrasts and meta-analysis.
 
-Everything here is pure Python (standard library plus :mod:`attrs`): there is no
+Everything here is pure Python (standard library plus `attrs`): there is no
 numpy or scipy at run time. The numerical routines agree with the reference
 implementations in statsmodels/scipy (and, where those are not exact, with mpmath) to
 ``1e-12`` or better, from the everyday range out to counts of ``10**18`` and
 probabilities of ``5e-324``:
 
-* :func:`normal_quantile` -- inverse standard normal CDF (Acklam's rational
+* `normal_quantile` -- inverse standard normal CDF (Acklam's rational
   approximation refined by one Halley step, accurate to a few ulp).
-* :func:`wilson_interval` -- Wilson score interval without continuity correction.
-* :func:`clopper_pearson_interval` -- exact (Clopper-Pearson) interval, via a
+* `wilson_interval` -- Wilson score interval without continuity correction.
+* `clopper_pearson_interval` -- exact (Clopper-Pearson) interval, via a
   pure-Python inverse of the regularized incomplete beta function.
-* :func:`risk_difference` -- Newcombe's hybrid score interval (method 10 of Newcombe
+* `risk_difference` -- Newcombe's hybrid score interval (method 10 of Newcombe
   1998), which keeps a width at zero cells.
-* :func:`risk_ratio`, :func:`odds_ratio` -- two-group contrasts with Wald intervals on
+* `risk_ratio`, `odds_ratio` -- two-group contrasts with Wald intervals on
   the log scale.
-* :func:`pool_effects`, :func:`pool_proportions` -- DerSimonian-Laird
+* `pool_effects`, `pool_proportions` -- DerSimonian-Laird
   random-effects pooling.
 
-Zero-cell policy (:func:`risk_ratio` and :func:`odds_ratio`): the 2x2 table has the
+Zero-cell policy (`risk_ratio` and `odds_ratio`): the 2x2 table has the
 cells ``e1``, ``n1 - e1``, ``e2`` and ``n2 - e2``. If any of the four cells is zero,
 0.5 is added to *every* cell (Haldane-Anscombe correction; metafor's ``escalc``
 default, ``add = 1/2, to = "only0"``) before the estimate and its interval are
-computed, and the returned :class:`Contrast` has ``corrected=True``. If both groups
+computed, and the returned `Contrast` has ``corrected=True``. If both groups
 have zero events, or both groups have only events, the ratio is not estimable and
-:class:`StatisticsError` is raised, its message giving the reason.
+[`StatisticsError`][vitk2.StatisticsError] is raised, its message giving the reason.
 
-Continuity policy (:func:`pool_proportions`): a study with 0 events or with only
+Continuity policy (`pool_proportions`): a study with 0 events or with only
 events (``events == total``) gets 0.5 added to its events and to its non-events
 (so its total grows by 1) before its logit and variance are computed; the other
 studies are used as they are.
@@ -34,9 +34,9 @@ studies are used as they are.
 Inputs: counts may be of any integer type (``int``, NumPy integers of every width),
 reals of any real type (``float``, ``Fraction``, NumPy floats from ``float16`` to
 ``longdouble``), sequences may be NumPy arrays. All inputs are validated; invalid ones
-raise :class:`StatisticsError`, whose message names the argument and the offending
+raise [`StatisticsError`][vitk2.StatisticsError], whose message names the argument and the offending
 value. A result that cannot be computed in double precision (a total beyond the float
-range, an odds ratio of ``1e600``) raises :class:`StatisticsError` too, never an
+range, an odds ratio of ``1e600``) raises [`StatisticsError`][vitk2.StatisticsError] too, never an
 ``OverflowError`` or a silently rounded number.
 """
 
@@ -168,8 +168,8 @@ class Pooled:
     """A random-effects pooled estimate.
 
     Attributes:
-        estimate: Pooled estimate; for :func:`pool_proportions` a proportion
-            (back-transformed from ``scale``), for :func:`pool_effects` on the
+        estimate: Pooled estimate; for `pool_proportions` a proportion
+            (back-transformed from ``scale``), for `pool_effects` on the
             scale of the given effects.
         interval: Confidence interval on the same scale as ``estimate``.
         tau2: Between-study variance (on the analysis scale), ``>= 0``.
@@ -179,7 +179,7 @@ class Pooled:
         k: Number of studies pooled.
         method: Estimator of ``tau2``; ``"dersimonian-laird"``.
         scale: Analysis scale: ``"logit"`` for proportions, ``"identity"`` for
-            :func:`pool_effects`.
+            `pool_effects`.
     """
 
     estimate: float
@@ -245,7 +245,7 @@ def _check_events_total(
 def _check_real(value: Any, name: str) -> float:
     """Return ``value`` as a finite float, rejecting bools and non-numbers.
 
-    Every :class:`numbers.Real` is accepted: ``int``, ``float``, ``fractions.Fraction`` and
+    Every `numbers.Real` is accepted: ``int``, ``float``, ``fractions.Fraction`` and
     NumPy's integers and floats of every width (``float16`` to ``longdouble``). A value
     beyond the float range (an ``int`` of 400 digits, a ``longdouble`` of ``1e4000``) is
     refused, not rounded to infinity.
@@ -267,8 +267,8 @@ def _check_level(level: Any, name: str = "level") -> float:
     """Validate a confidence level in the open interval (0, 1) and return it as a float.
 
     Refuses bools (Python's and NumPy's), NaN, infinities, non-numbers and values outside
-    (0, 1), with a :class:`StatisticsError` naming ``name`` and the value; accepts any real
-    number type (see :func:`_check_real`).
+    (0, 1), with a [`StatisticsError`][vitk2.StatisticsError] naming ``name`` and the value; accepts any real
+    number type (see `_check_real`).
     """
     number = _check_real(level, name)
     if not 0.0 < number < 1.0:
@@ -386,7 +386,7 @@ def normal_quantile(p: float) -> float:
     """Inverse of the standard normal cumulative distribution function.
 
     Uses Acklam's rational approximation refined with one Halley step based on
-    :func:`math.erfc` (in the far tail, below ``p = 1e-150``, on the Mills ratio, so the
+    `math.erfc` (in the far tail, below ``p = 1e-150``, on the Mills ratio, so the
     smallest subnormal ``p = 5e-324`` still gets its quantile, about -38.4674); the result
     is accurate to about ``1e-15`` relative. The upper half is computed by symmetry from
     ``1 - p``, which is exact for ``p >= 0.5``.
@@ -599,7 +599,7 @@ def _log_beta_prefix(a: float, b: float, x: float, y: float) -> float:
 def _beta_prefix(a: float, b: float, x: float, y: float) -> float:
     """``x^a y^b / B(a, b)`` for ``0 < x < 1``, ``y = 1 - x`` (the smaller of them exact).
 
-    With both parameters below 10 the powers are taken with :func:`math.pow`, which is
+    With both parameters below 10 the powers are taken with `math.pow`, which is
     exact to an ulp, rather than as ``exp(a log x)``, which loses ``|a log x|`` ulps (150
     for ``x = 1e-282``); elsewhere, and wherever a power underflows, in logs.
     """
@@ -940,7 +940,7 @@ def wilson_interval(
 
 
 def _wilson_bounds(e: int, n: int, z: float) -> tuple[float, float]:
-    """Wilson bounds for ``e <= n / 2``, from the counts (see :func:`wilson_interval`)."""
+    """Wilson bounds for ``e <= n / 2``, from the counts (see `wilson_interval`)."""
     z2 = z * z
     denom = float(n) + z2
     # e (n - e) / n in integers, rounded once
@@ -1017,7 +1017,7 @@ def _clopper_pearson_high(e: int, n: int, tail: float) -> float:
     """The upper Clopper-Pearson bound (``e < n``): ``1 - I_high(e + 1, n - e) = tail``.
 
     Solved on the complement, so no ``1 - x`` rounds; a bound above 1/2 is found as
-    ``1 - x`` from the mirrored problem, as in :func:`_clopper_pearson_low`.
+    ``1 - x`` from the mirrored problem, as in `_clopper_pearson_low`.
     """
     high = _betainccinv(tail, float(e + 1), float(n - e))
     if high > 0.5:
@@ -1083,7 +1083,7 @@ def risk_difference(
     """Risk difference ``e1/n1 - e2/n2`` with Newcombe's hybrid score interval.
 
     The interval is method 10 of Newcombe (1998), built from the Wilson intervals
-    ``[l1, u1]`` and ``[l2, u2]`` of the two proportions (see :func:`wilson_interval`)::
+    ``[l1, u1]`` and ``[l2, u2]`` of the two proportions (see `wilson_interval`)::
 
         low  = d - sqrt((p1 - l1)^2 + (u2 - p2)^2)
         high = d + sqrt((u1 - p1)^2 + (p2 - l2)^2)
@@ -1107,7 +1107,7 @@ def risk_difference(
         level: Confidence level in (0, 1) (any real number type).
 
     Returns:
-        A :class:`Contrast` with ``measure="risk difference"`` and an interval with
+        A `Contrast` with ``measure="risk difference"`` and an interval with
         ``method="newcombe"``.
 
     Raises:
@@ -1115,7 +1115,7 @@ def risk_difference(
             0, events exceed the group size, a group size is beyond the float range, or
             ``level`` is not in (0, 1).
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        Newcombe's hybrid score interval replaces the Wald interval, which had no width
        when both proportions were 0 or 1.
     """
@@ -1164,7 +1164,7 @@ def risk_ratio(
     interval are computed from the corrected table, and ``corrected`` is True. This is
     metafor's ``escalc`` convention (``add = 1/2, to = "only0"``). If both groups have zero
     events, or both groups have only events, the ratio is not estimable and
-    :class:`StatisticsError` is raised, its message giving the reason.
+    [`StatisticsError`][vitk2.StatisticsError] is raised, its message giving the reason.
 
     Args:
         e1: Events in group 1, ``0 <= e1 <= n1`` (any integer type).
@@ -1174,11 +1174,11 @@ def risk_ratio(
         level: Confidence level in (0, 1) (any real number type).
 
     Returns:
-        A :class:`Contrast` with ``measure="risk ratio"`` and an interval with
+        A `Contrast` with ``measure="risk ratio"`` and an interval with
         ``method="log"``.
 
     Raises:
-        StatisticsError: If the input is invalid (see :func:`risk_difference`) or the
+        StatisticsError: If the input is invalid (see `risk_difference`) or the
             ratio is not estimable.
     """
     a, b, c, d, corrected = _ratio_cells(e1, n1, e2, n2, "risk ratio")
@@ -1204,7 +1204,7 @@ def odds_ratio(
     (Haldane-Anscombe correction), the estimate and interval are computed from the
     corrected table, and ``corrected`` is True. This is metafor's ``escalc`` convention
     (``add = 1/2, to = "only0"``). If both groups have zero events, or both groups have only
-    events, the ratio is not estimable and :class:`StatisticsError` is raised, its message
+    events, the ratio is not estimable and [`StatisticsError`][vitk2.StatisticsError] is raised, its message
     giving the reason.
 
     Args:
@@ -1215,11 +1215,11 @@ def odds_ratio(
         level: Confidence level in (0, 1) (any real number type).
 
     Returns:
-        A :class:`Contrast` with ``measure="odds ratio"`` and an interval with
+        A `Contrast` with ``measure="odds ratio"`` and an interval with
         ``method="log"``.
 
     Raises:
-        StatisticsError: If the input is invalid (see :func:`risk_difference`) or the
+        StatisticsError: If the input is invalid (see `risk_difference`) or the
             ratio is not estimable.
     """
     a, b, c, d, corrected = _ratio_cells(e1, n1, e2, n2, "odds ratio")
@@ -1253,7 +1253,7 @@ def pool_effects(
     all positive: variances of ``1e-300`` or spanning 300 orders of magnitude give the same
     answer as exact arithmetic, where the unscaled sums overflow or cancel to a ``tau2`` of
     0. A result that still leaves the float range (``Q`` beyond ``1.8e308``) raises
-    :class:`StatisticsError` rather than returning an infinite or NaN estimate.
+    [`StatisticsError`][vitk2.StatisticsError] rather than returning an infinite or NaN estimate.
 
     Args:
         effects: Effect estimates ``y_i`` (finite), at least two: a list, tuple, NumPy
@@ -1262,7 +1262,7 @@ def pool_effects(
         level: Confidence level in (0, 1).
 
     Returns:
-        A :class:`Pooled` on the scale of the effects (``scale="identity"``, no
+        A `Pooled` on the scale of the effects (``scale="identity"``, no
         back-transformation).
 
     Raises:
@@ -1335,7 +1335,7 @@ def pool_proportions(
     ``1/e + 1/(n - e)``. Continuity policy: a study with 0 events or with
     ``events == total`` gets 0.5 added to its events and to its non-events before
     the logit and variance are computed. The effects are pooled with
-    :func:`pool_effects`; the estimate and interval are back-transformed to
+    `pool_effects`; the estimate and interval are back-transformed to
     proportions (``tau2``, ``q`` stay on the logit scale).
 
     Args:
@@ -1346,7 +1346,7 @@ def pool_proportions(
         scale: Analysis scale; only ``"logit"`` is supported.
 
     Returns:
-        A :class:`Pooled` with ``scale="logit"`` whose ``estimate`` and ``interval``
+        A `Pooled` with ``scale="logit"`` whose ``estimate`` and ``interval``
         are proportions.
 
     Raises:

@@ -1,6 +1,6 @@
 """Summary of findings: one answer per vitamin K form, indication and endpoint, GRADE style.
 
-:func:`summary` (also :meth:`vitk2.EvidenceBase.summary`) sorts the findings of a base into
+`summary` (also [`EvidenceBase.summary`][vitk2.EvidenceBase.summary]) sorts the findings of a base into
 rows, one per vitamin K form x indication x endpoint x exposure that has evidence, and gives
 each row the best available estimate, where it comes from, the participants behind it, a
 GRADE certainty computed over the five domains with every downgrade's reason, flags and a
@@ -22,15 +22,15 @@ The rules, in the order they are applied:
 - **Rows apart.** Supplement trials, dietary intake and circulating levels (the finding's
   ``exposure``, else its study's, else a supplement) are separate rows: an association of
   a diet is never the effect of a supplement. Cell and animal studies are rows of their own
-  (:attr:`SummaryOfFindings.preclinical`). Evidence without a comparator (single-arm trials,
+  ([`SummaryOfFindings.preclinical`][vitk2.SummaryOfFindings.preclinical]). Evidence without a comparator (single-arm trials,
   case series, case reports) is summarised as what it is, a response rate without a
   control, and never as a benefit.
 - **The best estimate.** The candidates are the pooled meta-analysis of the base's
-  comparable randomised contrasts (:meth:`vitk2.EvidenceBase.meta_analysis`, REML with
+  comparable randomised contrasts ([`EvidenceBase.meta_analysis`][vitk2.EvidenceBase.meta_analysis], REML with
   Hartung-Knapp intervals, Wald z intervals for two studies, when two or more studies have
   one) and each finding of the row
   (a review's pooled estimate, one trial's contrast, a result in words). They are ranked by
-  :data:`PREFERENCE`, first difference wins: not under an integrity notice or concern; not
+  `PREFERENCE`, first difference wins: not under an integrity notice or concern; not
   superseded by a corrected value; the whole population (not a subgroup or sensitivity
   analysis); randomised over observational; adjusted over unadjusted; a number with an
   interval over a number without one over words; more participants; more studies; the
@@ -180,7 +180,7 @@ PREFERENCE: Final = (
 class SummaryRowKind(enum.Enum):
     """What kind of evidence a row summarises.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     EFFECT = "effect"
@@ -199,7 +199,7 @@ class SummaryRowKind(enum.Enum):
 class SummaryFlagKind(enum.Enum):
     """What a reader of a row must know before trusting it.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     SUPPLEMENT_MAKER = "supplement_maker"
@@ -225,7 +225,7 @@ class SummaryFlagKind(enum.Enum):
 class SummaryFlag:
     """A flag and what it is about: ``SummaryFlag(SUPPLEMENT_MAKER, "knapen-2013: Nattopharma")``.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     kind: SummaryFlagKind
@@ -261,7 +261,7 @@ class SummaryEstimate:
         i2: I² of a pooled estimate, in percent.
         prediction: The prediction interval of a pooled estimate.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     measure: str | None
@@ -311,7 +311,7 @@ class DomainRating:
         steps: Levels rated down (0, 1 or 2).
         reasons: Why, in words; for a domain not rated down, what was checked.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     domain: str
@@ -342,7 +342,7 @@ class SummaryEvidence:
         direction: The direction as curated.
         used: Whether the row's estimate rests on it.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     study: str
@@ -366,7 +366,7 @@ class SummaryEvidence:
 class SummaryLeftOut:
     """A finding a summary does not use, and why.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     study: str
@@ -412,7 +412,7 @@ class SummaryRow:
         evidence: Every finding of the row, the estimate's first.
         co_treatments: Other treatments given with the vitamin K, in words.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     kind: SummaryRowKind
@@ -470,7 +470,7 @@ class SummaryRow:
 class SummaryOfFindings:
     """A summary of findings: one row per vitamin K form x indication x endpoint with evidence.
 
-    Made by :meth:`vitk2.EvidenceBase.summary`. It renders as text, Markdown, CSV, JSON and
+    Made by [`EvidenceBase.summary`][vitk2.EvidenceBase.summary]. It renders as text, Markdown, CSV, JSON and
     HTML; every row names the studies and findings it rests on.
 
     Attributes:
@@ -485,7 +485,7 @@ class SummaryOfFindings:
         dataset: The dataset's id and version, or None for user data.
         content_hash: SHA-256 of the base the summary was computed from.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
 
     indication: m.Indication | None = None
@@ -599,7 +599,7 @@ class SummaryOfFindings:
 
         Args:
             width: Fit the table to this many columns, wrapping cells and never shortening
-                one (see :class:`vitk2._render.TextOptions`).
+                one (see `_render.TextOptions`).
             layout: ``"table"``, ``"vertical"`` or ``"auto"``.
             color: Bold headers and certainty in colour, as ANSI escape sequences.
 
@@ -757,12 +757,12 @@ class SummaryOfFindings:
         return self.CSV_COLUMNS, out
 
     def to_csv(self) -> str:
-        """CSV of :meth:`to_rows`; no cell starts a spreadsheet formula."""
+        """CSV of [`to_rows`][vitk2.to_rows]; no cell starts a spreadsheet formula."""
         headers, rows = self.to_rows()
         return table_csv(headers, rows)
 
     def to_data(self) -> dict[str, Any]:
-        """The summary as plain data (what :meth:`to_json` writes)."""
+        """The summary as plain data (what `to_json` writes)."""
         return {
             "indication": self.indication.id if self.indication is not None else None,
             "compound": self.compound.id if self.compound is not None else None,
@@ -779,7 +779,7 @@ class SummaryOfFindings:
         }
 
     def to_json(self) -> str:
-        """JSON text of :meth:`to_data`, without control characters."""
+        """JSON text of `to_data`, without control characters."""
         return inert_json(json.dumps(self.to_data(), ensure_ascii=False, indent=2))
 
     def _repr_html_(self) -> str:
@@ -1807,13 +1807,13 @@ def summary(
         include_unverified: Keep values a fact sheet marks unverified (they are flagged).
 
     Returns:
-        The :class:`SummaryOfFindings`.
+        The [`SummaryOfFindings`][vitk2.SummaryOfFindings].
 
     Raises:
         UnknownNameError: For an unknown indication, compound or endpoint.
         CriteriaError: For an unknown exposure or a flag that is not a bool.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     ind = (
         None

@@ -1,12 +1,12 @@
 """Findings as flat rows: for spreadsheets, pandas, DuckDB, Spark and anything that reads Parquet.
 
-One finding is one row. Every row has the same columns (:data:`COLUMNS`), in the same order, and
+One finding is one row. Every row has the same columns (`COLUMNS`), in the same order, and
 every cell is a string, a whole number, a float, a boolean or None, so that a row survives CSV,
 JSON and Parquet unchanged. Lists (the citations a finding rests on, its compounds) are joined
 with ``";"``.
 
-pandas and pyarrow are optional: they are imported only by :func:`to_dataframe` and
-:func:`to_parquet`, never by ``import vitk2``.
+pandas and pyarrow are optional: they are imported only by [`to_dataframe`][vitk2.to_dataframe] and
+[`to_parquet`][vitk2.to_parquet], never by ``import vitk2``.
 """
 
 from __future__ import annotations
@@ -45,13 +45,13 @@ __all__ = [
 Cell: TypeAlias = str | int | float | bool | None
 """The value of one cell: text, a whole number, a float, a flag, or None when absent.
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 Row: TypeAlias = dict[str, Cell]
 """One finding as a flat mapping from column name to cell.
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 # The columns, in order, with the type of their non-empty cells ("str", "int", "float", "bool").
@@ -99,9 +99,9 @@ _COLUMN_TYPES: Final[tuple[tuple[str, str], ...]] = (
 )
 
 COLUMNS: Final[tuple[str, ...]] = tuple(name for name, _ in _COLUMN_TYPES)
-"""The column names of :func:`to_rows`, in order.
+"""The column names of [`to_rows`][vitk2.to_rows], in order.
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 _SEP: Final = ";"
@@ -198,7 +198,7 @@ def _doses_of(study: m.Study, finding: m.Finding) -> tuple[m.Dose, ...]:
 
 
 def _compounds_of(study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
-    """The compounds a finding is about (as :meth:`vitk2.EvidenceBase.compounds_of`)."""
+    """The compounds a finding is about (as [`EvidenceBase.compounds_of`][vitk2.EvidenceBase.compounds_of])."""
     if finding.compounds:
         return finding.compounds
     if finding.group is not None:
@@ -307,7 +307,7 @@ def _row(scope: _Scope, study: m.Study, finding: m.Finding) -> Row:
 def to_rows(obj: EvidenceBase | m.Study) -> list[Row]:
     """Every finding as one flat row, in study order.
 
-    The columns are :data:`vitk2._tabular.COLUMNS`: the study and finding ids; the citations
+    The columns are `_tabular.COLUMNS`: the study and finding ids; the citations
     the finding's provenance points into, the study's reports and the citations the finding
     rests on (ids joined with ``";"``), with their DOIs and PubMed ids; the indication (id,
     name, ``system:code`` codes); design, basis, OCEBM level and certainty (with where the
@@ -329,7 +329,7 @@ def to_rows(obj: EvidenceBase | m.Study) -> list[Row]:
     True
 
     Args:
-        obj: An :class:`~vitk2.EvidenceBase`, or one :class:`~vitk2.Study` (whose findings are
+        obj: An [`EvidenceBase`][vitk2.EvidenceBase], or one [`Study`][vitk2.Study] (whose findings are
             then read with only the study's own reports: integrity notices reached through
             other citations, and certainty suggestions, need the whole base).
 
@@ -339,7 +339,7 @@ def to_rows(obj: EvidenceBase | m.Study) -> list[Row]:
     Raises:
         TypeError: If ``obj`` is neither an evidence base nor a study.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     scope = _scope(obj)
     return [_row(scope, s, f) for s in scope.studies for f in s.findings]
@@ -358,9 +358,9 @@ def _csv_cell(value: Cell) -> str:
 
 
 def to_csv(obj: EvidenceBase | m.Study) -> str:
-    """The rows of :func:`to_rows` as CSV text, with a header line.
+    """The rows of [`to_rows`][vitk2.to_rows] as CSV text, with a header line.
 
-    Written with the standard library's :mod:`csv` (``excel`` dialect, CRLF line ends):
+    Written with the standard library's `csv` (``excel`` dialect, CRLF line ends):
     empty cells are absent values, flags are ``true``/``false``, floats are written in
     the shortest form that reads back exactly.
 
@@ -372,7 +372,7 @@ def to_csv(obj: EvidenceBase | m.Study) -> str:
     those characters.
 
     Args:
-        obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
+        obj: An [`EvidenceBase`][vitk2.EvidenceBase] or one [`Study`][vitk2.Study].
 
     Returns:
         The CSV document.
@@ -380,9 +380,8 @@ def to_csv(obj: EvidenceBase | m.Study) -> str:
     Raises:
         TypeError: If ``obj`` is neither an evidence base nor a study.
 
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0
-       Text cells that start like a formula get a ``'`` in front.
+    *Added in version 0.1.0*.
+    *Changed in version 0.2.0*: Text cells that start like a formula get a ``'`` in front.
     """
     out = io.StringIO()
     writer = csv.writer(out)
@@ -405,7 +404,7 @@ def _import_pandas(feature: str, extra: str) -> Any:
 
 
 def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
-    """The rows of :func:`to_rows` as a pandas DataFrame, one row per finding.
+    """The rows of [`to_rows`][vitk2.to_rows] as a pandas DataFrame, one row per finding.
 
     Columns have nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``), so an
     absent count is ``<NA>``, never a float NaN, and the frame writes to Parquet as is.
@@ -424,7 +423,7 @@ def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
     {'Float64'}
 
     Args:
-        obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
+        obj: An [`EvidenceBase`][vitk2.EvidenceBase] or one [`Study`][vitk2.Study].
 
     Returns:
         A DataFrame with the columns of ``COLUMNS``.
@@ -433,7 +432,7 @@ def to_dataframe(obj: EvidenceBase | m.Study) -> pandas.DataFrame:
         ImportError: If pandas is not installed (``pip install 'vitk2[pandas]'``).
         TypeError: If ``obj`` is neither an evidence base nor a study.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     pd = _import_pandas("to_dataframe", "pandas")
     rows = to_rows(obj)
@@ -518,12 +517,12 @@ def table_frame(table: Comparison | RegimenComparison | Overview) -> pandas.Data
     (``"95% CI 0.076 to 0.35"``), and beside them numbers to plot and sort, as nullable
     ``Float64`` or ``Int64`` (``<NA>`` where a row has none):
 
-    - a :class:`~vitk2.Comparison`: ``estimate``, ``CI low``, ``CI high`` (after ``CI``) and
+    - a [`Comparison`][vitk2.Comparison]: ``estimate``, ``CI low``, ``CI high`` (after ``CI``) and
       ``CI level`` are floats; ``OCEBM`` and ``n`` are whole numbers (``<NA>`` for "n/a").
-    - a :class:`~vitk2.RegimenComparison`: ``CI level``, and ``risk difference``,
+    - a [`RegimenComparison`][vitk2.RegimenComparison]: ``CI level``, and ``risk difference``,
       ``risk ratio`` and ``odds ratio`` with their ``low`` and ``high`` bounds (after the
       table's columns; ``<NA>`` for a refused pairing or a ratio that is not estimable).
-    - an :class:`~vitk2.Overview`: ``studies``, ``participants`` and ``best OCEBM`` are whole
+    - an [`Overview`][vitk2.Overview]: ``studies``, ``participants`` and ``best OCEBM`` are whole
       numbers.
 
     Every other column has the ``string`` dtype. matplotlib wants plain floats:
@@ -538,7 +537,7 @@ def table_frame(table: Comparison | RegimenComparison | Overview) -> pandas.Data
         ImportError: If pandas is not installed (``pip install 'vitk2[pandas]'``).
         TypeError: If ``table`` is none of the three tables.
 
-    .. versionadded:: 0.3.0
+    *Added in version 0.3.0*.
     """
     from ._compare import Comparison, Overview, RegimenComparison
 
@@ -565,7 +564,7 @@ def table_frame(table: Comparison | RegimenComparison | Overview) -> pandas.Data
 
 
 def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> None:
-    """Write the rows of :func:`to_rows` to a Parquet file.
+    """Write the rows of [`to_rows`][vitk2.to_rows] to a Parquet file.
 
     DuckDB (``SELECT * FROM 'findings.parquet'``), Spark (``spark.read.parquet``), polars
     and pandas read it directly. The file is written whole or not at all: to a temporary
@@ -573,14 +572,14 @@ def to_parquet(obj: EvidenceBase | m.Study, path: str | os.PathLike[str]) -> Non
     file as it was.
 
     Args:
-        obj: An :class:`~vitk2.EvidenceBase` or one :class:`~vitk2.Study`.
+        obj: An [`EvidenceBase`][vitk2.EvidenceBase] or one [`Study`][vitk2.Study].
         path: The file to write (replaced if it exists, keeping its permissions).
 
     Raises:
         ImportError: If pandas or pyarrow is not installed (``pip install 'vitk2[parquet]'``).
         TypeError: If ``obj`` is neither an evidence base nor a study.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     _import_pandas("to_parquet", "parquet")
     try:

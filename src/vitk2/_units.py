@@ -1,6 +1,6 @@
 """Units and quantities.
 
-A :class:`Unit` is an enum member with a dimension and an exact factor to its dimension's base
+A [`Unit`][vitk2.Unit] is an enum member with a dimension and an exact factor to its dimension's base
 unit, so that conversions are exact rational arithmetic rounded once to a float.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["Dimension", "Quantity", "Unit", "parse_unit"]
 class Dimension(enum.Enum):
     """What a unit measures.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     # Members are singletons equal only to themselves: hashing by identity agrees with
@@ -57,7 +57,7 @@ class Unit(enum.Enum):
     Months and years are mean Gregorian months and years (30.436875 and 365.2425 days), so
     ``Quantity(12, Unit.MONTH).to(Unit.YEAR)`` is exactly one year.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     # Members are singletons equal only to themselves: hashing by identity agrees with
@@ -107,7 +107,7 @@ class Unit(enum.Enum):
 
     @property
     def factor(self) -> Fraction:
-        """The exact factor to the base unit of :attr:`dimension`."""
+        """The exact factor to the base unit of `dimension`."""
         return _FACTOR[self]
 
     def __repr__(self) -> str:
@@ -212,7 +212,7 @@ for _alias, _u in {
 
 
 def parse_unit(text: str | Unit) -> Unit:
-    """Return the :class:`Unit` a symbol or common spelling names.
+    """Return the [`Unit`][vitk2.Unit] a symbol or common spelling names.
 
     Args:
         text: A unit, or a spelling such as ``"mg"``, ``"ug"``, ``"microgram/day"``, ``"ng/ml"``.
@@ -223,7 +223,7 @@ def parse_unit(text: str | Unit) -> Unit:
     Raises:
         ValueError: If the spelling names no known unit; the message lists the known symbols.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
     if isinstance(text, Unit):
         return text
@@ -250,14 +250,14 @@ class Quantity:
     """A number with a unit: ``Quantity(45, Unit.MG_PER_DAY)``.
 
     Equality is structural (``0.75 µg`` and ``0.00075 mg`` are different records); compare
-    amounts with :meth:`to` or :meth:`equivalent`. Ordering operators convert between
+    amounts with `to` or `equivalent`. Ordering operators convert between
     commensurable units.
 
     Attributes:
         value: A finite number.
-        unit: Its unit; a string is parsed with :func:`parse_unit`.
+        unit: Its unit; a string is parsed with `parse_unit`.
 
-    .. versionadded:: 0.1.0
+    *Added in version 0.1.0*.
     """
 
     value: float = attrs.field(validator=_finite_number)

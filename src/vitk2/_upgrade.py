@@ -4,7 +4,7 @@ Format 2 reads everything format 1 wrote, so an upgrade changes two things only:
 (``vitk2: 2``), and a comparator written as text that is the id of an arm or phase of its
 study, which becomes ``{group: id}`` (in format 2, text is a description and never names an
 arm). Everything else is kept as the file holds it. The file is read with vitk2's hardened
-parser and written as :func:`vitk2.dump` writes; comments and the file's own layout are not
+parser and written as [`dump`][vitk2.dump] writes; comments and the file's own layout are not
 kept, since the parsed data holds neither.
 
 The result is checked before it is returned: it loads without a warning, and it loads as the
@@ -96,7 +96,7 @@ def upgrade(
         text: The document, as text or UTF-8 bytes.
         format: ``"yaml"`` (default) or ``"json"``; the result is in the same format.
         file: The name problems carry.
-        base: The evidence the document may refer to, as for :func:`vitk2.loads`.
+        base: The evidence the document may refer to, as for [`loads`][vitk2.loads].
 
     Returns:
         The upgraded text, the version it was in and the comparators promoted; a document in
@@ -147,10 +147,10 @@ def upgrade_text(
     file: str = "<string>",
     base: EvidenceBase | None = None,
 ) -> str:
-    """The document ``text`` in the current format: see :func:`upgrade`.
+    """The document ``text`` in the current format: see `upgrade`.
 
     Raises:
-        ValidationError: As :func:`upgrade` does.
+        ValidationError: As `upgrade` does.
     """
     return upgrade(text, format, file=file, base=base).text
 
@@ -164,7 +164,7 @@ def upgrade_file(
 ) -> Upgrade:
     """Upgrade an evidence file, and write the result to ``output`` if given.
 
-    The file is read as :func:`vitk2.load_file` reads one (a regular file only, never past
+    The file is read as [`load_file`][vitk2.load_file] reads one (a regular file only, never past
     the format's size limit). ``output`` is written whole or not at all, and may be ``path``
     itself; a file already in the current format is not written over itself. Refusing to
     replace a file is the caller's decision.
@@ -173,7 +173,7 @@ def upgrade_file(
         path: A ``.yaml``, ``.yml`` or ``.json`` evidence file.
         output: Where to write the upgraded file; None to write nothing.
         format: Overrides the format the suffix implies.
-        base: As for :func:`upgrade`.
+        base: As for `upgrade`.
 
     Returns:
         What the upgrade made of the file.
@@ -210,7 +210,7 @@ class _PlainDumper(_Dumper):
 
 
 def _dumps(data: dict[str, Any], format: Format) -> str:
-    """Plain data as :func:`vitk2.dump` writes a document."""
+    """Plain data as [`dump`][vitk2.dump] writes a document."""
     if format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return str(yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100))

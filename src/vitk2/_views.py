@@ -1,13 +1,13 @@
 """HTML views for notebooks: what Jupyter shows for a record or a table (``_repr_html_``).
 
 A record (a study, a finding, a compound, an indication, a citation) shows as a small table of
-its fields; a collection shows as a table of at most :data:`ROW_CAP` rows, its first and last
-:data:`HEAD` and :data:`TAIL` rows with a count of those between (a 2,000-study base is 21 rows,
+its fields; a collection shows as a table of at most `ROW_CAP` rows, its first and last
+`HEAD` and `TAIL` rows with a count of those between (a 2,000-study base is 21 rows,
 not 2,001). Certainty and direction show as the report shows them: a filled badge with the
 GRADE symbols, an outlined pill. Numbers are right-aligned (class ``vitk2-num``).
 
-Every text from the evidence is escaped (:func:`vitk2._render.html_text`) and every link goes
-through :func:`vitk2._render.safe_href`. The views carry their own small stylesheet, scoped to
+Every text from the evidence is escaped (`_render.html_text`) and every link goes
+through `_render.safe_href`. The views carry their own small stylesheet, scoped to
 the ``vitk2-view`` class, and set colours and alignment inline too, so that they read the same
 where a notebook strips ``<style>`` elements.
 """
@@ -170,10 +170,10 @@ def table_view(
     caption: str = "",
     cap: int = ROW_CAP,
 ) -> str:
-    """A table of at most ``cap`` rows: the first :data:`HEAD` and last :data:`TAIL` of more.
+    """A table of at most ``cap`` rows: the first `HEAD` and last `TAIL` of more.
 
     A column whose cells are all numbers (or empty, or ``"n/a"``) is right-aligned. Cells are
-    escaped unless they are :class:`Html`.
+    escaped unless they are `Html`.
 
     >>> view = table_view(("n",), [(i,) for i in range(2000)], caption="numbers")
     >>> view.count("<tr"), "… 1,980 more" in view
@@ -404,7 +404,7 @@ def study_view(study: m.Study) -> str:
 
 
 def base_view(base: EvidenceBase) -> str:
-    """An evidence base: one row per study, capped at :data:`ROW_CAP` rows."""
+    """An evidence base: one row per study, capped at `ROW_CAP` rows."""
     headers = ("study", "citation", "design", "OCEBM", "certainty", "n", "indications", "findings")
     from ._report import citation_label
 

@@ -14,16 +14,16 @@ Compute per-study effect sizes, then pool them::
     >>> round(result.prediction.low, 2), round(result.prediction.high, 2)
     (0.1, 1.18)
 
-The effect sizes follow metafor's ``escalc`` (:func:`binary`, :func:`continuous`,
-:func:`from_estimates`, :func:`from_variances`); :func:`pool` fits metafor's ``rma``
+The effect sizes follow metafor's ``escalc`` (`binary`, `continuous`,
+`from_estimates`, `from_variances`); `pool` fits metafor's ``rma``
 equal- and random-effects models (``EE``, ``DL``, ``REML``, ``ML``, ``PM``) with Wald or
-Hartung-Knapp inference; :func:`mantel_haenszel` and :func:`peto` are ``rma.mh`` and
-``rma.peto``; :func:`leave_one_out` and :func:`subgroups` refit on parts of the data. The
+Hartung-Knapp inference; `mantel_haenszel` and `peto` are ``rma.mh`` and
+``rma.peto``; `leave_one_out` and `subgroups` refit on parts of the data. The
 methods, conventions and sources are in the documentation's explanation page
 "Meta-analysis methods". Everything here is pure Python: numpy and pandas are accepted as
 input but never imported.
 
-.. versionadded:: 0.2.0
+*Added in version 0.2.0*.
 """
 
 from __future__ import annotations

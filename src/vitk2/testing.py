@@ -10,16 +10,16 @@ the edges: empty optional fields, Unicode and YAML-lookalike text (``"yes"``, ``
 ``"2023-02-30"``), counts at their boundaries (``events == 0``, ``events == total``), tiny and
 huge quantities, and ``not reported`` values.
 
-Classes that refer to other records (a :class:`~vitk2.Dose` to its compound, a
-:class:`~vitk2.Study` to its citations and indications) take the records to refer to as
-keyword arguments; without them, fresh ones are drawn, and :func:`base_for` builds the
-:class:`~vitk2.EvidenceBase` that a ``loads(..., base=...)`` needs to resolve them.
-:func:`evidence_bases` draws whole consistent bases.
+Classes that refer to other records (a [`Dose`][vitk2.Dose] to its compound, a
+[`Study`][vitk2.Study] to its citations and indications) take the records to refer to as
+keyword arguments; without them, fresh ones are drawn, and `base_for` builds the
+[`EvidenceBase`][vitk2.EvidenceBase] that a ``loads(..., base=...)`` needs to resolve them.
+`evidence_bases` draws whole consistent bases.
 
-This module imports :mod:`hypothesis`, which is a test dependency (the ``test`` extra), not a
+This module imports `hypothesis`, which is a test dependency (the ``test`` extra), not a
 run-time one: ``import vitk2`` never imports this module or hypothesis.
 
-.. versionadded:: 0.1.0
+*Added in version 0.1.0*.
 """
 
 from __future__ import annotations
@@ -302,7 +302,7 @@ def not_reported() -> st.SearchStrategy[NotReported]:
     """``NOT_REPORTED``, or a not-reported value with a note.
 
     Returns:
-        A strategy for :class:`~vitk2.NotReported` values.
+        A strategy for [`NotReported`][vitk2.NotReported] values.
     """
     return st.one_of(st.just(NOT_REPORTED), st.builds(NotReported, note=texts()))
 
@@ -369,7 +369,7 @@ def quantities(
     nonnegative: bool = False,
     most: Quantity | None = None,
 ) -> Quantity:
-    """A :class:`~vitk2.Quantity`, from the smallest subnormal to the largest float.
+    """A [`Quantity`][vitk2.Quantity], from the smallest subnormal to the largest float.
 
     Args:
         draw: Supplied by hypothesis.
@@ -408,7 +408,7 @@ def _cas_numbers() -> st.SearchStrategy[str]:
 
 @st.composite
 def codes(draw: st.DrawFn, *, compound: bool | None = None) -> Code:
-    """A :class:`~vitk2.Code` whose text matches its system's pattern (and CAS check digit).
+    """A [`Code`][vitk2.Code] whose text matches its system's pattern (and CAS check digit).
 
     Args:
         draw: Supplied by hypothesis.
@@ -434,7 +434,7 @@ def codes(draw: st.DrawFn, *, compound: bool | None = None) -> Code:
 
 @st.composite
 def compounds(draw: st.DrawFn, *, with_id: str | None = None) -> Compound:
-    """A :class:`~vitk2.Compound` with Unicode names and codes from compound systems.
+    """A [`Compound`][vitk2.Compound] with Unicode names and codes from compound systems.
 
     Args:
         draw: Supplied by hypothesis.
@@ -462,7 +462,7 @@ _fresh_compounds = compounds  # for functions whose ``compounds`` argument hides
 def indications(
     draw: st.DrawFn, *, with_id: str | None = None, parents: Sequence[str] | None = None
 ) -> Indication:
-    """An :class:`~vitk2.Indication`.
+    """An [`Indication`][vitk2.Indication].
 
     Args:
         draw: Supplied by hypothesis.
@@ -497,7 +497,7 @@ _fresh_indications = indications
 def endpoints(
     draw: st.DrawFn, *, with_id: str | None = None, parents: Sequence[str] | None = None
 ) -> Endpoint:
-    """An :class:`~vitk2.Endpoint` of the vocabulary, with codes from condition systems.
+    """An [`Endpoint`][vitk2.Endpoint] of the vocabulary, with codes from condition systems.
 
     Args:
         draw: Supplied by hypothesis.
@@ -507,7 +507,7 @@ def endpoints(
     Returns:
         A valid endpoint.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     eid = with_id if with_id is not None else draw(ids())
     if parents is None:
@@ -558,7 +558,7 @@ def integrities(
     own: str | None = None,
     since: int | None = None,
 ) -> Integrity:
-    """An :class:`~vitk2.Integrity` record: status, date, notice and note.
+    """An [`Integrity`][vitk2.Integrity] record: status, date, notice and note.
 
     Args:
         draw: Supplied by hypothesis.
@@ -570,7 +570,7 @@ def integrities(
         A valid integrity record; its date or year, when drawn, is not in the future, and a
         year beside a date is the date's.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        ``year`` is drawn too, alone or beside the date.
     """
     date = draw(_optional(_past_dates(since)))
@@ -600,7 +600,7 @@ def _source(sources: Sequence[str] | None) -> st.SearchStrategy[str]:
 
 @st.composite
 def quotes(draw: st.DrawFn, *, sources: Sequence[str] | None = None) -> Quote:
-    """A verbatim :class:`~vitk2.Quote`.
+    """A verbatim [`Quote`][vitk2.Quote].
 
     Args:
         draw: Supplied by hypothesis.
@@ -618,7 +618,7 @@ def quotes(draw: st.DrawFn, *, sources: Sequence[str] | None = None) -> Quote:
 
 @st.composite
 def locators(draw: st.DrawFn, *, sources: Sequence[str] | None = None) -> Locator:
-    """A :class:`~vitk2.Locator` into a cited document.
+    """A [`Locator`][vitk2.Locator] into a cited document.
 
     Args:
         draw: Supplied by hypothesis.
@@ -672,7 +672,7 @@ def citations(
     links: Sequence[str] | None = None,
     earlier: Sequence[str] | None = None,
 ) -> Citation:
-    """A :class:`~vitk2.Citation` with identifiers in their formats and not-reported fields.
+    """A [`Citation`][vitk2.Citation] with identifiers in their formats and not-reported fields.
 
     Args:
         draw: Supplied by hypothesis.
@@ -735,7 +735,7 @@ _PRINTED_P = st.one_of(
 
 @st.composite
 def p_values(draw: st.DrawFn) -> PValue:
-    """A :class:`~vitk2.PValue`: any value in [0, 1] with '=', printed values otherwise.
+    """A [`PValue`][vitk2.PValue]: any value in [0, 1] with '=', printed values otherwise.
 
     Some are printed with their decimal places (``0.060`` keeps 3), and some are one-sided.
 
@@ -745,7 +745,7 @@ def p_values(draw: st.DrawFn) -> PValue:
     Returns:
         A valid p-value; one with ``decimals`` is exactly the number it prints as.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        ``sided`` and ``decimals`` are drawn.
     """
     relation = draw(st.sampled_from(PValue.RELATIONS))
@@ -773,7 +773,7 @@ _HUGE_COUNTS = (10**6, 10**9, 2**31, 10**12)
 
 @st.composite
 def proportions(draw: st.DrawFn, *, max_total: int = 10**12) -> Proportion:
-    """A :class:`~vitk2.Proportion`, with ``events == 0`` and ``events == total`` often.
+    """A [`Proportion`][vitk2.Proportion], with ``events == 0`` and ``events == total`` often.
 
     Args:
         draw: Supplied by hypothesis.
@@ -816,7 +816,7 @@ def _counts(*, positive: bool = False, most: int | None = None) -> st.SearchStra
 
 @st.composite
 def categories(draw: st.DrawFn, *, most: int | None = None) -> Category:
-    """A :class:`~vitk2.Category` of a breakdown.
+    """A [`Category`][vitk2.Category] of a breakdown.
 
     Args:
         draw: Supplied by hypothesis.
@@ -830,7 +830,7 @@ def categories(draw: st.DrawFn, *, most: int | None = None) -> Category:
 
 @st.composite
 def breakdowns(draw: st.DrawFn, *, most: int | None = None) -> Breakdown:
-    """A :class:`~vitk2.Breakdown` with unique labels and a consistent ``among``.
+    """A [`Breakdown`][vitk2.Breakdown] with unique labels and a consistent ``among``.
 
     Args:
         draw: Supplied by hypothesis.
@@ -857,7 +857,7 @@ def breakdowns(draw: st.DrawFn, *, most: int | None = None) -> Breakdown:
 
 @st.composite
 def counts(draw: st.DrawFn, *, most: int | None = None) -> Count:
-    """A :class:`~vitk2.Count`, zero and huge ones included.
+    """A [`Count`][vitk2.Count], zero and huge ones included.
 
     Args:
         draw: Supplied by hypothesis.
@@ -877,7 +877,7 @@ def summaries(
     dimension: Dimension | None = None,
     most: int | None = None,
 ) -> Summary:
-    """A :class:`~vitk2.Summary` of one group, with a spread in the same dimension or none.
+    """A [`Summary`][vitk2.Summary] of one group, with a spread in the same dimension or none.
 
     Args:
         draw: Supplied by hypothesis.
@@ -912,7 +912,7 @@ def group_summaries(
     groups: Sequence[str] | None = None,
     sizes: Mapping[str, int] | None = None,
 ) -> GroupSummaries:
-    """A :class:`~vitk2.GroupSummaries` of two or more groups measured in one dimension.
+    """A [`GroupSummaries`][vitk2.GroupSummaries] of two or more groups measured in one dimension.
 
     Args:
         draw: Supplied by hypothesis.
@@ -938,7 +938,7 @@ def group_summaries(
 
 @st.composite
 def effects(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Effect:
-    """An :class:`~vitk2.Effect` whose interval, when given, contains the estimate.
+    """An [`Effect`][vitk2.Effect] whose interval, when given, contains the estimate.
 
     Args:
         draw: Supplied by hypothesis.
@@ -947,7 +947,7 @@ def effects(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Effect:
     Returns:
         A valid effect; ratios are positive.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        ``reference``, ``adjusted``, ``studies``, ``participants`` and ``decimals`` are drawn.
     """
     measure = draw(st.sampled_from(EffectMeasure))
@@ -1029,7 +1029,7 @@ def _percent_of(draw: st.DrawFn, events: int, total: int) -> float | None:
 def single_arm_counts(
     draw: st.DrawFn, *, group: str | None = None, most: int | None = None
 ) -> ArmCount:
-    """An :class:`~vitk2.ArmCount`: one arm's events out of its total.
+    """An [`ArmCount`][vitk2.ArmCount]: one arm's events out of its total.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1041,7 +1041,7 @@ def single_arm_counts(
         A valid arm count, ``events == 0`` and ``events == total`` often; its percentage,
         when given, is events/total rounded.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     top = most if most is not None and most >= 1 else None
     total = draw(_counts(positive=True, most=top))
@@ -1061,7 +1061,7 @@ def arm_counts(
     groups: Sequence[str] | None = None,
     sizes: Mapping[str, int] | None = None,
 ) -> ArmCounts:
-    """An :class:`~vitk2.ArmCounts` of two or more arms, with the between-arm test.
+    """An [`ArmCounts`][vitk2.ArmCounts] of two or more arms, with the between-arm test.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1071,7 +1071,7 @@ def arm_counts(
     Returns:
         A valid set of arm counts, each arm once.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     chosen = _group_ids(draw, groups, min_size=2, max_size=4)
     return ArmCounts(
@@ -1089,7 +1089,7 @@ def before_afters(
     groups: Sequence[str] | None = None,
     sizes: Mapping[str, int] | None = None,
 ) -> BeforeAfter:
-    """A :class:`~vitk2.BeforeAfter`: one arm's values before and after, in one dimension.
+    """A [`BeforeAfter`][vitk2.BeforeAfter]: one arm's values before and after, in one dimension.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1100,7 +1100,7 @@ def before_afters(
     Returns:
         A valid before-and-after statistic whose spreads, when given, are said what they are.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     (group,) = _group_ids(draw, groups, min_size=1, max_size=1)
     before = draw(quantities())
@@ -1125,7 +1125,7 @@ def before_afters(
 
 @st.composite
 def cumulative_arms(draw: st.DrawFn, *, group: str | None = None) -> CumulativeArm:
-    """A :class:`~vitk2.CumulativeArm`: one arm's cumulative percentage.
+    """A [`CumulativeArm`][vitk2.CumulativeArm]: one arm's cumulative percentage.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1134,7 +1134,7 @@ def cumulative_arms(draw: st.DrawFn, *, group: str | None = None) -> CumulativeA
     Returns:
         A valid cumulative percentage, 0 and 100 often.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     percent = draw(st.one_of(st.sampled_from([0.0, 39.0, 100.0]), st.floats(0.0, 100.0)))
     return CumulativeArm(
@@ -1146,7 +1146,7 @@ def cumulative_arms(draw: st.DrawFn, *, group: str | None = None) -> CumulativeA
 
 @st.composite
 def cumulatives(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Cumulative:
-    """A :class:`~vitk2.Cumulative` of one or more arms, the whole-curve test kept apart.
+    """A [`Cumulative`][vitk2.Cumulative] of one or more arms, the whole-curve test kept apart.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1155,7 +1155,7 @@ def cumulatives(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Cumu
     Returns:
         A valid cumulative statistic, each arm once.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     chosen = _group_ids(draw, groups, min_size=1, max_size=3)
     return Cumulative(
@@ -1168,7 +1168,7 @@ def cumulatives(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> Cumu
 
 @st.composite
 def times_to_event(draw: st.DrawFn) -> TimeToEvent:
-    """A :class:`~vitk2.TimeToEvent`, censored or not.
+    """A [`TimeToEvent`][vitk2.TimeToEvent], censored or not.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1180,7 +1180,7 @@ def times_to_event(draw: st.DrawFn) -> TimeToEvent:
 
 
 def narratives() -> st.SearchStrategy[Narrative]:
-    """A :class:`~vitk2.Narrative` finding.
+    """A [`Narrative`][vitk2.Narrative] finding.
 
     Returns:
         A strategy for narratives.
@@ -1190,7 +1190,7 @@ def narratives() -> st.SearchStrategy[Narrative]:
 
 @st.composite
 def reported_tests(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> TestResult:
-    """A :class:`~vitk2.TestResult`: a test as reported, with its p-value and no estimate.
+    """A [`TestResult`][vitk2.TestResult]: a test as reported, with its p-value and no estimate.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1199,7 +1199,7 @@ def reported_tests(draw: st.DrawFn, *, groups: Sequence[str] | None = None) -> T
     Returns:
         A valid test result.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     compared: list[str] = []
     if (groups is None or len(groups) >= 2) and draw(st.booleans()):
@@ -1222,11 +1222,11 @@ def statistics(
     """Any kind of statistic.
 
     Args:
-        groups: The group ids the statistic may name: a :class:`~vitk2.GroupSummaries` or an
-            :class:`~vitk2.ArmCounts` needs two (none is drawn with fewer), a
-            :class:`~vitk2.TestResult` compares two or none, a
-            :class:`~vitk2.BeforeAfter` or a :class:`~vitk2.Cumulative` one, and an
-            :class:`~vitk2.Effect`'s reference is one of them. Drawn freely when None.
+        groups: The group ids the statistic may name: a [`GroupSummaries`][vitk2.GroupSummaries] or an
+            [`ArmCounts`][vitk2.ArmCounts] needs two (none is drawn with fewer), a
+            [`TestResult`][vitk2.TestResult] compares two or none, a
+            [`BeforeAfter`][vitk2.BeforeAfter] or a [`Cumulative`][vitk2.Cumulative] one, and an
+            [`Effect`][vitk2.Effect]'s reference is one of them. Drawn freely when None.
         most: The most participants it may count (the size of the finding's group); no
             proportion is drawn when it is 0. Unbounded when None.
         sizes: The most participants each group holds, for the groups the statistic names
@@ -1235,7 +1235,7 @@ def statistics(
     Returns:
         A strategy for statistics of every kind.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        Arm counts, before-and-after values, cumulative percentages and reported tests are
        drawn too.
     """
@@ -1266,7 +1266,7 @@ _TIME_UNITS = [u for u in Unit if u.dimension is Dimension.TIME]
 
 @st.composite
 def frequencies(draw: st.DrawFn) -> Frequency:
-    """A :class:`~vitk2.Frequency` such as three times a day.
+    """A [`Frequency`][vitk2.Frequency] such as three times a day.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1284,7 +1284,7 @@ def _pick(draw: st.DrawFn, pool: Sequence[T] | None, fresh: st.SearchStrategy[T]
 
 @st.composite
 def doses(draw: st.DrawFn, *, compounds: Sequence[Compound] | None = None) -> Dose:
-    """A :class:`~vitk2.Dose`: a daily amount, an amount with a frequency, or not reported.
+    """A [`Dose`][vitk2.Dose]: a daily amount, an amount with a frequency, or not reported.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1357,7 +1357,7 @@ def phases(
     compounds: Sequence[Compound] | None = None,
     most: int | None = None,
 ) -> Phase:
-    """A :class:`~vitk2.Phase` whose eligible >= entered >= evaluable where known.
+    """A [`Phase`][vitk2.Phase] whose eligible >= entered >= evaluable where known.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1390,7 +1390,7 @@ def regimens(
     phase_ids: Sequence[str] | None = None,
     most: int | None = None,
 ) -> Regimen:
-    """A :class:`~vitk2.Regimen`: doses for a duration, phases, or procedures only.
+    """A [`Regimen`][vitk2.Regimen]: doses for a duration, phases, or procedures only.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1435,7 +1435,7 @@ def regimens(
 
 @st.composite
 def sex_counts(draw: st.DrawFn, *, size: int | None = None) -> SexCounts:
-    """A :class:`~vitk2.SexCounts`; with ``size``, the counts add up to at most it.
+    """A [`SexCounts`][vitk2.SexCounts]; with ``size``, the counts add up to at most it.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1453,7 +1453,7 @@ def sex_counts(draw: st.DrawFn, *, size: int | None = None) -> SexCounts:
 
 @st.composite
 def ages(draw: st.DrawFn) -> Age:
-    """An :class:`~vitk2.Age` as reported.
+    """An [`Age`][vitk2.Age] as reported.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1477,13 +1477,13 @@ def arms(
     phase_ids: Sequence[str] | None = None,
     most: int | None = None,
 ) -> Arm:
-    """An :class:`~vitk2.Arm`, with or without a regimen, whose sex counts fit its size.
+    """An [`Arm`][vitk2.Arm], with or without a regimen, whose sex counts fit its size.
 
     Args:
         draw: Supplied by hypothesis.
         with_id: The id to give it (drawn when None).
         compounds: The compounds its doses may give (fresh ones when None).
-        phase_ids: As for :func:`regimens`; with phase ids the arm always has a regimen.
+        phase_ids: As for `regimens`; with phase ids the arm always has a regimen.
         most: The study's enrolment: the arm and its phases are no larger (unbounded when
             None).
 
@@ -1514,7 +1514,7 @@ def arms(
 
 @st.composite
 def populations(draw: st.DrawFn) -> Population:
-    """A :class:`~vitk2.Population` whose evaluable <= enrolled and sex counts fit.
+    """A [`Population`][vitk2.Population] whose evaluable <= enrolled and sex counts fit.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1537,7 +1537,7 @@ def populations(draw: st.DrawFn) -> Population:
 
 @st.composite
 def settings(draw: st.DrawFn) -> Setting:
-    """A :class:`~vitk2.Setting`, its countries often not reported.
+    """A [`Setting`][vitk2.Setting], its countries often not reported.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1559,7 +1559,7 @@ def settings(draw: st.DrawFn) -> Setting:
 
 @st.composite
 def outcomes(draw: st.DrawFn, *, endpoints: Sequence[Endpoint] | None = None) -> Outcome:
-    """An :class:`~vitk2.Outcome`, naming an endpoint or none.
+    """An [`Outcome`][vitk2.Outcome], naming an endpoint or none.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1569,7 +1569,7 @@ def outcomes(draw: st.DrawFn, *, endpoints: Sequence[Endpoint] | None = None) ->
     Returns:
         A valid outcome.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        ``endpoint`` is drawn.
     """
     if endpoints is None:
@@ -1594,7 +1594,7 @@ def comparators(
     groups: Sequence[str] | None = None,
     compounds: Sequence[Compound] | None = None,
 ) -> Comparator:
-    """A :class:`~vitk2.Comparator`: a reference arm, a kind of control, compounds or words.
+    """A [`Comparator`][vitk2.Comparator]: a reference arm, a kind of control, compounds or words.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1605,7 +1605,7 @@ def comparators(
     Returns:
         A valid comparator; one that names nothing else has a description.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     compounds = _compound_pool(draw, compounds)
     group = _member(draw, groups)
@@ -1644,7 +1644,7 @@ def findings(
     size: int | None = None,
     endpoints: Sequence[Endpoint] | None = None,
 ) -> Finding:
-    """A :class:`~vitk2.Finding` with a statistic of any kind and at least one provenance.
+    """A [`Finding`][vitk2.Finding] with a statistic of any kind and at least one provenance.
 
     The statistic names only the finding's groups; the finding of arm counts is in one of
     its arms (or none) and its comparator, text or typed, names another of them (or none).
@@ -1666,7 +1666,7 @@ def findings(
     Returns:
         A valid finding whose counts of participants fit its group.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        ``comparator`` may be typed, the statistic of any new kind, the outcome's endpoint
        drawn from ``endpoints``.
     """
@@ -1723,7 +1723,7 @@ def adverse_events(
     sizes: Mapping[str, int] | None = None,
     size: int | None = None,
 ) -> AdverseEvent:
-    """An :class:`~vitk2.AdverseEvent` whose participants <= total where both are known.
+    """An [`AdverseEvent`][vitk2.AdverseEvent] whose participants <= total where both are known.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1760,7 +1760,7 @@ def adverse_events(
 
 @st.composite
 def evidence_levels(draw: st.DrawFn) -> EvidenceLevel:
-    """An :class:`~vitk2.EvidenceLevel` with its rationale.
+    """An [`EvidenceLevel`][vitk2.EvidenceLevel] with its rationale.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1789,7 +1789,7 @@ def studies(
     endpoints: Sequence[Endpoint] | None = None,
     includes: Sequence[str] | None = None,
 ) -> Study:
-    """A :class:`~vitk2.Study` whose findings use its groups and cite its reports.
+    """A [`Study`][vitk2.Study] whose findings use its groups and cite its reports.
 
     Counts of participants fit where they are counted: arms in the enrolment, phases in their
     arm, and the counts of findings and adverse events in their group. Finding ids are the study's id, a dot and a dotless local id, so that findings of
@@ -1812,7 +1812,7 @@ def studies(
     Returns:
         A valid study.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        ``endpoints`` and ``includes``.
     """
     sid = with_id if with_id is not None else draw(st.from_regex(_SHORT_ID, fullmatch=True))
@@ -1921,7 +1921,7 @@ def studies(
 
 @st.composite
 def fundings(draw: st.DrawFn) -> Funding:
-    """A :class:`~vitk2.Funding` record: funders named or not, a supplement maker or not.
+    """A [`Funding`][vitk2.Funding] record: funders named or not, a supplement maker or not.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1929,7 +1929,7 @@ def fundings(draw: st.DrawFn) -> Funding:
     Returns:
         A valid funding record.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     return Funding(
         funders=draw(_tuples(texts(), max_size=3)),
@@ -1940,7 +1940,7 @@ def fundings(draw: st.DrawFn) -> Funding:
 
 @st.composite
 def datasets(draw: st.DrawFn) -> Dataset:
-    """A :class:`~vitk2.Dataset` header.
+    """A [`Dataset`][vitk2.Dataset] header.
 
     Args:
         draw: Supplied by hypothesis.
@@ -1977,7 +1977,7 @@ def evidence_bases(
     max_studies: int = 3,
     dataset: st.SearchStrategy[Dataset | None] | None = None,
 ) -> EvidenceBase:
-    """A whole consistent :class:`~vitk2.EvidenceBase`.
+    """A whole consistent [`EvidenceBase`][vitk2.EvidenceBase].
 
     Ids are unique per kind; indication and endpoint parents form forests (listed in any
     order); citations link to other citations of the base; studies are reported by its
@@ -1994,7 +1994,7 @@ def evidence_bases(
     Returns:
         A valid evidence base.
 
-    .. versionchanged:: 0.2.0
+    *Changed in version 0.2.0*.
        Endpoints, and reviews that include other studies.
     """
     compound_list = [draw(compounds(with_id=i)) for i in draw(_prefixed_ids(prefix, max_size=3))]
@@ -2089,7 +2089,7 @@ def _records(obj: object) -> Iterator[object]:
 def base_for(obj: object) -> EvidenceBase:
     """The evidence base of every compound, indication, endpoint and citation ``obj`` refers to.
 
-    Pass it as ``base=`` to :func:`vitk2.loads` to read ``obj`` back. The records referred
+    Pass it as ``base=`` to [`loads`][vitk2.loads] to read ``obj`` back. The records referred
     to must be consistent among themselves (as those the strategies here draw by default are:
     fresh indications have no parent, fresh citations of a study no links).
 
@@ -2139,9 +2139,9 @@ def binary_tables(
         max_total: The largest group.
 
     Returns:
-        The four columns :func:`vitk2.meta.binary` takes, of equal length.
+        The four columns `meta.binary` takes, of equal length.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     k = draw(st.integers(min_size, max_size))
     cols: BinaryTables = ([], [], [], [])
@@ -2163,15 +2163,15 @@ def effect_sizes(
 
     Args:
         draw: Supplied by hypothesis.
-        measure: ``"RR"``, ``"OR"``, ``"RD"`` (from :func:`binary_tables`) or ``"GEN"``
+        measure: ``"RR"``, ``"OR"``, ``"RD"`` (from `binary_tables`) or ``"GEN"``
             (effects and variances drawn directly); any of them when omitted.
         min_size: The fewest studies kept (a ratio measure leaves out double-zero tables).
         max_size: The most studies.
 
     Returns:
-        An :class:`~vitk2.meta.EffectSizes` of at least ``min_size`` studies.
+        An `EffectSizes` of at least ``min_size`` studies.
 
-    .. versionadded:: 0.2.0
+    *Added in version 0.2.0*.
     """
     chosen = measure or draw(st.sampled_from(["RR", "OR", "RD", "GEN"]))
     if chosen == "GEN":
@@ -2239,10 +2239,10 @@ _STRATEGIES: dict[type, Callable[[], st.SearchStrategy[Any]]] = {
 
 
 def strategy_for(cls: type[T]) -> st.SearchStrategy[T]:
-    """The strategy for instances of a model class (or of :class:`~vitk2.EvidenceBase`).
+    """The strategy for instances of a model class (or of [`EvidenceBase`][vitk2.EvidenceBase]).
 
     Args:
-        cls: A model class, :class:`~vitk2.Quantity` or :class:`~vitk2.EvidenceBase`.
+        cls: A model class, [`Quantity`][vitk2.Quantity] or [`EvidenceBase`][vitk2.EvidenceBase].
 
     Returns:
         Its strategy, with default arguments.
