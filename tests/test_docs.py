@@ -245,3 +245,15 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "WARNING" not in proc.stderr, proc.stderr
+
+
+def test_docstrings_use_the_reference_sites_markup_not_sphinx_roles() -> None:
+    """mkdocstrings renders Markdown: a Sphinx role or directive would show as raw text."""
+    role = re.compile(r":(?:class|meth|func|attr|data|mod|exc|obj):`|^\s*\.\. [a-z]+::", re.M)
+    found = [
+        f"{path.name}:{text[: m.start()].count(chr(10)) + 1}"
+        for path in sorted((ROOT / "src" / "vitk2").glob("*.py"))
+        for text in [path.read_text(encoding="utf-8")]
+        for m in role.finditer(text)
+    ]
+    assert not found, f"write [`Name`][vitk2.Name] and *Added in version X*: {found[:5]}"
