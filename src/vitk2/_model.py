@@ -15,7 +15,6 @@ import enum
 import itertools
 import math
 import re
-from collections.abc import Callable
 from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
@@ -175,10 +174,26 @@ def _strs(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
             raise ValueError(f"'{attribute.name}[{i}]' must be a non-empty string (got {item!r})")
 
 
-def _tuple_of(cls: type | tuple[type, ...]) -> Callable[[object, attrs.Attribute[Any], Any], None]:
-    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+# Validators with parameters are small classes whose parameters are public attributes, as
+# attrs' own are (``attrs.validators.instance_of`` returns an ``_InstanceOfValidator``): the
+# factory names read well in a field definition, and vitk2._schema reads the bounds from the
+# attributes.
+
+
+@attrs.frozen
+class _TupleOf:
+    """A tuple whose items are all instances of ``classes``.
+
+    Attributes:
+        classes: The class, or the tuple of classes, every item must be an instance of.
+    """
+
+    classes: type | tuple[type, ...]
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
             raise TypeError(_msg(attribute, "a tuple", value))
+        cls = self.classes
         for i, item in enumerate(value):
             if not isinstance(item, cls):
                 names = (
@@ -187,26 +202,46 @@ def _tuple_of(cls: type | tuple[type, ...]) -> Callable[[object, attrs.Attribute
                 msg = f"'{attribute.name}[{i}]' must be a {names} (got {item!r})"
                 raise TypeError(msg)
 
-    return check
+
+def _tuple_of(cls: type | tuple[type, ...]) -> _TupleOf:
+    return _TupleOf(cls)
+
+
+@attrs.frozen(kw_only=True)
+class _CountRange:
+    """A whole number of at least `least` (0, or 1 when ``positive``).
+
+    Attributes:
+        allow_not_reported: Whether [`NOT_REPORTED`][vitk2.NOT_REPORTED] is accepted.
+        optional: Whether None is accepted.
+        positive: Whether zero is refused too.
+    """
+
+    allow_not_reported: bool = False
+    optional: bool = False
+    positive: bool = False
+
+    @property
+    def least(self) -> int:
+        """The smallest count allowed: 1 when ``positive``, else 0."""
+        return 1 if self.positive else 0
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and self.optional:
+            return
+        if isinstance(value, NotReported) and self.allow_not_reported:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(_msg(attribute, "a whole number", value))
+        if value < self.least:
+            what = "a positive whole number" if self.positive else "a whole number >= 0"
+            raise ValueError(_msg(attribute, what, value))
 
 
 def _count(
     *, allow_not_reported: bool = False, optional: bool = False, positive: bool = False
-) -> Callable[[object, attrs.Attribute[Any], Any], None]:
-    least = 1 if positive else 0
-
-    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if isinstance(value, NotReported) and allow_not_reported:
-            return
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(_msg(attribute, "a whole number", value))
-        if value < least:
-            what = "a positive whole number" if positive else "a whole number >= 0"
-            raise ValueError(_msg(attribute, what, value))
-
-    return check
+) -> _CountRange:
+    return _CountRange(allow_not_reported=allow_not_reported, optional=optional, positive=positive)
 
 
 def _known(value: object) -> int | None:
@@ -909,16 +944,27 @@ class Code:
         return f"<Code {self.system.value}:{self.code}>"
 
 
-def _codes_for(compounds: bool) -> Callable[[object, attrs.Attribute[Any], Any], None]:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+@attrs.frozen
+class _CodesFor:
+    """A tuple of [`Code`][vitk2.Code]s, all in code systems for compounds or all for indications.
+
+    Attributes:
+        compounds: True for compound code systems, False for indication ones.
+    """
+
+    compounds: bool
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         _tuple_of(Code)(instance, attribute, value)
         for i, code in enumerate(value):
-            if code.system.for_compounds is not compounds:
-                kind = "compound" if compounds else "indication"
+            if code.system.for_compounds is not self.compounds:
+                kind = "compound" if self.compounds else "indication"
                 msg = f"'{attribute.name}[{i}]' uses {code.system.value}, not a {kind} code system"
                 raise ValueError(msg)
 
-    return check
+
+def _codes_for(compounds: bool) -> _CodesFor:
+    return _CodesFor(compounds)
 
 
 @attrs.frozen(kw_only=True)
@@ -1196,14 +1242,27 @@ _PMCID_RE = re.compile(r"PMC\d{4,9}")
 _URL_RE = re.compile(r"https?://\S+")
 
 
-def _pattern(rx: re.Pattern[str], what: str) -> Callable[[object, attrs.Attribute[Any], Any], None]:
-    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+@attrs.frozen
+class _Pattern:
+    """A string that ``rx`` matches in full; None passes.
+
+    Attributes:
+        rx: The pattern the whole string must match.
+        what: What the string is, for messages (``"a PubMed id (digits)"``).
+    """
+
+    rx: re.Pattern[str]
+    what: str
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        if not isinstance(value, str) or not rx.fullmatch(value):
-            raise ValueError(_msg(attribute, what, value))
+        if not isinstance(value, str) or not self.rx.fullmatch(value):
+            raise ValueError(_msg(attribute, self.what, value))
 
-    return check
+
+def _pattern(rx: re.Pattern[str], what: str) -> _Pattern:
+    return _Pattern(rx, what)
 
 
 @attrs.frozen(kw_only=True)

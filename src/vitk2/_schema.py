@@ -14,9 +14,10 @@ conventions (`_convert`):
 * references to compounds, indications and citations are their ids;
 * unknown keys are errors (``additionalProperties: false``), and fields without a default are
   required;
-* the bounds of the model's validators (``_QuantityRange``, ``_NumberRange``, ``_YearRange``,
-  ``_DateRange``) become minimums, maximums and patterns where JSON Schema can state them: a
-  quantity that is never negative has no minus sign, a date's year lies in the format's range.
+* the bounds of the model's validators (``_Pattern``, ``_CountRange``, ``_QuantityRange``,
+  ``_NumberRange``, ``_YearRange``, ``_DateRange``), read from their attributes, become
+  minimums, maximums and patterns where JSON Schema can state them: a quantity that is never
+  negative has no minus sign, a date's year lies in the format's range.
 
 What JSON Schema cannot say (events <= total, dangling ids, a CAS check digit, a whole number
 written ``5.0``, an age beyond 130 years written in any unit, a date in the future) is left to
@@ -152,19 +153,6 @@ def _validators(validator: object) -> Iterator[object]:
     yield validator
 
 
-def _closure(fn: object) -> tuple[str, dict[str, Any]]:
-    """The factory a validator closure was made by, and the variables it closed over."""
-    code = getattr(fn, "__code__", None)
-    cells = getattr(fn, "__closure__", None) or ()
-    qualname = getattr(fn, "__qualname__", "")
-    if code is None:
-        return qualname, {}
-    names = code.co_freevars
-    return qualname.split(".<locals>", 1)[0], {
-        n: c.cell_contents for n, c in zip(names, cells, strict=True)
-    }
-
-
 @attrs.frozen
 class _Constraints:
     """What a field's validators say, in JSON Schema terms.
@@ -186,17 +174,16 @@ class _Constraints:
 def _constraints(attribute: attrs.Attribute[Any]) -> _Constraints:
     found: dict[str, Any] = {}
     for v in _validators(attribute.validator):
-        factory, closed = _closure(v)
         if v is m._is_id:
             found["pattern"] = _anchored(m._ID_RE)
         elif v in (m._nonempty_str, m._optional_str):
             found["pattern"] = r"\S"
         elif v is m._strs:
             found["nonempty_items"] = True
-        elif factory == "_pattern" and isinstance(closed.get("rx"), re.Pattern):
-            found["pattern"] = _anchored(closed["rx"])
-        elif factory == "_count" and isinstance(closed.get("least"), int):
-            found["minimum"] = closed["least"]
+        elif isinstance(v, m._Pattern):
+            found["pattern"] = _anchored(v.rx)
+        elif isinstance(v, m._CountRange):
+            found["minimum"] = v.least
         elif isinstance(v, m._QuantityRange):
             found.update(
                 dimensions=v.dimensions, minimum=0, exclusive=v.positive, bounds=v.expected
