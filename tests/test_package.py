@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import os
@@ -97,3 +98,91 @@ def test_pickles_of_lazily_imported_classes_load_in_a_fresh_process() -> None:
         "print(json.dumps(study == vitk2.load().study(study.id)))\n"
     )
     assert same is True
+
+
+def the_three_lists() -> tuple[dict[str, str], list[str], dict[str, tuple[str, ...]]]:
+    """What the source of vitk2/__init__.py says the public names are, read with ``ast``.
+
+    Returns the imports under TYPE_CHECKING (name -> module), ``__all__`` and ``_MODULES``.
+    """
+    tree = ast.parse(Path(vitk2.__file__).read_text(encoding="utf-8"))
+    imported: dict[str, str] = {}
+    listed: object = None
+    table: object = None
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for stmt in node.body:
+                assert isinstance(stmt, ast.ImportFrom), ast.unparse(stmt)
+                assert stmt.level == 1, ast.unparse(stmt)
+                if stmt.module is None:  # a public sub-module: from . import meta as meta
+                    assert [(a.name, a.asname) for a in stmt.names] == [("meta", "meta")]
+                    continue
+                for alias in stmt.names:
+                    assert alias.asname in (None, alias.name), ast.unparse(stmt)
+                    assert alias.name not in imported, f"{alias.name} is imported twice"
+                    imported[alias.name] = f".{stmt.module}"
+        elif isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "__all__":
+            try:
+                listed = ast.literal_eval(node.value)
+            except ValueError:
+                pytest.fail("__all__ must stay a literal list: mypy and the docs read the source")
+        elif isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "_MODULES":
+            assert node.value is not None
+            table = ast.literal_eval(node.value)
+    assert isinstance(listed, list)
+    assert isinstance(table, dict)
+    return imported, listed, table
+
+
+def test_type_checking_imports_all_and_the_lazy_table_name_the_same_things() -> None:
+    """The three lists of public names in __init__.py agree, name for name and module for module.
+
+    Type checkers read the imports, mypy and the docs read ``__all__``, and the program runs
+    ``_MODULES``: a name added to one and not the others would be missing from some of them.
+    """
+    imported, listed, table = the_three_lists()
+    in_table = [name for names in table.values() for name in names]
+    assert len(in_table) == len(set(in_table)), "a name is in _MODULES twice"
+    where = {name: module for module, names in table.items() for name in names}
+    only_imported = sorted(set(imported) - set(where))
+    only_in_table = sorted(set(where) - set(imported))
+    assert not only_imported, f"imported under TYPE_CHECKING, not in _MODULES: {only_imported}"
+    assert not only_in_table, f"in _MODULES, not imported under TYPE_CHECKING: {only_in_table}"
+    moved = sorted(f"{n}: {imported[n]} != {where[n]}" for n in where if imported[n] != where[n])
+    assert not moved, f"imported from one module, looked up in another: {moved}"
+    assert len(listed) == len(set(listed)), "a name is in __all__ twice"
+    # (ruff's RUF022 keeps __all__ in order)
+    missing = sorted({*in_table, "__version__"} - set(listed))
+    extra = sorted(set(listed) - {*in_table, "__version__"})
+    assert not missing, f"in _MODULES, not in __all__: {missing}"
+    assert not extra, f"in __all__, not in _MODULES: {extra}"
+    # and those are the lists the running package uses
+    assert vitk2.__all__ == listed
+    assert table == vitk2._MODULES
+
+
+def test_mypy_strict_sees_every_public_name(tmp_path: Path) -> None:
+    """A file importing every name in ``__all__`` (and vitk2.meta) type-checks under --strict.
+
+    mypy --strict takes a name from vitk2 only if it is imported under TYPE_CHECKING and
+    re-exported by ``__all__``.
+    """
+    pytest.importorskip("mypy")
+    names = [name for name in vitk2.__all__ if name != "__version__"]
+    user = tmp_path / "every_name.py"
+    user.write_text(
+        "import vitk2\n"
+        "from vitk2 import meta\n"
+        f"from vitk2 import {', '.join(names)}\n"
+        f"public: list[object] = [meta, vitk2.__version__, {', '.join(names)}]\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=SRC.parent,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -14,6 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# The public API is written in three places, each read by something different, and
+# tests/test_package.py fails unless all three name the same things:
+# - the imports under TYPE_CHECKING, for type checkers, which read them without running them;
+# - ``__all__``, a literal list: mypy --strict reads it to know which of those imports are
+#   re-exports, and the docs' API reference (griffe) to know what to document, both from the
+#   source; a list computed at run time would hide the whole API from them;
+# - ``_MODULES``, the module of each name, which is what runs: ``__getattr__`` imports a
+#   name's module the first time the name is used.
 if TYPE_CHECKING:
     from . import meta as meta
     from ._base import EvidenceBase, Exclusion
@@ -253,8 +261,8 @@ __all__ = [
     "to_rows",
 ]
 
-# Every public name and the module it lives in. Modules are imported on first use
-# (PEP 562), so ``import vitk2`` costs next to nothing: a program that imports vitk2 and
+# Every public name but __version__, by the module it lives in. Modules are imported on first
+# use (PEP 562), so ``import vitk2`` costs next to nothing: a program that imports vitk2 and
 # never uses it pays nothing, and one that does pays for what it uses.
 _MODULES: dict[str, tuple[str, ...]] = {
     "._base": ("EvidenceBase", "Exclusion"),
@@ -376,15 +384,13 @@ _LAZY: dict[str, str] = {name: mod for mod, names in _MODULES.items() for name i
 
 
 def _lazy_attribute(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        if name == "meta":  # the public sub-module vitk2.meta, also imported on first use
-            import importlib
-
-            return importlib.import_module(".meta", __name__)
-        raise AttributeError(f"module 'vitk2' has no attribute {name!r}")
     import importlib
 
+    if name == "meta":  # the public sub-module vitk2.meta, also imported on first use
+        return importlib.import_module(".meta", __name__)
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vitk2' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
