@@ -1269,3 +1269,22 @@ def test_the_table_by_indication_and_endpoint_selects_what_a_scan_does(
     base: vitk2.EvidenceBase,
 ) -> None:
     _same_as_the_scan(base)
+
+
+def test_a_reported_test_without_an_estimate_is_not_pooled() -> None:
+    tested = study(
+        "tau",
+        "tau-2024",
+        finding(
+            "tau.vfx",
+            "tau-2024",
+            "{kind: test, test: chi-squared, p_value: 0.03, groups: [vk2, ctl]}",
+            more=CONTRAST,
+        ),
+    )
+    base = vitk2.loads(
+        trials_yaml(extra_citations=citation("tau-2024", "Tau T", 2024), extra_studies=tested)
+    )
+    ma = base.meta_analysis("osteo", "vfx")
+    assert reasons(ma) == {"tau.vfx": Reason.INCOMPLETE}
+    assert "without an estimate" in ma.excluded[0].detail

@@ -1100,6 +1100,12 @@ def meta_analysis(
                     "Kaplan-Meier percentages without counts or a hazard ratio",
                 )
                 continue
+            if isinstance(st, m.TestResult):
+                leave(
+                    Reason.INCOMPLETE,
+                    "a test's p-value without an estimate or counts: nothing to pool",
+                )
+                continue
             if not isinstance(st, (m.ArmCounts, m.Effect, m.GroupSummaries)):
                 leave(Reason.SINGLE_ARM, f"one arm's {st.kind.replace('_', ' ')}, not a contrast")
                 continue
