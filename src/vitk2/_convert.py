@@ -33,7 +33,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import _model as m
-from ._errors import Problem
+from ._errors import ModelValueError, Problem
 from ._units import Quantity, Unit, parse_unit
 
 __all__ = ["Registry", "make_converter", "make_fast_converter", "problems_from", "registry"]
@@ -72,7 +72,11 @@ class registry:
 
 
 class _Dangling(ValueError):
-    """A reference to an id that is not defined."""
+    """A reference to an id that is not defined (code ``"dangling"``) or is itself invalid."""
+
+    def __init__(self, message: str, *, code: str = "dangling") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _suggest(word: str, choices: Any) -> str:
@@ -92,7 +96,9 @@ def _ref(kind: str, table: Callable[[Registry], dict[str, Any]]) -> Callable[[An
             return records[value]
         except KeyError:
             if value in reg.broken:
-                raise _Dangling(f"the {kind} {value!r} is itself invalid") from None
+                raise _Dangling(
+                    f"the {kind} {value!r} is itself invalid", code="itself-invalid"
+                ) from None
             raise _Dangling(f"unknown {kind} id {value!r}{_suggest(value, records)}") from None
 
     return structure
@@ -799,8 +805,9 @@ def make_fast_converter() -> cattrs.Converter:
 
 # --- error translation -------------------------------------------------------------------
 
+# attrs' own validators pass the attribute they checked as the second argument; vitk2's
+# field validators (``_msg`` in _model.py) name it only in the text, as ``'name' must be ...``.
 _FIELD_IN_MESSAGE = re.compile(r"^'([a-z_]+)' ")
-_PATH_IN_MESSAGE = re.compile(r"^([a-z_]+\[\d+\](?:\.[a-z_]+(?:\[\d+\])?)*) (.+)$", re.S)
 
 
 def problems_from(exc: BaseException, file: str, path: str = "") -> list[Problem]:
@@ -852,15 +859,23 @@ def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
         for sub in group:
             _walk(sub, file, path, out)
         return
+    if isinstance(exc, ModelValueError):  # a record's cross-field check, at a path inside it
+        inner = exc.path
+        out.append(Problem(file, _join(path, inner) if inner else path, exc.message, code=exc.code))
+        return
     message = str(exc) if exc.args else type(exc).__name__
-    located = _PATH_IN_MESSAGE.match(message)
-    if located:  # a record's cross-field check names the inner path first: move it to the path
-        path = f"{path}.{located.group(1)}" if path else located.group(1)
-        message = located.group(2)
-    match = None if located else _FIELD_IN_MESSAGE.match(message)
-    if match and not path.endswith(match.group(1)):
-        path = _join(path, match.group(1))
-    out.append(Problem(file, path, message))
+    field = _field_of(exc, message)
+    if field and not path.endswith(field):
+        path = _join(path, field)
+    out.append(Problem(file, path, message, code=exc.code if isinstance(exc, _Dangling) else None))
+
+
+def _field_of(exc: BaseException, message: str) -> str | None:
+    """The field a validator's error is about, when it names one."""
+    if len(exc.args) > 1 and isinstance(exc.args[1], attrs.Attribute):
+        return str(exc.args[1].name)
+    match = _FIELD_IN_MESSAGE.match(message)
+    return match.group(1) if match else None
 
 
 def structure_one(

@@ -7,6 +7,7 @@ exception it refines, so ``except ValueError`` and ``except LookupError`` keep w
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -43,6 +44,9 @@ class Problem:
         line: The line (from 1) where the path starts in the file, when it is known; not
             part of equality.
         column: The column (from 1) there.
+        code: A short stable name for the kind of problem, when it has one (such as
+            ``"itself-invalid"`` for a reference to a record that is itself invalid); not
+            part of equality.
 
     *Added in version 0.1.0*.
     *Changed in version 0.2.0*: ``line`` and ``column``.
@@ -53,6 +57,7 @@ class Problem:
     message: str
     line: int | None = attrs.field(default=None, eq=False, kw_only=True)
     column: int | None = attrs.field(default=None, eq=False, kw_only=True)
+    code: str | None = attrs.field(default=None, eq=False, kw_only=True, repr=False)
 
     @property
     def location(self) -> str:
@@ -64,6 +69,34 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}: {self.path}" if self.path else self.file
         return f"{where}: {self.message}"
+
+
+class ModelValueError(ValueError):
+    """A record's cross-field check that failed at a path inside the record.
+
+    The converter reads the path and the code from the attributes instead of from the text.
+
+    Attributes:
+        path: Where inside the record, such as ``findings[3].group``; empty when the
+            message names the place itself.
+        message: What was expected and what was found, without the path.
+        code: A short stable name for the kind of problem (``"unknown-group"``, ...).
+
+    ``str(err)`` is the path and the message, as the record's constructor has always said it.
+    """
+
+    def __init__(self, path: str, message: str, *, code: str) -> None:
+        self.path = path
+        self.message = message
+        self.code = code
+        super().__init__(f"{path} {message}" if path else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_model_value_error, (self.path, self.message, self.code))
+
+
+def _model_value_error(path: str, message: str, code: str) -> ModelValueError:
+    return ModelValueError(path, message, code=code)
 
 
 class ValidationError(Vitk2Error, ValueError):

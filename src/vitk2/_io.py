@@ -215,7 +215,7 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
             )
     if problems:
         # A reference to a record that is itself invalid is not a second problem.
-        primary = [p for p in problems if not p.message.endswith(" is itself invalid")] or problems
+        primary = [p for p in problems if p.code != "itself-invalid"] or problems
         if len(primary) > MAX_PROBLEMS:
             more = len(primary) - MAX_PROBLEMS
             rest = f"... and {more} more problems"

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Final, TypeAlias
 import attrs
 from attrs import validators as v
 
+from ._errors import ModelValueError
 from ._stats import Interval, StatisticsError, clopper_pearson_interval, wilson_interval
 from ._units import Dimension, Quantity, Unit
 
@@ -3097,50 +3098,67 @@ class Study:
         report_ids = {c.id for c in self.reports}
         for i, f in enumerate(self.findings):
             if f.group is not None and f.group not in groups:
-                raise ValueError(
-                    f"findings[{i}].group {f.group!r} is not a group or phase of the study"
-                    f" (known: {', '.join(sorted(groups)) or 'none'})"
+                raise ModelValueError(
+                    f"findings[{i}].group",
+                    f"{f.group!r} is not a group or phase of the study"
+                    f" (known: {', '.join(sorted(groups)) or 'none'})",
+                    code="unknown-group",
                 )
             for j, p in enumerate(f.provenance):
                 if p.source not in report_ids:
-                    raise ValueError(
-                        f"findings[{i}].provenance[{j}].source {p.source!r} is not a report of "
-                        f"the study (reports: {', '.join(sorted(report_ids))})"
+                    raise ModelValueError(
+                        f"findings[{i}].provenance[{j}].source",
+                        f"{p.source!r} is not a report of "
+                        f"the study (reports: {', '.join(sorted(report_ids))})",
+                        code="unknown-report",
                     )
             for g in f.statistic_groups:
                 if g not in groups:
-                    raise ValueError(
-                        f"findings[{i}].statistic group {g!r} is not a group of the study"
+                    raise ModelValueError(
+                        f"findings[{i}].statistic",
+                        f"group {g!r} is not a group of the study",
+                        code="unknown-group",
                     )
             c = f.comparator
             if c is not None and c.group is not None:
                 if c.group not in groups:
-                    raise ValueError(
-                        f"findings[{i}].comparator.group {c.group!r} is not a group or phase of "
-                        f"the study (known: {', '.join(sorted(groups)) or 'none'})"
+                    raise ModelValueError(
+                        f"findings[{i}].comparator.group",
+                        f"{c.group!r} is not a group or phase of "
+                        f"the study (known: {', '.join(sorted(groups)) or 'none'})",
+                        code="unknown-group",
                     )
                 if c.group == f.group:
-                    raise ValueError(
-                        f"findings[{i}].comparator.group {c.group!r} is the finding's own group"
+                    raise ModelValueError(
+                        f"findings[{i}].comparator.group",
+                        f"{c.group!r} is the finding's own group",
+                        code="own-group",
                     )
             if isinstance(f.statistic, ArmCounts):
                 named = [x for x in (f.group, c.group if c is not None else None) if x]
                 missing = [x for x in named if x not in f.statistic.groups]
                 if missing:
-                    raise ValueError(
+                    # The message names the finding itself, so the problem stays on the study.
+                    raise ModelValueError(
+                        "",
                         f"findings[{i}]: the arm {missing[0]!r} compared is not among the "
-                        f"statistic's arms ({', '.join(f.statistic.groups)})"
+                        f"statistic's arms ({', '.join(f.statistic.groups)})",
+                        code="arm-not-in-statistic",
                     )
         for j, p in enumerate(self.provenance):
             if p.source not in report_ids:
-                raise ValueError(
-                    f"provenance[{j}].source {p.source!r} is not a report of the study "
-                    f"(reports: {', '.join(sorted(report_ids))})"
+                raise ModelValueError(
+                    f"provenance[{j}].source",
+                    f"{p.source!r} is not a report of the study "
+                    f"(reports: {', '.join(sorted(report_ids))})",
+                    code="unknown-report",
                 )
         for i, ae in enumerate(self.adverse_events):
             if ae.group is not None and ae.group not in groups:
-                raise ValueError(
-                    f"adverse_events[{i}].group {ae.group!r} is not a group or phase of the study"
+                raise ModelValueError(
+                    f"adverse_events[{i}].group",
+                    f"{ae.group!r} is not a group or phase of the study",
+                    code="unknown-group",
                 )
 
     @includes.validator
