@@ -118,32 +118,64 @@ def _unknown_value(what: str, word: str, choices: Sequence[str], close: Sequence
     return f"unknown {what} {word!r} (choose from {', '.join(choices)}){hint}"
 
 
+class _ChoiceError(argparse.ArgumentError):
+    """A value that is not among an argument's choices, with the value and the choices."""
+
+    def __init__(self, action: argparse.Action, message: str, value: object) -> None:
+        super().__init__(action, message)
+        self.value = value
+        self.choices = [str(c) for c in action.choices or ()]
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors raise (so `main` prints them in one line).
 
     A message names the option as it is typed (``--format``), not as argparse or Python
-    spell it (``argument -f/--format``, ``min_level``).
+    spell it (``argument -f/--format``, ``min_level``). The option, the value and the
+    choices come from the error's attributes (``exit_on_error=False`` lets argparse's
+    `ArgumentError` reach `parse_known_args` below), never from argparse's wording.
     """
 
-    def error(self, message: str) -> NoReturn:
-        flag = re.match(r"argument (\S+?): ", message)
-        option = flag.group(1).split("/")[-1] if flag else ""
-        choice = re.search(r"invalid choice: '?([^'(]*?)'? \(choose from (.*)\)", message)
-        if choice:
-            word = choice.group(1)
-            choices = [c.strip(" '\"") for c in choice.group(2).split(",")]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("exit_on_error", False)
+        super().__init__(*args, **kwargs)
+
+    # `*args: Any, **kwargs: Any` keeps argparse's overloads for callers.
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().parse_known_args(*args, **kwargs)
+        except argparse.ArgumentError as err:
+            raise _UsageError(self._message(err), self.prog) from None
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        namespace, extras = self.parse_known_args(*args, **kwargs)
+        if extras:
+            message = f"unrecognized arguments: {' '.join(extras)}"
+            if extras[0].startswith("-"):
+                message += _suggest(extras[0].split("=")[0], _ALL_OPTIONS)
+            raise _UsageError(message, self.prog)
+        return namespace
+
+    @staticmethod
+    def _message(err: argparse.ArgumentError) -> str:
+        option = err.argument_name.split("/")[-1] if err.argument_name else ""
+        if isinstance(err, _ChoiceError):
+            word = str(err.value)
             if option == "COMMAND":
-                hint = _suggest(word, choices)
-                message = f"unknown command {word!r}" + (
-                    hint or f" (choose from {', '.join(choices)})"
+                hint = _suggest(word, err.choices)
+                return f"unknown command {word!r}" + (
+                    hint or f" (choose from {', '.join(err.choices)})"
                 )
-            else:
-                message = f"{option}: {_unknown_value('value', word, choices)}"
-        elif flag:
-            message = f"{option}: {message[flag.end() :]}"
-        unknown = re.search(r"unrecognized arguments: (\S+)", message)
-        if unknown and unknown.group(1).startswith("-"):
-            message += _suggest(unknown.group(1).split("=")[0], _ALL_OPTIONS)
+            return f"{option}: {_unknown_value('value', word, err.choices)}"
+        return f"{option}: {err.message}" if option else err.message
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as err:
+            raise _ChoiceError(action, err.message, value) from None
+
+    def error(self, message: str) -> NoReturn:
         raise _UsageError(message, self.prog)
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
