@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypedDict, TypeVar
 
 import attrs
@@ -18,6 +19,7 @@ from ._units import Dimension, Quantity
 __all__ = ["FilterCriteria", "filter_evidence"]
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 
 def _many(value: Any) -> tuple[Any, ...]:
@@ -240,174 +242,303 @@ def filter_evidence(
 
     *Added in version 0.1.0*.
     """
-    # -- check every criterion eagerly --------------------------------------------------
-    ind_ids: frozenset[str] | None = None
-    if indication is not None:
-        ids: set[str] = set()
-        for v in _many(indication):
-            ind = v if isinstance(v, m.Indication) else base.indication(v)
-            ids.update(i.id for i in base.subtypes(ind))
-        ind_ids = frozenset(ids)
-    comp_ids: frozenset[str] | None = None
-    if compound is not None:
-        comp_ids = frozenset(
+    criteria = parse_criteria(
+        base,
+        indication=indication,
+        compound=compound,
+        compound_class=compound_class,
+        design=design,
+        min_level=min_level,
+        min_certainty=min_certainty,
+        since=since,
+        until=until,
+        min_size=min_size,
+        direction=direction,
+        outcome_kind=outcome_kind,
+        route=route,
+        exposure=exposure,
+        daily_dose=daily_dose,
+        min_duration=min_duration,
+        include_retracted=include_retracted,
+    )
+    return select(base, criteria)
+
+
+def select(base: EvidenceBase, criteria: Criteria) -> EvidenceBase:
+    """The findings of ``base`` that meet parsed ``criteria``, as a new EvidenceBase."""
+    return _keep(base, criteria, _candidates(base, criteria))
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Criteria:
+    """The criteria of a filter, checked and resolved: equal criteria select the same findings.
+
+    Names are resolved to ids and members, so ``design="rct"`` and
+    ``design=Design.RANDOMISED_CONTROLLED_TRIAL`` make equal values; None leaves a criterion out.
+    Made by `parse_criteria`; kept answers of `EvidenceBase.filter` are keyed by it.
+    """
+
+    indications: frozenset[str] | None = None  # with their subtypes
+    compounds: frozenset[str] | None = None
+    classes: frozenset[str] | None = None  # ids of the compounds in the class or family
+    designs: frozenset[m.Design] | None = None
+    level: int | None = None
+    certainty: m.Certainty | None = None
+    since: int | None = None
+    until: int | None = None
+    min_size: int | None = None
+    directions: frozenset[m.Direction] | None = None
+    outcome_kinds: frozenset[m.OutcomeKind] | None = None
+    routes: frozenset[m.Route] | None = None
+    exposures: frozenset[m.Exposure] | None = None
+    dose_low: Quantity | None = None
+    dose_high: Quantity | None = None
+    min_duration: Quantity | None = None
+    include_retracted: bool = False
+
+    @property
+    def needs_doses(self) -> bool:
+        """Whether a finding's doses or durations decide whether it is kept."""
+        return (
+            self.routes is not None
+            or self.dose_low is not None
+            or self.dose_high is not None
+            or self.min_duration is not None
+        )
+
+
+def _indication_ids(base: EvidenceBase, indication: Any) -> frozenset[str]:
+    ids: set[str] = set()
+    for v in _many(indication):
+        ind = v if isinstance(v, m.Indication) else base.indication(v)
+        ids.update(i.id for i in base.subtypes(ind))
+    return frozenset(ids)
+
+
+def _class_ids(base: EvidenceBase, compound_class: Any) -> frozenset[str]:
+    wanted = {normalize(str(v)) for v in _many(compound_class)}
+    class_ids = frozenset(
+        c.id
+        for c in base.compounds
+        if normalize(c.compound_class) in wanted or normalize(c.family) in wanted
+    )
+    if not class_ids:
+        known = sorted(
+            {c.compound_class for c in base.compounds} | {c.family for c in base.compounds}
+        )
+        raise UnknownNameError(
+            ", ".join(str(v) for v in _many(compound_class)),
+            "compound class",
+            difflib.get_close_matches(
+                str(next(iter(_many(compound_class)), "")), known, n=3, cutoff=0.5
+            ),
+        )
+    return class_ids
+
+
+def _certainty(value: Any) -> m.Certainty:
+    chosen = _enums(m.Certainty, value, "certainty")
+    if len(chosen) != 1:
+        raise CriteriaError(f"min_certainty must be one certainty (got {value!r})")
+    (certainty,) = chosen
+    return certainty
+
+
+def _size(value: Any) -> int:
+    if not _is_count(value):
+        raise CriteriaError(f"min_size must be a whole number >= 0 (got {value!r})")
+    return int(value)
+
+
+def _optional(parse: Callable[[Any], T], value: Any) -> T | None:
+    return None if value is None else parse(value)
+
+
+def parse_criteria(
+    base: EvidenceBase,
+    *,
+    indication: str | m.Indication | Sequence[str | m.Indication] | None = None,
+    compound: str | m.Compound | Sequence[str | m.Compound] | None = None,
+    compound_class: str | Sequence[str] | None = None,
+    design: str | m.Design | Sequence[str | m.Design] | None = None,
+    min_level: int | None = None,
+    min_certainty: str | m.Certainty | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    min_size: int | None = None,
+    direction: str | m.Direction | Sequence[str | m.Direction] | None = None,
+    outcome_kind: str | m.OutcomeKind | Sequence[str | m.OutcomeKind] | None = None,
+    route: str | m.Route | Sequence[str | m.Route] | None = None,
+    exposure: str | m.Exposure | Sequence[str | m.Exposure] | None = None,
+    daily_dose: str | Quantity | tuple[str | Quantity | None, str | Quantity | None] | None = None,
+    min_duration: str | Quantity | None = None,
+    include_retracted: bool = False,
+) -> Criteria:
+    """Check every criterion of [`filter_evidence`][vitk2.filter_evidence] and resolve its names.
+
+    Criteria are checked in the order of the keywords, so the first wrong one is reported.
+
+    Raises:
+        UnknownNameError: For an unknown indication, compound, design or other name.
+        CriteriaError: For a criterion of the wrong type or out of range.
+    """
+    indications = _optional(functools.partial(_indication_ids, base), indication)
+    compounds = (
+        None
+        if compound is None
+        else frozenset(
             (v if isinstance(v, m.Compound) else base.compound(v)).id for v in _many(compound)
         )
-    class_ids: frozenset[str] | None = None
-    if compound_class is not None:
-        wanted = {normalize(str(v)) for v in _many(compound_class)}
-        class_ids = frozenset(
-            c.id
-            for c in base.compounds
-            if normalize(c.compound_class) in wanted or normalize(c.family) in wanted
-        )
-        if not class_ids:
-            known = sorted(
-                {c.compound_class for c in base.compounds} | {c.family for c in base.compounds}
-            )
-            raise UnknownNameError(
-                ", ".join(str(v) for v in _many(compound_class)),
-                "compound class",
-                difflib.get_close_matches(
-                    str(next(iter(_many(compound_class)), "")), known, n=3, cutoff=0.5
-                ),
-            )
-    designs = _enums(m.Design, design, "design") if design is not None else None
-    level = _level(min_level) if min_level is not None else None
-    certainty: m.Certainty | None = None
-    if min_certainty is not None:
-        chosen = _enums(m.Certainty, min_certainty, "certainty")
-        if len(chosen) != 1:
-            raise CriteriaError(f"min_certainty must be one certainty (got {min_certainty!r})")
-        (certainty,) = chosen
-
-    lo_year = _year(since, "since") if since is not None else None
-    hi_year = _year(until, "until") if until is not None else None
-    if min_size is not None and not _is_count(min_size):
-        raise CriteriaError(f"min_size must be a whole number >= 0 (got {min_size!r})")
-    directions = _enums(m.Direction, direction, "direction") if direction is not None else None
-    kinds = (
-        _enums(m.OutcomeKind, outcome_kind, "outcome_kind") if outcome_kind is not None else None
     )
-    routes = _enums(m.Route, route, "route") if route is not None else None
-    exposures = _enums(m.Exposure, exposure, "exposure") if exposure is not None else None
+    classes = _optional(functools.partial(_class_ids, base), compound_class)
+    designs = _optional(lambda v: _enums(m.Design, v, "design"), design)
+    level = _optional(_level, min_level)
+    certainty = _optional(_certainty, min_certainty)
+    lo_year = _optional(lambda v: _year(v, "since"), since)
+    hi_year = _optional(lambda v: _year(v, "until"), until)
+    size = _optional(_size, min_size)
+    directions = _optional(lambda v: _enums(m.Direction, v, "direction"), direction)
+    kinds = _optional(lambda v: _enums(m.OutcomeKind, v, "outcome_kind"), outcome_kind)
+    routes = _optional(lambda v: _enums(m.Route, v, "route"), route)
+    exposures = _optional(lambda v: _enums(m.Exposure, v, "exposure"), exposure)
     dose_lo, dose_hi = _dose_range(daily_dose) if daily_dose is not None else (None, None)
-    duration = (
-        _quantity(min_duration, "min_duration", (Dimension.TIME,))
-        if min_duration is not None
-        else None
-    )
+    duration = _optional(lambda v: _quantity(v, "min_duration", (Dimension.TIME,)), min_duration)
     if not isinstance(include_retracted, bool):
         raise CriteriaError(f"include_retracted must be True or False (got {include_retracted!r})")
-
-    # -- candidate studies from the indexes ---------------------------------------------
-    idx = base._index
-    candidates: Iterable[m.Study]
-    if ind_ids is not None or comp_ids is not None:
-        groups: list[list[tuple[str, ...]]] = []  # per criterion: the id tuples any of it finds
-        if ind_ids is not None:
-            groups.append([idx.studies_by_indication.get(i, ()) for i in ind_ids])
-        if comp_ids is not None:
-            groups.append([idx.studies_by_compound.get(c, ()) for c in comp_ids])
-        # Start from the criterion that finds the fewest studies and keep those the others
-        # find too: a cost in proportion to the smallest answer, not to the largest.
-        groups.sort(key=lambda g: sum(map(len, g)))
-        matched = {s for ids in groups[0] for s in ids}
-        for other in groups[1:]:
-            if not matched:
-                break
-            found = [idx.study_set(ids) for ids in other]  # each set once, not once per study
-            if len(found) == 1:
-                matched.intersection_update(found[0])
-            else:
-                matched = {s for s in matched if any(s in f for f in found)}
-        # in base order, at a cost in proportion to the candidates, not to the base
-        position = idx.position
-        studies = base.studies
-        candidates = [studies[i] for i in sorted(position[s] for s in matched)]
-    else:
-        candidates = base.studies
-
-    def study_ok(s: m.Study) -> bool:
-        if level is not None and (s.level.ocebm is None or s.level.ocebm > level):
-            return False
-        if certainty is not None and (s.level.certainty is None or s.level.certainty < certainty):
-            return False
-        if lo_year is not None or hi_year is not None:
-            y = s.year
-            if not isinstance(y, int):
-                return False
-            if (lo_year is not None and y < lo_year) or (hi_year is not None and y > hi_year):
-                return False
-        if min_size is not None:
-            n = s.size
-            if n is None or n < min_size:
-                return False
-        return True
-
-    def doses_ok(doses: tuple[m.Dose, ...], durations: tuple[Quantity | None, ...]) -> bool:
-        relevant = [d for d in doses if comp_ids is None or d.compound.id in comp_ids]
-        if routes is not None and not any(
-            isinstance(d.route, m.Route) and d.route in routes for d in relevant
-        ):
-            return False
-        if dose_lo is not None or dose_hi is not None:
-            ok = False
-            for d in relevant:
-                dd = d.daily_dose
-                if isinstance(dd, m.NotReported):
-                    continue
-                if (dose_lo is None or dd >= dose_lo) and (dose_hi is None or dd <= dose_hi):
-                    ok = True
-            if not ok:
-                return False
-        return not (
-            duration is not None and not any(t is not None and t >= duration for t in durations)
-        )
-
-    needs_doses = (
-        routes is not None or dose_lo is not None or dose_hi is not None or duration is not None
+    return Criteria(
+        indications=indications,
+        compounds=compounds,
+        classes=classes,
+        designs=designs,
+        level=level,
+        certainty=certainty,
+        since=lo_year,
+        until=hi_year,
+        min_size=size,
+        directions=directions,
+        outcome_kinds=kinds,
+        routes=routes,
+        exposures=exposures,
+        dose_low=dose_lo,
+        dose_high=dose_hi,
+        min_duration=duration,
+        include_retracted=include_retracted,
     )
+
+
+def _candidates(base: EvidenceBase, criteria: Criteria) -> Sequence[m.Study]:
+    """The studies that may hold a kept finding, in base order, found from the indexes."""
+    ind_ids, comp_ids = criteria.indications, criteria.compounds
+    if ind_ids is None and comp_ids is None:
+        return base.studies
+    idx = base._index
+    groups: list[list[tuple[str, ...]]] = []  # per criterion: the id tuples any of it finds
+    if ind_ids is not None:
+        groups.append([idx.studies_by_indication.get(i, ()) for i in ind_ids])
+    if comp_ids is not None:
+        groups.append([idx.studies_by_compound.get(c, ()) for c in comp_ids])
+    # Start from the criterion that finds the fewest studies and keep those the others
+    # find too: a cost in proportion to the smallest answer, not to the largest.
+    groups.sort(key=lambda g: sum(map(len, g)))
+    matched = {s for ids in groups[0] for s in ids}
+    for other in groups[1:]:
+        if not matched:
+            break
+        found = [idx.study_set(ids) for ids in other]  # each set once, not once per study
+        if len(found) == 1:
+            matched.intersection_update(found[0])
+        else:
+            matched = {s for s in matched if any(s in f for f in found)}
+    # in base order, at a cost in proportion to the candidates, not to the base
+    position = idx.position
+    studies = base.studies
+    return [studies[i] for i in sorted(position[s] for s in matched)]
+
+
+def _study_ok(c: Criteria, s: m.Study) -> bool:
+    """Whether the study-level criteria (level, certainty, years, size) keep ``s``."""
+    if c.level is not None and (s.level.ocebm is None or s.level.ocebm > c.level):
+        return False
+    if c.certainty is not None and (s.level.certainty is None or s.level.certainty < c.certainty):
+        return False
+    if c.since is not None or c.until is not None:
+        y = s.year
+        if not isinstance(y, int):
+            return False
+        if (c.since is not None and y < c.since) or (c.until is not None and y > c.until):
+            return False
+    return c.min_size is None or (s.size is not None and s.size >= c.min_size)
+
+
+def _doses_ok(c: Criteria, s: m.Study, f: m.Finding) -> bool:
+    """Whether the route, dose and duration criteria keep finding ``f`` of ``s``."""
+    doses, durations = _doses_and_durations(s, f)
+    relevant = [d for d in doses if c.compounds is None or d.compound.id in c.compounds]
+    routes = c.routes
+    if routes is not None and not any(
+        isinstance(d.route, m.Route) and d.route in routes for d in relevant
+    ):
+        return False
+    lo, hi = c.dose_low, c.dose_high
+    if (lo is not None or hi is not None) and not any(
+        not isinstance(d.daily_dose, m.NotReported)
+        and (lo is None or d.daily_dose >= lo)
+        and (hi is None or d.daily_dose <= hi)
+        for d in relevant
+    ):
+        return False
+    duration = c.min_duration
+    return duration is None or any(t is not None and t >= duration for t in durations)
+
+
+def _finding_ok(c: Criteria, s: m.Study, f: m.Finding) -> bool:
+    """Whether the finding-level criteria but compounds, doses and retraction keep ``f``."""
+    if c.indications is not None and f.indication.id not in c.indications:
+        return False
+    if c.designs is not None and (f.basis or s.design) not in c.designs:
+        return False
+    if (
+        c.exposures is not None
+        and (f.exposure or s.exposure or m.Exposure.SUPPLEMENT) not in c.exposures
+    ):
+        return False
+    if c.directions is not None and f.direction not in c.directions:
+        return False
+    return c.outcome_kinds is None or f.outcome.kind in c.outcome_kinds
+
+
+def _keep(base: EvidenceBase, c: Criteria, candidates: Iterable[m.Study]) -> EvidenceBase:
+    """The findings of ``candidates`` that meet ``c``, checked one by one, as a new base."""
+    comp_ids, class_ids = c.compounds, c.classes
+    by_compound = comp_ids is not None or class_ids is not None
+    needs_doses = c.needs_doses
     kept: list[m.Study] = []
     excluded: list[Exclusion] = list(base.excluded)
     # with no integrity notice in the base, no finding can rest on a retracted citation
-    check_retracted = not include_retracted and bool(idx.records.flagged)
+    check_retracted = not c.include_retracted and bool(base._index.records.flagged)
     compounds_seen: dict[tuple[str, str | None] | None, set[str]] = {}  # (study, group) -> ids
     for s in candidates:
-        if not study_ok(s):
+        if not _study_ok(c, s):
             continue
         findings: list[m.Finding] = []
         for f in s.findings:
-            if ind_ids is not None and f.indication.id not in ind_ids:
+            if not _finding_ok(c, s, f):
                 continue
-            if designs is not None and (f.basis or s.design) not in designs:
-                continue
-            if (
-                exposures is not None
-                and (f.exposure or s.exposure or m.Exposure.SUPPLEMENT) not in exposures
-            ):
-                continue
-            if directions is not None and f.direction not in directions:
-                continue
-            if kinds is not None and f.outcome.kind not in kinds:
-                continue
-            if comp_ids is not None or class_ids is not None:
+            if by_compound:
                 key = (s.id, f.group) if not f.compounds else None  # a group's are shared
                 have = compounds_seen.get(key) if key is not None else None
                 if have is None:
-                    have = {c.id for c in base._compounds(s, f)}
+                    have = {x.id for x in base._compounds(s, f)}
                     if key is not None:
                         compounds_seen[key] = have
-                if comp_ids is not None and not have & comp_ids:
+                if (comp_ids is not None and not have & comp_ids) or (
+                    class_ids is not None and not have & class_ids
+                ):
                     continue
-                if class_ids is not None and not have & class_ids:
-                    continue
-            if needs_doses:
-                doses, durations = _doses_and_durations(s, f)
-                if not doses_ok(doses, durations):
-                    continue
+            if needs_doses and not _doses_ok(c, s, f):
+                continue
             if check_retracted:
-                retracted = [c.id for c in base._integrity(s, f) if c.integrity.is_retracted]
+                retracted = [x.id for x in base._integrity(s, f) if x.integrity.is_retracted]
                 if retracted:
                     excluded.append(
                         Exclusion(
