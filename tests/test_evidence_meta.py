@@ -390,9 +390,11 @@ def test_every_finding_left_out_has_its_typed_reason() -> None:
         "review.vfx": Reason.REVIEW,
         "beta.vfx-1y": Reason.DUPLICATE,
         "beta-later.vfx": Reason.DUPLICATE,
+        # against an active drug: pooled apart from placebo and untreated controls
+        "kappa.vfx": Reason.COMPARATOR,
     }
     # the within-arm change is of another endpoint (bone density): not listed at all
-    assert [c.study for c in ma.contrasts] == ["alpha", "beta", "gamma", "theta", "kappa"]
+    assert [c.study for c in ma.contrasts] == ["alpha", "beta", "gamma", "theta"]
     review = next(e for e in ma.excluded if e.reason is Reason.REVIEW)
     assert "includes alpha, beta" in review.detail
     assert "0.4" in review.detail
@@ -557,7 +559,7 @@ def test_sensitivity_analyses_leave_out_what_they_say() -> None:
     assert integrity.result.estimate == pytest.approx(expected.estimate, rel=1e-12)
     assert ma.sensitivity[1].result is None
     assert ma.sensitivity[1].note == (
-        "no trial is recorded as open label (5 studies do not record blinding): the main result"
+        "no trial is recorded as open label (4 studies do not record blinding): the main result"
     )
     loo = [s for s in ma.sensitivity if s.kind is SensitivityKind.LEAVE_ONE_OUT]
     assert [s.omitted for s in loo] == [(c.study,) for c in ma.contrasts]
@@ -1288,3 +1290,28 @@ def test_a_reported_test_without_an_estimate_is_not_pooled() -> None:
     ma = base.meta_analysis("osteo", "vfx")
     assert reasons(ma) == {"tau.vfx": Reason.INCOMPLETE}
     assert "without an estimate" in ma.excluded[0].detail
+
+
+def test_an_active_comparator_is_pooled_apart_from_untreated_controls() -> None:
+    # Ishida 2004 (against no treatment) and Jiang 2014 (against alfacalcidol) both count
+    # fractures with menatetrenone: they answer different questions and are never pooled
+    bundled = vitk2.load()
+    default = bundled.meta_analysis("osteoporosis", "fracture", compound="menatetrenone")
+    assert {c.study for c in default.contrasts} == {"ishida-2004-am-j-med-yops"}
+    (jiang,) = [x for x in default.excluded if x.study == "jiang-2014-clin-interv-aging"]
+    assert "an active comparator (alfacalcidol)" in jiang.detail
+    active = bundled.meta_analysis(
+        "osteoporosis", "fracture", compound="menatetrenone", comparator="active"
+    )
+    assert {c.study for c in active.contrasts} == {"jiang-2014-clin-interv-aging"}
+
+
+def test_an_add_on_design_is_not_an_active_comparator() -> None:
+    # vitamin D in both arms, vitamin K2 added in one: the contrast is K2's effect
+    bundled = vitk2.load()
+    study = bundled.study("kurnatowska-2015-pol-arch-med-wewn")
+    from vitk2._evidence_meta import _active_comparator
+
+    assert [a.id for a in study.arms] == ["k-d", "d"]
+    assert _active_comparator(study, "k-d", "d") == frozenset()
+    assert _active_comparator(study, "d", "k-d") == {"menaquinone-7"}  # the other way round

@@ -908,6 +908,17 @@ def _arm_compounds(study: m.Study, gid: str) -> frozenset[str]:
     return frozenset(c.id for c in g.regimen.compounds) if g.regimen is not None else frozenset()
 
 
+def _active_comparator(study: m.Study, group: str | None, ref: str | None) -> frozenset[str]:
+    """What the reference arm receives that the compared group does not: an active comparator.
+
+    Empty for placebo, no treatment, or an add-on design (vitamin D in both arms, vitamin K2
+    added in one), whose contrast is the effect of what was added.
+    """
+    if group is None or ref is None:
+        return frozenset()
+    return _arm_compounds(study, ref) - _arm_compounds(study, group)
+
+
 def _arms_of(f: m.Finding, groups: tuple[str, ...]) -> tuple[str, str] | None:
     """The (group, reference) arm ids a contrast compares, or None when they are not named."""
     ref = f.comparator.group if f.comparator is not None else None
@@ -1140,8 +1151,28 @@ def meta_analysis(
                         f"both arms received {comp.name}: the contrast is not its effect",
                     )
                     continue
+            active = _active_comparator(s, group, ref)
+            recorded = f.comparator.kind if f.comparator is not None else None
+            # the arms decide when they are known (an add-on design is not an active comparator);
+            # a kind recorded without arms (a review's) decides otherwise
+            if recorded is m.ComparatorKind.ACTIVE and ref is None and f.comparator is not None:
+                active = frozenset(c.id for c in f.comparator.compounds) or frozenset({"?"})
+            if comparator_kind is None and comparator_compound is None and active:
+                names = ", ".join(
+                    sorted(
+                        base.compound(c).name if c != "?" else "recorded as active" for c in active
+                    )
+                )
+                leave(
+                    Reason.COMPARATOR,
+                    f"an active comparator ({names}): pooled apart from placebo, untreated and "
+                    "add-on controls; comparator='active' (or the compound) pools such contrasts",
+                )
+                continue
             if comparator_kind is not None:
                 kind = f.comparator.kind if f.comparator is not None else None
+                if kind is None and comparator_kind is m.ComparatorKind.ACTIVE and active:
+                    kind = m.ComparatorKind.ACTIVE  # the arms say so
                 if kind is not comparator_kind:
                     if kind is not None:
                         why = f"comparator kind {kind}, not {comparator_kind}"
