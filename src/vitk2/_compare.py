@@ -1314,28 +1314,8 @@ def compare_regimens(
                 p1, p2 = f1.statistic, f2.statistic
                 assert isinstance(p1, m.Proportion)
                 assert isinstance(p2, m.Proportion)
-                rr = orr = None
-                ratio_reason = None
-                try:
-                    rr = risk_ratio(p1.events, p1.total, p2.events, p2.total, level)
-                    orr = odds_ratio(p1.events, p1.total, p2.events, p2.total, level)
-                except StatisticsError as err:
-                    ratio_reason = str(err)
                 contrasts.append(
-                    RegimenContrast(
-                        study=s1.id,
-                        measure=f1.outcome.name,
-                        a=a,
-                        b=b,
-                        a_finding=f1.id,
-                        b_finding=f2.id,
-                        risk_difference=risk_difference(
-                            p1.events, p1.total, p2.events, p2.total, level
-                        ),
-                        risk_ratio=rr,
-                        odds_ratio=orr,
-                        ratio_reason=ratio_reason,
-                    )
+                    _contrast(s1.id, f1.outcome.name, (a, f1.id, p1), (b, f2.id, p2), level)
                 )
     # Refusals across studies are merged, one per pair of regimens and reason; a refusal of
     # two groups of one study stays one pair, so each pair of groups is accounted for once.
@@ -1350,6 +1330,39 @@ def compare_regimens(
         )
     return RegimenComparison(
         ind, tuple(contrasts), tuple(merged.values()), _lineage(base, "newcombe", level)
+    )
+
+
+def _contrast(
+    study: str,
+    measure: str,
+    first: tuple[str, str, m.Proportion | m.ArmCount],
+    second: tuple[str, str, m.Proportion | m.ArmCount],
+    level: float,
+) -> RegimenContrast:
+    """Two randomised arms' counts compared: the risk difference, and the ratios if estimable.
+
+    Each side is (its regimen's label, the finding that counts it, its count).
+    """
+    (a, fa, x), (b, fb, y) = first, second
+    rr = orr = None
+    ratio_reason = None
+    try:
+        rr = risk_ratio(x.events, x.total, y.events, y.total, level)
+        orr = odds_ratio(x.events, x.total, y.events, y.total, level)
+    except StatisticsError as err:
+        ratio_reason = str(err)
+    return RegimenContrast(
+        study=study,
+        measure=measure,
+        a=a,
+        b=b,
+        a_finding=fa,
+        b_finding=fb,
+        risk_difference=risk_difference(x.events, x.total, y.events, y.total, level),
+        risk_ratio=rr,
+        odds_ratio=orr,
+        ratio_reason=ratio_reason,
     )
 
 
@@ -1399,27 +1412,7 @@ def _arm_count_contrasts(
         if reason is not None:
             refusals.append(RegimenRefusal(fx.outcome.name, a, b, ids, reason, s.id))
             continue
-        rr = orr = None
-        ratio_reason = None
-        try:
-            rr = risk_ratio(x.events, x.total, y.events, y.total, level)
-            orr = odds_ratio(x.events, x.total, y.events, y.total, level)
-        except StatisticsError as err:
-            ratio_reason = str(err)
-        contrasts.append(
-            RegimenContrast(
-                study=s.id,
-                measure=fx.outcome.name,
-                a=a,
-                b=b,
-                a_finding=fx.id,
-                b_finding=fy.id,
-                risk_difference=risk_difference(x.events, x.total, y.events, y.total, level),
-                risk_ratio=rr,
-                odds_ratio=orr,
-                ratio_reason=ratio_reason,
-            )
-        )
+        contrasts.append(_contrast(s.id, fx.outcome.name, (a, fx.id, x), (b, fy.id, y), level))
 
 
 def _refusal(s1: m.Study, f1: m.Finding, s2: m.Study, f2: m.Finding) -> str | None:
