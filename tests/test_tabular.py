@@ -62,9 +62,15 @@ def parse_cell(text: str, kind: str) -> Any:
 
 
 def read_csv(text: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # Python 3.10's csv reader refuses a NUL ("line contains NUL"), which 3.11 reads: there, a
+    # character the text does not hold stands in for it while the rows are read
+    stand_in = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    reader = csv.DictReader(io.StringIO(text.replace("\0", stand_in), newline=""))
     assert tuple(reader.fieldnames or ()) == COLUMNS
-    return [{k: parse_cell(v, TYPES[k]) for k, v in row.items()} for row in reader]
+    return [
+        {k: parse_cell(v.replace(stand_in, "\0"), TYPES[k]) for k, v in row.items()}
+        for row in reader
+    ]
 
 
 # --------------------------------------------------------------------------------------------
