@@ -22,7 +22,7 @@ import vitk2
 from vitk2 import Certainty, Direction, _views
 from vitk2 import _model as m
 from vitk2 import testing as vt
-from vitk2._base import participant_limits
+from vitk2._consistency import participant_limits
 from vitk2._names import normalize
 from vitk2._render import interval_text, level_text
 

@@ -22,7 +22,7 @@ import pytest
 from attrs.exceptions import FrozenInstanceError
 
 import vitk2
-from vitk2 import _base, _bundled
+from vitk2 import _bundled, _index
 from vitk2 import testing as vt
 from vitk2._io import dump, to_data
 
@@ -159,7 +159,7 @@ def test_a_child_forked_while_an_answer_is_stored_stores_its_own() -> None:
     results = base._index.filtered
     holding, release = threading.Event(), threading.Event()
 
-    def store() -> None:  # a thread inside _Results.put, holding its lock
+    def store() -> None:  # a thread inside Results.put, holding its lock
         with results._lock:
             holding.set()
             release.wait(CHILD_SECONDS)
@@ -194,7 +194,7 @@ def test_the_after_fork_handlers_replace_held_locks(monkeypatch: pytest.MonkeyPa
     results = base._index.filtered
     kept = results._lock
     with kept:
-        _base._new_locks_in_child()
+        _index._new_locks_in_child()
         assert results._lock is not kept
         assert not results._lock.locked()
     assert base.filter(indication="osteoporosis") is base.filter(indication="osteoporosis")

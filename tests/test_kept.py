@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vitk2
-from vitk2 import _base, _query
+from vitk2 import _index, _query
 from vitk2 import _model as m
 from vitk2 import testing as vt
 
@@ -88,12 +88,12 @@ class TestFilter:
 
     def test_a_base_keeps_a_bounded_number_of_answers(self) -> None:
         base = fresh()
-        for year in range(1900, 1900 + _base.RESULTS_KEPT + 20):
+        for year in range(1900, 1900 + _index.RESULTS_KEPT + 20):
             base.filter(since=year)
-        assert len(base._index.filtered) == _base.RESULTS_KEPT
+        assert len(base._index.filtered) == _index.RESULTS_KEPT
         # the oldest went first: the newest is kept, the first is computed again
-        assert base.filter(since=1900 + _base.RESULTS_KEPT + 19) is base.filter(
-            since=1900 + _base.RESULTS_KEPT + 19
+        assert base.filter(since=1900 + _index.RESULTS_KEPT + 19) is base.filter(
+            since=1900 + _index.RESULTS_KEPT + 19
         )
 
     def test_threads_asking_together_all_get_one_answer(self) -> None:
@@ -135,7 +135,7 @@ class TestFilter:
         base = fresh()
         base.filter(indication="mds")
         tables = [weakref.ref(base._index.filtered), weakref.ref(base._index.answers)]
-        assert all(t() in _base._LIVE_RESULTS for t in tables)  # a forked child renews their locks
+        assert all(t() in _index._LIVE_RESULTS for t in tables)  # a forked child renews their locks
         del base
         gc.collect()
         assert all(t() is None for t in tables)
@@ -157,22 +157,22 @@ class TestKeys:
     def test_values_that_select_differently_make_different_keys(
         self, a: dict[str, object], b: dict[str, object]
     ) -> None:
-        assert _base.results_key(a) != _base.results_key(b)
+        assert _index.results_key(a) != _index.results_key(b)
 
     def test_order_of_criteria_does_not_matter(self) -> None:
-        assert _base.results_key({"a": "x", "b": 2}) == _base.results_key({"b": 2, "a": "x"})
+        assert _index.results_key({"a": "x", "b": 2}) == _index.results_key({"b": 2, "a": "x"})
 
     @pytest.mark.parametrize(
         "value", [object(), [object()], {"a": 1}, {1}, vitk2.load().indication("mds")]
     )
     def test_values_that_are_not_plain_make_no_key(self, value: object) -> None:
-        assert _base.results_key({"x": value}) is None
+        assert _index.results_key({"x": value}) is None
 
     def test_enum_members_make_keys(self) -> None:
-        assert _base.results_key({"design": m.Design.CASE_REPORT}) == _base.results_key(
+        assert _index.results_key({"design": m.Design.CASE_REPORT}) == _index.results_key(
             {"design": m.Design.CASE_REPORT}
         )
-        assert _base.results_key({"design": m.Design.CASE_REPORT}) != _base.results_key(
+        assert _index.results_key({"design": m.Design.CASE_REPORT}) != _index.results_key(
             {"design": "case_report"}
         )
 

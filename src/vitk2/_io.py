@@ -16,7 +16,8 @@ import cattrs
 import yaml
 
 from . import _model as m
-from ._base import EvidenceBase, check_consistency
+from ._base import EvidenceBase
+from ._consistency import check_consistency
 from ._convert import Registry, make_converter, make_fast_converter, registry, structure_one
 from ._errors import Problem, ValidationError
 from ._parse import (

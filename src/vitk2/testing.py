@@ -33,7 +33,8 @@ from typing import Any, Final, TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from ._base import EvidenceBase, participant_limits
+from ._base import EvidenceBase
+from ._consistency import participant_limits
 from ._meta_effects import EffectSizes, binary, from_variances
 from ._model import (
     _LIFETIME,
