@@ -291,7 +291,16 @@ def assess_certainty(base: EvidenceBase, study: m.Study, finding: m.Finding) -> 
 
     *Added in version 0.1.0*.
     """
-    notices = base.integrity_of(finding)
+    return assess_with_notices(study, finding, base.integrity_of(finding))
+
+
+def assess_with_notices(
+    study: m.Study, finding: m.Finding, notices: tuple[m.Citation, ...]
+) -> CertaintyAssessment:
+    """`assess_certainty`, given the citations with an integrity notice the finding rests on.
+
+    For a study read on its own, whose own reports are all the citations that are known.
+    """
     return _assess(study, finding, notices, _downgrades(_StudyFacts(study), finding, notices))
 
 

@@ -22,12 +22,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from . import _model as m
 from ._base import EvidenceBase
-from ._tabular import _Certainty, _compounds_of, _Scope, _scope
+from ._tabular import _compounds_of, _Scope, _scope
 from ._units import Quantity, Unit
+
+if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
+    from ._compare import CertaintyAssessment
 
 __all__ = [
     "BASE_URL",
@@ -989,7 +992,7 @@ def _statistics(stat: m.Statistic, study: m.Study) -> list[JSON]:
     return []  # a narrative finding has no statistic: its words are the description
 
 
-def _certainty(c: _Certainty | None) -> list[JSON]:
+def _certainty(c: CertaintyAssessment | None) -> list[JSON]:
     if c is None:
         return []
     code, display = _CERTAINTY_RATINGS[c.certainty]
@@ -997,8 +1000,8 @@ def _certainty(c: _Certainty | None) -> list[JSON]:
     subcomponents = []
     if c.source == "suggested":
         by_domain: dict[str, list[str]] = {}
-        for domain, reason in c.downgrades:
-            by_domain.setdefault(domain, []).append(reason)
+        for d in c.downgrades:
+            by_domain.setdefault(d.domain.value, []).append(d.reason)
         for domain, reasons in by_domain.items():
             type_code = _CERTAINTY_DOMAINS.get(domain)
             subcomponents.append(

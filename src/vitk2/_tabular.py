@@ -28,7 +28,7 @@ from ._render import csv_text, statistic_text, write_atomic, write_csv_row
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
 
-    from ._compare import Comparison, Overview, RegimenComparison
+    from ._compare import CertaintyAssessment, Comparison, Overview, RegimenComparison
     from ._stats import Contrast
 
 __all__ = [
@@ -111,17 +111,6 @@ _SEP: Final = ";"
 
 
 @attrs.frozen
-class _Certainty:
-    """A finding's certainty, where it comes from, and why."""
-
-    certainty: m.Certainty
-    source: str
-    reasons: tuple[str, ...]
-    suggested: m.Certainty | None = None
-    downgrades: tuple[tuple[str, str], ...] = ()  # (GRADE domain, reason)
-
-
-@attrs.frozen
 class _Scope:
     """The studies and citations to export, and what can be known about them.
 
@@ -163,20 +152,14 @@ class _Scope:
                 ids.append(cit.reports_on)
         return tuple(out[k] for k in sorted(out))
 
-    def certainty(self, study: m.Study, finding: m.Finding) -> _Certainty | None:
+    def certainty(self, study: m.Study, finding: m.Finding) -> CertaintyAssessment | None:
         """The finding's certainty: curated, else (with a whole base) vitk2's suggestion."""
-        if self.base is not None:
-            from ._compare import assess_certainty
+        from . import _compare
 
-            a = assess_certainty(self.base, study, finding)
-            downs = tuple((d.domain.value, d.reason) for d in a.downgrades)
-            return _Certainty(a.certainty, a.source, a.reasons, a.suggested, downs)
-        if finding.certainty is not None:
-            return _Certainty(finding.certainty, "curated (finding)", finding.certainty_reasons)
-        if study.level.certainty is not None:
-            reasons = study.level.downgrades or (study.level.rationale,)
-            return _Certainty(study.level.certainty, "curated (study)", reasons)
-        return None
+        if self.base is not None:
+            return _compare.assess_certainty(self.base, study, finding)
+        assessment = _compare.assess_with_notices(study, finding, self.integrity(study, finding))
+        return None if assessment.source == "suggested" else assessment
 
 
 def _scope(obj: object) -> _Scope:
