@@ -140,6 +140,14 @@ class TestFilter:
         gc.collect()
         assert all(t() is None for t in tables)
 
+    def test_a_filtered_base_shares_its_parents_vocabulary_tables(self) -> None:
+        base = fresh()
+        base.compound("MK-4")  # the parent's compound tables are built
+        sub = base.filter(indication="osteoporosis")
+        assert sub._index.records is base._index.records
+        assert sub.compound("MK-4") is base.compound("MK-4")
+        assert sub.filter(compound="MK-4")._index.records is base._index.records
+
 
 class TestKeys:
     @pytest.mark.parametrize(

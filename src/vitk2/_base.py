@@ -142,6 +142,8 @@ class EvidenceBase:
             ("endpoints", parent.endpoints),
         ):
             object.__setattr__(inst, name, value)
+        # the same vocabulary: the parent's tables of it serve the subset as they are
+        object.__setattr__(inst, "_index", Index(inst, parent._index.records))
         return inst
 
     # -- equality ------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def _spellings(
     return {name: table[normalize(name)] for r in records for name in names(r)}
 
 
-class _RecordTables:
+class RecordTables:
     """The tables of a base's compounds, indications and citations, each built on first use.
 
     Shared by every base that holds the very same record tuples: a filtered base holds its
@@ -122,27 +122,6 @@ class _RecordTables:
     @cached_property
     def indication_spellings(self) -> dict[str, tuple[str, ...]]:
         return _spellings(self.records[1], lambda i: i.names, self.indication_names)
-
-
-# id()s of record tuples -> their tables, while some base's index uses them; the tables hold
-# the tuples, so an id cannot be reused by another tuple while its entry lives
-_RECORD_TABLES: weakref.WeakValueDictionary[tuple[int, int, int], _RecordTables] = (
-    weakref.WeakValueDictionary()
-)
-
-
-def _record_tables(
-    compounds: tuple[m.Compound, ...],
-    indications: tuple[m.Indication, ...],
-    citations: tuple[m.Citation, ...],
-) -> _RecordTables:
-    key = (id(compounds), id(indications), id(citations))
-    tables = _RECORD_TABLES.get(key)
-    if tables is None or any(
-        a is not b for a, b in zip(tables.records, (compounds, indications, citations), strict=True)
-    ):
-        tables = _RECORD_TABLES[key] = _RecordTables(compounds, indications, citations)
-    return tables
 
 
 class _Names:
@@ -270,10 +249,11 @@ class Index:
     use exists; each table costs one pass over the records it indexes.
     """
 
-    def __init__(self, base: EvidenceBase) -> None:
+    def __init__(self, base: EvidenceBase, records: RecordTables | None = None) -> None:
         # the records, not the base: the base holds its index, and a cycle would need the
-        # garbage collector to free a base
-        self.records = _record_tables(base.compounds, base.indications, base.citations)
+        # garbage collector to free a base. A base a query cut from another shares the
+        # other's record tables (it holds the same compounds, indications and citations).
+        self.records = records or RecordTables(base.compounds, base.indications, base.citations)
         self._studies = base.studies
         self._endpoints = base.endpoints
         self.names = _Names(self)
