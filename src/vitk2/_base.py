@@ -475,30 +475,15 @@ class EvidenceBase:
         """The compounds a finding is about: those its group received, else those it names."""
         if finding.compounds:
             return finding.compounds
-        return self._compounds(self.study_of(finding), finding)
+        return self.study_of(finding).compounds_of(finding)
 
     def _compounds(self, study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
         """`compounds_of`, given the finding's study (a caller that walks studies has it)."""
-        if finding.compounds:
-            return finding.compounds
-        if finding.group is not None:
-            group = study.group(finding.group)
-            if isinstance(group, m.Phase):
-                return tuple(dict.fromkeys(d.compound for d in group.doses))
-            if group.regimen is not None:
-                return group.regimen.compounds
-            return ()
-        return study.compounds
+        return study.compounds_of(finding)
 
     def doses_of(self, finding: m.Finding) -> tuple[m.Dose, ...]:
         """The studied doses of the finding's group (empty when it has none)."""
-        study = self.study_of(finding)
-        if finding.group is None:
-            return tuple(d for a in study.arms if a.regimen for d in a.regimen.all_doses)
-        group = study.group(finding.group)
-        if isinstance(group, m.Phase):
-            return group.doses
-        return group.regimen.all_doses if group.regimen is not None else ()
+        return self.study_of(finding).doses_of(finding)
 
     def integrity_of(self, finding: m.Finding) -> tuple[m.Citation, ...]:
         """The citations with an integrity notice that the finding rests on, directly or not.

@@ -1052,7 +1052,6 @@ def _unreported_routes(
 ) -> None:
     """Say how many studies ``--route`` left out only because they report no route."""
     from . import _model as m
-    from ._query import _doses_and_durations
 
     others = {k: v for k, v in criteria.items() if k != "route"}
     wider = base.filter(include_retracted=ns.include_retracted, **others)
@@ -1063,8 +1062,7 @@ def _unreported_routes(
         for f in s.findings:
             if f.id in have:
                 continue
-            doses, _ = _doses_and_durations(s, f)
-            if not any(isinstance(d.route, m.Route) for d in doses):
+            if not any(isinstance(d.route, m.Route) for d in s.doses_of(f)):
                 studies.add(s.id)
                 findings += 1
     if studies:

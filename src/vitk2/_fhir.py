@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from . import _model as m
 from ._base import EvidenceBase
-from ._tabular import _compounds_of, _Scope, _scope
+from ._tabular import _Scope, _scope
 from ._units import Quantity, Unit
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
@@ -1169,14 +1169,15 @@ def _study_resources(scope: _Scope, study: m.Study, known: dict[str, m.Citation]
             )
         elif f.group is not None:
             exposure = variables[fhir_id(study.id, "Grp", f.group)]
-        elif _compounds_of(study, f):
-            exposure = keep(
-                _compounds_ev(
-                    fhir_id(study.id, "Exp"), f"Exposure in {study.title}", _compounds_of(study, f)
+        else:  # a finding of the whole study: its exposure is the study's
+            compounds = study.compounds_of(f)
+            exposure = (
+                keep(
+                    _compounds_ev(fhir_id(study.id, "Exp"), f"Exposure in {study.title}", compounds)
                 )
+                if compounds
+                else None
             )
-        else:
-            exposure = None
         keep(_outcome_ev(f))
         evidence.append(_evidence(scope, study, f, known, exposure))
     yield _research_study(study, known, variables)

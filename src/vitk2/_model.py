@@ -3232,6 +3232,100 @@ class Study:
                         return p
         raise KeyError(id)
 
+    def compounds_of(self, finding: Finding) -> tuple[Compound, ...]:
+        """The compounds one of the study's findings is about.
+
+        Those the finding names, when it names any; else those its group received (the doses
+        of a phase, the regimen of an arm; none for an arm without a regimen); else, for a
+        finding of the whole study, every compound of the study (`compounds`).
+
+        >>> import vitk2
+        >>> base = vitk2.load()
+        >>> finding = base.finding("emaus-2010-osteoporos-int.bone-loss")
+        >>> [c.id for c in base.study_of(finding).compounds_of(finding)]
+        ['menaquinone-7']
+
+        Args:
+            finding: A finding of this study.
+
+        Raises:
+            KeyError: If the finding's group is not a group of this study.
+
+        *Added in version 0.2.0*.
+        """
+        if finding.compounds:
+            return finding.compounds
+        if finding.group is None:
+            return self.compounds
+        group = self.group(finding.group)
+        if isinstance(group, Phase):
+            return tuple(dict.fromkeys(d.compound for d in group.doses))
+        return group.regimen.compounds if group.regimen is not None else ()
+
+    def doses_of(self, finding: Finding) -> tuple[Dose, ...]:
+        """The studied doses of one of the study's findings, in order.
+
+        Those of its group (a phase's doses, or every dose of an arm's regimen and of its
+        phases; none for an arm without a regimen), or of every arm for a finding of the
+        whole study. Background therapy is not among them.
+
+        >>> import vitk2
+        >>> base = vitk2.load()
+        >>> finding = base.finding("mds-vk2-d3-2005.step-1.response")
+        >>> [str(d) for d in base.study_of(finding).doses_of(finding)]
+        ['menatetrenone 15 mg 3/day oral']
+
+        Args:
+            finding: A finding of this study.
+
+        Raises:
+            KeyError: If the finding's group is not a group of this study.
+
+        *Added in version 0.2.0*.
+        """
+        if finding.group is None:
+            return tuple(d for a in self.arms if a.regimen is not None for d in a.regimen.all_doses)
+        group = self.group(finding.group)
+        if isinstance(group, Phase):
+            return group.doses
+        return group.regimen.all_doses if group.regimen is not None else ()
+
+    def durations_of(self, finding: Finding) -> tuple[Quantity, ...]:
+        """How long the group of one of the study's findings was treated, as reported.
+
+        A phase's duration; an arm's regimen duration (or each of its phases'), then its
+        total duration under the continuation rule; for a finding of the whole study, those
+        of every arm in turn. Durations that are not reported are left out, so the tuple may
+        be empty.
+
+        >>> import vitk2
+        >>> base = vitk2.load()
+        >>> finding = base.finding("emaus-2010-osteoporos-int.bone-loss")
+        >>> [str(t) for t in base.study_of(finding).durations_of(finding)]
+        ['12 month']
+
+        Args:
+            finding: A finding of this study.
+
+        Raises:
+            KeyError: If the finding's group is not a group of this study.
+
+        *Added in version 0.2.0*.
+        """
+        if finding.group is None:
+            regimens = [a.regimen for a in self.arms if a.regimen is not None]
+        else:
+            group = self.group(finding.group)
+            if isinstance(group, Phase):
+                return (group.duration,) if isinstance(group.duration, Quantity) else ()
+            regimens = [group.regimen] if group.regimen is not None else []
+        return tuple(
+            t
+            for r in regimens
+            for t in (r.duration, *(p.duration for p in r.phases), r.total_duration)
+            if isinstance(t, Quantity)
+        )
+
     def __repr__(self) -> str:
         return f"<Study {self.id} {self.citation.label} {self.design}>"
 

@@ -472,8 +472,7 @@ def _study_ok(c: Criteria, s: m.Study) -> bool:
 
 def _doses_ok(c: Criteria, s: m.Study, f: m.Finding) -> bool:
     """Whether the route, dose and duration criteria keep finding ``f`` of ``s``."""
-    doses, durations = _doses_and_durations(s, f)
-    relevant = [d for d in doses if c.compounds is None or d.compound.id in c.compounds]
+    relevant = [d for d in s.doses_of(f) if c.compounds is None or d.compound.id in c.compounds]
     routes = c.routes
     if routes is not None and not any(
         isinstance(d.route, m.Route) and d.route in routes for d in relevant
@@ -488,7 +487,7 @@ def _doses_ok(c: Criteria, s: m.Study, f: m.Finding) -> bool:
     ):
         return False
     duration = c.min_duration
-    return duration is None or any(t is not None and t >= duration for t in durations)
+    return duration is None or any(t >= duration for t in s.durations_of(f))
 
 
 def _finding_ok(c: Criteria, s: m.Study, f: m.Finding) -> bool:
@@ -528,7 +527,7 @@ def _keep(base: EvidenceBase, c: Criteria, candidates: Iterable[m.Study]) -> Evi
                 key = (s.id, f.group) if not f.compounds else None  # a group's are shared
                 have = compounds_seen.get(key) if key is not None else None
                 if have is None:
-                    have = {x.id for x in base._compounds(s, f)}
+                    have = {x.id for x in s.compounds_of(f)}
                     if key is not None:
                         compounds_seen[key] = have
                 if (comp_ids is not None and not have & comp_ids) or (
@@ -576,28 +575,6 @@ def with_findings(study: m.Study, findings: list[m.Finding]) -> m.Study:
 
 def _doses_and_durations(
     s: m.Study, f: m.Finding
-) -> tuple[tuple[m.Dose, ...], tuple[Quantity | None, ...]]:
-    def regimen_parts(r: m.Regimen) -> tuple[tuple[m.Dose, ...], tuple[Quantity | None, ...]]:
-        total = r.total_duration
-        if r.phases:
-            return r.all_doses, (
-                *tuple(p.duration if isinstance(p.duration, Quantity) else None for p in r.phases),
-                total,
-            )
-        return r.doses, ((r.duration if isinstance(r.duration, Quantity) else None), total)
-
-    if f.group is not None:
-        g = s.group(f.group)
-        if isinstance(g, m.Phase):
-            return g.doses, (g.duration if isinstance(g.duration, Quantity) else None,)
-        if g.regimen is not None:
-            return regimen_parts(g.regimen)
-        return (), ()
-    doses: list[m.Dose] = []
-    durations: list[Quantity | None] = []
-    for a in s.arms:
-        if a.regimen is not None:
-            d, t = regimen_parts(a.regimen)
-            doses.extend(d)
-            durations.extend(t)
-    return tuple(doses), tuple(durations)
+) -> tuple[tuple[m.Dose, ...], tuple[Quantity, ...]]:
+    """A finding's `Study.doses_of` and `Study.durations_of`, as `_summary` reads them."""
+    return s.doses_of(f), s.durations_of(f)

@@ -170,28 +170,6 @@ def _scope(obj: object) -> _Scope:
     raise TypeError(f"expected an EvidenceBase or a Study (got {type(obj).__name__})")
 
 
-def _doses_of(study: m.Study, finding: m.Finding) -> tuple[m.Dose, ...]:
-    """The studied doses of the finding's group, or of the whole study without a group."""
-    if finding.group is None:
-        return tuple(d for a in study.arms if a.regimen for d in a.regimen.all_doses)
-    group = study.group(finding.group)
-    if isinstance(group, m.Phase):
-        return group.doses
-    return group.regimen.all_doses if group.regimen is not None else ()
-
-
-def _compounds_of(study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
-    """The compounds a finding is about (as [`EvidenceBase.compounds_of`][vitk2.EvidenceBase.compounds_of])."""
-    if finding.compounds:
-        return finding.compounds
-    if finding.group is not None:
-        group = study.group(finding.group)
-        if isinstance(group, m.Phase):
-            return tuple(dict.fromkeys(d.compound for d in group.doses))
-        return group.regimen.compounds if group.regimen is not None else ()
-    return study.compounds
-
-
 # --------------------------------------------------------------------------------------------
 # Rows
 
@@ -248,7 +226,7 @@ def _row(scope: _Scope, study: m.Study, finding: m.Finding) -> Row:
     sources = [index[c] for c in finding.sources if c in index]
     flagged = scope.integrity(study, finding)
     certainty = scope.certainty(study, finding)
-    doses = _doses_of(study, finding)
+    doses = study.doses_of(finding)
     kinds = sorted({"quote" if isinstance(p, m.Quote) else "locator" for p in finding.provenance})
     outcome = finding.outcome
     row: Row = dict.fromkeys(COLUMNS)
@@ -270,7 +248,7 @@ def _row(scope: _Scope, study: m.Study, finding: m.Finding) -> Row:
         certainty_source=certainty.source if certainty is not None else None,
         group=finding.group,
         regimen=_join(str(d) for d in doses) if doses else None,
-        compounds=_join(c.id for c in _compounds_of(study, finding)),
+        compounds=_join(c.id for c in study.compounds_of(finding)),
         outcome=outcome.name,
         outcome_kind=outcome.kind.value,
         timepoint=_text(outcome.timepoint),
