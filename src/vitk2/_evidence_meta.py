@@ -889,6 +889,25 @@ class _Candidate:
     order: int
 
 
+@attrs.frozen(kw_only=True)
+class _Screen:
+    """What decides which findings a meta-analysis can pool, as asked."""
+
+    designs: frozenset[m.Design]
+    compound: m.Compound | None = None
+    comparator: str | None = None
+    comparator_kind: m.ComparatorKind | None = None
+    comparator_compound: str | None = None
+    include_retracted: bool = False
+    include_flagged: bool = True
+    include_unverified: bool = False
+
+    @property
+    def asked(self) -> str:
+        """The designs asked for, in words (said of each finding of another design)."""
+        return ", ".join(sorted(str(d) for d in self.designs))
+
+
 def _arm_name(study: m.Study, gid: str | None) -> str | None:
     if gid is None:
         return None
@@ -1048,14 +1067,103 @@ def meta_analysis(
 
     ind_ids = {i.id for i in base.subtypes(ind)}
     end_ids = {end.id} | {e.id for e in base.narrower_endpoints(end)}
-    idx = base._index
     # the findings of the indication and endpoint, from the base's table, in base order
-    selected = idx.select_findings(ind_ids, end_ids)
-    asked = ", ".join(sorted(str(d) for d in designs))  # said of each finding of another design
+    selected = base._index.select_findings(ind_ids, end_ids)
 
     excluded: list[LeftOut] = []
-    candidates: list[_Candidate] = []
     reviews: list[LeftOut] = []
+    screen = _Screen(
+        designs=designs,
+        compound=comp,
+        comparator=comparator,
+        comparator_kind=comparator_kind,
+        comparator_compound=comparator_compound,
+        include_retracted=include_retracted,
+        include_flagged=include_flagged,
+        include_unverified=include_unverified,
+    )
+    candidates = _screen(base, selected, screen, excluded, reviews)
+    measure, chosen = _choose(candidates, measure, ind, end, excluded)
+    prepared = _effects(chosen, measure, level, excluded)
+    excluded.extend(reviews)
+    result: _meta.MetaResult | None = None
+    reason: str | None = None
+    if len(prepared) >= 2:
+        rows = [(d["label"], d["yi"], d["vi"], d["corrected"]) for d in prepared]
+        result = _meta.pool(_effect_sizes(rows, measure), method=method, test=test, level=level)
+        contrasts = [Contrast(**d, weight=w) for d, w in zip(prepared, result.weights, strict=True)]
+    else:
+        contrasts = [Contrast(**d) for d in prepared]
+    if len(contrasts) == 1:
+        reason = f"only one study ({contrasts[0].label}) has a contrast to pool"
+    elif not contrasts:
+        reason = "no study has a two-arm contrast of this endpoint to pool"
+
+    sensitivity = _sensitivity(contrasts, measure, method, test, level) if result else ()
+    notes: list[str] = []
+    if result is not None and test == "knha":
+        wald = _meta.pool(
+            _effect_sizes(_rows(contrasts), measure), method=method, test="z", level=level
+        )
+        if result.coef_high - result.coef_low < wald.coef_high - wald.coef_low:
+            notes.append(
+                f"the Hartung-Knapp interval is narrower than the Wald one ({_fmt(wald.low)} to "
+                f"{_fmt(wald.high)}), as it can be with few studies that agree; test='z' gives "
+                "the wider one"
+            )
+        elif result.k == 2:
+            notes.append(
+                "with two studies the Hartung-Knapp interval rests on one degree of freedom and "
+                f"is wider than the Wald one ({_fmt(wald.low)} to {_fmt(wald.high)}); test='z' "
+                "gives the Wald interval"
+            )
+    lineage = MetaLineage(
+        source=base,
+        dataset=base.dataset.id if base.dataset is not None else None,
+        version=base.dataset.version if base.dataset is not None else None,
+        method=method,
+        test=test,
+        level=float(level),
+        vitk2=_version(),
+    )
+    return MetaAnalysis(
+        indication=ind,
+        endpoint=end,
+        compound=comp,
+        comparator=comparator,
+        designs=tuple(sorted(designs, key=lambda d: -d.rank)),
+        measure=measure,
+        contrasts=tuple(contrasts),
+        result=result,
+        reason=reason,
+        excluded=tuple(excluded),
+        sensitivity=sensitivity,
+        lineage=lineage,
+        notes=tuple(notes),
+    )
+
+
+def _screen(
+    base: EvidenceBase,
+    selected: Sequence[tuple[m.Study, m.Finding]],
+    screen: _Screen,
+    excluded: list[LeftOut],
+    reviews: list[LeftOut],
+) -> list[_Candidate]:
+    """The findings that can be pooled, in base order; every other one in ``excluded``.
+
+    ``selected`` are (study, finding) pairs in base order; a review's estimate goes to
+    ``reviews`` (shown as context), every other finding left out to ``excluded``, each with
+    the first reason that applies.
+    """
+    candidates: list[_Candidate] = []
+    idx = base._index
+    designs = screen.designs
+    comp = screen.compound
+    comparator = screen.comparator
+    comparator_kind = screen.comparator_kind
+    comparator_compound = screen.comparator_compound
+    asked = screen.asked
     order = 0
     for sid, pairs in itertools.groupby(selected, key=lambda p: p[0].id):
         s = idx.studies[sid]
@@ -1137,19 +1245,9 @@ def meta_analysis(
                 or (st.reference if isinstance(st, m.Effect) else None)
             )
             if comp is not None:
-                have = (
-                    {c.id for c in base._compounds(s, f)}
-                    if group is None or not arms
-                    else (_arm_compounds(s, group) | {c.id for c in f.compounds})
-                )
-                if comp.id not in have:
-                    leave(Reason.COMPOUND, f"the group did not receive {comp.name}")
-                    continue
-                if ref is not None and comp.id in _arm_compounds(s, ref):
-                    leave(
-                        Reason.COMPOUND,
-                        f"both arms received {comp.name}: the contrast is not its effect",
-                    )
+                why = _compound_reason(base, s, f, group, ref, comp)
+                if why is not None:
+                    leave(Reason.COMPOUND, why)
                     continue
             active = _active_comparator(s, group, ref)
             recorded = f.comparator.kind if f.comparator is not None else None
@@ -1193,20 +1291,20 @@ def meta_analysis(
                     continue
             flagged = base._integrity(s, f)
             retracted = [c.id for c in flagged if c.integrity.is_retracted]
-            if retracted and not include_retracted:
+            if retracted and not screen.include_retracted:
                 leave(Reason.RETRACTED, f"rests on a retracted publication: {', '.join(retracted)}")
                 continue
-            if flagged and not include_flagged:
+            if flagged and not screen.include_flagged:
                 leave(
                     Reason.INTEGRITY,
                     "rests on a publication under an integrity concern or notice: "
                     + ", ".join(f"{c.id} ({c.integrity.status})" for c in flagged),
                 )
                 continue
-            if not f.verified and not include_unverified:
+            if not f.verified and not screen.include_unverified:
                 leave(
                     Reason.UNVERIFIED,
-                    "a value is marked unverified (pass include_unverified=True to keep it)",
+                    "a value is marked unverified (pass screen.include_unverified=True to keep it)",
                 )
                 continue
             natural, why = _natural_measure(st)
@@ -1228,6 +1326,116 @@ def meta_analysis(
                 )
             )
 
+    return candidates
+
+
+class PoolableContrasts:
+    """The contrasts `meta_analysis` would pool, without the rest of its answer.
+
+    Called with an indication, an endpoint, a compound (or None) and a measure (or None), it
+    gives the measure and the contrasts of ``base.meta_analysis(indication, endpoint,
+    compound=..., measure=..., include_unverified=...)`` with every other option at its
+    default, each contrast as there but without its weight: no pooled result, no sensitivity
+    analyses, no records of what is left out. The findings of each indication and endpoint are
+    screened once: a compound keeps those of them whose contrast is its effect, which is the
+    screen with the compound asked for (the compound's check is one more condition to meet).
+    A summary asks this once per row.
+
+    Raises (when called):
+        MetaAnalysisError: As `meta_analysis` does, when no measure is given and the
+            contrasts have several.
+    """
+
+    def __init__(self, base: EvidenceBase, include_unverified: bool) -> None:
+        self._base = base
+        self._screen = _Screen(
+            designs=frozenset({m.Design.RANDOMISED_CONTROLLED_TRIAL}),
+            include_unverified=include_unverified,
+        )
+        # (indication, endpoint) -> the candidates, and compound id -> those that are its effect
+        self._screened: dict[
+            tuple[str, str], tuple[list[_Candidate], dict[str, list[_Candidate]]]
+        ] = {}
+
+    def __call__(
+        self,
+        indication: m.Indication,
+        endpoint: m.Endpoint,
+        compound: m.Compound | None,
+        measure: MeasureName | None,
+    ) -> tuple[str, tuple[Contrast, ...]]:
+        key = (indication.id, endpoint.id)
+        found = self._screened.get(key)
+        if found is None:
+            found = self._screened[key] = self._screened_for(indication, endpoint)
+        candidates = found[0] if compound is None else found[1].get(compound.id, [])
+        chosen_measure, chosen = _choose(list(candidates), measure, indication, endpoint, [])
+        prepared = _effects(chosen, chosen_measure, 0.95, [])
+        return chosen_measure, tuple(Contrast(**d) for d in prepared)
+
+    def _screened_for(
+        self, indication: m.Indication, endpoint: m.Endpoint
+    ) -> tuple[list[_Candidate], dict[str, list[_Candidate]]]:
+        base = self._base
+        selected = base._index.select_findings(
+            {i.id for i in base.subtypes(indication)},
+            {endpoint.id} | {e.id for e in base.narrower_endpoints(endpoint)},
+        )
+        candidates = _screen(base, selected, self._screen, [], [])
+        by_compound: dict[str, list[_Candidate]] = {}
+        for c in candidates:
+            for cid in _effect_of(base, c.study, c.finding, c.group, c.reference):
+                by_compound.setdefault(cid, []).append(c)
+        return candidates, by_compound
+
+
+def _group_compounds(
+    base: EvidenceBase, s: m.Study, f: m.Finding, group: str | None
+) -> frozenset[str] | set[str]:
+    """The compounds the compared group received (the study's or finding's when unknown)."""
+    arms = isinstance(f.statistic, (m.ArmCounts, m.GroupSummaries))  # these name both arms
+    if group is None or not arms:
+        return {c.id for c in base._compounds(s, f)}
+    return _arm_compounds(s, group) | {c.id for c in f.compounds}
+
+
+def _compound_reason(
+    base: EvidenceBase,
+    s: m.Study,
+    f: m.Finding,
+    group: str | None,
+    ref: str | None,
+    comp: m.Compound,
+) -> str | None:
+    """Why a contrast of ``group`` against ``ref`` is not the effect of ``comp`` (or None)."""
+    if comp.id not in _group_compounds(base, s, f, group):
+        return f"the group did not receive {comp.name}"
+    if ref is not None and comp.id in _arm_compounds(s, ref):
+        return f"both arms received {comp.name}: the contrast is not its effect"
+    return None
+
+
+def _effect_of(
+    base: EvidenceBase, s: m.Study, f: m.Finding, group: str | None, ref: str | None
+) -> list[str]:
+    """The compounds for which `_compound_reason` finds none: those the contrast is the effect of."""
+    have = _group_compounds(base, s, f, group)
+    both = _arm_compounds(s, ref) if ref is not None else frozenset()
+    return [cid for cid in have if cid not in both]
+
+
+def _choose(
+    candidates: list[_Candidate],
+    measure: MeasureName | None,
+    ind: m.Indication,
+    end: m.Endpoint,
+    excluded: list[LeftOut],
+) -> tuple[MeasureName, list[_Candidate]]:
+    """The measure pooled and one candidate per study; what is left out goes to ``excluded``.
+
+    Raises:
+        MetaAnalysisError: When no measure is asked for and the contrasts have several.
+    """
     # which measure; then one contrast per study
     if measure is not None:
         kept = []
@@ -1259,63 +1467,7 @@ def meta_analysis(
             )
         measure = cast("MeasureName", next(iter(found), "RR"))
 
-    prepared = _effects(chosen, measure, level, excluded)
-    excluded.extend(reviews)
-    result: _meta.MetaResult | None = None
-    reason: str | None = None
-    if len(prepared) >= 2:
-        rows = [(d["label"], d["yi"], d["vi"], d["corrected"]) for d in prepared]
-        result = _meta.pool(_effect_sizes(rows, measure), method=method, test=test, level=level)
-        contrasts = [Contrast(**d, weight=w) for d, w in zip(prepared, result.weights, strict=True)]
-    else:
-        contrasts = [Contrast(**d) for d in prepared]
-    if len(contrasts) == 1:
-        reason = f"only one study ({contrasts[0].label}) has a contrast to pool"
-    elif not contrasts:
-        reason = "no study has a two-arm contrast of this endpoint to pool"
-
-    sensitivity = _sensitivity(contrasts, measure, method, test, level) if result else ()
-    notes: list[str] = []
-    if result is not None and test == "knha":
-        wald = _meta.pool(
-            _effect_sizes(_rows(contrasts), measure), method=method, test="z", level=level
-        )
-        if result.coef_high - result.coef_low < wald.coef_high - wald.coef_low:
-            notes.append(
-                f"the Hartung-Knapp interval is narrower than the Wald one ({_fmt(wald.low)} to "
-                f"{_fmt(wald.high)}), as it can be with few studies that agree; test='z' gives "
-                "the wider one"
-            )
-        elif result.k == 2:
-            notes.append(
-                "with two studies the Hartung-Knapp interval rests on one degree of freedom and "
-                f"is wider than the Wald one ({_fmt(wald.low)} to {_fmt(wald.high)}); test='z' "
-                "gives the Wald interval"
-            )
-    lineage = MetaLineage(
-        source=base,
-        dataset=base.dataset.id if base.dataset is not None else None,
-        version=base.dataset.version if base.dataset is not None else None,
-        method=method,
-        test=test,
-        level=float(level),
-        vitk2=_version(),
-    )
-    return MetaAnalysis(
-        indication=ind,
-        endpoint=end,
-        compound=comp,
-        comparator=comparator,
-        designs=tuple(sorted(designs, key=lambda d: -d.rank)),
-        measure=measure,
-        contrasts=tuple(contrasts),
-        result=result,
-        reason=reason,
-        excluded=tuple(excluded),
-        sensitivity=sensitivity,
-        lineage=lineage,
-        notes=tuple(notes),
-    )
+    return measure, chosen
 
 
 def _version() -> str:

@@ -83,7 +83,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -108,7 +108,13 @@ from ._units import Quantity
 
 if TYPE_CHECKING:
     from ._base import EvidenceBase
-    from ._evidence_meta import Contrast, MetaAnalysis
+    from ._evidence_meta import Contrast, MeasureName
+
+    _Analyses = Callable[
+        [m.Indication, m.Endpoint, m.Compound | None, MeasureName | None],
+        tuple[str, Sequence[Contrast]],
+    ]
+    """A row's contrasts: (indication, endpoint, compound, measure) -> (measure, contrasts)."""
 
 __all__ = [
     "PREFERENCE",
@@ -1222,54 +1228,41 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _pooled(
-    base: EvidenceBase,
+    analyses: _Analyses,
     indication: m.Indication,
     endpoint: m.Endpoint,
     forms: tuple[m.Compound, ...],
     items: Sequence[_Item],
-    include_unverified: bool,
 ) -> tuple[_Candidate | None, dict[str, Contrast]]:
     """The pooled candidate (two or more studies) and each finding's contrast by its id."""
     from ._evidence_meta import MetaAnalysisError
 
     wanted = {i.finding.id for i in items}
     compound = forms[0] if len(forms) == 1 else None
-    analyses: list[MetaAnalysis] = []
+    found: list[tuple[str, Sequence[Contrast]]] = []
     try:
-        analyses.append(
-            base.meta_analysis(
-                indication, endpoint, compound=compound, include_unverified=include_unverified
-            )
-        )
+        found.append(analyses(indication, endpoint, compound, None))
     except MetaAnalysisError as err:
         for name, _ids in err.measures:
             if name in ("RR", "OR", "RD", "HR", "MD", "SMD"):
-                analyses.append(
-                    base.meta_analysis(
-                        indication,
-                        endpoint,
-                        compound=compound,
-                        include_unverified=include_unverified,
-                        measure=name,  # type: ignore[arg-type]
-                    )
-                )
+                found.append(analyses(indication, endpoint, compound, name))  # type: ignore[arg-type]
     by_finding: dict[str, Contrast] = {}
-    best: tuple[MetaAnalysis, list[Contrast]] | None = None
-    for ma in analyses:
-        kept = [c for c in ma.contrasts if c.finding in wanted]
+    best: tuple[str, list[Contrast]] | None = None
+    for measure, contrasts in found:
+        kept = [c for c in contrasts if c.finding in wanted]
         for c in kept:
             by_finding.setdefault(c.finding, c)
         if len(kept) >= 2 and (best is None or len(kept) > len(best[1])):
-            best = (ma, kept)
+            best = (measure, kept)
     if best is None:
         return None, by_finding
-    ma, kept = best
+    measure, kept = best
     sizes = _meta.EffectSizes(
         rows=[
             _meta.EffectSize(label=c.label, yi=c.yi, vi=c.vi, index=i, corrected=c.corrected)
             for i, c in enumerate(kept)
         ],
-        measure=ma.measure,  # type: ignore[arg-type]
+        measure=measure,  # type: ignore[arg-type]
     )
     # Hartung-Knapp intervals use t with k - 1 degrees of freedom: with two studies (one
     # degree of freedom) they are wide beyond use, so two studies get Wald z intervals.
@@ -1278,14 +1271,14 @@ def _pooled(
     index = {i.finding.id: i for i in items}
     used = tuple(index[c.finding] for c in kept)
     unit = kept[0].unit
-    ratio = ma.measure in ("RR", "OR", "HR")
+    ratio = measure in ("RR", "OR", "HR")
     text = (
-        f"{ma.measure} {_fmt(result.estimate)}{' ' + unit if unit else ''} "
+        f"{measure} {_fmt(result.estimate)}{' ' + unit if unit else ''} "
         f"({level_text(result.level)} CI {_fmt(result.low)} to {_fmt(result.high)}), "
         f"I² {result.i2:.0f}%"
     )
     estimate = SummaryEstimate(
-        measure=ma.measure,
+        measure=measure,
         value=result.estimate,
         low=result.low,
         high=result.high,
@@ -1300,7 +1293,7 @@ def _pooled(
         ),
         findings=tuple(c.finding for c in kept),
         studies=tuple(c.study for c in kept),
-        lower_is_better=_lower_is_better(endpoint, ma.measure),
+        lower_is_better=_lower_is_better(endpoint, measure),
         i2=result.i2,
         prediction=(result.prediction.low, result.prediction.high)
         if result.prediction is not None
@@ -1841,6 +1834,49 @@ def summary(
         raise CriteriaError(
             f"include_unverified must be True or False (got {include_unverified!r})"
         )
+    from ._evidence_meta import PoolableContrasts
+
+    return _summary(
+        base, ind, comp, end, expo, include_unverified, PoolableContrasts(base, include_unverified)
+    )
+
+
+def _asked_of_base(base: EvidenceBase, include_unverified: bool) -> _Analyses:
+    """The contrasts of a row as ``base.meta_analysis`` gives them: the definition.
+
+    `PoolableContrasts` gives the same contrasts (weights aside, which a summary does not
+    read) without asking for the whole meta-analysis; ``tests/test_summary_oracle.py`` holds
+    the two to the same summaries.
+    """
+
+    def ask(
+        indication: m.Indication,
+        endpoint: m.Endpoint,
+        compound: m.Compound | None,
+        measure: MeasureName | None,
+    ) -> tuple[str, tuple[Contrast, ...]]:
+        ma = base.meta_analysis(
+            indication,
+            endpoint,
+            compound=compound,
+            include_unverified=include_unverified,
+            measure=measure,
+        )
+        return ma.measure, ma.contrasts
+
+    return ask
+
+
+def _summary(
+    base: EvidenceBase,
+    ind: m.Indication | None,
+    comp: m.Compound | None,
+    end: m.Endpoint | None,
+    expo: m.Exposure | None,
+    include_unverified: bool,
+    analyses: _Analyses,
+) -> SummaryOfFindings:
+    """`summary` of checked arguments, each row's contrasts from ``analyses``."""
     end_ids = None if end is None else {end.id} | {e.id for e in base.narrower_endpoints(end)}
     in_scope = None if ind is None else {i.id for i in base.subtypes(ind)}
     indications = {i.id: i for i in base.indications}
@@ -1969,7 +2005,7 @@ def summary(
             base._index.endpoints[end_id],
             items,
             preclinical,
-            include_unverified,
+            analyses,
         )
         (pre if preclinical else rows).append(row)
     rank = {k: i for i, k in enumerate(SummaryRowKind)}
@@ -2019,7 +2055,7 @@ def _row(
     endpoint: m.Endpoint,
     items: list[_Item],
     preclinical: bool,
-    include_unverified: bool,
+    analyses: _Analyses,
 ) -> SummaryRow:
     forms = items[0].forms
     exposure = items[0].exposure
@@ -2036,9 +2072,7 @@ def _row(
     pooled: _Candidate | None = None
     contrasts: dict[str, Contrast] = {}
     if kind is SummaryRowKind.EFFECT:
-        pooled, contrasts = _pooled(
-            base, indication, endpoint, forms, controlled, include_unverified
-        )
+        pooled, contrasts = _pooled(analyses, indication, endpoint, forms, controlled)
     candidates: list[_Candidate] = []
     if kind in (SummaryRowKind.EFFECT, SummaryRowKind.ASSOCIATION):
         candidates = [_single(i, endpoint, contrasts.get(i.finding.id)) for i in controlled]
