@@ -702,6 +702,15 @@ def test_a_lone_surrogate_in_the_text_is_refused_where_it_is(
     str(problem).encode("utf-8")
 
 
+@pytest.mark.parametrize("char", ["\0", "\x1b", "\x7f", "\ufffe"])
+def test_a_character_yaml_forbids_is_one_line_where_it_is(char: str) -> None:
+    # Was two lines, the second 'in "<unicode string>", position 21', and no line or column.
+    (problem,) = problems_of(lambda: vitk2.loads(f"vitk2: 2\nx: [ok, 'é{char}']\n"))
+    assert problem.path == "line 2, column 11"
+    assert problem.message.startswith(f"invalid YAML: unacceptable character #x{ord(char):04x}: ")
+    assert "\n" not in str(problem)
+
+
 _PURE_PYTHON_YAML = """
 import sys, yaml
 for name in ("CSafeLoader", "CSafeDumper", "CLoader", "CDumper"):

@@ -266,6 +266,12 @@ def _load_yaml(text: str, file: str) -> Any:
     except yaml.MarkedYAMLError as err:
         problem = shorten(err.problem or "malformed YAML", 300)
         raise _fail(file, _mark(err), f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as err:  # a character YAML forbids: the first in the text
+        where = text.find(chr(err.character))
+        line, column = text.count("\n", 0, where) + 1, where - text.rfind("\n", 0, where)
+        problem = f"unacceptable character #x{err.character:04x}: {err.reason}"
+        path = f"line {line}, column {column}" if where >= 0 else ""
+        raise _fail(file, path, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as err:
         raise _fail(file, "", f"invalid YAML: {shorten(str(err), 300)}") from None
     except RecursionError:
