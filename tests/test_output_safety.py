@@ -431,6 +431,31 @@ def test_a_csv_cell_runs_nothing_and_reads_back(text: str) -> None:
         assert cell == text  # only what a spreadsheet would run is changed
 
 
+def test_a_carriage_return_in_a_csv_cell_keeps_its_row_whole() -> None:
+    # A bare carriage return written unquoted ended the row for every CSV reader.
+    text = table_csv(("a", "b", "c"), [("x\ry", 1, "z"), ("p", "q\r", 2.5)])
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["a", "b", "c"],
+        ["x\ry", "1", "z"],
+        ["p", "q\r", "2.5"],
+    ]
+
+
+@given(  # no NUL: Python 3.10's csv reader refuses one
+    st.lists(
+        st.lists(
+            st.text(st.characters(blacklist_characters="\0"), max_size=12), min_size=3, max_size=3
+        ),
+        max_size=4,
+    )
+)
+def test_csv_rows_read_back_whole(rows: list[list[str]]) -> None:
+    text = table_csv(("a", "b", "c"), rows)
+    back = list(csv.reader(io.StringIO(text, newline="")))
+    assert back[0] == ["a", "b", "c"]
+    assert [[_unquote(cell) for cell in row] for row in back[1:]] == rows
+
+
 # --------------------------------------------------------------------------------------------
 # Plots
 
@@ -658,6 +683,23 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, error: BaseException
         write_atomic(target, half)
     assert target.read_text(encoding="utf-8") == "previous good file"
     assert _dir_listing(tmp_path) == ["out.txt"]
+
+
+def test_a_failed_write_names_the_file_asked_for(tmp_path: Path) -> None:
+    # The error named the hidden temporary file ('.out.txt.5a13e477734d.tmp'), or no file.
+    missing = tmp_path / "no such folder" / "out.txt"
+    with pytest.raises(FileNotFoundError) as missed:
+        write_atomic(missing, b"x")
+    assert missed.value.filename == str(missing)
+
+    def full(f: Any) -> None:
+        raise OSError(27, "File too large")
+
+    target = tmp_path / "out.txt"
+    with pytest.raises(OSError, match="File too large") as raised:
+        write_atomic(target, full)
+    assert (raised.value.errno, raised.value.filename) == (27, str(target))
+    assert _dir_listing(tmp_path) == []
 
 
 def test_a_symlink_is_written_through(tmp_path: Path) -> None:

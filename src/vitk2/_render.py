@@ -189,13 +189,17 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def write_csv_row(writer: Any, out: IO[str], cells: Sequence[Any], end: str = "\r\n") -> None:
-    """Write one CSV row as Python 3.11's ``csv`` module does, on every supported Python.
+    """Write one CSV row that every reader reads back whole, on every supported Python.
 
     Before 3.11, ``csv`` cannot write a NUL character without an escape character ("need to
-    escape, but no escapechar set"); 3.11 and later quote the cell. A row with a NUL in a text
-    cell is written here with its text cells quoted (RFC 4180), which reads back the same.
+    escape, but no escapechar set"); 3.11 and later quote the cell. And ``csv`` quotes a line
+    break only if it is in the line terminator: with ``end`` a bare line feed, a carriage
+    return would be written unquoted, and would end the row for every reader. A row with such
+    a text cell is written here with its text cells quoted (RFC 4180), which reads back the
+    same.
     """
-    if sys.version_info >= (3, 11) or not any(isinstance(c, str) and "\0" in c for c in cells):
+    special = ("" if sys.version_info >= (3, 11) else "\0") + ("" if "\r" in end else "\r")
+    if not special or not any(isinstance(c, str) and any(s in c for s in special) for c in cells):
         writer.writerow(cells)
         return
     out.write(
@@ -769,7 +773,10 @@ def write_atomic(
         with open(target, "wb") as f:
             fill(f)
         return target
-    tmp, fd = _temporary(target)
+    try:
+        tmp, fd = _temporary(target)
+    except OSError as err:
+        raise _naming(err, path, None) from None
     try:
         with os.fdopen(fd, "wb") as f:
             fill(f)
@@ -778,12 +785,24 @@ def write_atomic(
         if mode is not None:
             os.chmod(tmp, stat.S_IMODE(mode))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, OSError):
+            raise _naming(err, path, tmp) from None
         raise
     _sync_directory(target.parent)
     return target
+
+
+def _naming(err: OSError, path: str | os.PathLike[str], tmp: Path | None) -> OSError:
+    """``err`` naming ``path``, the file asked for, where it named the temporary file or none.
+
+    ``tmp`` is the temporary file, or None when creating it failed (then ``err`` names it).
+    """
+    if err.errno is None or (tmp is not None and err.filename not in (None, os.fspath(tmp))):
+        return err
+    return OSError(err.errno, err.strerror, os.fspath(path))
 
 
 def _temporary(target: Path) -> tuple[Path, int]:
