@@ -28,6 +28,7 @@ from vitk2 import _model as m
 from vitk2 import _tabular
 from vitk2 import testing as vt
 from vitk2._io import from_data, to_data
+from vitk2._scope import Scope, scope_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate  # type: ignore[import-not-found]  # the benchmarks' deterministic synthetic evidence
@@ -42,7 +43,7 @@ generated = settings(max_examples=25, deadline=None, suppress_health_check=[Heal
 def plain_rows(obj: vitk2.EvidenceBase | m.Study) -> list[dict[str, Any]]:
     """Every row built on its own, from a scope (and a table of citations) of its own."""
     studies = obj.studies if isinstance(obj, vitk2.EvidenceBase) else (obj,)
-    return [_tabular._row(_tabular._scope(obj), s, f) for s in studies for f in s.findings]
+    return [_tabular._row(scope_of(obj), s, f) for s in studies for f in s.findings]
 
 
 def plain_citation_cells(
@@ -106,11 +107,10 @@ def _counts(n_studies: int, export: str, monkeypatch: pytest.MonkeyPatch) -> dic
     """Citation records visited and per-finding helper calls for one export of a base."""
     base = from_data(generate.generate(n_studies, seed=3))
     counts = {"citations visited": 0, "integrity_of": 0, "assess_certainty": 0}
-    real_scope = _tabular._scope
 
-    def counting_scope(obj: object) -> _tabular._Scope:
-        scope = real_scope(obj)
-        return _tabular._Scope(scope.studies, CountingCitations(scope.citations), scope.base)
+    def counting_scope(obj: object) -> Scope:
+        scope = scope_of(obj)
+        return Scope(scope.studies, CountingCitations(scope.citations), scope.base)
 
     real_integrity = vitk2.EvidenceBase.integrity_of
 
@@ -127,7 +127,7 @@ def _counts(n_studies: int, export: str, monkeypatch: pytest.MonkeyPatch) -> dic
         return real_assess(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(_tabular, "_scope", counting_scope)
+        patch.setattr(_tabular, "scope_of", counting_scope)
         patch.setattr(vitk2.EvidenceBase, "integrity_of", integrity_of)
         patch.setattr(_compare, "assess_certainty", assess)
         CountingCitations.visited = 0

@@ -8,6 +8,7 @@ a time, for clarity.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -111,6 +112,35 @@ def test_rows_show_the_home(base: vitk2.EvidenceBase) -> None:
                 row = rows[f.id]
                 assert row["compounds"] == _joined([c.id for c in s.compounds_of(f)])
                 assert row["regimen"] == _joined([str(d) for d in s.doses_of(f)])
+
+
+def _lone_integrity_by_definition(study: m.Study) -> list[m.Citation]:
+    """The flagged citations among a study's reports and what they report on, among them."""
+    reports = {c.id: c for c in study.reports}
+    found: dict[str, m.Citation] = {}
+    for start in study.reports:
+        node: m.Citation | None = start
+        seen: set[str] = set()
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            if node.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
+                found[node.id] = node
+            node = reports.get(node.reports_on) if node.reports_on is not None else None
+    return [found[k] for k in sorted(found)]
+
+
+@generated
+@given(vt.evidence_bases())
+def test_rows_show_the_integrity_their_scope_knows(base: vitk2.EvidenceBase) -> None:
+    def cells(notices: Sequence[m.Citation]) -> str | None:
+        return _joined([f"{c.id}:{c.integrity.status.value}" for c in notices])
+
+    rows = {r["finding"]: r for r in vitk2.to_rows(base)}
+    for f in base.findings:
+        assert rows[f.id]["integrity"] == cells(base.integrity_of(f))
+    for s in base.studies:
+        notices = cells(_lone_integrity_by_definition(s))
+        assert all(r["integrity"] == notices for r in vitk2.to_rows(s))
 
 
 @generated

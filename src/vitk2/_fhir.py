@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from . import _model as m
 from ._base import EvidenceBase
-from ._tabular import _Scope, _scope
+from ._scope import Scope, scope_of
 from ._units import Quantity, Unit
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
@@ -1031,7 +1031,7 @@ def _variable_role(code: str) -> JSON:
 
 
 def _evidence(
-    scope: _Scope,
+    scope: Scope,
     study: m.Study,
     finding: m.Finding,
     known: dict[str, m.Citation],
@@ -1139,7 +1139,7 @@ def _evidence(
     }
 
 
-def _study_resources(scope: _Scope, study: m.Study, known: dict[str, m.Citation]) -> Iterator[JSON]:
+def _study_resources(scope: Scope, study: m.Study, known: dict[str, m.Citation]) -> Iterator[JSON]:
     variables: dict[str, JSON] = {}
 
     def keep(ev: JSON) -> JSON:
@@ -1217,7 +1217,7 @@ def to_fhir(obj: EvidenceBase | m.Study) -> JSON:
 
     *Added in version 0.1.0*.
     """
-    scope = _scope(obj)
+    scope = scope_of(obj)
     known = scope.citation_index
     noticed_by = _noticed_by(known)
 

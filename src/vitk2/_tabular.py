@@ -16,19 +16,17 @@ import importlib
 import io
 import os
 from collections.abc import Iterable
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
-
-import attrs
 
 from . import _model as m
 from ._base import EvidenceBase
 from ._render import csv_text, statistic_text, write_atomic, write_csv_row
+from ._scope import Scope, scope_of
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     import pandas  # type: ignore[import-untyped, unused-ignore] # stubs are optional
 
-    from ._compare import CertaintyAssessment, Comparison, Overview, RegimenComparison
+    from ._compare import Comparison, Overview, RegimenComparison
     from ._stats import Contrast
 
 __all__ = [
@@ -107,70 +105,6 @@ COLUMNS: Final[tuple[str, ...]] = tuple(name for name, _ in _COLUMN_TYPES)
 _SEP: Final = ";"
 
 # --------------------------------------------------------------------------------------------
-# Where findings are read from: a whole base, or one study on its own. Shared with _fhir.
-
-
-@attrs.frozen
-class _Scope:
-    """The studies and citations to export, and what can be known about them.
-
-    A whole base knows every citation, so a finding's integrity follows ``rests_on`` and news
-    reports to the papers they report on, and vitk2 can suggest a certainty. A lone study
-    knows only its own reports, and only curated certainties.
-    """
-
-    studies: tuple[m.Study, ...]
-    citations: tuple[m.Citation, ...]
-    base: EvidenceBase | None
-
-    @cached_property
-    def citation_index(self) -> dict[str, m.Citation]:
-        """Citations by id, built once per scope, so once per export.
-
-        Every row looks its sources up here: a table built for each row made an export of
-        ``n`` findings cost ``n`` times the number of citations (quadratic in the base).
-        """
-        return {c.id: c for c in self.citations}
-
-    def integrity(self, study: m.Study, finding: m.Finding) -> tuple[m.Citation, ...]:
-        """The citations with an integrity notice that the finding rests on."""
-        if self.base is not None:
-            return self.base.integrity_of(finding)
-        reports = {c.id: c for c in study.reports}
-        ids = [c.id for c in study.reports]
-        seen: set[str] = set()
-        out: dict[str, m.Citation] = {}
-        while ids:
-            cid = ids.pop()
-            if cid in seen or cid not in reports:
-                continue
-            seen.add(cid)
-            cit = reports[cid]
-            if cit.integrity.status is not m.IntegrityStatus.NONE_KNOWN:
-                out[cid] = cit
-            if cit.reports_on is not None:
-                ids.append(cit.reports_on)
-        return tuple(out[k] for k in sorted(out))
-
-    def certainty(self, study: m.Study, finding: m.Finding) -> CertaintyAssessment | None:
-        """The finding's certainty: curated, else (with a whole base) vitk2's suggestion."""
-        from . import _compare
-
-        if self.base is not None:
-            return _compare.assess_certainty(self.base, study, finding)
-        assessment = _compare.assess_with_notices(study, finding, self.integrity(study, finding))
-        return None if assessment.source == "suggested" else assessment
-
-
-def _scope(obj: object) -> _Scope:
-    if isinstance(obj, EvidenceBase):
-        return _Scope(obj.studies, obj.citations, obj)
-    if isinstance(obj, m.Study):
-        return _Scope((obj,), obj.reports, None)
-    raise TypeError(f"expected an EvidenceBase or a Study (got {type(obj).__name__})")
-
-
-# --------------------------------------------------------------------------------------------
 # Rows
 
 
@@ -221,7 +155,7 @@ def _statistic_cells(stat: m.Statistic) -> dict[str, Cell]:
     return cells
 
 
-def _row(scope: _Scope, study: m.Study, finding: m.Finding) -> Row:
+def _row(scope: Scope, study: m.Study, finding: m.Finding) -> Row:
     index = scope.citation_index
     sources = [index[c] for c in finding.sources if c in index]
     flagged = scope.integrity(study, finding)
@@ -302,7 +236,7 @@ def to_rows(obj: EvidenceBase | m.Study) -> list[Row]:
 
     *Added in version 0.1.0*.
     """
-    scope = _scope(obj)
+    scope = scope_of(obj)
     return [_row(scope, s, f) for s in scope.studies for f in s.findings]
 
 
