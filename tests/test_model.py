@@ -416,3 +416,48 @@ def test_a_summary_says_whether_it_is_a_change_from_baseline() -> None:
             value=vitk2.Quantity(2, "%"),
             change=False,
         )
+
+
+class TestCombinators:
+    """The model's own ``_all`` and ``_optional`` check as attrs' ``and_`` and ``optional`` do."""
+
+    @staticmethod
+    def _field() -> attrs.Attribute[object]:
+        @attrs.define
+        class Holder:
+            x: object = None
+
+        return attrs.fields(Holder).x
+
+    def test_all_runs_every_validator_in_order_until_one_refuses(self) -> None:
+        from vitk2 import _model as m
+
+        seen: list[str] = []
+
+        def ok(name: str) -> Callable[[object, attrs.Attribute[object], object], None]:
+            return lambda _i, _a, _v: seen.append(name)
+
+        def refuse(_i: object, _a: attrs.Attribute[object], _v: object) -> None:
+            raise ValueError("refused")
+
+        composed = m._all(ok("a"), m._all(ok("b"), refuse), ok("c"))
+        assert len(composed.validators) == 4  # nested ones are flattened, as and_ does
+        with pytest.raises(ValueError, match="refused"):
+            composed(None, self._field(), 1)
+        assert seen == ["a", "b"]
+        assert m._all(m._is_id) == m._all(m._is_id)  # by value, as and_ compares
+
+    def test_optional_passes_none_and_checks_anything_else(self) -> None:
+        from vitk2 import _model as m
+
+        mine = m._optional(attrs.validators.instance_of(int))
+        theirs = attrs.validators.optional(attrs.validators.instance_of(int))
+        mine(None, self._field(), None)
+        mine(None, self._field(), 3)
+        checks: tuple[Callable[..., object], ...] = (mine, theirs)
+        for check in checks:
+            with pytest.raises(TypeError) as info:
+                check(None, self._field(), "3")
+            assert info.value.args[1].name == "x"
+        assert repr(mine) == repr(theirs)
+        assert mine.validator == attrs.validators.instance_of(int)

@@ -304,3 +304,30 @@ def test_hostile_files_broken_in_shape_fail(validator: Any) -> None:
             accepted.append(f"{name} ({entry.get('message')})")
     assert checked, "no hostile file is broken in shape only"
     assert accepted == [], "the schema accepted files broken in shape"
+
+
+def _model_classes() -> list[type]:
+    return [
+        c
+        for c in vars(m).values()
+        if isinstance(c, type) and attrs.has(c) and c.__module__ == m.__name__
+    ]
+
+
+def test_the_schema_reads_composed_validators_through_public_attributes() -> None:
+    from vitk2 import _schema
+
+    count = m._count(positive=True)
+    composed = m._all(m._is_id, m._optional(m._all(m._finite, count)))
+    assert list(_schema._validators(composed)) == [m._is_id, m._finite, count]
+    for hidden in (attrs.validators.and_(m._is_id), attrs.validators.optional(m._is_id)):
+        with pytest.raises(TypeError, match="hides its parts"):
+            list(_schema._validators(hidden))
+
+
+@pytest.mark.parametrize("cls", _model_classes(), ids=lambda c: c.__name__)
+def test_no_field_hides_its_validators_in_attrs_combinators(cls: type) -> None:
+    from vitk2 import _schema
+
+    for a in attrs.fields(cls):
+        list(_schema._validators(a.validator))  # raises for attrs' and_ or optional

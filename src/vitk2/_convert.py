@@ -33,7 +33,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import _model as m
-from ._errors import ModelValueError, Problem
+from ._errors import FieldError, ModelValueError, Problem
 from ._units import Quantity, Unit, parse_unit
 
 __all__ = ["Registry", "make_converter", "make_fast_converter", "problems_from", "registry"]
@@ -805,10 +805,6 @@ def make_fast_converter() -> cattrs.Converter:
 
 # --- error translation -------------------------------------------------------------------
 
-# attrs' own validators pass the attribute they checked as the second argument; vitk2's
-# field validators (``_msg`` in _model.py) name it only in the text, as ``'name' must be ...``.
-_FIELD_IN_MESSAGE = re.compile(r"^'([a-z_]+)' ")
-
 
 def problems_from(exc: BaseException, file: str, path: str = "") -> list[Problem]:
     """Flatten a (possibly nested) structuring error into located problems."""
@@ -833,6 +829,7 @@ def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
                     _join(path, key),
                     f"unknown field{_suggest(key, fields) or ''}"
                     + ("" if _suggest(key, fields) else f"; expected one of {', '.join(fields)}"),
+                    code="unknown-field",
                 )
             )
         return
@@ -841,7 +838,9 @@ def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
         for sub, note in with_notes:
             name = note.name
             if isinstance(sub, KeyError) and not isinstance(sub, cattrs.BaseValidationError):
-                out.append(Problem(file, _join(path, name), "missing required field"))
+                out.append(
+                    Problem(file, _join(path, name), "missing required field", code="missing-field")
+                )
                 continue
             _walk(sub, file, _join(path, name), out)
         for sub in without:
@@ -864,18 +863,23 @@ def _walk(exc: BaseException, file: str, path: str, out: list[Problem]) -> None:
         out.append(Problem(file, _join(path, inner) if inner else path, exc.message, code=exc.code))
         return
     message = str(exc) if exc.args else type(exc).__name__
-    field = _field_of(exc, message)
+    field = _field_of(exc)
     if field and not path.endswith(field):
         path = _join(path, field)
     out.append(Problem(file, path, message, code=exc.code if isinstance(exc, _Dangling) else None))
 
 
-def _field_of(exc: BaseException, message: str) -> str | None:
-    """The field a validator's error is about, when it names one."""
+def _field_of(exc: BaseException) -> str | None:
+    """The field a validator's error is about, when it names one.
+
+    vitk2's validators raise a `FieldError` with the field as an attribute; attrs' own pass
+    the attribute they checked as the second argument.
+    """
+    if isinstance(exc, FieldError):
+        return exc.field
     if len(exc.args) > 1 and isinstance(exc.args[1], attrs.Attribute):
         return str(exc.args[1].name)
-    match = _FIELD_IN_MESSAGE.match(message)
-    return match.group(1) if match else None
+    return None
 
 
 def structure_one(

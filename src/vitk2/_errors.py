@@ -44,9 +44,22 @@ class Problem:
         line: The line (from 1) where the path starts in the file, when it is known; not
             part of equality.
         column: The column (from 1) there.
-        code: A short stable name for the kind of problem, when it has one (such as
-            ``"itself-invalid"`` for a reference to a record that is itself invalid); not
-            part of equality.
+        code: A short stable name for the kind of problem, when it has one; not part of
+            equality. Test the code, not the message, to tell kinds apart. The codes are:
+
+            - ``"dangling"``: an id that names no record (``unknown citation id ...``), or a
+              record that is not in the base it is put in.
+            - ``"itself-invalid"``: a reference to a record that is itself invalid (reported
+              at the record, so the loader drops these).
+            - ``"unknown-field"``: a field a record does not have.
+            - ``"missing-field"``: a required field a record lacks.
+            - ``"unknown-group"``, ``"unknown-report"``: a group (or phase) or a report that
+              the study does not have.
+            - ``"own-group"``: a finding compared with its own group.
+            - ``"arm-not-in-statistic"``: a finding's group or comparator that is not among
+              the arms of its statistic.
+
+            Other problems (a value out of range, text where a number belongs) have none.
 
     *Added in version 0.1.0*.
     *Changed in version 0.2.0*: ``line`` and ``column``.
@@ -97,6 +110,37 @@ class ModelValueError(ValueError):
 
 def _model_value_error(path: str, message: str, code: str) -> ModelValueError:
     return ModelValueError(path, message, code=code)
+
+
+class FieldError(Exception):
+    """A record's check of one of its fields that failed, naming the field as an attribute.
+
+    Raised as [`FieldValueError`][vitk2._errors.FieldValueError] or
+    [`FieldTypeError`][vitk2._errors.FieldTypeError], so ``except ValueError`` and
+    ``except TypeError`` keep working. The loader reads the field from the attribute instead
+    of from the text.
+
+    Attributes:
+        field: The name of the field the message is about, such as ``"events"``; the field
+            checked, or the one it is checked against.
+
+    ``str(err)`` is the message, as the record's constructor has always said it.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, *self.args))
+
+
+class FieldValueError(FieldError, ValueError):
+    """A field's value of the right type that its record refuses (a count below 0)."""
+
+
+class FieldTypeError(FieldError, TypeError):
+    """A field's value of the wrong type (text where a count belongs)."""
 
 
 class ValidationError(Vitk2Error, ValueError):

@@ -15,12 +15,13 @@ import enum
 import itertools
 import math
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
 from attrs import validators as v
 
-from ._errors import ModelValueError
+from ._errors import FieldTypeError, FieldValueError, ModelValueError
 from ._stats import Interval, StatisticsError, clopper_pearson_interval, wilson_interval
 from ._units import Dimension, Quantity, Unit
 
@@ -145,21 +146,29 @@ def _msg(attribute: attrs.Attribute[Any], expected: str, value: object) -> str:
     return f"'{attribute.name}' must be {expected} (got {value!r})"
 
 
+def _wrong_type(attribute: attrs.Attribute[Any], expected: str, value: object) -> FieldTypeError:
+    """The error for a value of the wrong type, naming ``attribute`` in its ``field``."""
+    return FieldTypeError(attribute.name, _msg(attribute, expected, value))
+
+
+def _wrong_value(attribute: attrs.Attribute[Any], expected: str, value: object) -> FieldValueError:
+    """The error for a value ``attribute`` refuses, naming it in its ``field``."""
+    return FieldValueError(attribute.name, _msg(attribute, expected, value))
+
+
 _ID_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,198}[a-z0-9])?")
 
 
 def _is_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not _ID_RE.fullmatch(value):
-        raise ValueError(
-            _msg(attribute, "an id: lowercase letters, digits, '.', '_' or '-'", value)
-        )
+        raise _wrong_value(attribute, "an id: lowercase letters, digits, '.', '_' or '-'", value)
 
 
 def _nonempty_str(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
-        raise TypeError(_msg(attribute, "a string", value))
+        raise _wrong_type(attribute, "a string", value)
     if not value.strip():
-        raise ValueError(_msg(attribute, "a non-empty string", value))
+        raise _wrong_value(attribute, "a non-empty string", value)
 
 
 def _optional_str(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -169,7 +178,7 @@ def _optional_str(_: object, attribute: attrs.Attribute[Any], value: object) -> 
 
 def _strs(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
-        raise TypeError(_msg(attribute, "a tuple of strings", value))
+        raise _wrong_type(attribute, "a tuple of strings", value)
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             raise ValueError(f"'{attribute.name}[{i}]' must be a non-empty string (got {item!r})")
@@ -179,6 +188,60 @@ def _strs(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 # attrs' own are (``attrs.validators.instance_of`` returns an ``_InstanceOfValidator``): the
 # factory names read well in a field definition, and vitk2._schema reads the bounds from the
 # attributes.
+
+
+_Validator: TypeAlias = Callable[[Any, "attrs.Attribute[Any]", Any], object]
+"""What attrs calls a validator: ``validator(instance, attribute, value)``, raising to refuse."""
+
+
+@attrs.frozen
+class _All:
+    """Every one of ``validators``, in order, as ``attrs.validators.and_`` composes them.
+
+    vitk2 composes a field's validators with this instead of a list or a ``@field.validator``
+    method on top of ``validator=``, so that vitk2._schema reads the parts from a public
+    attribute.
+
+    Attributes:
+        validators: The validators run, first to last; the first to raise stops the rest.
+    """
+
+    validators: tuple[_Validator, ...]
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        for validator in self.validators:
+            validator(instance, attribute, value)
+
+
+def _all(*validators: _Validator) -> _All:
+    """``validators`` composed into one, each `_All` among them flattened (as ``and_`` does)."""
+    parts: list[_Validator] = []
+    for validator in validators:
+        parts.extend(validator.validators if isinstance(validator, _All) else (validator,))
+    return _All(tuple(parts))
+
+
+@attrs.frozen(repr=False)
+class _Optional:
+    """None, or a value ``validator`` accepts, as ``attrs.validators.optional`` checks it.
+
+    Attributes:
+        validator: The validator of every value that is not None.
+    """
+
+    validator: _Validator
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        self.validator(instance, attribute, value)
+
+    def __repr__(self) -> str:
+        return f"<optional validator for {self.validator!r} or None>"
+
+
+def _optional(validator: _Validator) -> _Optional:
+    return _Optional(validator)
 
 
 @attrs.frozen
@@ -193,7 +256,7 @@ class _TupleOf:
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
-            raise TypeError(_msg(attribute, "a tuple", value))
+            raise _wrong_type(attribute, "a tuple", value)
         cls = self.classes
         for i, item in enumerate(value):
             if not isinstance(item, cls):
@@ -233,10 +296,10 @@ class _CountRange:
         if isinstance(value, NotReported) and self.allow_not_reported:
             return
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(_msg(attribute, "a whole number", value))
+            raise _wrong_type(attribute, "a whole number", value)
         if value < self.least:
             what = "a positive whole number" if self.positive else "a whole number >= 0"
-            raise ValueError(_msg(attribute, what, value))
+            raise _wrong_value(attribute, what, value)
 
 
 def _count(
@@ -254,9 +317,9 @@ def _finite(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(_msg(attribute, "a number", value))
+        raise _wrong_type(attribute, "a number", value)
     if not math.isfinite(value):
-        raise ValueError(_msg(attribute, "a finite number", value))
+        raise _wrong_value(attribute, "a finite number", value)
 
 
 # Validators of plausible values. Each is a small class whose bounds are public attributes:
@@ -312,14 +375,16 @@ class _QuantityRange:
         if isinstance(value, NotReported) and self.allow_not_reported:
             return
         if not isinstance(value, Quantity):
-            raise TypeError(_msg(attribute, "a quantity", value))
+            raise _wrong_type(attribute, "a quantity", value)
         if self.dimensions and value.unit.dimension not in self.dimensions:
             allowed = " or ".join(d.value for d in self.dimensions)
             msg = f"'{attribute.name}' must be a {allowed} (got {value})"
-            raise ValueError(msg)
+            raise FieldValueError(attribute.name, msg)
         low = value.value <= 0 if self.positive else value.value < 0
         if low or (self.most is not None and value > self.most):
-            raise ValueError(f"'{attribute.name}' must be {self.expected} (got {value})")
+            raise FieldValueError(
+                attribute.name, f"'{attribute.name}' must be {self.expected} (got {value})"
+            )
 
 
 _TIME: Final = (Dimension.TIME,)
@@ -346,10 +411,10 @@ class _NumberRange:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(_msg(attribute, "a number", value))
+            raise _wrong_type(attribute, "a number", value)
         if not self.least <= value <= self.most:
             expected = f"{self.what} between {self.least:g} and {self.most:g}"
-            raise ValueError(_msg(attribute, expected, value))
+            raise _wrong_value(attribute, expected, value)
 
 
 _MARGIN: Final = _dt.timedelta(days=31)
@@ -382,17 +447,17 @@ class _DateRange:
         if value is None:
             return
         if not isinstance(value, _dt.date):
-            raise TypeError(_msg(attribute, "a date (YYYY-MM-DD)", value))
+            raise _wrong_type(attribute, "a date (YYYY-MM-DD)", value)
         if not self.earliest <= value <= self.latest:
             expected = f"a date between {self.earliest} and {self.latest}"
-            raise ValueError(_msg(attribute, expected, value.isoformat()))
+            raise _wrong_value(attribute, expected, value.isoformat())
         horizon = _dt.date.today() + self.ahead
         if value > horizon:
             msg = (
                 f"'{attribute.name}' must not be after {horizon} (today + {self.ahead.days} "
                 f"days): {self.what} cannot be dated in the future (got {value.isoformat()!r})"
             )
-            raise ValueError(msg)
+            raise FieldValueError(attribute.name, msg)
 
 
 @attrs.frozen
@@ -419,17 +484,17 @@ class _YearRange:
         if isinstance(value, NotReported):
             return
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(_msg(attribute, "a year", value))
+            raise _wrong_type(attribute, "a year", value)
         if not self.earliest <= value <= self.latest:
             expected = f"a year between {self.earliest} and {self.latest}"
-            raise ValueError(_msg(attribute, expected, value))
+            raise _wrong_value(attribute, expected, value)
         horizon = _dt.date.today().year + self.ahead
         if value > horizon:
             msg = (
                 f"'{attribute.name}' must not be after {horizon} (this year + {self.ahead}): "
                 f"{self.what} cannot be from the future (got {value})"
             )
-            raise ValueError(msg)
+            raise FieldValueError(attribute.name, msg)
 
 
 def _unique(values: list[str], what: str) -> None:
@@ -922,24 +987,23 @@ class Code:
     *Added in version 0.1.0*.
     """
 
-    system: CodeSystem = attrs.field(validator=v.instance_of(CodeSystem))
-    code: str = attrs.field(validator=_nonempty_str)
-    status: Verification = attrs.field(
-        default=Verification.VERIFIED, validator=v.instance_of(Verification)
-    )
-    note: str | None = attrs.field(default=None, validator=_optional_str)
-
-    @code.validator
     def _check_code(self, attribute: attrs.Attribute[str], value: str) -> None:
         if not self.system.pattern.fullmatch(value):
             msg = (
                 f"'code' must be a {self.system.value} code matching "
                 f"{self.system.pattern.pattern} (got {value!r})"
             )
-            raise ValueError(msg)
+            raise FieldValueError("code", msg)
         if self.system is CodeSystem.CAS and not _cas_checksum_ok(value):
             msg = f"'code' must be a CAS number with a valid check digit (got {value!r})"
-            raise ValueError(msg)
+            raise FieldValueError("code", msg)
+
+    system: CodeSystem = attrs.field(validator=v.instance_of(CodeSystem))
+    code: str = attrs.field(validator=_all(_nonempty_str, _check_code))
+    status: Verification = attrs.field(
+        default=Verification.VERIFIED, validator=v.instance_of(Verification)
+    )
+    note: str | None = attrs.field(default=None, validator=_optional_str)
 
     def __repr__(self) -> str:
         return f"<Code {self.system.value}:{self.code}>"
@@ -1047,7 +1111,7 @@ class Indication:
             _is_id(self, attribute, value)
             if value == self.id:
                 msg = f"'parent' must not be the indication itself (got {value!r})"
-                raise ValueError(msg)
+                raise FieldValueError("parent", msg)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -1107,7 +1171,9 @@ class Endpoint:
         if value is not None:
             _is_id(self, attribute, value)
             if value == self.id:
-                raise ValueError(f"'parent' of {self.id!r} must not be the endpoint itself")
+                raise FieldValueError(
+                    "parent", f"'parent' of {self.id!r} must not be the endpoint itself"
+                )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -1156,7 +1222,7 @@ class Integrity:
         _YearRange("a notice")(self, attribute, value)
         if self.date is not None and self.date.year != value:
             msg = f"'year' {value} is not the year of 'date' {self.date.isoformat()}"
-            raise ValueError(msg)
+            raise FieldValueError("year", msg)
 
     @property
     def when(self) -> _dt.date | int | None:
@@ -1202,7 +1268,7 @@ class Quote:
     @language.validator
     def _check_language(self, attribute: attrs.Attribute[str], value: object) -> None:
         if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
-            raise ValueError(_msg(attribute, "a language tag such as 'en' or 'zh'", value))
+            raise _wrong_value(attribute, "a language tag such as 'en' or 'zh'", value)
 
     def __repr__(self) -> str:
         short = self.text if len(self.text) <= 40 else self.text[:37] + "..."
@@ -1259,7 +1325,7 @@ class _Pattern:
         if value is None:
             return
         if not isinstance(value, str) or not self.rx.fullmatch(value):
-            raise ValueError(_msg(attribute, self.what, value))
+            raise _wrong_value(attribute, self.what, value)
 
 
 def _pattern(rx: re.Pattern[str], what: str) -> _Pattern:
@@ -1291,6 +1357,15 @@ class Citation:
     *Added in version 0.1.0*.
     """
 
+    def _check_integrity(self, attribute: attrs.Attribute[Integrity], value: Integrity) -> None:
+        date, year = value.date, self.year
+        if date is not None and isinstance(year, int) and date.year < year:
+            msg = (
+                f"'integrity' must not be dated before the publication it concerns (got a "
+                f"notice of {date.isoformat()} on a publication of {year})"
+            )
+            raise FieldValueError("integrity", msg)
+
     id: str = attrs.field(validator=_is_id)
     kind: DocumentKind = attrs.field(validator=v.instance_of(DocumentKind))
     authors: tuple[str, ...] = attrs.field(default=(), validator=_strs)
@@ -1321,7 +1396,7 @@ class Citation:
         default=(), validator=_tuple_of(Indication), repr=False
     )
     integrity: Integrity = attrs.field(
-        factory=Integrity, validator=v.instance_of(Integrity), repr=False
+        factory=Integrity, validator=_all(v.instance_of(Integrity), _check_integrity), repr=False
     )
     notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
 
@@ -1331,23 +1406,13 @@ class Citation:
         if not isinstance(value, NotReported):
             _nonempty_str(self, attribute, value)
 
-    @integrity.validator
-    def _check_integrity(self, attribute: attrs.Attribute[Integrity], value: Integrity) -> None:
-        date, year = value.date, self.year
-        if date is not None and isinstance(year, int) and date.year < year:
-            msg = (
-                f"'integrity' must not be dated before the publication it concerns (got a "
-                f"notice of {date.isoformat()} on a publication of {year})"
-            )
-            raise ValueError(msg)
-
     @reports_on.validator
     def _check_reports_on(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
         if value is not None:
             _is_id(self, attribute, value)
             if value == self.id:
                 msg = f"'reports_on' must name another citation (got {value!r})"
-                raise ValueError(msg)
+                raise FieldValueError("reports_on", msg)
 
     @property
     def first_author(self) -> str | None:
@@ -1392,9 +1457,9 @@ def _decimals(_: object, attribute: attrs.Attribute[Any], value: object) -> None
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(_msg(attribute, "a whole number of decimal places", value))
+        raise _wrong_type(attribute, "a whole number of decimal places", value)
     if not 0 <= value <= 64:  # as many as the longest number a file may give (64 characters)
-        raise ValueError(_msg(attribute, "between 0 and 64 decimal places", value))
+        raise _wrong_value(attribute, "between 0 and 64 decimal places", value)
 
 
 def _reproduces(decimals: int, *values: float | None) -> str | None:
@@ -1430,7 +1495,11 @@ class PValue:
 
     RELATIONS: ClassVar[tuple[str, ...]] = ("=", "<", "<=", ">")
 
-    value: float = attrs.field(validator=_finite)
+    def _check_value(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not 0.0 <= value <= 1.0:
+            raise _wrong_value(attribute, "between 0 and 1", value)
+
+    value: float = attrs.field(validator=_all(_finite, _check_value))
     relation: str = attrs.field(default="=")
     sided: int = attrs.field(default=2)
     decimals: int | None = attrs.field(default=None)
@@ -1438,7 +1507,7 @@ class PValue:
     @sided.validator
     def _check_sided(self, attribute: attrs.Attribute[int], value: int) -> None:
         if isinstance(value, bool) or value not in (1, 2):
-            raise ValueError(_msg(attribute, "1 (one-sided) or 2 (two-sided)", value))
+            raise _wrong_value(attribute, "1 (one-sided) or 2 (two-sided)", value)
 
     @decimals.validator
     def _check_decimals(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
@@ -1446,21 +1515,16 @@ class PValue:
         if value is None:
             return
         if value == 0:  # a p-value of 0 or 1 written without a decimal point records none
-            raise ValueError("'decimals' of a p-value must be at least 1, or None")
+            raise FieldValueError("decimals", "'decimals' of a p-value must be at least 1, or None")
         wrong = _reproduces(value, self.value)
         if wrong is not None:
             msg = f"'decimals' {value} would show the p-value {wrong} as another number"
-            raise ValueError(msg)
-
-    @value.validator
-    def _check_value(self, attribute: attrs.Attribute[float], value: float) -> None:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(_msg(attribute, "between 0 and 1", value))
+            raise FieldValueError("decimals", msg)
 
     @relation.validator
     def _check_relation(self, attribute: attrs.Attribute[str], value: str) -> None:
         if value not in self.RELATIONS:
-            raise ValueError(_msg(attribute, f"one of {', '.join(self.RELATIONS)}", value))
+            raise _wrong_value(attribute, f"one of {', '.join(self.RELATIONS)}", value)
         # No p-value lies below 0 or above 1, so 'p < 0' and 'p > 1' hold for none.
         if (value == "<" and self.value <= 0) or (value == ">" and self.value >= 1):
             bound = "above 0" if value == "<" else "below 1"
@@ -1544,22 +1608,11 @@ class Proportion:
 
     kind: ClassVar[str] = "proportion"
 
-    events: int = attrs.field(validator=_count())
-    total: int = attrs.field(validator=_count(positive=True))
-    counts: CountKind = attrs.field(
-        default=CountKind.PARTICIPANTS, validator=v.instance_of(CountKind)
-    )
-    reported_percent: float | None = attrs.field(
-        default=None, validator=[_finite, _NumberRange("a percentage", 0.0, 100.0)]
-    )
-
-    @total.validator
     def _check_total(self, attribute: attrs.Attribute[int], value: int) -> None:
         if self.events > value:
             msg = f"'events' must be <= total (got {self.events} > {value})"
-            raise ValueError(msg)
+            raise FieldValueError("events", msg)
 
-    @reported_percent.validator
     def _check_percent(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
         if value is not None and not _percent_agrees(value, self.events, self.total):
             exact = 100 * self.events / self.total
@@ -1567,7 +1620,17 @@ class Proportion:
                 f"'reported_percent' must agree with {self.events}/{self.total} = {exact:.4g} % "
                 f"at the reported precision (got {value!r})"
             )
-            raise ValueError(msg)
+            raise FieldValueError("reported_percent", msg)
+
+    events: int = attrs.field(validator=_count())
+    total: int = attrs.field(validator=_all(_count(positive=True), _check_total))
+    counts: CountKind = attrs.field(
+        default=CountKind.PARTICIPANTS, validator=v.instance_of(CountKind)
+    )
+    reported_percent: float | None = attrs.field(
+        default=None,
+        validator=_all(_finite, _NumberRange("a percentage", 0.0, 100.0), _check_percent),
+    )
 
     @property
     def estimate(self) -> float:
@@ -1633,19 +1696,13 @@ class Breakdown:
 
     kind: ClassVar[str] = "breakdown"
 
-    categories: tuple[Category, ...] = attrs.field(validator=_tuple_of(Category))
-    counts: CountKind = attrs.field(default=CountKind.EVENTS, validator=v.instance_of(CountKind))
-    among: int | None = attrs.field(default=None, validator=_count(optional=True))
-
-    @categories.validator
     def _check_categories(
         self, attribute: attrs.Attribute[Any], value: tuple[Category, ...]
     ) -> None:
         if not value:
-            raise ValueError("'categories' must not be empty")
+            raise FieldValueError("categories", "'categories' must not be empty")
         _unique([c.label for c in value], "category label")
 
-    @among.validator
     def _check_among(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is None:
             return
@@ -1657,6 +1714,14 @@ class Breakdown:
                 f"{value} participants with events need at least {value} events (got {self.total})"
             )
             raise ValueError(msg)
+
+    categories: tuple[Category, ...] = attrs.field(
+        validator=_all(_tuple_of(Category), _check_categories)
+    )
+    counts: CountKind = attrs.field(default=CountKind.EVENTS, validator=v.instance_of(CountKind))
+    among: int | None = attrs.field(
+        default=None, validator=_all(_count(optional=True), _check_among)
+    )
 
     @property
     def total(self) -> int:
@@ -1713,38 +1778,41 @@ class Summary:
     *Changed in version 0.2.0*: ``change``.
     """
 
-    group: str = attrs.field(validator=_is_id)
-    measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
-    value: Quantity = attrs.field(validator=v.instance_of(Quantity))
-    spread: Quantity | None = attrs.field(
-        default=None, validator=_QuantityRange("a spread (SD, SE, IQR or range)", ())
-    )
-    spread_kind: Spread | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Spread))
-    )
-    n: int | None = attrs.field(default=None, validator=_count(optional=True))
-    change: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
-
-    @change.validator
     def _check_change(self, attribute: attrs.Attribute[bool | None], value: bool | None) -> None:
         if value is False and self.measure is SummaryMeasure.PERCENT_CHANGE:
             raise ValueError(
                 "a percent change is a change from baseline: 'change' must not be false"
             )
 
-    @spread.validator
     def _check_spread(self, attribute: attrs.Attribute[Quantity | None], value: object) -> None:
         if value is None:
             if self.spread_kind is not None:
-                raise ValueError("'spread_kind' given without 'spread'")
+                raise FieldValueError("spread_kind", "'spread_kind' given without 'spread'")
             return
         if not isinstance(value, Quantity):
-            raise TypeError(_msg(attribute, "a quantity", value))
+            raise _wrong_type(attribute, "a quantity", value)
         if value.unit.dimension is not self.value.unit.dimension:
             msg = f"'spread' must be in the unit of 'value' (got {value} beside {self.value})"
-            raise ValueError(msg)
+            raise FieldValueError("spread", msg)
         if self.spread_kind is None:
-            raise ValueError("'spread' needs 'spread_kind' (use 'unlabelled' for a bare ±)")
+            raise FieldValueError(
+                "spread", "'spread' needs 'spread_kind' (use 'unlabelled' for a bare ±)"
+            )
+
+    group: str = attrs.field(validator=_is_id)
+    measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
+    value: Quantity = attrs.field(validator=v.instance_of(Quantity))
+    spread: Quantity | None = attrs.field(
+        default=None,
+        validator=_all(_QuantityRange("a spread (SD, SE, IQR or range)", ()), _check_spread),
+    )
+    spread_kind: Spread | None = attrs.field(
+        default=None, validator=_optional(v.instance_of(Spread))
+    )
+    n: int | None = attrs.field(default=None, validator=_count(optional=True))
+    change: bool | None = attrs.field(
+        default=None, validator=_all(_optional(v.instance_of(bool)), _check_change)
+    )
 
     def __str__(self) -> str:
         spread = f" ± {self.spread.value:g}" if self.spread is not None else ""
@@ -1770,18 +1838,23 @@ class GroupSummaries:
 
     kind: ClassVar[str] = "group_summaries"
 
-    summaries: tuple[Summary, ...] = attrs.field(validator=_tuple_of(Summary))
-    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
-    test: str | None = attrs.field(default=None, validator=_optional_str)
-
-    @summaries.validator
     def _check_summaries(self, attribute: attrs.Attribute[Any], value: tuple[Summary, ...]) -> None:
         if len(value) < 2:
-            raise ValueError(f"'summaries' must hold at least 2 groups (got {len(value)})")
+            raise FieldValueError(
+                "summaries", f"'summaries' must hold at least 2 groups (got {len(value)})"
+            )
         _unique([s.group for s in value], "group")
         dims = {s.value.unit.dimension for s in value}
         if len(dims) != 1:
-            raise ValueError("'summaries' must measure one dimension in every group")
+            raise FieldValueError(
+                "summaries", "'summaries' must measure one dimension in every group"
+            )
+
+    summaries: tuple[Summary, ...] = attrs.field(
+        validator=_all(_tuple_of(Summary), _check_summaries)
+    )
+    p_value: PValue | None = attrs.field(default=None, validator=_optional(v.instance_of(PValue)))
+    test: str | None = attrs.field(default=None, validator=_optional_str)
 
     def get(self, group: str) -> Summary:
         """The summary of one group.
@@ -1836,13 +1909,37 @@ class Effect:
 
     kind: ClassVar[str] = "effect"
 
+    def _check_reported(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None:
+            wrong = _reproduces(value, self.value, self.low, self.high)
+            if wrong is not None:
+                msg = f"'decimals' {value} would show {wrong} as another number"
+                raise FieldValueError("decimals", msg)
+
+    def _check_level(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not 0 < value < 1:
+            raise _wrong_value(attribute, "between 0 and 1 (exclusive)", value)
+
+    def _check_bounds(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+        if (self.low is None) != (value is None):
+            raise FieldValueError("low", "'low' and 'high' must be given together")
+        if self.low is not None and value is not None and not self.low <= self.value <= value:
+            msg = f"the interval must contain the estimate (got {self.value} outside [{self.low}, {value}])"
+            raise ValueError(msg)
+        if self.measure.is_ratio:
+            for name, x in (("value", self.value), ("low", self.low)):
+                if x is not None and x <= 0:
+                    raise FieldValueError(
+                        name, f"'{name}' of a {self.measure} must be > 0 (got {x})"
+                    )
+
     measure: EffectMeasure = attrs.field(validator=v.instance_of(EffectMeasure))
     value: float = attrs.field(validator=_finite)
     low: float | None = attrs.field(default=None, validator=_finite)
-    high: float | None = attrs.field(default=None, validator=_finite)
-    level: float = attrs.field(default=0.95, validator=_finite)
-    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
-    unit: Unit | None = attrs.field(default=None, validator=v.optional(v.instance_of(Unit)))
+    high: float | None = attrs.field(default=None, validator=_all(_finite, _check_bounds))
+    level: float = attrs.field(default=0.95, validator=_all(_finite, _check_level))
+    p_value: PValue | None = attrs.field(default=None, validator=_optional(v.instance_of(PValue)))
+    unit: Unit | None = attrs.field(default=None, validator=_optional(v.instance_of(Unit)))
     per: Quantity | None = attrs.field(
         default=None,
         validator=_QuantityRange(
@@ -1854,43 +1951,20 @@ class Effect:
     approximate: bool = attrs.field(default=False, validator=v.instance_of(bool))
     reference: str | None = attrs.field(default=None)
     adjusted: bool | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(bool)), repr=False
+        default=None, validator=_optional(v.instance_of(bool)), repr=False
     )
     studies: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
     participants: int | None = attrs.field(
         default=None, validator=_count(optional=True, positive=True)
     )
-    decimals: int | None = attrs.field(default=None, validator=_decimals, repr=False)
-
-    @decimals.validator
-    def _check_reported(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None:
-            wrong = _reproduces(value, self.value, self.low, self.high)
-            if wrong is not None:
-                msg = f"'decimals' {value} would show {wrong} as another number"
-                raise ValueError(msg)
+    decimals: int | None = attrs.field(
+        default=None, validator=_all(_decimals, _check_reported), repr=False
+    )
 
     @reference.validator
     def _check_reference(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
         if value is not None:
             _is_id(self, attribute, value)
-
-    @level.validator
-    def _check_level(self, attribute: attrs.Attribute[float], value: float) -> None:
-        if not 0 < value < 1:
-            raise ValueError(_msg(attribute, "between 0 and 1 (exclusive)", value))
-
-    @high.validator
-    def _check_bounds(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
-        if (self.low is None) != (value is None):
-            raise ValueError("'low' and 'high' must be given together")
-        if self.low is not None and value is not None and not self.low <= self.value <= value:
-            msg = f"the interval must contain the estimate (got {self.value} outside [{self.low}, {value}])"
-            raise ValueError(msg)
-        if self.measure.is_ratio:
-            for name, x in (("value", self.value), ("low", self.low)):
-                if x is not None and x <= 0:
-                    raise ValueError(f"'{name}' of a {self.measure} must be > 0 (got {x})")
 
     @property
     def interval(self) -> Interval | None:
@@ -1985,23 +2059,22 @@ class ArmCount:
     *Added in version 0.2.0*.
     """
 
-    group: str = attrs.field(validator=_is_id)
-    events: int = attrs.field(validator=_count())
-    total: int = attrs.field(validator=_count(positive=True))
-    reported_percent: float | None = attrs.field(default=None, validator=_finite)
-
-    @total.validator
     def _check_total(self, attribute: attrs.Attribute[int], value: int) -> None:
         if self.events > value:
             msg = f"'events' ({self.events}) must not exceed 'total' ({value})"
-            raise ValueError(msg)
+            raise FieldValueError("events", msg)
         p = self.reported_percent
         if p is not None and not _percent_agrees(p, self.events, value):
             msg = (
                 f"'reported_percent' {p} does not agree with {self.events}/{value} "
                 f"({100 * self.events / value:.2f} %)"
             )
-            raise ValueError(msg)
+            raise FieldValueError("reported_percent", msg)
+
+    group: str = attrs.field(validator=_is_id)
+    events: int = attrs.field(validator=_count())
+    total: int = attrs.field(validator=_all(_count(positive=True), _check_total))
+    reported_percent: float | None = attrs.field(default=None, validator=_finite)
 
     @property
     def proportion(self) -> Proportion:
@@ -2034,18 +2107,17 @@ class ArmCounts:
 
     kind: ClassVar[str] = "arm_counts"
 
-    arms: tuple[ArmCount, ...] = attrs.field(validator=_tuple_of(ArmCount))
+    def _check_arms(self, attribute: attrs.Attribute[Any], value: tuple[ArmCount, ...]) -> None:
+        if len(value) < 2:
+            raise FieldValueError("arms", f"'arms' must hold at least 2 arms (got {len(value)})")
+        _unique([a.group for a in value], "arm")
+
+    arms: tuple[ArmCount, ...] = attrs.field(validator=_all(_tuple_of(ArmCount), _check_arms))
     counts: CountKind = attrs.field(
         default=CountKind.PARTICIPANTS, validator=v.instance_of(CountKind)
     )
-    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
+    p_value: PValue | None = attrs.field(default=None, validator=_optional(v.instance_of(PValue)))
     test: str | None = attrs.field(default=None, validator=_optional_str)
-
-    @arms.validator
-    def _check_arms(self, attribute: attrs.Attribute[Any], value: tuple[ArmCount, ...]) -> None:
-        if len(value) < 2:
-            raise ValueError(f"'arms' must hold at least 2 arms (got {len(value)})")
-        _unique([a.group for a in value], "arm")
 
     def arm(self, group: str) -> ArmCount:
         """The count of the arm with this id.
@@ -2093,37 +2165,35 @@ class BeforeAfter:
 
     kind: ClassVar[str] = "before_after"
 
-    group: str = attrs.field(validator=_is_id)
-    measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
-    before: Quantity = attrs.field(validator=v.instance_of(Quantity))
-    after: Quantity = attrs.field(validator=v.instance_of(Quantity))
-    before_spread: Quantity | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Quantity))
-    )
-    after_spread: Quantity | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Quantity))
-    )
-    spread_kind: Spread | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Spread))
-    )
-    n: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
-    p_value: PValue | None = attrs.field(default=None, validator=v.optional(v.instance_of(PValue)))
-    test: str | None = attrs.field(default=None, validator=_optional_str)
-
-    @after.validator
     def _check_after(self, attribute: attrs.Attribute[Quantity], value: Quantity) -> None:
         if value.unit.dimension is not self.before.unit.dimension:
             msg = f"'before' ({self.before}) and 'after' ({value}) measure different dimensions"
-            raise ValueError(msg)
+            raise FieldValueError("before", msg)
 
-    @after_spread.validator
     def _check_spreads(self, attribute: attrs.Attribute[Any], value: Quantity | None) -> None:
         spreads = [x for x in (self.before_spread, value) if x is not None]
         if spreads and self.spread_kind is None:
-            raise ValueError("'spread_kind' must say what the spreads are")
+            raise FieldValueError("spread_kind", "'spread_kind' must say what the spreads are")
         for x in spreads:
             if x.value < 0 or x.unit.dimension is not self.before.unit.dimension:
                 raise ValueError(f"a spread must be >= 0 in the values' dimension (got {x})")
+
+    group: str = attrs.field(validator=_is_id)
+    measure: SummaryMeasure = attrs.field(validator=v.instance_of(SummaryMeasure))
+    before: Quantity = attrs.field(validator=v.instance_of(Quantity))
+    after: Quantity = attrs.field(validator=_all(v.instance_of(Quantity), _check_after))
+    before_spread: Quantity | None = attrs.field(
+        default=None, validator=_optional(v.instance_of(Quantity))
+    )
+    after_spread: Quantity | None = attrs.field(
+        default=None, validator=_all(_optional(v.instance_of(Quantity)), _check_spreads)
+    )
+    spread_kind: Spread | None = attrs.field(
+        default=None, validator=_optional(v.instance_of(Spread))
+    )
+    n: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
+    p_value: PValue | None = attrs.field(default=None, validator=_optional(v.instance_of(PValue)))
+    test: str | None = attrs.field(default=None, validator=_optional_str)
 
     def __str__(self) -> str:
         def one(q: Quantity, spread: Quantity | None) -> str:
@@ -2151,20 +2221,18 @@ class CumulativeArm:
     *Added in version 0.2.0*.
     """
 
-    group: str = attrs.field(validator=_is_id)
-    percent: float = attrs.field(validator=_finite)
-    decimals: int | None = attrs.field(default=None, validator=_decimals)
-
-    @decimals.validator
     def _check_reported(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is not None and _reproduces(value, self.percent) is not None:
             msg = f"'decimals' {value} would show {self.percent!r} % as another number"
-            raise ValueError(msg)
+            raise FieldValueError("decimals", msg)
 
-    @percent.validator
     def _check_percent(self, attribute: attrs.Attribute[float], value: float) -> None:
         if not 0 <= value <= 100:
-            raise ValueError(_msg(attribute, "a percentage between 0 and 100", value))
+            raise _wrong_value(attribute, "a percentage between 0 and 100", value)
+
+    group: str = attrs.field(validator=_is_id)
+    percent: float = attrs.field(validator=_all(_finite, _check_percent))
+    decimals: int | None = attrs.field(default=None, validator=_all(_decimals, _check_reported))
 
     def __str__(self) -> str:
         return f"{_as_reported(self.percent, self.decimals)} % ({self.group})"
@@ -2191,20 +2259,21 @@ class Cumulative:
 
     kind: ClassVar[str] = "cumulative"
 
-    arms: tuple[CumulativeArm, ...] = attrs.field(validator=_tuple_of(CumulativeArm))
-    method: str | None = attrs.field(default=None, validator=_optional_str)
-    curve_p_value: PValue | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(PValue))
-    )
-    curve_test: str | None = attrs.field(default=None, validator=_optional_str)
-
-    @arms.validator
     def _check_arms(
         self, attribute: attrs.Attribute[Any], value: tuple[CumulativeArm, ...]
     ) -> None:
         if not value:
-            raise ValueError("'arms' must hold at least 1 arm")
+            raise FieldValueError("arms", "'arms' must hold at least 1 arm")
         _unique([a.group for a in value], "arm")
+
+    arms: tuple[CumulativeArm, ...] = attrs.field(
+        validator=_all(_tuple_of(CumulativeArm), _check_arms)
+    )
+    method: str | None = attrs.field(default=None, validator=_optional_str)
+    curve_p_value: PValue | None = attrs.field(
+        default=None, validator=_optional(v.instance_of(PValue))
+    )
+    curve_test: str | None = attrs.field(default=None, validator=_optional_str)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -2251,11 +2320,11 @@ class TestResult:
     @groups.validator
     def _check_groups(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
-            raise TypeError(_msg(attribute, "a tuple of group ids", value))
+            raise _wrong_type(attribute, "a tuple of group ids", value)
         for item in value:
             _is_id(self, attribute, item)
         if len(value) == 1:
-            raise ValueError("'groups' must name at least 2 groups, or none")
+            raise FieldValueError("groups", "'groups' must name at least 2 groups, or none")
         _unique(list(value), "group")
 
     def __str__(self) -> str:
@@ -2318,7 +2387,7 @@ class Frequency:
     @per.validator
     def _check_per(self, attribute: attrs.Attribute[Unit], value: object) -> None:
         if not isinstance(value, Unit) or value.dimension is not Dimension.TIME:
-            raise ValueError(_msg(attribute, "a unit of time", value))
+            raise _wrong_value(attribute, "a unit of time", value)
 
     @property
     def per_day(self) -> float:
@@ -2361,19 +2430,19 @@ class Dose:
     @frequency.validator
     def _check_frequency(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is not None and not isinstance(value, (Frequency, NotReported)):
-            raise TypeError(_msg(attribute, "a frequency such as '3/day'", value))
+            raise _wrong_type(attribute, "a frequency such as '3/day'", value)
         if (
             isinstance(value, Frequency)
             and isinstance(self.amount, Quantity)
             and self.amount.unit.dimension is Dimension.MASS_RATE
         ):
             msg = f"'frequency' must not be given with a daily amount (got {value} with {self.amount})"
-            raise ValueError(msg)
+            raise FieldValueError("frequency", msg)
 
     @route.validator
     def _check_route(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, (Route, NotReported)):
-            raise TypeError(_msg(attribute, "a route", value))
+            raise _wrong_type(attribute, "a route", value)
 
     @property
     def daily_dose(self) -> Quantity | NotReported:
@@ -2443,7 +2512,7 @@ class Phase:
         known = [(n, x) for n, x in chain if _known(x) is not None]
         for (n1, x1), (n2, x2) in itertools.pairwise(known):
             if x2 > x1:  # type: ignore[operator]
-                raise ValueError(f"'{n2}' must be <= {n1} (got {x2} > {x1})")
+                raise FieldValueError(n2, f"'{n2}' must be <= {n1} (got {x2} > {x1})")
 
 
 @attrs.frozen(kw_only=True)
@@ -2576,11 +2645,11 @@ class Arm:
     name: str = attrs.field(validator=_nonempty_str)
     role: GroupRole = attrs.field(validator=v.instance_of(GroupRole))
     regimen: Regimen | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Regimen)), repr=False
+        default=None, validator=_optional(v.instance_of(Regimen)), repr=False
     )
     size: int | NotReported | None = attrs.field(default=None, validator=_size)
     sex: SexCounts | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(SexCounts)), repr=False
+        default=None, validator=_optional(v.instance_of(SexCounts)), repr=False
     )
     description: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
 
@@ -2608,16 +2677,14 @@ class Population:
     enrolled: int | NotReported | None = attrs.field(default=None, validator=_size)
     evaluable: int | NotReported | None = attrs.field(default=None, validator=_size)
     age: Age | NotReported | None = attrs.field(default=None)
-    sex: SexCounts | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(SexCounts))
-    )
+    sex: SexCounts | None = attrs.field(default=None, validator=_optional(v.instance_of(SexCounts)))
     subtypes: tuple[str, ...] = attrs.field(default=(), validator=_strs)
     risk_groups: tuple[str, ...] = attrs.field(default=(), validator=_strs)
 
     @age.validator
     def _check_age(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is not None and not isinstance(value, (Age, NotReported)):
-            raise TypeError(_msg(attribute, "an age", value))
+            raise _wrong_type(attribute, "an age", value)
 
     def __repr__(self) -> str:
         counts = "".join(
@@ -2630,7 +2697,7 @@ class Population:
     def __attrs_post_init__(self) -> None:
         e, ev = _known(self.enrolled), _known(self.evaluable)
         if e is not None and ev is not None and ev > e:
-            raise ValueError(f"'evaluable' must be <= enrolled (got {ev} > {e})")
+            raise FieldValueError("evaluable", f"'evaluable' must be <= enrolled (got {ev} > {e})")
         _check_sex_fits(self.enrolled, self.sex, "enrolled")
 
 
@@ -2649,7 +2716,7 @@ class Setting:
 
     country: str | NotReported = attrs.field(default=NOT_REPORTED)
     region: str | None = attrs.field(default=None, validator=_optional_str)
-    multicentre: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
+    multicentre: bool | None = attrs.field(default=None, validator=_optional(v.instance_of(bool)))
     affiliation_country: str | NotReported = attrs.field(default=NOT_REPORTED)
 
     def __repr__(self) -> str:
@@ -2690,26 +2757,27 @@ class Comparator:
     *Added in version 0.2.0*.
     """
 
+    def _check_something(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if self.group is None and self.kind is None and not self.compounds and value is None:
+            raise ValueError("a comparator must name an arm, a kind, compounds or a description")
+
     group: str | None = attrs.field(default=None)
     kind: ComparatorKind | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(ComparatorKind))
+        default=None, validator=_optional(v.instance_of(ComparatorKind))
     )
     compounds: tuple[Compound, ...] = attrs.field(default=(), validator=_tuple_of(Compound))
     studies: int | None = attrs.field(default=None, validator=_count(optional=True, positive=True))
     participants: int | None = attrs.field(
         default=None, validator=_count(optional=True, positive=True)
     )
-    description: str | None = attrs.field(default=None, validator=_optional_str)
+    description: str | None = attrs.field(
+        default=None, validator=_all(_optional_str, _check_something)
+    )
 
     @group.validator
     def _check_group(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
         if value is not None:
             _is_id(self, attribute, value)
-
-    @description.validator
-    def _check_something(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
-        if self.group is None and self.kind is None and not self.compounds and value is None:
-            raise ValueError("a comparator must name an arm, a kind, compounds or a description")
 
     def __str__(self) -> str:
         if self.description is not None:
@@ -2760,7 +2828,7 @@ class Outcome:
     timepoint: Quantity | None = attrs.field(default=None, validator=_TIMEPOINT, repr=False)
     site: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
     endpoint: Endpoint | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Endpoint)), repr=False
+        default=None, validator=_optional(v.instance_of(Endpoint)), repr=False
     )
 
 
@@ -2797,6 +2865,12 @@ class Finding:
     *Changed in version 0.2.0*: ``exposure``; ``comparator`` is a [`Comparator`][vitk2.Comparator].
     """
 
+    def _check_provenance(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        if not value:
+            raise FieldValueError(
+                "provenance", "'provenance' must hold at least one quote or locator"
+            )
+
     id: str = attrs.field(validator=_is_id)
     outcome: Outcome = attrs.field(validator=v.instance_of(Outcome))
     indication: Indication = attrs.field(validator=v.instance_of(Indication), repr=False)
@@ -2805,13 +2879,13 @@ class Finding:
     )
     direction: Direction = attrs.field(validator=v.instance_of(Direction))
     provenance: tuple[Provenance, ...] = attrs.field(
-        validator=_tuple_of((Quote, Locator)), repr=False
+        validator=_all(_tuple_of((Quote, Locator)), _check_provenance), repr=False
     )
     group: str | None = attrs.field(default=None, repr=False)
     comparator: Comparator | None = attrs.field(
         default=None,
         converter=_to_comparator,
-        validator=v.optional(v.instance_of(Comparator)),
+        validator=_optional(v.instance_of(Comparator)),
         repr=False,
     )
     subgroup: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
@@ -2819,23 +2893,18 @@ class Finding:
         default=(), validator=_tuple_of(Compound), repr=False
     )
     basis: Design | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Design)), repr=False
+        default=None, validator=_optional(v.instance_of(Design)), repr=False
     )
     certainty: Certainty | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Certainty)), repr=False
+        default=None, validator=_optional(v.instance_of(Certainty)), repr=False
     )
     certainty_reasons: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     rests_on: tuple[str, ...] = attrs.field(default=(), repr=False)
     caveats: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     exposure: Exposure | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Exposure)), repr=False
+        default=None, validator=_optional(v.instance_of(Exposure)), repr=False
     )
-
-    @provenance.validator
-    def _check_provenance(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
-        if not value:
-            raise ValueError("'provenance' must hold at least one quote or locator")
 
     @group.validator
     def _check_group(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -2845,7 +2914,7 @@ class Finding:
     @rests_on.validator
     def _check_rests_on(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
-            raise TypeError(_msg(attribute, "a tuple of citation ids", value))
+            raise _wrong_type(attribute, "a tuple of citation ids", value)
         for item in value:
             _is_id(self, attribute, item)
 
@@ -2931,7 +3000,7 @@ class AdverseEvent:
         if value is None or isinstance(value, NotReported):
             return
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            raise ValueError(_msg(attribute, "a grade from 1 to 5", value))
+            raise _wrong_value(attribute, "a grade from 1 to 5", value)
 
     @group.validator
     def _check_group(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -2947,9 +3016,13 @@ class AdverseEvent:
     def __attrs_post_init__(self) -> None:
         p, t = _known(self.participants), _known(self.total)
         if p is not None and t is not None and p > t:
-            raise ValueError(f"'participants' must be <= total (got {p} > {t})")
+            raise FieldValueError(
+                "participants", f"'participants' must be <= total (got {p} > {t})"
+            )
         if not self.provenance:
-            raise ValueError("'provenance' must hold at least one quote or locator")
+            raise FieldValueError(
+                "provenance", "'provenance' must hold at least one quote or locator"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -2970,7 +3043,7 @@ class EvidenceLevel:
     ocebm: int | None = attrs.field()
     rationale: str = attrs.field(validator=_nonempty_str)
     certainty: Certainty | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Certainty))
+        default=None, validator=_optional(v.instance_of(Certainty))
     )
     downgrades: tuple[str, ...] = attrs.field(default=(), validator=_strs)
     question: str | None = attrs.field(default=None, validator=_optional_str)
@@ -2980,7 +3053,7 @@ class EvidenceLevel:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            raise ValueError(_msg(attribute, "an OCEBM level from 1 to 5", value))
+            raise _wrong_value(attribute, "an OCEBM level from 1 to 5", value)
 
     def __str__(self) -> str:
         level = f"OCEBM {self.ocebm}" if self.ocebm is not None else "OCEBM n/a"
@@ -3006,7 +3079,7 @@ class Funding:
 
     funders: tuple[str, ...] = attrs.field(default=(), validator=_strs)
     supplement_maker: bool | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(bool))
+        default=None, validator=_optional(v.instance_of(bool))
     )
     note: str | None = attrs.field(default=None, validator=_optional_str)
 
@@ -3070,13 +3143,13 @@ class Study:
     notes: tuple[str, ...] = attrs.field(default=(), validator=_strs, repr=False)
     includes: tuple[str, ...] = attrs.field(default=(), repr=False)
     exposure: Exposure | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Exposure)), repr=False
+        default=None, validator=_optional(v.instance_of(Exposure)), repr=False
     )
     blinding: Blinding | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Blinding)), repr=False
+        default=None, validator=_optional(v.instance_of(Blinding)), repr=False
     )
     funding: Funding | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(Funding)), repr=False
+        default=None, validator=_optional(v.instance_of(Funding)), repr=False
     )
     provenance: tuple[Provenance, ...] = attrs.field(
         default=(), validator=_tuple_of((Quote, Locator)), repr=False
@@ -3084,9 +3157,9 @@ class Study:
 
     def __attrs_post_init__(self) -> None:
         if not self.reports:
-            raise ValueError("'reports' must hold at least one citation")
+            raise FieldValueError("reports", "'reports' must hold at least one citation")
         if not self.indications:
-            raise ValueError("'indications' must hold at least one indication")
+            raise FieldValueError("indications", "'indications' must hold at least one indication")
         _unique([c.id for c in self.reports], "report")
         groups = self.group_ids
         _unique(
@@ -3164,12 +3237,14 @@ class Study:
     @includes.validator
     def _check_includes(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
-            raise TypeError(_msg(attribute, "a tuple of study ids", value))
+            raise _wrong_type(attribute, "a tuple of study ids", value)
         for item in value:
             _is_id(self, attribute, item)
         _unique(list(value), "included study")
         if self.id in value:
-            raise ValueError(f"'includes' of {self.id!r} must not name the study itself")
+            raise FieldValueError(
+                "includes", f"'includes' of {self.id!r} must not name the study itself"
+            )
 
     @property
     def group_ids(self) -> frozenset[str]:

@@ -137,19 +137,30 @@ def _attribute_docs(cls: type) -> dict[str, str]:
 # --- validators -------------------------------------------------------------------------------
 
 
+# attrs' own combinators keep their parts private: the model composes validators with its own
+# (``_all`` and ``_optional``), and a field that composes them with attrs' is an error here.
+_ATTRS_COMBINATORS: Final[tuple[type, ...]] = (
+    type(attrs.validators.and_()),
+    type(attrs.validators.optional(attrs.validators.instance_of(object))),
+)
+
+
 def _validators(validator: object) -> Iterator[object]:
-    """The validators inside attrs' ``and_`` and ``optional`` wrappers, flattened."""
+    """The validators inside the model's ``_All`` and ``_Optional`` combinators, flattened."""
     if validator is None:
         return
-    inner = getattr(validator, "_validators", None)
-    if isinstance(inner, tuple):
-        for v in inner:
+    if isinstance(validator, m._All):
+        for v in validator.validators:
             yield from _validators(v)
         return
-    wrapped = getattr(validator, "validator", None)
-    if wrapped is not None and type(validator).__name__ == "_OptionalValidator":
-        yield from _validators(wrapped)
+    if isinstance(validator, m._Optional):
+        yield from _validators(validator.validator)
         return
+    if isinstance(validator, _ATTRS_COMBINATORS):
+        raise TypeError(
+            f"{validator!r} hides its parts: compose a field's validators with _all or "
+            "_optional (not a list, attrs.validators, or @field.validator on top of validator=)"
+        )
     yield validator
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import attrs
 
-from ._errors import IncommensurableUnitsError, UnitError
+from ._errors import FieldTypeError, FieldValueError, IncommensurableUnitsError, UnitError
 
 __all__ = ["Dimension", "Quantity", "Unit", "parse_unit"]
 
@@ -239,10 +239,10 @@ def parse_unit(text: str | Unit) -> Unit:
 def _finite_number(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         msg = f"'{attribute.name}' must be a number (got {value!r})"
-        raise TypeError(msg)
+        raise FieldTypeError(attribute.name, msg)
     if not math.isfinite(value):
         msg = f"'{attribute.name}' must be a finite number (got {value!r})"
-        raise ValueError(msg)
+        raise FieldValueError(attribute.name, msg)
 
 
 @attrs.frozen(order=False)
