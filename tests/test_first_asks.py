@@ -1,6 +1,6 @@
 """First asks take shortcuts; each gives what its plain definition gives.
 
-A summary takes each row's contrasts from `PoolableContrasts`, which screens the findings of
+A t quantile is kept once computed. A summary takes each row's contrasts from `PoolableContrasts`, which screens the findings of
 an indication and endpoint once for every row, in place of asking `meta_analysis` once per
 row. These tests hold the shortcut to the definition, on hypothesis-drawn bases and on the
 benchmarks' synthetic evidence.
@@ -9,6 +9,7 @@ benchmarks' synthetic evidence.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,11 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vitk2
 import vitk2.testing as vt
+from vitk2._dist import _t_ppf, t_ppf
 from vitk2._evidence_meta import MetaAnalysisError, PoolableContrasts
 from vitk2._summary import _asked_of_base, _summary
 
@@ -148,3 +151,16 @@ def test_the_contrasts_of_synthetic_evidence_are_the_meta_analyses(
                     assert _contrasts_of(shortcut, indication, end, comp, measure) == (
                         _contrasts_as_asked(synthetic, indication, end, comp, measure, False)
                     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    p=st.floats(0.0, 1.0),
+    df=st.one_of(st.integers(1, 400), st.floats(0.05, 1e6), st.just(math.inf)),
+)
+def test_a_kept_t_quantile_is_the_one_computed(p: float, df: float) -> None:
+    computed = _t_ppf.__wrapped__(p, df)
+    assert t_ppf(p, df) == computed
+    again = t_ppf(p, df)  # kept now
+    assert again == computed
+    assert math.copysign(1.0, again) == math.copysign(1.0, computed)

@@ -12,6 +12,7 @@ Every function takes already checked floats: the public callers validate their i
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ._stats import StatisticsError, _beta_cf, _betaincinv, _log_beta, normal_quantile
@@ -144,13 +145,23 @@ def t_pdf(t: float, df: float) -> float:
 def t_ppf(p: float, df: float) -> float:
     """Quantile function (inverse CDF) of Student's t with ``df`` degrees of freedom.
 
+    A meta-analysis asks for a few quantiles many times (the 97.5% point of each number of
+    studies), so the last 256 answers are kept, by argument values and types: the same
+    arguments give the same float, for the cost of a lookup.
+
     The tail probability ``q = min(p, 1 - p)`` is turned into a quantile through the inverse
     regularised incomplete beta function: in the tails from ``x = I^-1(2q; df/2, 1/2)`` and
     ``t = sqrt(df (1 - x) / x)``, near the centre from ``y = I^-1(1 - 2q; 1/2, df/2)`` and
     ``t = sqrt(df y / (1 - y))``. Newton steps on the same probability, computed to full
     relative precision, polish the result.
     """
-    _check_df(df)
+    _check_df(df)  # raised every time: an error is never kept
+    return _t_ppf(p, df)
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _t_ppf(p: float, df: float) -> float:
+    """`t_ppf` of a checked ``df``, kept by argument values and types."""
     if not 0.0 < p < 1.0:
         if p == 0.0:
             return -math.inf
