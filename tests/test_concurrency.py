@@ -119,7 +119,9 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on th
 
 
 @needs_fork
-def test_a_child_forked_during_the_first_load_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fork_during_the_first_load_waits_for_it_and_the_child_has_the_base(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     parent = os.getpid()
     entered, release = threading.Event(), threading.Event()
     load_uncached = _bundled._load_uncached
@@ -135,21 +137,68 @@ def test_a_child_forked_during_the_first_load_loads(monkeypatch: pytest.MonkeyPa
     loaded: list[vitk2.EvidenceBase] = []
     loader = threading.Thread(target=lambda: loaded.append(_bundled.load()))
     loader.start()
+    timer = threading.Timer(0.3, release.set)  # the load ends while the fork waits for it
     try:
         assert entered.wait(CHILD_SECONDS)
-        assert _bundled._lock.locked()
 
-        def child() -> bool:
-            base = vitk2.load()
-            return len(base.studies) > 0 and vitk2.load() is base
+        def child() -> bool:  # forked only once the load was over: its base is inherited
+            inherited = _bundled._cache
+            return inherited is not None and vitk2.load() is inherited and len(inherited) > 0
 
+        timer.start()
         assert _in_forked_child(child) == 0
+        assert release.is_set()
     finally:
         release.set()
+        timer.cancel()
         loader.join(CHILD_SECONDS)
     assert not loader.is_alive()
     assert loaded == [_bundled._cache]
     assert vitk2.load() is loaded[0]
+
+
+_FORK_DURING_FIRST_LOAD = """
+import os, sys, threading, time, warnings
+import vitk2
+
+warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork() with threads
+loader = threading.Thread(target=vitk2.load)
+loader.start()
+time.sleep(float(sys.argv[1]))
+pid = os.fork()
+if pid == 0:
+    code = 2
+    try:
+        code = 0 if len(vitk2.load().studies) > 0 else 2
+    finally:
+        os._exit(code)
+deadline = time.monotonic() + float(sys.argv[2])
+while True:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        sys.exit(os.waitstatus_to_exitcode(status))
+    if time.monotonic() > deadline:
+        os.kill(pid, 9)
+        sys.exit(3)
+    time.sleep(0.02)
+"""
+
+
+@needs_fork
+@pytest.mark.parametrize("delay", [0.0, 0.005, 0.05, 0.2])
+def test_a_child_forked_in_a_fresh_process_during_its_first_load_loads(delay: float) -> None:
+    """The first load imports the loader: a fork in that window must not hang the child."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _FORK_DURING_FIRST_LOAD, str(delay), str(CHILD_SECONDS)],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_SECONDS * 2,
+    )
+    assert proc.returncode != 3, "the forked child hung in its first load()"
+    assert proc.returncode == 0, proc.stderr
 
 
 @needs_fork
@@ -183,12 +232,34 @@ def test_a_child_forked_while_an_answer_is_stored_stores_its_own() -> None:
 
 def test_the_after_fork_handlers_replace_held_locks(monkeypatch: pytest.MonkeyPatch) -> None:
     # what os.register_at_fork runs in a child, run here, where coverage sees it
-    held = threading.Lock()
-    held.acquire()
+    held = threading.RLock()
     monkeypatch.setattr(_bundled, "_lock", held)
-    _bundled._new_lock_in_child()
+
+    def free_elsewhere() -> bool:  # whether another thread could take the load lock now
+        got: list[bool] = []
+
+        def attempt() -> None:
+            if held.acquire(blocking=False):
+                held.release()
+                got.append(True)
+            else:
+                got.append(False)
+
+        t = threading.Thread(target=attempt)
+        t.start()
+        t.join()
+        return got[0]
+
+    assert free_elsewhere()
+    _bundled._before_fork()  # what a fork runs first: a load in progress is waited for
+    assert not free_elsewhere()
+    _bundled._after_fork_in_parent()  # and the parent gets the lock back
+    assert free_elsewhere()
+    _bundled._before_fork()
+    _bundled._after_fork_in_child()  # the child gets a lock of its own
     assert _bundled._lock is not held
-    assert not _bundled._lock.locked()
+    assert _bundled._lock.acquire(blocking=False)
+    _bundled._lock.release()
     base = vitk2.loads(dump(vitk2.load(), "json"), "json")
     base.filter(indication="mds")
     results = base._index.filtered
