@@ -1030,24 +1030,45 @@ def test_a_broken_pipe_in_process(
     assert capsys.readouterr().err == ""
 
 
+_SCRIPT = Path(sys.executable).with_name("vitk2")
+
+
 @pytest.mark.parametrize(
-    "when", ["vitk2._errors", "vitk2._model", "vitk2._bundled", "vitk2._compare"]
+    ("how", "when"),
+    [
+        ("-m", "vitk2._errors"),
+        ("-m", "vitk2._model"),
+        ("-m", "vitk2._bundled"),
+        ("-m", "vitk2._compare"),
+        ("script", "json"),  # inside the import of the command line itself
+        ("script", "shutil"),
+        ("script", "vitk2._model"),
+    ],
 )
-def test_ctrl_c_at_any_time_is_one_line_and_status_130(tmp_path: Path, when: str) -> None:
+def test_ctrl_c_at_any_time_is_one_line_and_status_130(tmp_path: Path, how: str, when: str) -> None:
     """SIGINT as soon as a module is imported: main() imports the model and the data later.
 
     ``import vitk2._cli`` imports only the standard library, so the first vitk2 modules are
     imported inside main(), where Ctrl-C is handled; the signal lands in those imports, in
-    loading the data, or in computing the overview.
+    loading the data, or in computing the overview. The installed ``vitk2`` command enters
+    through `vitk2.__main__.main`, which handles it during the import of the command line too.
     """
     import signal
 
+    if how == "script" and not _SCRIPT.exists():  # pragma: no cover - installed everywhere
+        pytest.skip("the vitk2 command is not installed beside this interpreter")
+    command = (
+        [sys.executable, "-X", "importtime", "-m", "vitk2", "overview"]
+        if how == "-m"
+        else [str(_SCRIPT), "overview"]
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-X", "importtime", "-m", "vitk2", "overview"],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
     )
     assert proc.stderr is not None
     lines: list[str] = []
