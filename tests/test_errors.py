@@ -165,3 +165,35 @@ def test_an_unknown_field_and_a_missing_field_are_told_by_their_codes() -> None:
 def test_a_value_out_of_range_has_no_code() -> None:
     (problem,) = _problems(DOC.replace("family: vitamin K", "family: ' '"))
     assert problem.code is None
+
+
+def test_a_problem_shortened_for_printing_keeps_its_code_and_place() -> None:
+    from vitk2 import _io
+
+    long = vitk2.Problem("f.yaml", "a" * 5000, "b" * 5000, line=3, column=7, code="dangling")
+    short = _io._bounded(long)
+    assert len(short.path) < 5000
+    assert len(short.message) < 5000
+    assert (short.code, short.line, short.column) == ("dangling", 3, 7)
+
+
+def test_an_unknown_key_at_the_top_of_a_document_is_an_unknown_field() -> None:
+    (problem,) = _problems(DOC + "colour: red\n")
+    assert (problem.path, problem.code) == ("colour", "unknown-field")
+
+
+def test_a_file_that_cannot_be_read_is_told_by_its_code(tmp_path: Path) -> None:
+    (tmp_path / "folder.yaml").mkdir()
+    for where in (tmp_path / "missing.yaml", tmp_path / "folder.yaml"):
+        with pytest.raises(vitk2.ValidationError) as info:
+            vitk2.load_file(where)
+        (problem,) = info.value.problems
+        assert problem.code == "unreadable"
+        assert problem.message.startswith("cannot read the file")
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 10)
+    from vitk2 import _io
+
+    with pytest.raises(vitk2.ValidationError) as info:
+        _io._read_file(str(big), "big.json", "JSON", 5)
+    assert info.value.problems[0].code is None  # too large is a limit, not unreadable

@@ -95,7 +95,7 @@ def _load_uncached() -> EvidenceBase:
         data = bundled_data()
     except (OSError, ValueError) as err:  # pragma: no cover - a damaged installation
         raise ValidationError(
-            [Problem("vitk2/data", "", f"cannot read bundled data: {err}")]
+            [Problem("vitk2/data", "", f"cannot read bundled data: {err}", code="unreadable")]
         ) from None
     base: EvidenceBase = from_data(data, file=f"vitk2/data/{BUNDLED_FILES}")
     return base

@@ -1003,7 +1003,7 @@ def _data_file_error(path: str, problems: Sequence[Problem]) -> _CommandError:
     """A --data file that does not load; the message points to ``vitk2 validate``."""
     n = len(problems)
     first = problems[0]
-    if n == 1 and not first.path and first.message.startswith("cannot read"):
+    if n == 1 and first.code == "unreadable":
         return _CommandError(f"{first}; check the path")
     return _CommandError(
         f"{path} is not valid evidence ({n} {'problem' if n == 1 else 'problems'}; first: "
@@ -1496,9 +1496,7 @@ def _version(spec: str, on_bundled: bool) -> tuple[EvidenceBase, str]:
         return load_file(spec, base=load() if on_bundled else None), spec
     except ValidationError as err:
         hint = ""
-        if not on_bundled and any(
-            "unknown" in p.message and " id " in p.message for p in err.problems
-        ):
+        if not on_bundled and any(p.code == "dangling" for p in err.problems):
             hint = "; if it refers to bundled records, add --on-bundled"
         n = len(err.problems)
         raise _CommandError(  # one side of a diff does not load

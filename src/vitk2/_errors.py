@@ -51,7 +51,9 @@ class Problem:
               record that is not in the base it is put in.
             - ``"itself-invalid"``: a reference to a record that is itself invalid (reported
               at the record, so the loader drops these).
-            - ``"unknown-field"``: a field a record does not have.
+            - ``"unreadable"``: a file that cannot be read (missing, not a regular file,
+              not permitted, a NUL in its path).
+            - ``"unknown-field"``: a field a record (or the document) does not have.
             - ``"missing-field"``: a required field a record lacks.
             - ``"unknown-group"``, ``"unknown-report"``: a group (or phase) or a report that
               the study does not have.

@@ -57,7 +57,14 @@ def _bounded(problem: Problem) -> Problem:
     path, message = problem.path, problem.message
     if len(path) <= MAX_PATH and len(message) <= MAX_MESSAGE:
         return problem
-    return Problem(problem.file, shorten(path, MAX_PATH), shorten(message, MAX_MESSAGE))
+    return Problem(
+        problem.file,
+        shorten(path, MAX_PATH),
+        shorten(message, MAX_MESSAGE),
+        line=problem.line,
+        column=problem.column,
+        code=problem.code,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +159,12 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(
-                Problem(file, str(key), f"unknown field; expected one of {', '.join(_TOP_KEYS)}")
+                Problem(
+                    file,
+                    str(key),
+                    f"unknown field; expected one of {', '.join(_TOP_KEYS)}",
+                    code="unknown-field",
+                )
             )
     version = data.get("vitk2", FORMAT_VERSION)
     if version in OLD_FORMAT_VERSIONS and not isinstance(version, bool):
@@ -594,6 +606,7 @@ def _file_path(path: object) -> tuple[str, str]:
                     name.replace("\0", "\\0"),
                     "",
                     "cannot read the file: the path holds a NUL character",
+                    code="unreadable",
                 )
             ]
         )
@@ -619,8 +632,8 @@ def _kind_of(mode: int) -> str | None:
 def _read_file(where: str, name: str, fmt: str, limit: int) -> bytes:
     """At most ``limit`` + 1 bytes of the regular file at ``where``."""
 
-    def refuse(message: str) -> ValidationError:
-        return ValidationError([Problem(name, "", message)])
+    def refuse(message: str, code: str | None = "unreadable") -> ValidationError:
+        return ValidationError([Problem(name, "", message, code=code)])
 
     # Refuse a device or a FIFO before opening it (opening some has effects), and again from
     # the opened descriptor, in case the path changed in between.
@@ -637,7 +650,7 @@ def _read_file(where: str, name: str, fmt: str, limit: int) -> bytes:
         kind = _kind_of(info.st_mode)
         if kind is not None:
             raise refuse(f"cannot read the file: it is {kind}, not a regular file")
-        too_large = refuse(f"the file is larger than the {fmt} limit of {limit} bytes")
+        too_large = refuse(f"the file is larger than the {fmt} limit of {limit} bytes", None)
         if info.st_size > limit:
             raise too_large
         # The first read asks for what stat promised and one byte more; a file that grew, or
