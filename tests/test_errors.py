@@ -197,3 +197,18 @@ def test_a_file_that_cannot_be_read_is_told_by_its_code(tmp_path: Path) -> None:
     with pytest.raises(vitk2.ValidationError) as info:
         _io._read_file(str(big), "big.json", "JSON", 5)
     assert info.value.problems[0].code is None  # too large is a limit, not unreadable
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("duplicate-ids.yaml", "duplicate-id"),
+        ("circular-parents.yaml", "cycle"),
+        ("citations-report-on-each-other.yaml", "cycle"),
+    ],
+)
+def test_duplicate_ids_and_cycles_are_told_by_their_codes(name: str, code: str) -> None:
+    text = (HOSTILE / name).read_text(encoding="utf-8")
+    problems = _problems(text)
+    assert problems
+    assert problems[0].code == code

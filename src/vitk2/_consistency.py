@@ -44,6 +44,7 @@ def check_consistency(
                         file,
                         f"{kind}[{i}].id",
                         f"duplicate id {r.id!r} (first defined at {kind}[{seen[r.id]}])",
+                        code="duplicate-id",
                     )
                 )
             else:
@@ -69,7 +70,12 @@ def check_consistency(
             if step.parent in chain:
                 cycle = " -> ".join([*chain[chain.index(step.parent) :], step.parent])
                 problems.append(
-                    Problem(file, f"endpoints[{i}].parent", f"circular parent endpoints: {cycle}")
+                    Problem(
+                        file,
+                        f"endpoints[{i}].parent",
+                        f"circular parent endpoints: {cycle}",
+                        code="cycle",
+                    )
                 )
                 break
             chain.append(step.parent)
@@ -96,7 +102,10 @@ def check_consistency(
                 cycle = " -> ".join([*seen[seen.index(node.parent) :], node.parent])
                 problems.append(
                     Problem(
-                        file, f"indications[{i}].parent", f"circular parent indications: {cycle}"
+                        file,
+                        f"indications[{i}].parent",
+                        f"circular parent indications: {cycle}",
+                        code="cycle",
                     )
                 )
                 break
@@ -135,6 +144,7 @@ def check_consistency(
                         file,
                         f"{here}.id",
                         f"duplicate finding id {f.id!r} (first at {finding_at[f.id]})",
+                        code="duplicate-id",
                     )
                 )
             else:
@@ -174,6 +184,7 @@ def _citation_cycles(
                             f"citations[{i}].reports_on",
                             f"circular reports_on: {' -> '.join([*cycle, step])}; a document "
                             "cannot report on itself, even through others",
+                            code="cycle",
                         )
                     )
                 break

@@ -49,6 +49,8 @@ class Problem:
 
             - ``"dangling"``: an id that names no record (``unknown citation id ...``), or a
               record that is not in the base it is put in.
+            - ``"duplicate-id"``: a second record (or finding) with an id already used.
+            - ``"cycle"``: parents, or reports on reports, that lead back to themselves.
             - ``"itself-invalid"``: a reference to a record that is itself invalid (reported
               at the record, so the loader drops these).
             - ``"unreadable"``: a file that cannot be read (missing, not a regular file,
