@@ -702,6 +702,16 @@ def test_a_failed_write_names_the_file_asked_for(tmp_path: Path) -> None:
     assert _dir_listing(tmp_path) == []
 
 
+def test_a_nul_in_a_path_to_write_is_an_os_error_naming_it(tmp_path: Path) -> None:
+    where = str(tmp_path / "out\0.html")
+    with pytest.raises(OSError, match="NUL") as raised:
+        write_atomic(where, b"x")
+    assert raised.value.filename == where
+    with pytest.raises(OSError, match="NUL"):
+        write_report(vitk2.load(), where)
+    assert _dir_listing(tmp_path) == []
+
+
 def test_a_symlink_is_written_through(tmp_path: Path) -> None:
     real = tmp_path / "real.html"
     real.write_text("old", encoding="utf-8")

@@ -762,6 +762,8 @@ def write_atomic(
         else:
             content(f)
 
+    if "\0" in os.fspath(path):  # os would raise a bare ValueError ("embedded null byte")
+        raise OSError(errno.EINVAL, "the path holds a NUL character", os.fspath(path))
     target = Path(os.path.realpath(path))
     try:
         mode: int | None = os.stat(target).st_mode
