@@ -1356,8 +1356,33 @@ class PoolableContrasts:
         self._screened: dict[
             tuple[str, str], tuple[list[_Candidate], dict[str, list[_Candidate]]]
         ] = {}
+        # each question's answer, or the reason and measures of its MetaAnalysisError: rows of
+        # several forms (or none) all ask with no compound, each for its own few findings
+        self._answers: dict[
+            tuple[str, str, str | None, str | None],
+            tuple[str, tuple[Contrast, ...]] | MetaAnalysisError,
+        ] = {}
 
     def __call__(
+        self,
+        indication: m.Indication,
+        endpoint: m.Endpoint,
+        compound: m.Compound | None,
+        measure: MeasureName | None,
+    ) -> tuple[str, tuple[Contrast, ...]]:
+        asked = (indication.id, endpoint.id, None if compound is None else compound.id, measure)
+        answer = self._answers.get(asked)
+        if answer is None:
+            try:
+                answer = self._answer(indication, endpoint, compound, measure)
+            except MetaAnalysisError as err:
+                answer = err
+            self._answers[asked] = answer
+        if isinstance(answer, MetaAnalysisError):
+            raise MetaAnalysisError(answer.reason, answer.measures)
+        return answer
+
+    def _answer(
         self,
         indication: m.Indication,
         endpoint: m.Endpoint,
