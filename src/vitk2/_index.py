@@ -260,8 +260,8 @@ class Index:
         #: (study id, a finding's rests_on) -> integrity_of(finding), filled as findings are
         #: asked about: a finding rests on its study's reports and its own ``rests_on``
         self.integrity: dict[tuple[str, tuple[str, ...]], tuple[m.Citation, ...]] = {}
-        #: id() of a tuple of study ids in the tables below -> (the tuple, its set)
-        self._sets: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+        #: (kind, indication or compound id) -> the ids of its studies as a set (study_set)
+        self._sets: dict[tuple[str, str], frozenset[str]] = {}
         #: answers by their criteria (see EvidenceBase.filter, .compare, .overview)
         self.filtered = Results()
         self.answers = Results()
@@ -375,12 +375,17 @@ class Index:
                 by_ind.setdefault(iid, []).append(s.id)
         return {k: tuple(v) for k, v in by_ind.items()}
 
-    def study_set(self, ids: tuple[str, ...]) -> frozenset[str]:
-        """``ids`` (a tuple of this index's) as a set, built once per tuple."""
-        found = self._sets.get(id(ids))
-        if found is None or found[0] is not ids:
-            found = self._sets[id(ids)] = (ids, frozenset(ids))
-        return found[1]
+    def studies_about(self, kind: str, key: str) -> tuple[str, ...]:
+        """The ids of the studies about one indication or compound (``kind``), in base order."""
+        table = self.studies_by_indication if kind == "indication" else self.studies_by_compound
+        return table.get(key, ())
+
+    def study_set(self, kind: str, key: str) -> frozenset[str]:
+        """`studies_about` as a set, built once per indication or compound."""
+        found = self._sets.get((kind, key))
+        if found is None:
+            found = self._sets[(kind, key)] = frozenset(self.studies_about(kind, key))
+        return found
 
     @cached_property
     def studies_by_compound(self) -> dict[str, tuple[str, ...]]:

@@ -432,19 +432,20 @@ def _candidates(base: EvidenceBase, criteria: Criteria) -> Sequence[m.Study]:
     if ind_ids is None and comp_ids is None:
         return base.studies
     idx = base._index
-    groups: list[list[tuple[str, ...]]] = []  # per criterion: the id tuples any of it finds
+    groups: list[tuple[str, frozenset[str]]] = []  # per criterion: its kind and the ids it names
     if ind_ids is not None:
-        groups.append([idx.studies_by_indication.get(i, ()) for i in ind_ids])
+        groups.append(("indication", ind_ids))
     if comp_ids is not None:
-        groups.append([idx.studies_by_compound.get(c, ()) for c in comp_ids])
+        groups.append(("compound", comp_ids))
     # Start from the criterion that finds the fewest studies and keep those the others
     # find too: a cost in proportion to the smallest answer, not to the largest.
-    groups.sort(key=lambda g: sum(map(len, g)))
-    matched = {s for ids in groups[0] for s in ids}
-    for other in groups[1:]:
+    groups.sort(key=lambda g: sum(len(idx.studies_about(g[0], k)) for k in g[1]))
+    first_kind, first_keys = groups[0]
+    matched = {s for k in first_keys for s in idx.studies_about(first_kind, k)}
+    for kind, keys in groups[1:]:
         if not matched:
             break
-        found = [idx.study_set(ids) for ids in other]  # each set once, not once per study
+        found = [idx.study_set(kind, k) for k in keys]  # each set once, not once per study
         if len(found) == 1:
             matched.intersection_update(found[0])
         else:
