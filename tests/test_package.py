@@ -15,6 +15,7 @@ import pytest
 import vitk2
 
 SRC = Path(vitk2.__file__).resolve().parent.parent
+BUILD_INIT = Path(__file__).resolve().parent.parent / "tasks" / "build_init.py"
 
 
 def run_child(code: str) -> object:
@@ -159,6 +160,61 @@ def test_type_checking_imports_all_and_the_lazy_table_name_the_same_things() -> 
     # and those are the lists the running package uses
     assert vitk2.__all__ == listed
     assert table == vitk2._MODULES
+
+
+def build_init(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run tasks/build_init.py, which writes ``__all__`` and ``_MODULES`` from the imports."""
+    return subprocess.run(
+        [sys.executable, str(BUILD_INIT), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_all_and_the_lazy_table_are_generated_from_the_imports() -> None:
+    result = build_init("--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_name_only_imported_fails_the_check_until_the_generator_runs(tmp_path: Path) -> None:
+    source = Path(vitk2.__file__).read_text(encoding="utf-8")
+    assert "if TYPE_CHECKING:\n" in source
+    added = source.replace(
+        "if TYPE_CHECKING:\n", "if TYPE_CHECKING:\n    from ._novel import Novel\n", 1
+    )
+    copy = tmp_path / "__init__.py"
+    copy.write_text(added, encoding="utf-8")
+    stale = build_init("--check", str(copy))
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "run python tasks/build_init.py" in stale.stdout
+    assert "missing from __all__: Novel\n" in stale.stdout
+    assert "missing from _MODULES: Novel\n" in stale.stdout
+    assert copy.read_text(encoding="utf-8") == added  # --check writes nothing
+
+    wrote = build_init(str(copy))
+    assert wrote.returncode == 0, wrote.stdout + wrote.stderr
+    assert build_init("--check", str(copy)).returncode == 0
+    values = {
+        ast.unparse(node.targets[0] if isinstance(node, ast.Assign) else node.target): node.value
+        for node in ast.parse(copy.read_text(encoding="utf-8")).body
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+    }
+    assert "Novel" in ast.literal_eval(values["__all__"])
+    assert ast.literal_eval(values["_MODULES"])["._novel"] == ("Novel",)
+
+
+def test_a_name_no_longer_imported_fails_the_check(tmp_path: Path) -> None:
+    source = Path(vitk2.__file__).read_text(encoding="utf-8")
+    line = "    from ._names import normalize\n"
+    assert line in source
+    copy = tmp_path / "__init__.py"
+    copy.write_text(source.replace(line, ""), encoding="utf-8")
+    stale = build_init("--check", str(copy))
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "in __all__ but not imported under TYPE_CHECKING: normalize\n" in stale.stdout
+    assert "in _MODULES but not imported under TYPE_CHECKING: normalize\n" in stale.stdout
 
 
 def test_mypy_strict_sees_every_public_name(tmp_path: Path) -> None:
