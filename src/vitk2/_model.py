@@ -3317,8 +3317,8 @@ class Study:
         >>> import vitk2
         >>> base = vitk2.load()
         >>> finding = base.finding("emaus-2010-osteoporos-int.bone-loss")
-        >>> [c.id for c in base.study_of(finding).compounds_of(finding)]
-        ['menaquinone-7']
+        >>> ", ".join(c.id for c in base.study_of(finding).compounds_of(finding))
+        'menaquinone-7'
 
         Args:
             finding: A finding of this study.
@@ -3347,8 +3347,8 @@ class Study:
         >>> import vitk2
         >>> base = vitk2.load()
         >>> finding = base.finding("mds-vk2-d3-2005.step-1.response")
-        >>> [str(d) for d in base.study_of(finding).doses_of(finding)]
-        ['menatetrenone 15 mg 3/day oral']
+        >>> ", ".join(str(d) for d in base.study_of(finding).doses_of(finding))
+        'menatetrenone 15 mg 3/day oral'
 
         Args:
             finding: A finding of this study.
@@ -3376,8 +3376,8 @@ class Study:
         >>> import vitk2
         >>> base = vitk2.load()
         >>> finding = base.finding("emaus-2010-osteoporos-int.bone-loss")
-        >>> [str(t) for t in base.study_of(finding).durations_of(finding)]
-        ['12 month']
+        >>> ", ".join(str(t) for t in base.study_of(finding).durations_of(finding))
+        '12 month'
 
         Args:
             finding: A finding of this study.
