@@ -156,6 +156,9 @@ _SPEC: dict[Unit, tuple[Dimension, Fraction]] = {
 }
 _DIMENSION = {u: d for u, (d, _) in _SPEC.items()}
 _FACTOR = {u: f for u, (_, f) in _SPEC.items()}
+assert all(f > 0 for f in _FACTOR.values())  # _order relies on it
+#: the factors as floats, for ordering amounts far enough apart without fractions
+_FLOAT_FACTOR = {u: float(f) for u, f in _FACTOR.items()}
 
 # Spellings accepted on input; each maps to one canonical unit. Keys are compared after
 # casefolding and removing spaces, so "Mg / Day" and "mg/day" are the same spelling.
@@ -305,21 +308,42 @@ class Quantity:
             raise IncommensurableUnitsError(msg)
         return self.magnitude(), other.magnitude()
 
+    def _order(self, other: Quantity) -> int:
+        """-1, 0 or 1 as this amount is less than, equal to or more than ``other``'s, exactly.
+
+        Every factor is positive, so amounts in one unit order as their values do (Python
+        compares ints and floats exactly). Amounts in two units are ordered in floats when
+        they differ by far more than the floats' rounding (a few parts in 10**16), and as
+        exact fractions otherwise.
+        """
+        unit, other_unit = self.unit, other.unit
+        if other_unit.dimension is not unit.dimension:
+            msg = f"cannot compare {self} with {other}: different dimensions"
+            raise IncommensurableUnitsError(msg)
+        a, b = self.value, other.value
+        if unit is other_unit:
+            return (a > b) - (a < b)
+        try:
+            x, y = a * _FLOAT_FACTOR[unit], b * _FLOAT_FACTOR[other_unit]
+        except OverflowError:  # an int too large for a float
+            x = y = 0.0
+        near = 1e-12 * max(abs(x), abs(y))
+        if 1e-290 < abs(x) < 1e290 and 1e-290 < abs(y) < 1e290 and abs(x - y) > near:
+            return 1 if x > y else -1
+        exact, other_exact = self.magnitude(), other.magnitude()
+        return (exact > other_exact) - (exact < other_exact)
+
     def __lt__(self, other: Quantity) -> bool:
-        a, b = self._pair(other)
-        return a < b
+        return self._order(other) < 0
 
     def __le__(self, other: Quantity) -> bool:
-        a, b = self._pair(other)
-        return a <= b
+        return self._order(other) <= 0
 
     def __gt__(self, other: Quantity) -> bool:
-        a, b = self._pair(other)
-        return a > b
+        return self._order(other) > 0
 
     def __ge__(self, other: Quantity) -> bool:
-        a, b = self._pair(other)
-        return a >= b
+        return self._order(other) >= 0
 
     def __str__(self) -> str:
         v = self.value
