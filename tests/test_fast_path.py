@@ -8,11 +8,13 @@ on or off: a library leaves the process's state to the program.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
 import json
 import random
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -335,3 +337,157 @@ def test_json_problems_are_still_located() -> None:
     (problem,) = err.value.problems
     assert problem.path == "studies[1].id"
     assert "8 characters exceeds the limit of 5" in problem.message
+
+
+# -- JSON documents read record by record: the same bases, the same errors -------------------
+
+
+@pytest.fixture(params=["msgspec", "standard library"])
+def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Each test runs with msgspec (where installed) and with it hidden, as if not installed."""
+    if request.param == "msgspec":
+        pytest.importorskip("msgspec")
+    else:
+        monkeypatch.setitem(sys.modules, "msgspec", None)  # import msgspec raises ImportError
+    _parse.accelerator.cache_clear()
+    yield request.param
+    _parse.accelerator.cache_clear()
+
+
+def _standard(text: bytes, file: str = "doc.json") -> Any:
+    """What the standard path makes of ``text``: the base, or the error's problems."""
+    with mock.patch.object(_io, "_fast_document", side_effect=_parse.Unsure):
+        return _outcome(text, file)
+
+
+def _outcome(text: bytes, file: str = "doc.json") -> Any:
+    try:
+        return vitk2.loads(text, "json", file=file)
+    except vitk2.ValidationError as err:
+        return err.problems
+
+
+def test_the_accelerator_is_found_or_hidden(decoder: str) -> None:
+    assert (_parse.accelerator() is not None) is (decoder == "msgspec")
+
+
+def test_a_valid_document_is_read_without_the_standard_parser(decoder: str, tmp_path: Path) -> None:
+    doc = _document()
+    text = json.dumps(doc).encode()
+    expected = _standard(text)
+    path = tmp_path / "doc.json"
+    path.write_bytes(text)
+    with mock.patch.object(_io, "parse_bytes", side_effect=AssertionError("standard path")):
+        base = vitk2.load_file(path)
+    assert base == expected
+    assert base.content_hash == expected.content_hash
+
+
+def test_the_bundled_data_reads_the_same_record_by_record(decoder: str) -> None:
+    text = vitk2.dump(vitk2.load(), "json").encode()
+    with mock.patch.object(_io, "parse_bytes", side_effect=AssertionError("standard path")):
+        base = vitk2.loads(text, "json")
+    assert base == vitk2.load()
+    assert base.content_hash == vitk2.load().content_hash
+
+
+def _hostile() -> list[tuple[str, bytes]]:
+    doc = _document()
+    good = json.dumps(doc)
+    study = json.dumps(doc["studies"][0])
+
+    def with_study(text: str) -> bytes:
+        return good.replace(study, text, 1).encode()
+
+    deep = "[" * 70 + "]" * 70
+    return [
+        ("duplicate top key", good.replace('{"vitk2": 2,', '{"vitk2": 2, "vitk2": 2,', 1).encode()),
+        ("duplicate record key", with_study(study.replace('{"id": ', '{"id": "x", "id": ', 1))),
+        ("duplicate nested key", good.replace('"name": ', '"name": "x", "name": ', 1).encode()),
+        ("colon in a key", with_study(study[:-1] + ', "a:b": 1}')),
+        ("escaped colon", with_study(study[:-1] + ', "note\\u003a": 1}')),
+        (
+            "escaped colon in a value",
+            with_study(study.replace('"title": "', '"title": "\\u003a', 1)),
+        ),
+        ("NaN", with_study(study[:-1] + ', "x": NaN}')),
+        ("1e400", good.replace('"vitk2": 2', '"vitk2": 1e400', 1).encode()),
+        ("huge count", good.replace('"size": ', '"size": ' + "9" * 4301 + ', "_": ', 1).encode()),
+        ("long count", good.replace('"size": ', '"size": ' + "9" * 40 + ', "_": ', 1).encode()),
+        ("lone surrogate", with_study(study.replace('"title": "', '"title": "\\ud800', 1))),
+        ("surrogate pair", with_study(study.replace('"title": "', '"title": "\\ud83d\\ude00', 1))),
+        ("long string", with_study(study.replace('"title": "', '"title": "' + "x" * 100_001, 1))),
+        ("deep record", with_study(study[:-1] + f', "x": {deep}}}')),
+        ("deep dataset", good.replace('{"vitk2": 2,', f'{{"vitk2": 2, "x": {deep},', 1).encode()),
+        ("long list", with_study(study.replace('"notes": [', '"notes": [' + '"n", ' * 10_001, 1))),
+        ("BOM", b"\xef\xbb\xbf" + good.encode()),
+        ("UTF-16 BOM", b"\xff\xfe" + good.encode("utf-16-le")),
+        (
+            "bad UTF-8",
+            good.replace('"title": "', '"title": "\udcff', 1).encode("utf-8", "surrogateescape"),
+        ),
+        ("trailing data", good.encode() + b" x"),
+        ("trailing comma", good.replace("]}", "],}", 1).encode()),
+        ("a list", b"[" + good.encode() + b"]"),
+        ("empty", b""),
+        ("spaces", b"  \n"),
+        ("null", b"null"),
+        ("unknown key", good.replace('{"vitk2": 2,', '{"vitk2": 2, "extra": [],', 1).encode()),
+        ("format 1", good.replace('"vitk2": 2', '"vitk2": 1', 1).encode()),
+        ("format 3", good.replace('"vitk2": 2', '"vitk2": 3', 1).encode()),
+        ("format true", good.replace('"vitk2": 2', '"vitk2": true', 1).encode()),
+        ("studies null", json.dumps({**doc, "studies": None}).encode()),
+        ("studies text", json.dumps({**doc, "studies": "x"}).encode()),
+        ("dataset list", json.dumps({**doc, "dataset": []}).encode()),
+        ("bad record", with_study(study.replace('"id": "', '"id": "Not An Id ', 1))),
+        (
+            "duplicate ids",
+            json.dumps({**doc, "studies": doc["studies"] + doc["studies"][:1]}).encode(),
+        ),
+        ("dangling reference", good.replace('"indication-0', '"indication-x', 1).encode()),
+        ("int as text", with_study(study.replace('"size": ', '"size": "1", "_": ', 1))),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_hostile())), ids=[n for n, _ in _hostile()])
+def test_a_document_reads_or_fails_exactly_as_on_the_standard_path(decoder: str, case: int) -> None:
+    _name, text = _hostile()[case]
+    with _warnings_kept() as fast_warnings:
+        fast = _outcome(text)
+    with _warnings_kept() as standard_warnings:
+        standard = _standard(text)
+    assert fast == standard
+    assert fast_warnings == standard_warnings
+
+
+@contextlib.contextmanager
+def _warnings_kept() -> Iterator[list[str]]:
+    """The messages of the warnings raised in the block."""
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield messages
+    messages.extend(str(w.message) for w in caught)
+
+
+def test_mutated_documents_read_or_fail_exactly_as_on_the_standard_path(decoder: str) -> None:
+    doc = _document()
+    rng = random.Random(22)
+    for _ in range(60):
+        key = rng.choice(("compounds", "indications", "citations", "studies", "studies"))
+        mutated = copy.deepcopy(doc)
+        i = rng.randrange(len(mutated[key]))
+        mutated[key][i] = _mutated(mutated[key][i], rng)
+        text = json.dumps(mutated).encode()
+        assert _outcome(text) == _standard(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.integers(), max_size=20))
+def test_numbers_decode_as_the_standard_library_decodes_them(numbers: list[float]) -> None:
+    fast = _parse.accelerator()
+    if fast is None:  # pragma: no cover - msgspec is not installed
+        return
+    text = json.dumps(numbers).encode()
+    decoded = fast[2].decode(text)
+    assert [(type(x), repr(x)) for x in decoded] == [(type(x), repr(x)) for x in json.loads(text)]

@@ -23,6 +23,8 @@ from ._errors import Problem, ValidationError
 from ._parse import (
     DOCUMENT_KEYS,
     LIMITS,
+    JsonRecords,
+    Unsure,
     locate,
     parse_bytes,
     parse_text,
@@ -254,6 +256,85 @@ def _document(data: Any, file: str, base: EvidenceBase | None) -> EvidenceBase:
         raise type(err)([_bounded(attrs.evolve(p, file=file)) for p in err.problems]) from None
 
 
+#: the lists of records of a document, in the order they are structured
+_RECORD_LISTS: Final = (
+    ("compounds", m.Compound),
+    ("indications", m.Indication),
+    ("endpoints", m.Endpoint),
+    ("citations", m.Citation),
+    ("studies", m.Study),
+)
+
+
+def _fast_document(data: bytes, file: str) -> EvidenceBase:
+    """A valid JSON document's base, built record by record; `Unsure` for anything else.
+
+    Each record is decoded (`JsonRecords`), structured by the fast converter and let go,
+    so the document is never held whole as plain data: a load needs the file's bytes, one
+    record's data and the records built. Only a document that `_document` would read
+    without a problem is read here; at the first sign of one (a limit, a record the fast
+    converter refuses, a problem between records) the load starts again on the standard path,
+    which reports exactly what it always reports.
+    """
+    doc = JsonRecords(data, LIMITS)
+    values = doc.values
+    version = values.get("vitk2", FORMAT_VERSION)
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise Unsure
+    if any(key not in _TOP_KEYS for key in values) or any(
+        key not in ("compounds", "indications", "endpoints", "citations", "studies")
+        for key in doc.lists
+    ):
+        raise Unsure
+    fast = fast_converter()
+    try:
+        dataset: m.Dataset | None = None
+        if values.get("dataset") is not None:
+            dataset = fast.get_structure_hook(m.Dataset)(values["dataset"], m.Dataset)
+        for key in ("compounds", "indications", "endpoints", "citations", "studies"):
+            if key in values and values[key] is not None:
+                raise Unsure  # not a list: the standard path says so
+        reg = Registry()
+        tables: dict[str, dict[str, Any]] = {
+            "compounds": reg.compounds,
+            "indications": reg.indications,
+            "endpoints": reg.endpoints,
+            "citations": reg.citations,
+        }
+        built: dict[str, list[Any]] = {}
+        record = doc.record
+        with registry(reg):
+            for key, cls in _RECORD_LISTS:
+                items = doc.lists.get(key, [])
+                hook = fast.get_structure_hook(cls)
+                records = built[key] = []
+                append = records.append
+                for i, item in enumerate(items):
+                    append(hook(record(item), cls))
+                    items[i] = None  # let the record's data go
+                table = tables.get(key)
+                if table is not None:
+                    for r in records:
+                        table.setdefault(r.id, r)
+    except Unsure:
+        raise
+    except Exception:  # a record the fast converter refuses: the standard path locates it
+        raise Unsure from None
+    doc.finish()
+    compounds, indications = built["compounds"], built["indications"]
+    endpoints, citations, studies = built["endpoints"], built["citations"], built["studies"]
+    if check_consistency(compounds, indications, citations, studies, file, endpoints=endpoints):
+        raise Unsure
+    return EvidenceBase(
+        compounds=tuple(compounds),
+        indications=tuple(indications),
+        citations=tuple(citations),
+        studies=tuple(studies),
+        dataset=dataset,
+        endpoints=tuple(endpoints),
+    )
+
+
 def _conflicts(
     base: EvidenceBase, data: dict[str, Any], key: str, records: list[Any], file: str
 ) -> list[Problem]:
@@ -440,6 +521,11 @@ def loads(
     *Added in version 0.1.0*.
     """
     whole = as_type is None or as_type is EvidenceBase  # a document: it must be a mapping
+    if whole and base is None and format == "json" and isinstance(text, bytes):
+        try:
+            return _fast_document(text, file)
+        except Unsure:  # the standard path decides: it refuses the document, or reads it
+            pass
     data = (
         parse_bytes(text, format, file, mapping=whole)
         if isinstance(text, bytes)

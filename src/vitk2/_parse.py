@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, Final
 
 import yaml
@@ -820,6 +821,199 @@ def _refuse_escaped_surrogate(data: Any, file: str) -> None:
                     stack.append((value, f"{path}.{k}" if path else str(k)))
             else:
                 stack.extend((value, f"{path}[{i}]") for i, value in enumerate(node))
+
+
+# --------------------------------------------------------------------------------------------
+# JSON documents read record by record: the fast path of a load
+
+
+class Unsure(Exception):
+    """The fast path cannot vouch for a document: read it the standard way, which decides."""
+
+
+#: ints of more than MAX_INT_DIGITS digits are at least this large
+_INT_BOUND: Final = 10**MAX_INT_DIGITS
+_JSON_SPACE_BYTES: Final = re.compile(rb"[ \t\n\r]*")
+_JSON_LONE_ESCAPE_BYTES: Final = re.compile(_JSON_LONE_ESCAPE.pattern.encode())
+
+
+@lru_cache(maxsize=1)
+def accelerator() -> Any:
+    """The decoders of msgspec (the ``fast`` extra), or None when it is not installed."""
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    return (
+        msgspec.json.Decoder(dict[str, msgspec.Raw]),
+        msgspec.json.Decoder(list[msgspec.Raw]),
+        msgspec.json.Decoder(),
+        msgspec.json.Encoder(),
+    )
+
+
+class JsonRecords:
+    """A whole JSON evidence document, its lists of records decoded one record at a time.
+
+    `open_json` builds it only for a document the standard path would read without a
+    problem as far as can be told cheaply; everything else raises `Unsure`, and so does
+    `record` for a record that is not within the limits and `finish` for a document that
+    turns out to repeat a key. The caller then reads the document the standard way
+    (`parse_bytes`), which refuses it, or reads it, exactly as it always does.
+
+    What the standard path checks, and how it is checked here without building paths:
+
+    * the size, encoding, byte-order mark, emptiness and number of values (`_precheck_json`):
+      from the bytes, with the same counts;
+    * lone surrogates: a document with an escape that may write one is left to the standard
+      path, as is one whose numbers or strings the decoder refuses (NaN, 1e400, controls);
+    * depth, collection sizes, string lengths, finite numbers and the digits of whole numbers
+      (`_within_limits`): by a walk of each record, at the depth the record is at;
+    * duplicate keys: the colons of a JSON text are those between keys and values plus those
+      inside strings, so a document whose colons number its mappings' keys plus the colons of
+      its string values repeats no key (a key holding a colon, or a colon written as an
+      escape, only makes the two counts differ, which leaves the document to the standard
+      path).
+    """
+
+    def __init__(self, data: bytes, limits: Limits) -> None:
+        if len(data) > limits.max_json_bytes or data.startswith(
+            (b"\xef\xbb\xbf", b"\xff", b"\xfe")
+        ):
+            raise Unsure
+        start = _JSON_SPACE_BYTES.match(data).end()  # type: ignore[union-attr]  # always matches
+        if not data.startswith(b"{", start):
+            raise Unsure
+        if b"\\u" in data and _JSON_LONE_ESCAPE_BYTES.search(data):
+            raise Unsure
+        if b"\\u003" in data and (b"\\u003a" in data or b"\\u003A" in data):
+            raise Unsure
+        self._limits = limits
+        self._colons = data.count(b":")
+        self._counted = 0
+        fast = accelerator()
+        try:
+            if fast is not None:
+                whole, items, one, encoder = fast
+                top = whole.decode(data)
+                self._decode: Callable[[Any], Any] = one.decode
+                self._encode: Callable[[Any], bytes] | None = encoder.encode
+                lists = {k: items.decode(v) for k, v in top.items() if _starts_list(v)}
+            else:
+                top = _STDLIB_JSON.decode(data.decode("utf-8"))
+                self._decode = _same
+                self._encode = None
+                lists = {k: v for k, v in top.items() if type(v) is list}
+        except Exception:  # malformed, or what the standard path reads differently
+            raise Unsure from None
+        # A well-formed document of n bytes holds at most (n + 1) // 2 values (each takes a
+        # byte, and each but the first follows a comma or comes before a closing bracket);
+        # only a larger one is counted as the standard path counts it.
+        if (len(data) + 1) // 2 > limits.max_nodes and (
+            data.count(b",") + data.count(b"[") + data.count(b"{") + 1 > limits.max_nodes
+        ):
+            raise Unsure
+        if len(top) > limits.max_items:
+            raise Unsure
+        self._counted += len(top)
+        self.values: dict[str, Any] = {}
+        self.lists: dict[str, list[Any]] = {}
+        for key, value in top.items():
+            if key in lists:
+                items_ = lists[key]
+                if len(items_) > limits.max_items:
+                    raise Unsure
+                self.lists[key] = items_
+            else:
+                self.values[key] = self._take(value, 1)
+
+    def record(self, item: Any) -> Any:
+        """One record of a list, decoded and within the limits; or `Unsure`."""
+        return self._take(item, 2)
+
+    def _take(self, item: Any, depth: int) -> Any:
+        try:
+            value = self._decode(item)
+        except Exception:
+            raise Unsure from None
+        self._counted += self._measure(value, depth)
+        return value
+
+    def _measure(self, value: Any, depth: int) -> int:
+        """`_measure`; from msgspec's encoding of the value where that settles it.
+
+        Encoded, a decoded value writes each key with one colon, and the colons of its
+        strings as they are; it is longer than any of its strings and has a comma more than
+        any of its lists has items. msgspec decodes no number that is not finite. What the
+        encoding cannot tell, the depth and the digits of whole numbers, the fast converter
+        refuses (its model nests a few levels deep; its whole numbers are bounded).
+        """
+        limits = self._limits
+        if self._encode is not None:
+            try:
+                text = self._encode(value)
+            except Exception:  # pragma: no cover - msgspec encodes what it decoded
+                raise Unsure from None
+            size = len(text)
+            if size <= limits.max_string and (
+                size < limits.max_record_items or text.count(b",") < limits.max_record_items
+            ):
+                return text.count(b":")
+        return _measure(value, limits, depth)
+
+    def finish(self) -> None:
+        """Raise `Unsure` unless every record was measured and no key is repeated."""
+        if self._counted != self._colons:
+            raise Unsure
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _starts_list(raw: Any) -> bool:
+    """Whether a msgspec ``Raw`` value is a JSON list."""
+    return bytes(memoryview(raw)[:1]) == b"["
+
+
+#: the standard library's JSON reader without the hooks that locate problems: duplicate keys
+#: and long numbers are found by `JsonRecords` instead
+_STDLIB_JSON: Final = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _measure(data: Any, limits: Limits, depth: int) -> int:
+    """Keys plus the colons in string values of ``data`` at ``depth``; `Unsure` past a limit."""
+    level = [data]
+    counted = 0
+    max_string, isfinite = limits.max_string, math.isfinite
+    while level:
+        if depth > limits.max_depth:
+            raise Unsure
+        max_items = limits.max_items if depth < 2 else limits.max_record_items
+        deeper: list[Any] = []
+        for node in level:
+            kind = type(node)
+            if kind is str:
+                if len(node) > max_string:
+                    raise Unsure
+                counted += node.count(":")
+            elif kind is dict:
+                if len(node) > max_items:
+                    raise Unsure
+                counted += len(node)
+                deeper.extend(node.values())
+            elif kind is list:
+                if len(node) > max_items:
+                    raise Unsure
+                deeper.extend(node)
+            elif kind is float:
+                if not isfinite(node):
+                    raise Unsure
+            elif kind is int and not -_INT_BOUND < node < _INT_BOUND:
+                raise Unsure
+        level = deeper
+        depth += 1
+    return counted
 
 
 # --------------------------------------------------------------------------------------------
