@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -164,3 +165,37 @@ def test_a_kept_t_quantile_is_the_one_computed(p: float, df: float) -> None:
     again = t_ppf(p, df)  # kept now
     assert again == computed
     assert math.copysign(1.0, again) == math.copysign(1.0, computed)
+
+
+def test_a_summarys_content_hash_is_read_when_asked_and_is_the_bases() -> None:
+    from vitk2._summary import SummaryOfFindings
+
+    bundled = vitk2.load()
+
+    def fresh() -> vitk2.EvidenceBase:  # nothing kept, no content hash computed yet
+        return vitk2.EvidenceBase(
+            compounds=bundled.compounds,
+            indications=bundled.indications,
+            citations=bundled.citations,
+            studies=bundled.studies,
+            dataset=bundled.dataset,
+            endpoints=bundled.endpoints,
+        )
+
+    base = fresh()
+    s = base.summary("osteoporosis")
+    assert "not read yet" in repr(s._content_hash)  # the first ask did not compute it
+    other = fresh().summary("osteoporosis")
+    assert s == other
+    assert hash(s) == hash(other)
+    assert s.content_hash == base.content_hash
+    again = pickle.loads(pickle.dumps(s))
+    assert again == s
+    assert again.content_hash == base.content_hash
+    assert attrs.evolve(s, rows=()).content_hash == base.content_hash
+    made = SummaryOfFindings(rows=(), content_hash="abc")
+    assert made.content_hash == "abc"
+    assert made == SummaryOfFindings(rows=(), content_hash="abc")
+    assert made != SummaryOfFindings(rows=(), content_hash="abd")
+    assert SummaryOfFindings(rows=()).content_hash == ""
+    assert s.to_data()["content_hash"] == base.content_hash

@@ -472,6 +472,57 @@ class SummaryRow:
         )
 
 
+class _Hash:
+    """A base's content hash, read from the base when first asked for.
+
+    A summary carries the hash of the base it was computed from; computing it costs about a
+    fifth of a load, which a summary's first ask should not pay when nobody reads it. Equal
+    (and hashed) by the hash itself, and pickled as it, so a summary compares, hashes and
+    pickles as it did when the hash was stored.
+    """
+
+    __slots__ = ("_base", "_value")
+
+    def __init__(self, value: str | None, base: EvidenceBase | None = None) -> None:
+        self._value = value
+        self._base = base
+
+    @classmethod
+    def of(cls, value: str | EvidenceBase | _Hash) -> _Hash:
+        """``value`` as a hash: a text is the hash itself, a base gives its own when read."""
+        if isinstance(value, _Hash):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        return cls(None, value)
+
+    @property
+    def value(self) -> str:
+        found = self._value
+        if found is None:
+            assert self._base is not None
+            found = self._value = self._base.content_hash  # the same text whoever asks first
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Hash):
+            return NotImplemented
+        return self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __reduce__(self) -> tuple[type[_Hash], tuple[str]]:
+        return (_Hash, (self.value,))
+
+    def __repr__(self) -> str:
+        return repr(self.value) if self._value is not None else "<content hash, not read yet>"
+
+
+def _to_hash(value: str | EvidenceBase | _Hash) -> _Hash:
+    return _Hash.of(value)
+
+
 @attrs.frozen(kw_only=True)
 class SummaryOfFindings:
     """A summary of findings: one row per vitamin K form x indication x endpoint with evidence.
@@ -502,7 +553,14 @@ class SummaryOfFindings:
     preclinical: tuple[SummaryRow, ...] = ()
     left_out: tuple[SummaryLeftOut, ...] = attrs.field(default=(), repr=False)
     dataset: str | None = None
-    content_hash: str = attrs.field(default="", repr=False)
+    _content_hash: _Hash = attrs.field(
+        default=_Hash(""), converter=_to_hash, repr=False, alias="content_hash"
+    )
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the base the summary was computed from (read from it when first asked)."""
+        return self._content_hash.value
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -2033,7 +2091,7 @@ def _summary(
         preclinical=tuple(pre),
         left_out=tuple(left),
         dataset=f"{base.dataset.id} {base.dataset.version}" if base.dataset is not None else None,
-        content_hash=base.content_hash,
+        content_hash=_Hash.of(base),  # read when the answer is shown or compared
     )
 
 
