@@ -321,18 +321,17 @@ def _fast_document(data: bytes, file: str) -> EvidenceBase:
     except Exception:  # a record the fast converter refuses: the standard path locates it
         raise Unsure from None
     doc.finish()
-    compounds, indications = built["compounds"], built["indications"]
-    endpoints, citations, studies = built["endpoints"], built["citations"], built["studies"]
-    if check_consistency(compounds, indications, citations, studies, file, endpoints=endpoints):
-        raise Unsure
-    return EvidenceBase(
-        compounds=tuple(compounds),
-        indications=tuple(indications),
-        citations=tuple(citations),
-        studies=tuple(studies),
-        dataset=dataset,
-        endpoints=tuple(endpoints),
-    )
+    try:  # the base checks the records against each other, as _document has them checked
+        return EvidenceBase(
+            compounds=tuple(built["compounds"]),
+            indications=tuple(built["indications"]),
+            citations=tuple(built["citations"]),
+            studies=tuple(built["studies"]),
+            dataset=dataset,
+            endpoints=tuple(built["endpoints"]),
+        )
+    except ValidationError:  # the standard path reports the problems with their file
+        raise Unsure from None
 
 
 def _conflicts(
