@@ -66,6 +66,14 @@ def _date(v: Any) -> dt.date | None:
 
 
 def _pv(v: Any) -> m.PValue | None:
+    if isinstance(v, dict):  # one-sided, or a relation kept apart from a number
+        base = m.PValue.parse(v["value"])
+        return m.PValue(
+            value=base.value,
+            relation=v.get("relation", base.relation),
+            sided=v.get("sided", 2),
+            decimals=base.decimals,
+        )
     return None if v is None else m.PValue.parse(v)
 
 
@@ -124,6 +132,7 @@ def _integrity(d: dict[str, Any] | None) -> m.Integrity:
     return m.Integrity(
         status=m.IntegrityStatus(d.get("status", "none_known")),
         date=_date(d.get("date")),
+        year=d.get("year"),
         notice=d.get("notice"),
         note=d.get("note"),
     )
@@ -295,6 +304,7 @@ def _summary(d: dict[str, Any]) -> m.Summary:
         spread=_opt_q(d.get("spread")),
         spread_kind=None if sk is None else m.Spread(sk),
         n=d.get("n"),
+        change=d.get("change"),
     )
 
 
@@ -362,6 +372,40 @@ def _statistic(d: dict[str, Any]) -> m.Statistic:
         )
     if kind == "time_to_event":
         return m.TimeToEvent(time=_q(d["time"]), event=d["event"], censored=d["censored"])
+    if kind == "before_after":
+        sk = d.get("spread_kind")
+        return m.BeforeAfter(
+            group=d["group"],
+            measure=m.SummaryMeasure(d["measure"]),
+            before=_q(d["before"]),
+            after=_q(d["after"]),
+            before_spread=_opt_q(d.get("before_spread")),
+            after_spread=_opt_q(d.get("after_spread")),
+            spread_kind=None if sk is None else m.Spread(sk),
+            n=d.get("n"),
+            p_value=_pv(d.get("p_value")),
+            test=d.get("test"),
+        )
+    if kind == "cumulative":
+        return m.Cumulative(
+            arms=tuple(
+                m.CumulativeArm(
+                    group=a["group"], percent=float(a["percent"]), decimals=a.get("decimals")
+                )
+                for a in d["arms"]
+            ),
+            method=d.get("method"),
+            curve_p_value=_pv(d.get("curve_p_value")),
+            curve_test=d.get("curve_test"),
+        )
+    if kind == "test":
+        return m.TestResult(
+            p_value=_pv(d["p_value"]),
+            test=d.get("test"),
+            statistic=_f(d.get("statistic")),
+            df=d.get("df"),
+            groups=tuple(d.get("groups", ())),
+        )
     return m.Narrative(summary=d["summary"])
 
 
@@ -403,6 +447,21 @@ def _finding(
         rests_on=tuple(d.get("rests_on", ())),
         caveats=tuple(d.get("caveats", ())),
         notes=tuple(d.get("notes", ())),
+        exposure=_enum(m.Exposure, d.get("exposure")),
+    )
+
+
+def _enum(cls: Any, v: Any) -> Any:
+    return None if v is None else cls(v)
+
+
+def _funding(d: dict[str, Any] | None) -> m.Funding | None:
+    if d is None:
+        return None
+    return m.Funding(
+        funders=tuple(d.get("funders", ())),
+        supplement_maker=d.get("supplement_maker"),
+        note=d.get("note"),
     )
 
 
@@ -445,6 +504,9 @@ def study(
         notes=tuple(d.get("notes", ())),
         provenance=tuple(_prov(p) for p in d.get("provenance", ())),
         includes=tuple(d.get("includes", ())),
+        exposure=_enum(m.Exposure, d.get("exposure")),
+        blinding=_enum(m.Blinding, d.get("blinding")),
+        funding=_funding(d.get("funding")),
     )
 
 
