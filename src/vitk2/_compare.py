@@ -8,7 +8,6 @@ studies, and everything left out is listed with the reason.
 from __future__ import annotations
 
 import enum
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, get_args
@@ -223,12 +222,10 @@ _PRECLINICAL = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
 def _indirect_outcome(name: str, kind: m.OutcomeKind) -> Downgrade:
     return Downgrade(_INDIRECTNESS, f"'{name}' is a {kind} outcome, not one patients feel.")
 
 
-@functools.lru_cache(maxsize=4096)
 def _imprecise_proportion(events: int, total: int) -> Downgrade | None:
     ci = wilson_interval(events, total)  # Proportion.interval()'s default
     if events < 10 or ci.width > 0.3:
@@ -816,17 +813,11 @@ def _row_key(row: ComparisonRow) -> tuple[Any, ...]:
     )
 
 
-@functools.lru_cache(maxsize=8192)
-def _proportion_interval(events: int, total: int, method: str, level: float) -> Interval:
-    """``Proportion.interval(method, level)``, kept by its inputs (compare checked them)."""
-    return m.Proportion(events=events, total=total).interval(method, level)
-
-
 def _estimate(
     stat: m.Statistic, method: str, level: float, finding: m.Finding | None = None
 ) -> tuple[float | None, Interval | None]:
     if isinstance(stat, m.Proportion):
-        return stat.estimate, _proportion_interval(stat.events, stat.total, method, level)
+        return stat.estimate, stat.interval(method, level)
     if isinstance(stat, m.Effect):
         return stat.value, stat.interval
     if isinstance(stat, m.ArmCounts) and finding is not None:
