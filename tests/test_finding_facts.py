@@ -94,7 +94,6 @@ def test_the_home_says_what_the_definitions_say(base: vitk2.EvidenceBase) -> Non
 def test_the_base_asks_the_home(base: vitk2.EvidenceBase) -> None:
     for s, f in _pairs(base):
         assert base.compounds_of(f) == s.compounds_of(f)
-        assert base._compounds(s, f) == s.compounds_of(f)
         assert base.doses_of(f) == s.doses_of(f)
 
 
@@ -191,3 +190,24 @@ def test_a_group_the_study_lacks_is_a_key_error() -> None:
     for ask in (study.compounds_of, study.doses_of, study.durations_of):
         with pytest.raises(KeyError):
             ask(finding)
+
+
+@generated
+@given(vt.evidence_bases())
+def test_a_groups_compounds_are_those_of_its_doses_in_order(base: vitk2.EvidenceBase) -> None:
+    for s in base.studies:
+        for arm in s.arms:
+            phases = arm.regimen.phases if arm.regimen is not None else ()
+            for group in (arm, *phases):
+                doses = (
+                    group.doses
+                    if isinstance(group, m.Phase)
+                    else (group.regimen.all_doses if group.regimen is not None else ())
+                )
+                expected: list[m.Compound] = []
+                for d in doses:
+                    if all(c.id != d.compound.id for c in expected):
+                        expected.append(d.compound)
+                assert {c.id for c in s.group_compounds(group.id)} == {c.id for c in expected}
+        with pytest.raises(KeyError):
+            s.group_compounds("no-such-group")

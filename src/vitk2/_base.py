@@ -477,10 +477,6 @@ class EvidenceBase:
             return finding.compounds
         return self.study_of(finding).compounds_of(finding)
 
-    def _compounds(self, study: m.Study, finding: m.Finding) -> tuple[m.Compound, ...]:
-        """`compounds_of`, given the finding's study (a caller that walks studies has it)."""
-        return study.compounds_of(finding)
-
     def doses_of(self, finding: m.Finding) -> tuple[m.Dose, ...]:
         """The studied doses of the finding's group (empty when it has none)."""
         return self.study_of(finding).doses_of(finding)

@@ -919,12 +919,9 @@ def _arm_name(study: m.Study, gid: str | None) -> str | None:
 
 def _arm_compounds(study: m.Study, gid: str) -> frozenset[str]:
     try:
-        g = study.group(gid)
+        return frozenset(c.id for c in study.group_compounds(gid))
     except KeyError:
         return frozenset()
-    if isinstance(g, m.Phase):
-        return frozenset(d.compound.id for d in g.doses)
-    return frozenset(c.id for c in g.regimen.compounds) if g.regimen is not None else frozenset()
 
 
 def _active_comparator(study: m.Study, group: str | None, ref: str | None) -> frozenset[str]:
@@ -1420,7 +1417,7 @@ def _group_compounds(
     """The compounds the compared group received (the study's or finding's when unknown)."""
     arms = isinstance(f.statistic, (m.ArmCounts, m.GroupSummaries))  # these name both arms
     if group is None or not arms:
-        return {c.id for c in base._compounds(s, f)}
+        return {c.id for c in s.compounds_of(f)}
     return _arm_compounds(s, group) | {c.id for c in f.compounds}
 
 

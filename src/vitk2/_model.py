@@ -3332,7 +3332,25 @@ class Study:
             return finding.compounds
         if finding.group is None:
             return self.compounds
-        group = self.group(finding.group)
+        return self.group_compounds(finding.group)
+
+    def group_compounds(self, id: str) -> tuple[Compound, ...]:
+        """The compounds one of the study's arms or phases received, in order.
+
+        A phase's doses, or an arm's regimen (every compound of its doses and phases); none
+        for an arm without a regimen. Background therapy is not among them.
+
+        >>> import vitk2
+        >>> study = vitk2.load().study("emaus-2010-osteoporos-int")
+        >>> ", ".join(c.id for c in study.group_compounds(study.arms[0].id))
+        'menaquinone-7'
+
+        Raises:
+            KeyError: If the study has no arm or phase with that id.
+
+        *Added in version 0.2.0*.
+        """
+        group = self.group(id)
         if isinstance(group, Phase):
             return tuple(dict.fromkeys(d.compound for d in group.doses))
         return group.regimen.compounds if group.regimen is not None else ()

@@ -572,10 +572,3 @@ def with_findings(study: m.Study, findings: list[m.Finding]) -> m.Study:
         object.__setattr__(new, name, getattr(study, name))
     object.__setattr__(new, "findings", tuple(findings))
     return new
-
-
-def _doses_and_durations(
-    s: m.Study, f: m.Finding
-) -> tuple[tuple[m.Dose, ...], tuple[Quantity, ...]]:
-    """A finding's `Study.doses_of` and `Study.durations_of`, as `_summary` reads them."""
-    return s.doses_of(f), s.durations_of(f)

@@ -1103,7 +1103,7 @@ def _superseded(study: m.Study) -> frozenset[str]:
 
 
 def _forms(base: EvidenceBase, study: m.Study, f: m.Finding) -> tuple[m.Compound, ...]:
-    comps = base._compounds(study, f)
+    comps = study.compounds_of(f)
     forms = [c for c in comps if c.family == VITAMIN_K_FAMILY]
     return tuple(sorted(dict.fromkeys(forms), key=lambda c: c.id))
 
@@ -1119,16 +1119,13 @@ def _reference_compounds(study: m.Study, f: m.Finding) -> frozenset[str] | None:
     if ref is None:
         return None
     try:
-        g = study.group(ref)
+        return frozenset(c.id for c in study.group_compounds(ref))
     except KeyError:
         return None
-    if isinstance(g, m.Phase):
-        return frozenset(d.compound.id for d in g.doses)
-    return frozenset(c.id for c in g.regimen.compounds) if g.regimen is not None else frozenset()
 
 
 def _co_treatments(base: EvidenceBase, item: _Item) -> tuple[str, ...]:
-    comps = [c for c in base._compounds(item.study, item.finding) if c.family != VITAMIN_K_FAMILY]
+    comps = [c for c in item.study.compounds_of(item.finding) if c.family != VITAMIN_K_FAMILY]
     ref = _reference_compounds(item.study, item.finding) or frozenset()
     return tuple(c.name for c in comps if c.id not in ref)
 
@@ -1801,12 +1798,11 @@ def _absolute(
 
 
 def _doses(base: EvidenceBase, items: Iterable[_Item]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from ._query import _doses_and_durations
 
     doses: dict[str, Quantity] = {}
     durations: dict[str, Quantity] = {}
     for item in items:
-        ds, ts = _doses_and_durations(item.study, item.finding)
+        ds, ts = item.study.doses_of(item.finding), item.study.durations_of(item.finding)
         for d in ds:
             if d.compound.family != VITAMIN_K_FAMILY:
                 continue
@@ -2018,7 +2014,7 @@ def _summary(
                     leave("an association inside a supplement trial, not the supplement's effect")
                     continue
                 ref = _reference_compounds(s, f)
-                if ref is not None and ref - {c.id for c in base._compounds(s, f)}:
+                if ref is not None and ref - {c.id for c in s.compounds_of(f)}:
                     leave(
                         "against an active comparator ("
                         + ", ".join(sorted(ref))
