@@ -733,6 +733,13 @@ def base_html(base: EvidenceBase) -> str:
 # Files
 
 
+def _real_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with its links resolved; a NUL in it is an `OSError` naming it."""
+    if "\0" in os.fspath(path):  # os would raise a bare ValueError ("embedded null byte")
+        raise OSError(errno.EINVAL, "the path holds a NUL character", os.fspath(path))
+    return Path(os.path.realpath(path))
+
+
 def write_atomic(
     path: str | os.PathLike[str], content: bytes | Callable[[IO[bytes]], object]
 ) -> Path:
@@ -762,9 +769,7 @@ def write_atomic(
         else:
             content(f)
 
-    if "\0" in os.fspath(path):  # os would raise a bare ValueError ("embedded null byte")
-        raise OSError(errno.EINVAL, "the path holds a NUL character", os.fspath(path))
-    target = Path(os.path.realpath(path))
+    target = _real_path(path)
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
