@@ -23,7 +23,7 @@ from attrs import validators as v
 
 from ._errors import FieldTypeError, FieldValueError, ModelValueError
 from ._stats import Interval, StatisticsError, clopper_pearson_interval, wilson_interval
-from ._units import Dimension, Quantity, Unit
+from ._units import _DIMENSION, Dimension, Quantity, Unit
 
 __all__ = [
     "NOT_REPORTED",
@@ -157,14 +157,23 @@ def _wrong_value(attribute: attrs.Attribute[Any], expected: str, value: object) 
 
 
 _ID_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,198}[a-z0-9])?")
+_ID_MATCH: Final = _ID_RE.fullmatch
+
+# The validators below run for every field of every record built, so each first accepts the
+# common valid value with as few operations as it can (an exact type, a value plainly in
+# range) and leaves everything else to the full check after it, which alone raises: a value
+# the quick test does not accept is judged exactly as before. tests/test_validator_fast_paths.py
+# checks that the answers agree.
 
 
 def _is_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
+    if not isinstance(value, str) or not _ID_MATCH(value):
         raise _wrong_value(attribute, "an id: lowercase letters, digits, '.', '_' or '-'", value)
 
 
 def _nonempty_str(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value.__class__ is str and value and not value.isspace():  # text strip() would not empty
+        return
     if not isinstance(value, str):
         raise _wrong_type(attribute, "a string", value)
     if not value.strip():
@@ -172,11 +181,18 @@ def _nonempty_str(_: object, attribute: attrs.Attribute[Any], value: object) -> 
 
 
 def _optional_str(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _nonempty_str(_, attribute, value)
+    if value is None or (value.__class__ is str and value and not value.isspace()):
+        return
+    _nonempty_str(_, attribute, value)
 
 
 def _strs(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value.__class__ is tuple:
+        for item in value:
+            if item.__class__ is not str or not item or item.isspace():
+                break
+        else:
+            return
     if not isinstance(value, tuple):
         raise _wrong_type(attribute, "a tuple of strings", value)
     for i, item in enumerate(value):
@@ -234,10 +250,17 @@ class _Optional:
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        self.validator(instance, attribute, value)
+        validator = self.validator
+        if validator.__class__ is _INSTANCE_OF and isinstance(value, validator.type):  # type: ignore[attr-defined]
+            return  # what attrs' instance_of accepts, without calling it
+        validator(instance, attribute, value)
 
     def __repr__(self) -> str:
         return f"<optional validator for {self.validator!r} or None>"
+
+
+_INSTANCE_OF: Final = type(v.instance_of(object))
+"""The class of attrs' ``instance_of`` validators, whose ``type`` `_Optional` checks itself."""
 
 
 def _optional(validator: _Validator) -> _Optional:
@@ -255,9 +278,15 @@ class _TupleOf:
     classes: type | tuple[type, ...]
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        cls = self.classes
+        if value.__class__ is tuple:
+            for item in value:
+                if not isinstance(item, cls):
+                    break
+            else:
+                return
         if not isinstance(value, tuple):
             raise _wrong_type(attribute, "a tuple", value)
-        cls = self.classes
         for i, item in enumerate(value):
             if not isinstance(item, cls):
                 names = (
@@ -291,6 +320,8 @@ class _CountRange:
         return 1 if self.positive else 0
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value.__class__ is int and value > 0:  # a positive count passes every range
+            return
         if value is None and self.optional:
             return
         if isinstance(value, NotReported) and self.allow_not_reported:
@@ -313,8 +344,11 @@ def _known(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+_INF: Final = math.inf
+
+
 def _finite(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
+    if value is None or (value.__class__ is float and -_INF < value < _INF):
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _wrong_type(attribute, "a number", value)
@@ -339,6 +373,15 @@ def _spoken(q: Quantity) -> str:
     return f"{q}s" if plural else str(q)
 
 
+def _float_below(most: Quantity, unit: Unit) -> float:
+    """The largest float not above ``most`` in ``unit`` (-inf for a unit of another dimension)."""
+    if _DIMENSION[unit] is not _DIMENSION[most.unit]:
+        return -math.inf
+    exact = most.magnitude() / unit.factor
+    below = float(exact)
+    return math.nextafter(below, -math.inf) if below > exact else below
+
+
 @attrs.frozen
 class _QuantityRange:
     """A quantity of one of ``dimensions``, never negative, and at most ``most``.
@@ -361,6 +404,9 @@ class _QuantityRange:
     most: Quantity | None = None
     optional: bool = True
     allow_not_reported: bool = False
+    # Per unit, the largest float that is at most ``most``: an amount up to it is within the
+    # bound without converting units (filled as units are met).
+    _below: dict[Unit, float] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     @property
     def expected(self) -> str:
@@ -370,6 +416,20 @@ class _QuantityRange:
         return f"{self.what} above 0" if self.positive else f"{self.what} of 0 or more"
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value.__class__ is Quantity:
+            unit, x = value.unit, value.value
+            dimensions = self.dimensions
+            if (not dimensions or _DIMENSION[unit] in dimensions) and (
+                x > 0 if self.positive else x >= 0
+            ):
+                most = self.most
+                if most is None:
+                    return
+                below = self._below.get(unit)
+                if below is None:
+                    below = self._below[unit] = _float_below(most, unit)
+                if x <= below:
+                    return
         if value is None and self.optional:
             return
         if isinstance(value, NotReported) and self.allow_not_reported:
@@ -1009,6 +1069,9 @@ class Code:
         return f"<Code {self.system.value}:{self.code}>"
 
 
+_CODES: Final = _tuple_of(Code)
+
+
 @attrs.frozen
 class _CodesFor:
     """A tuple of [`Code`][vitk2.Code]s, all in code systems for compounds or all for indications.
@@ -1020,7 +1083,7 @@ class _CodesFor:
     compounds: bool
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        _tuple_of(Code)(instance, attribute, value)
+        _CODES(instance, attribute, value)
         for i, code in enumerate(value):
             if code.system.for_compounds is not self.compounds:
                 kind = "compound" if self.compounds else "indication"
@@ -1191,6 +1254,9 @@ class Endpoint:
 # Citations and provenance
 
 
+_NOTICE_YEAR: Final = _YearRange("a notice")
+
+
 @attrs.frozen(kw_only=True)
 class Integrity:
     """What is known about a publication's integrity.
@@ -1219,7 +1285,7 @@ class Integrity:
     def _check_year(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is None:
             return
-        _YearRange("a notice")(self, attribute, value)
+        _NOTICE_YEAR(self, attribute, value)
         if self.date is not None and self.date.year != value:
             msg = f"'year' {value} is not the year of 'date' {self.date.isoformat()}"
             raise FieldValueError("year", msg)
@@ -2467,8 +2533,11 @@ class Dose:
         return f"<Dose {_short(self, 120)}>"
 
 
+_DOSES: Final = _tuple_of(Dose)
+
+
 def _doses(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _tuple_of(Dose)(instance, attribute, value)
+    _DOSES(instance, attribute, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -2612,8 +2681,11 @@ class Age:
         )
 
 
+_SIZE: Final = _count(allow_not_reported=True, optional=True)
+
+
 def _size(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _count(allow_not_reported=True, optional=True)(instance, attribute, value)
+    _SIZE(instance, attribute, value)
 
 
 def _check_sex_fits(size: object, sex: SexCounts | None, where: str) -> None:
