@@ -300,3 +300,62 @@ def test_quantity_ranges_answer_as_their_full_checks(case: tuple[m._QuantityRang
     r, value = case
     same(r, _quantity_range(r), value)
     same(r, _quantity_range(r), value)  # again, with the bound in this unit known
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            msg = f"duplicate {what} {value!r}"
+            raise ValueError(msg)
+        seen.add(value)
+
+
+def _known(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=6))
+def test_unique_answers_as_its_full_check(values: list[str]) -> None:
+    def fast(_i: object, _a: object, v: Any) -> None:
+        m._unique(v, "arm")
+
+    def slow(_i: object, _a: object, v: Any) -> None:
+        _unique(v, "arm")
+
+    same(fast, slow, values)
+
+
+@given(SCALARS)
+def test_known_answers_as_its_full_check(value: object) -> None:
+    fast, slow = m._known(value), _known(value)
+    assert fast == slow
+    assert type(fast) is type(slow)
+    assert fast is slow or isinstance(fast, int)
+
+
+def test_all_calls_its_parts_own_methods_in_order() -> None:
+    seen: list[str] = []
+
+    @attrs.frozen
+    class Part:
+        name: str
+
+        def __call__(
+            self, instance: object, attribute: attrs.Attribute[Any], value: object
+        ) -> None:
+            seen.append(self.name)
+            if value == self.name:
+                raise ValueError(self.name)
+
+    def function(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        seen.append("f")
+
+    composed = m._all(Part("a"), function, m._all(Part("b")))
+    composed(None, FIELD, 0)
+    assert seen == ["a", "f", "b"]
+    seen.clear()
+    assert answer(composed, "b") == (ValueError, "b", None, ())
+    assert seen == ["a", "f", "b"]
+    assert composed == m._all(Part("a"), function, Part("b"))
+    assert "_calls=" not in repr(composed)

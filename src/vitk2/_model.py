@@ -15,6 +15,7 @@ import enum
 import itertools
 import math
 import re
+import types
 from collections.abc import Callable
 from typing import Any, ClassVar, Final, TypeAlias
 
@@ -223,10 +224,26 @@ class _All:
     """
 
     validators: tuple[_Validator, ...]
+    _calls: tuple[_Validator, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    @_calls.default
+    def _direct_calls(self) -> tuple[_Validator, ...]:
+        return tuple(_direct_call(validator) for validator in self.validators)
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        for validator in self.validators:
+        for validator in self._calls:
             validator(instance, attribute, value)
+
+
+def _direct_call(validator: _Validator) -> _Validator:
+    """``validator``, or its ``__call__`` method when it is an instance of a class defining one.
+
+    The method does the same and is quicker to call than the instance it is bound to.
+    """
+    call = type(validator).__dict__.get("__call__")  # a class's own, as the model's validators
+    if isinstance(call, types.FunctionType):
+        return types.MethodType(call, validator)
+    return validator
 
 
 def _all(*validators: _Validator) -> _All:
@@ -341,6 +358,8 @@ def _count(
 
 def _known(value: object) -> int | None:
     """An int count, or None when the count is absent or not reported."""
+    if value.__class__ is int:
+        return value
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -558,6 +577,8 @@ class _YearRange:
 
 
 def _unique(values: list[str], what: str) -> None:
+    if len(set(values)) == len(values):
+        return
     seen: set[str] = set()
     for value in values:
         if value in seen:
@@ -3232,20 +3253,19 @@ class Study:
             raise FieldValueError("reports", "'reports' must hold at least one citation")
         if not self.indications:
             raise FieldValueError("indications", "'indications' must hold at least one indication")
-        _unique([c.id for c in self.reports], "report")
-        groups = self.group_ids
-        _unique(
-            [a.id for a in self.arms]
-            + [p.id for a in self.arms if a.regimen for p in a.regimen.phases],
-            "group or phase id",
-        )
-        _unique([f.id for f in self.findings], "finding id")
-        report_ids = {c.id for c in self.reports}
-        for i, f in enumerate(self.findings):
-            if f.group is not None and f.group not in groups:
+        reports, arms, findings = self.reports, self.arms, self.findings
+        _unique([c.id for c in reports], "report")
+        ids = [a.id for a in arms] + [p.id for a in arms if a.regimen for p in a.regimen.phases]
+        groups = frozenset(ids)  # group_ids, from the list made for the check below
+        _unique(ids, "group or phase id")
+        _unique([f.id for f in findings], "finding id")
+        report_ids = {c.id for c in reports}
+        for i, f in enumerate(findings):
+            group = f.group
+            if group is not None and group not in groups:
                 raise ModelValueError(
                     f"findings[{i}].group",
-                    f"{f.group!r} is not a group or phase of the study"
+                    f"{group!r} is not a group or phase of the study"
                     f" (known: {', '.join(sorted(groups)) or 'none'})",
                     code="unknown-group",
                 )
