@@ -198,7 +198,8 @@ def test_a_groups_compounds_are_those_of_its_doses_in_order(base: vitk2.Evidence
     for s in base.studies:
         for arm in s.arms:
             phases = arm.regimen.phases if arm.regimen is not None else ()
-            for group in (arm, *phases):
+            groups: list[m.Arm | m.Phase] = [arm, *phases]
+            for group in groups:
                 doses = (
                     group.doses
                     if isinstance(group, m.Phase)
