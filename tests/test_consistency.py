@@ -58,3 +58,40 @@ def test_other_problems_carry_no_dangling_code(base: vitk2.EvidenceBase) -> None
     assert all(p.code != "dangling" for p in info.value.problems)
     assert isinstance(base.compounds[0], m.Compound)
     assert {p.path for p in info.value.problems} == {"compounds[1].id"}
+
+
+def test_every_kind_of_record_a_hand_built_base_lacks_is_named_at_its_path(
+    base: vitk2.EvidenceBase,
+) -> None:
+    study = next(
+        s
+        for s in base.studies
+        if s.reports
+        and s.indications
+        and s.compounds
+        and any(f.outcome.endpoint is not None for f in s.findings)
+    )
+    j = next(j for j, f in enumerate(study.findings) if f.outcome.endpoint is not None)
+    endpoint = study.findings[j].outcome.endpoint
+    assert endpoint is not None
+    lonely = attrs.evolve(study, includes=("not-a-study",))
+    with pytest.raises(vitk2.ValidationError) as info:
+        vitk2.EvidenceBase(
+            compounds=tuple(c for c in base.compounds if c.id != study.compounds[0].id),
+            indications=tuple(i for i in base.indications if i.id != study.indications[0].id),
+            citations=tuple(c for c in base.citations if c.id != study.reports[0].id),
+            endpoints=tuple(e for e in base.endpoints if e.id != endpoint.id),
+            studies=(lonely,),
+        )
+    found = {(p.path, p.message) for p in info.value.problems if p.code == "dangling"}
+    assert ("studies[0].includes[0]", "unknown study id 'not-a-study'") in found
+    assert (
+        f"studies[0].findings[{j}].outcome.endpoint",
+        f"endpoint {endpoint.id!r} is not in the base",
+    ) in found
+    assert ("studies[0].reports", f"citation {study.reports[0].id!r} is not in the base") in found
+    assert (
+        "studies[0].indications",
+        f"indication {study.indications[0].id!r} is not in the base",
+    ) in found
+    assert ("studies[0]", f"compound {study.compounds[0].id!r} is not in the base") in found

@@ -360,62 +360,38 @@ def _counts_fit(study: m.Study, here: str, file: str) -> list[Problem]:
 
 def dangling_references(base: EvidenceBase) -> list[Problem]:
     """References to records ``base`` does not hold (possible when a base is built by hand)."""
-    problems: list[Problem] = []
-    comps = {c.id: c for c in base.compounds}
-    inds = {i.id: i for i in base.indications}
-    cits = {c.id: c for c in base.citations}
-    ends = {e.id: e for e in base.endpoints}
+    held: dict[str, dict[str, Any]] = {
+        kind: {r.id: r for r in records}
+        for kind, records in (
+            ("compound", base.compounds),
+            ("indication", base.indications),
+            ("citation", base.citations),
+            ("endpoint", base.endpoints),
+        )
+    }
     study_ids = {s.id for s in base.studies}
+    found: list[tuple[str, str]] = []  # (path, message)
     for i, s in enumerate(base.studies):
-        for k, sid in enumerate(s.includes):
-            if sid not in study_ids:
-                problems.append(
-                    Problem(
-                        "<EvidenceBase>",
-                        f"studies[{i}].includes[{k}]",
-                        f"unknown study id {sid!r}",
-                        code="dangling",
-                    )
-                )
-        for j, f in enumerate(s.findings):
-            e = f.outcome.endpoint
-            if e is not None and ends.get(e.id) != e:
-                problems.append(
-                    Problem(
-                        "<EvidenceBase>",
-                        f"studies[{i}].findings[{j}].outcome.endpoint",
-                        f"endpoint {e.id!r} is not in the base",
-                        code="dangling",
-                    )
-                )
-        for c in s.reports:
-            if cits.get(c.id) != c:
-                problems.append(
-                    Problem(
-                        "<EvidenceBase>",
-                        f"studies[{i}].reports",
-                        f"citation {c.id!r} is not in the base",
-                        code="dangling",
-                    )
-                )
-        for ind in s.indications:
-            if inds.get(ind.id) != ind:
-                problems.append(
-                    Problem(
-                        "<EvidenceBase>",
-                        f"studies[{i}].indications",
-                        f"indication {ind.id!r} is not in the base",
-                        code="dangling",
-                    )
-                )
-        for comp in s.compounds:
-            if comps.get(comp.id) != comp:
-                problems.append(
-                    Problem(
-                        "<EvidenceBase>",
-                        f"studies[{i}]",
-                        f"compound {comp.id!r} is not in the base",
-                        code="dangling",
-                    )
-                )
-    return problems
+        here = f"studies[{i}]"
+        found.extend(
+            (f"{here}.includes[{k}]", f"unknown study id {sid!r}")
+            for k, sid in enumerate(s.includes)
+            if sid not in study_ids
+        )
+        endpoints = [
+            (f"{here}.findings[{j}].outcome.endpoint", f.outcome.endpoint)
+            for j, f in enumerate(s.findings)
+            if f.outcome.endpoint is not None
+        ]
+        named: list[tuple[str, str, Any]] = [
+            *((path, "endpoint", e) for path, e in endpoints),
+            *((f"{here}.reports", "citation", c) for c in s.reports),
+            *((f"{here}.indications", "indication", ind) for ind in s.indications),
+            *((here, "compound", comp) for comp in s.compounds),
+        ]
+        found.extend(
+            (path, f"{kind} {record.id!r} is not in the base")
+            for path, kind, record in named
+            if held[kind].get(record.id) != record
+        )
+    return [Problem("<EvidenceBase>", path, message, code="dangling") for path, message in found]
