@@ -826,9 +826,10 @@ def _extra_keys(cls: type, skip: frozenset[str]) -> Callable[[Any], None]:
 
 
 def _fast_statistic(conv: cattrs.Converter) -> Callable[[Any, Any], m.Statistic]:
-    hooks = {
-        kind: _fast_class(conv, cls, frozenset({"kind"})) for kind, cls in m.STATISTIC_KINDS.items()
-    }
+    # Each kind's hook is generated on first use, after make_fast_converter has registered
+    # the hooks of the classes a statistic holds (generated now, a group summary's items
+    # would get cattrs' own hook instead of the fast one).
+    hooks: dict[str, Callable[[Any, Any], Any]] = {}
 
     def structure(value: Any, _: Any) -> m.Statistic:
         if value.__class__ is not dict:
@@ -836,7 +837,11 @@ def _fast_statistic(conv: cattrs.Converter) -> Callable[[Any, Any], m.Statistic]
         kind = value.get("kind")
         hook = hooks.get(kind) if kind.__class__ is str else None
         if hook is None:
-            raise ValueError(f"expected 'kind' to be one of {', '.join(hooks)} (got {kind!r})")
+            cls = m.STATISTIC_KINDS.get(kind) if kind.__class__ is str else None
+            if cls is None:
+                shown = ", ".join(m.STATISTIC_KINDS)
+                raise ValueError(f"expected 'kind' to be one of {shown} (got {kind!r})")
+            hook = hooks[kind] = _fast_class(conv, cls, frozenset({"kind"}))
         return hook(value, None)  # type: ignore[no-any-return]
 
     return structure
