@@ -835,13 +835,14 @@ def _fast_statistic(conv: cattrs.Converter) -> Callable[[Any, Any], m.Statistic]
         if value.__class__ is not dict:
             raise TypeError(f"expected a statistic mapping with a 'kind' (got {_describe(value)})")
         kind = value.get("kind")
-        hook = hooks.get(kind) if kind.__class__ is str else None
+        name: str = kind if kind.__class__ is str else ""  # no kind is named ""
+        hook = hooks.get(name)
         if hook is None:
-            cls = m.STATISTIC_KINDS.get(kind) if kind.__class__ is str else None
+            cls = m.STATISTIC_KINDS.get(name)
             if cls is None:
                 shown = ", ".join(m.STATISTIC_KINDS)
                 raise ValueError(f"expected 'kind' to be one of {shown} (got {kind!r})")
-            hook = hooks[kind] = _fast_class(conv, cls, frozenset({"kind"}))
+            hook = hooks[name] = _fast_class(conv, cls, frozenset({"kind"}))
         return hook(value, None)  # type: ignore[no-any-return]
 
     return structure
