@@ -26,7 +26,7 @@ import enum
 import itertools
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
@@ -1353,12 +1353,10 @@ class PoolableContrasts:
         self._screened: dict[
             tuple[str, str], tuple[list[_Candidate], dict[str, list[_Candidate]]]
         ] = {}
-        # each question's answer, or the reason and measures of its MetaAnalysisError: rows of
-        # several forms (or none) all ask with no compound, each for its own few findings
-        self._answers: dict[
-            tuple[str, str, str | None, str | None],
-            tuple[str, tuple[Contrast, ...]] | MetaAnalysisError,
-        ] = {}
+        # each question's chosen contrasts, or the reason and measures of its MetaAnalysisError:
+        # rows of several forms (or none) all ask with no compound, each for its own findings
+        self._answers: dict[tuple[str, str, str | None, str | None], _Chosen | MetaAnalysisError]
+        self._answers = {}
 
     def __call__(
         self,
@@ -1366,7 +1364,15 @@ class PoolableContrasts:
         endpoint: m.Endpoint,
         compound: m.Compound | None,
         measure: MeasureName | None,
+        wanted: Collection[str] | None = None,
     ) -> tuple[str, tuple[Contrast, ...]]:
+        """The measure and the contrasts; with ``wanted``, only those of these findings.
+
+        The contrasts of some findings are those of the whole answer that come from them:
+        labels, the scale of mean differences and one contrast per study are worked out
+        over every finding of the question, and only the wanted ones are turned into
+        contrasts. A summary's row wants its own few findings of a question that has many.
+        """
         asked = (indication.id, endpoint.id, None if compound is None else compound.id, measure)
         answer = self._answers.get(asked)
         if answer is None:
@@ -1377,7 +1383,9 @@ class PoolableContrasts:
             self._answers[asked] = answer
         if isinstance(answer, MetaAnalysisError):
             raise MetaAnalysisError(answer.reason, answer.measures)
-        return answer
+        if wanted is None:
+            return answer.measure, answer.contrasts()
+        return answer.measure, answer.contrasts(wanted)
 
     def _answer(
         self,
@@ -1385,15 +1393,14 @@ class PoolableContrasts:
         endpoint: m.Endpoint,
         compound: m.Compound | None,
         measure: MeasureName | None,
-    ) -> tuple[str, tuple[Contrast, ...]]:
+    ) -> _Chosen:
         key = (indication.id, endpoint.id)
         found = self._screened.get(key)
         if found is None:
             found = self._screened[key] = self._screened_for(indication, endpoint)
         candidates = found[0] if compound is None else found[1].get(compound.id, [])
         chosen_measure, chosen = _choose(list(candidates), measure, indication, endpoint, [])
-        prepared = _effects(chosen, chosen_measure, 0.95, [])
-        return chosen_measure, tuple(Contrast(**d) for d in prepared)
+        return _Chosen(chosen_measure, chosen)
 
     def _screened_for(
         self, indication: m.Indication, endpoint: m.Endpoint
@@ -1409,6 +1416,53 @@ class PoolableContrasts:
             for cid in _effect_of(base, c.study, c.finding, c.group, c.reference):
                 by_compound.setdefault(cid, []).append(c)
         return candidates, by_compound
+
+
+class _Chosen:
+    """A question's measure and its one candidate per study, turned into contrasts on demand."""
+
+    __slots__ = ("_all", "chosen", "labels", "measure", "unit")
+
+    def __init__(self, measure: MeasureName, chosen: list[_Candidate]) -> None:
+        self.measure = measure
+        self.chosen = chosen
+        self.labels = _unique_labels([c.label for c in chosen])
+        self.unit = _scale(chosen, measure)
+        self._all: tuple[Contrast, ...] | None = None
+
+    def contrasts(self, wanted: Collection[str] | None = None) -> tuple[Contrast, ...]:
+        """Every contrast, or those of the ``wanted`` findings, as the whole answer has them."""
+        if wanted is None:
+            if self._all is None:
+                self._all = tuple(
+                    Contrast(**d) for d in _effects(self.chosen, self.measure, 0.95, [])
+                )
+            return self._all
+        pairs = [
+            (c, x) for c, x in zip(self.chosen, self.labels, strict=True) if c.finding.id in wanted
+        ]
+        if not pairs:
+            return ()
+        some, labels = zip(*pairs, strict=True)
+        prepared = _effects(list(some), self.measure, 0.95, [], list(labels), self.unit)
+        return tuple(Contrast(**d) for d in prepared)
+
+
+def _scale(chosen: Sequence[_Candidate], measure: str) -> Quantity | None:
+    """The scale `_effects` puts mean differences on: the first one's unit (None for none).
+
+    The first contrast of means, or of a reported mean difference, sets it, whether or not
+    its effect can be estimated.
+    """
+    for c in chosen:
+        st = c.finding.statistic
+        if isinstance(st, m.GroupSummaries):
+            assert c.group is not None
+            return Quantity(1.0, st.get(c.group).value.unit)
+        if measure == "MD" and isinstance(st, m.Effect):
+            assert st.unit is not None
+            return Quantity(1.0, st.unit)
+    return None
 
 
 def _group_compounds(
@@ -1595,14 +1649,24 @@ def _one_per_study(candidates: list[_Candidate], excluded: list[LeftOut]) -> lis
 
 
 def _effects(
-    chosen: list[_Candidate], measure: str, level: float, excluded: list[LeftOut]
+    chosen: list[_Candidate],
+    measure: str,
+    level: float,
+    excluded: list[LeftOut],
+    labels: list[str] | None = None,
+    unit: Quantity | None = None,
 ) -> list[dict[str, Any]]:
-    """Each chosen contrast as the fields of a `Contrast` of ``measure`` (no weight)."""
+    """Each chosen contrast as the fields of a `Contrast` of ``measure`` (no weight).
+
+    ``labels`` and ``unit`` (the scale of mean differences) are those of a larger answer
+    that ``chosen`` is part of; by default they are worked out from ``chosen``: each label
+    made unique, the first contrast's unit.
+    """
     z = critical_value(level)
     ratio = measure in ("RR", "OR", "HR")
     out: list[dict[str, Any]] = []
-    unit: Quantity | None = None  # the scale of mean differences: the first contrast's unit
-    labels = _unique_labels([c.label for c in chosen])
+    if labels is None:
+        labels = _unique_labels([c.label for c in chosen])
     # every 2x2 table in one call: the engine's checks once, not once per study
     tables: dict[str, tuple[int, int, int, int]] = {}
     for c, label in zip(chosen, labels, strict=True):

@@ -83,7 +83,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -111,10 +111,12 @@ if TYPE_CHECKING:
     from ._evidence_meta import Contrast, MeasureName
 
     _Analyses = Callable[
-        [m.Indication, m.Endpoint, m.Compound | None, MeasureName | None],
+        [m.Indication, m.Endpoint, m.Compound | None, MeasureName | None, Collection[str]],
         tuple[str, Sequence[Contrast]],
     ]
-    """A row's contrasts: (indication, endpoint, compound, measure) -> (measure, contrasts)."""
+    """A row's contrasts: (indication, endpoint, compound, measure, the row's findings) ->
+    (measure, contrasts); the contrasts may be every one of the question or those of the
+    row's findings (a row reads its own)."""
 
 __all__ = [
     "PREFERENCE",
@@ -1296,11 +1298,11 @@ def _pooled(
     compound = forms[0] if len(forms) == 1 else None
     found: list[tuple[str, Sequence[Contrast]]] = []
     try:
-        found.append(analyses(indication, endpoint, compound, None))
+        found.append(analyses(indication, endpoint, compound, None, wanted))
     except MetaAnalysisError as err:
         for name, _ids in err.measures:
             if name in ("RR", "OR", "RD", "HR", "MD", "SMD"):
-                found.append(analyses(indication, endpoint, compound, name))  # type: ignore[arg-type]
+                found.append(analyses(indication, endpoint, compound, name, wanted))  # type: ignore[arg-type]
     by_finding: dict[str, Contrast] = {}
     best: tuple[str, list[Contrast]] | None = None
     for measure, contrasts in found:
@@ -1908,7 +1910,9 @@ def _asked_of_base(base: EvidenceBase, include_unverified: bool) -> _Analyses:
         endpoint: m.Endpoint,
         compound: m.Compound | None,
         measure: MeasureName | None,
+        wanted: Collection[str] = (),
     ) -> tuple[str, tuple[Contrast, ...]]:
+        """Every contrast of the question (the row reads those of ``wanted``)."""
         ma = base.meta_analysis(
             indication,
             endpoint,
