@@ -206,7 +206,7 @@ class TestCompare:
 
     def test_comparing_does_not_hash_the_base(self) -> None:
         base = fresh()
-        with mock.patch("vitk2._io.to_data", side_effect=AssertionError("hashed")):
+        with mock.patch("vitk2._io.canonical_digest", side_effect=AssertionError("hashed")):
             comparison = base.compare("mds")
             with pytest.raises(AssertionError, match="hashed"):
                 _ = comparison.lineage.content_hash

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -203,32 +201,9 @@ class EvidenceBase:
         to the hash one record at a time, in that form's order, so neither the whole data form
         nor its text is ever held at once; the digest is the one of the whole text.
         """
-        # the base knows its data form only through the converter
-        from ._io import FORMAT_VERSION, to_data
+        from ._io import canonical_digest  # the base knows its data form only through _io
 
-        encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
-        digest = hashlib.sha256()
-        parts: tuple[tuple[str, tuple[Any, ...]], ...] = (  # the data form's keys, sorted
-            ("citations", self.citations),
-            ("compounds", self.compounds),
-            *((("endpoints", self.endpoints),) if self.endpoints else ()),  # written when held
-            ("indications", self.indications),
-            ("studies", self.studies),
-        )
-        chunk: list[str] = []
-        for i, (key, records) in enumerate(parts):
-            chunk.append(("{" if i == 0 else ",") + encode(key) + ":[")
-            for j, record in enumerate(records):
-                if j:
-                    chunk.append(",")
-                chunk.append(encode(to_data(record)))
-                if len(chunk) >= 512:  # hash in slices: few calls, little text at a time
-                    digest.update("".join(chunk).encode())
-                    chunk.clear()
-            chunk.append("]")
-        chunk.append(',"vitk2":' + encode(FORMAT_VERSION) + "}")
-        digest.update("".join(chunk).encode())
-        return digest.hexdigest()
+        return canonical_digest(self)
 
     @cached_property
     def _index(self) -> Index:

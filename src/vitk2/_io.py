@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import stat
@@ -783,6 +784,37 @@ def to_data(obj: Any) -> Any:
             data = {"kind": kind, **data}
         return data
     raise TypeError(f"expected an EvidenceBase or a model object (got {type(obj).__name__})")
+
+
+def canonical_digest(base: EvidenceBase) -> str:
+    """SHA-256 of ``base``'s canonical JSON form: what `EvidenceBase.content_hash` gives.
+
+    The canonical form is the base's data form (as [`dump`][vitk2.dump] writes it) without
+    its dataset header, as compact JSON with sorted keys and text left unescaped. It is fed
+    to the hash a slice of records at a time, in that form's order, so neither the whole data
+    form nor its text is ever held at once; the digest is the one of the whole text.
+    """
+    conv = converter()
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+    digest = hashlib.sha256()
+    parts: tuple[tuple[str, type, tuple[Any, ...]], ...] = (  # the data form's keys, sorted
+        ("citations", m.Citation, base.citations),
+        ("compounds", m.Compound, base.compounds),
+        *((("endpoints", m.Endpoint, base.endpoints),) if base.endpoints else ()),  # when held
+        ("indications", m.Indication, base.indications),
+        ("studies", m.Study, base.studies),
+    )
+    head = "{"
+    for key, cls, records in parts:
+        hook = conv.get_unstructure_hook(cls)
+        digest.update(f"{head}{encode(key)}:[".encode())
+        for i in range(0, len(records), 256):  # a slice at a time: few calls, little text held
+            text = encode([hook(r) for r in records[i : i + 256]])[1:-1]
+            digest.update(f",{text}".encode() if i else text.encode())
+        digest.update(b"]")
+        head = ","
+    digest.update(f',"vitk2":{encode(FORMAT_VERSION)}}}'.encode())
+    return digest.hexdigest()
 
 
 try:
