@@ -159,10 +159,13 @@ import gc, json, os, sys, time
 from pathlib import Path
 
 path, peer, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-if peer == "vitk2":
+if peer in ("vitk2", "vitk2-unvalidated"):
     import generate, vitk2
     vitk2.loads(json.dumps(generate.generate(5)), "json")
     load = lambda: vitk2.load_file(path)
+    if peer == "vitk2-unvalidated":  # what the model's validators cost: a measure, not advice
+        import attrs
+        attrs.validators.set_disabled(True)
 elif peer == "hand-built":
     import handbuilt
     load = lambda: handbuilt.build(json.loads(path.read_bytes()))
@@ -219,7 +222,7 @@ else:
     gc.collect()
     print(json.dumps({"kept": tracemalloc.get_traced_memory()[0]}))
 """
-PEERS = ("vitk2", "pydantic", "msgspec", "hand-built")
+PEERS = ("vitk2", "vitk2-unvalidated", "pydantic", "msgspec", "hand-built")
 
 # Both load children import the dependencies first, and both time the import of the vitk2
 # modules they need: the loader's for vitk2.load(), the model's for the hand-built baseline.
@@ -579,6 +582,16 @@ def bench_peers(
                     1.0 if peer == "pydantic" else None,
                 )
             )
+    if "pydantic" in t:  # the part of the gap the model's validators account for
+        rows.append(
+            ratio_row(
+                "  load_file(JSON) with every validator of the model off (vs pydantic v2)",
+                size,
+                t["vitk2-unvalidated"],
+                t["pydantic"],
+                None,
+            )
+        )
     per_file = peak["vitk2"] / file_bytes
     rows.append(
         Row(
@@ -605,7 +618,11 @@ def bench_peers(
             )
     if n >= 100_000:  # tracing slows a load by 2-3x: the records' size is the same per study
         return
-    kept = {p: in_child(PEER_CHILD, env, str(path), p, "kept")["kept"] / n for p in peers}
+    kept = {
+        p: in_child(PEER_CHILD, env, str(path), p, "kept")["kept"] / n
+        for p in peers
+        if p != "vitk2-unvalidated"  # the same records
+    }
 
     def kib(b: float) -> str:
         return f"{b / 1024:.2f} KiB"
