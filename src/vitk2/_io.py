@@ -791,7 +791,7 @@ def canonical_digest(base: EvidenceBase) -> str:
 
     The canonical form is the base's data form (as [`dump`][vitk2.dump] writes it) without
     its dataset header, as compact JSON with sorted keys and text left unescaped. It is fed
-    to the hash a slice of records at a time, in that form's order, so neither the whole data
+    to the hash a few records at a time, in that form's order, so neither the whole data
     form nor its text is ever held at once; the digest is the one of the whole text.
     """
     conv = converter()
@@ -808,8 +808,11 @@ def canonical_digest(base: EvidenceBase) -> str:
     for key, cls, records in parts:
         hook = conv.get_unstructure_hook(cls)
         digest.update(f"{head}{encode(key)}:[".encode())
-        for i in range(0, len(records), 256):  # a slice at a time: few calls, little text held
-            text = encode([hook(r) for r in records[i : i + 256]])[1:-1]
+        # A few records at a time: few calls, and their data freed before the collector
+        # runs (data held across its runs is moved to older generations, whose collections
+        # walk the whole base: slices of 256 made the hash a third slower).
+        for i in range(0, len(records), 8):
+            text = encode([hook(r) for r in records[i : i + 8]])[1:-1]
             digest.update(f",{text}".encode() if i else text.encode())
         digest.update(b"]")
         head = ","
