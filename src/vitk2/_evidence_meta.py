@@ -1140,18 +1140,64 @@ def meta_analysis(
     )
 
 
+_CONTRASTS: Final = (m.ArmCounts, m.Effect, m.GroupSummaries)
+
+
+def _study_id(pair: tuple[m.Study, m.Finding]) -> str:
+    return pair[0].id
+
+
+def _not_a_contrast(
+    s: m.Study, f: m.Finding, fdesign: m.Design, designs: frozenset[m.Design], asked: str
+) -> tuple[Reason, str] | None:
+    """Why a finding is no contrast of a design asked for, the first reason that applies.
+
+    A review's estimate is `Reason.REVIEW`, shown as context.
+    """
+    st = f.statistic
+    if fdesign is m.Design.SYSTEMATIC_REVIEW or s.design is m.Design.SYSTEMATIC_REVIEW:
+        detail = f"a review's pooled estimate, shown as context: {_statistic_words(st)}"
+        cmp = f.comparator
+        if cmp is not None and (cmp.studies is not None or cmp.participants is not None):
+            detail += f" against {cmp}"
+        if isinstance(st, m.Effect) and (st.studies or st.participants):
+            behind = [
+                f"{st.studies} {'study' if st.studies == 1 else 'studies'}" if st.studies else "",
+                f"{st.participants:,} participants" if st.participants else "",
+            ]
+            detail += f"; behind it: {', '.join(x for x in behind if x)}"
+        if s.includes:
+            detail += f"; it includes {', '.join(s.includes)}"
+        return Reason.REVIEW, detail
+    if isinstance(st, m.Narrative):
+        return Reason.NARRATIVE, "stated in words, with no number to pool"
+    if isinstance(st, m.BeforeAfter):
+        return Reason.WITHIN_ARM, "a change within one arm, not a contrast with a control"
+    if isinstance(st, m.Cumulative):
+        return Reason.CUMULATIVE, "Kaplan-Meier percentages without counts or a hazard ratio"
+    if isinstance(st, m.TestResult):
+        return Reason.INCOMPLETE, "a test's p-value without an estimate or counts: nothing to pool"
+    if not isinstance(st, _CONTRASTS):
+        return Reason.SINGLE_ARM, f"one arm's {st.kind.replace('_', ' ')}, not a contrast"
+    if fdesign not in designs:
+        return Reason.DESIGN, f"{fdesign}, not {asked} (pass design= to include it)"
+    return None
+
+
 def _screen(
     base: EvidenceBase,
     selected: Sequence[tuple[m.Study, m.Finding]],
     screen: _Screen,
-    excluded: list[LeftOut],
-    reviews: list[LeftOut],
+    excluded: list[LeftOut] | None,
+    reviews: list[LeftOut] | None,
 ) -> list[_Candidate]:
     """The findings that can be pooled, in base order; every other one in ``excluded``.
 
     ``selected`` are (study, finding) pairs in base order; a review's estimate goes to
     ``reviews`` (shown as context), every other finding left out to ``excluded``, each with
-    the first reason that applies.
+    the first reason that applies. Without ``excluded`` (None), nothing is recorded: a
+    finding that is not a contrast of a design asked for is passed over at a glance, with
+    no words about it.
     """
     candidates: list[_Candidate] = []
     idx = base._index
@@ -1161,17 +1207,41 @@ def _screen(
     comparator_kind = screen.comparator_kind
     comparator_compound = screen.comparator_compound
     asked = screen.asked
+    quiet = excluded is None or reviews is None
+    left: list[LeftOut] = [] if excluded is None else excluded
     order = 0
-    for sid, pairs in itertools.groupby(selected, key=lambda p: p[0].id):
+    for sid, pairs in itertools.groupby(selected, key=_study_id):
         s = idx.studies[sid]
-        label = s.citation.label
+        label = "" if quiet else s.citation.label  # worked out when needed
         for _, f in pairs:
             order += 1
+            st = f.statistic
+            fdesign = f.basis or s.design
+            if quiet:
+                if (
+                    fdesign not in designs
+                    or s.design is m.Design.SYSTEMATIC_REVIEW
+                    or fdesign is m.Design.SYSTEMATIC_REVIEW
+                    or not isinstance(st, _CONTRASTS)
+                ):
+                    continue
+                label = label or s.citation.label
+            else:
+                assert reviews is not None
+                first = _not_a_contrast(s, f, fdesign, designs, asked)
+                if first is not None:
+                    (reviews if first[0] is Reason.REVIEW else left).append(
+                        LeftOut(
+                            study=s.id, finding=f.id, label=label, reason=first[0], detail=first[1]
+                        )
+                    )
+                    continue
+            assert isinstance(st, _CONTRASTS)
 
             def leave(
                 reason: Reason, detail: str, f: m.Finding = f, s: m.Study = s, label: str = label
             ) -> None:
-                excluded.append(
+                left.append(
                     LeftOut(
                         study=s.id,
                         finding=f.id,
@@ -1181,53 +1251,6 @@ def _screen(
                     )
                 )
 
-            st = f.statistic
-            fdesign = f.basis or s.design
-            if fdesign is m.Design.SYSTEMATIC_REVIEW or s.design is m.Design.SYSTEMATIC_REVIEW:
-                detail = f"a review's pooled estimate, shown as context: {_statistic_words(st)}"
-                cmp = f.comparator
-                if cmp is not None and (cmp.studies is not None or cmp.participants is not None):
-                    detail += f" against {cmp}"
-                if isinstance(st, m.Effect) and (st.studies or st.participants):
-                    behind = [
-                        f"{st.studies} {'study' if st.studies == 1 else 'studies'}"
-                        if st.studies
-                        else "",
-                        f"{st.participants:,} participants" if st.participants else "",
-                    ]
-                    detail += f"; behind it: {', '.join(x for x in behind if x)}"
-                if s.includes:
-                    detail += f"; it includes {', '.join(s.includes)}"
-                reviews.append(
-                    LeftOut(
-                        study=s.id, finding=f.id, label=label, reason=Reason.REVIEW, detail=detail
-                    )
-                )
-                continue
-            if isinstance(st, m.Narrative):
-                leave(Reason.NARRATIVE, "stated in words, with no number to pool")
-                continue
-            if isinstance(st, m.BeforeAfter):
-                leave(Reason.WITHIN_ARM, "a change within one arm, not a contrast with a control")
-                continue
-            if isinstance(st, m.Cumulative):
-                leave(
-                    Reason.CUMULATIVE,
-                    "Kaplan-Meier percentages without counts or a hazard ratio",
-                )
-                continue
-            if isinstance(st, m.TestResult):
-                leave(
-                    Reason.INCOMPLETE,
-                    "a test's p-value without an estimate or counts: nothing to pool",
-                )
-                continue
-            if not isinstance(st, (m.ArmCounts, m.Effect, m.GroupSummaries)):
-                leave(Reason.SINGLE_ARM, f"one arm's {st.kind.replace('_', ' ')}, not a contrast")
-                continue
-            if fdesign not in designs:
-                leave(Reason.DESIGN, f"{fdesign}, not {asked} (pass design= to include it)")
-                continue
             arms: tuple[str, str] | None = None
             if isinstance(st, (m.ArmCounts, m.GroupSummaries)):
                 arms = _arms_of(f, f.statistic_groups)
@@ -1410,7 +1433,7 @@ class PoolableContrasts:
             {i.id for i in base.subtypes(indication)},
             {endpoint.id} | {e.id for e in base.narrower_endpoints(endpoint)},
         )
-        candidates = _screen(base, selected, self._screen, [], [])
+        candidates = _screen(base, selected, self._screen, None, None)
         by_compound: dict[str, list[_Candidate]] = {}
         for c in candidates:
             for cid in _effect_of(base, c.study, c.finding, c.group, c.reference):

@@ -84,6 +84,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -1025,7 +1026,12 @@ def _form_name(compounds: Sequence[m.Compound]) -> str:
 
 @attrs.frozen
 class _Item:
-    """A finding in scope, with what the summary needs to know about it."""
+    """A finding in scope, with what the summary needs to know about it.
+
+    ``label`` is the study's (``"Author year"``), ``words`` the finding's statistic in words
+    with its white space made single: each is read several times for a row, and worked out
+    once.
+    """
 
     study: m.Study
     finding: m.Finding
@@ -1035,10 +1041,9 @@ class _Item:
     concerns: tuple[m.Citation, ...]
     superseded: bool
     order: int
-
-    @property
-    def label(self) -> str:
-        return self.study.citation.label
+    label: str
+    words: str
+    timepoint: float  # the outcome's, in the base unit of time; 0 when not stated
 
 
 @attrs.frozen
@@ -1066,7 +1071,7 @@ class _Candidate:
         return any(i.superseded for i in self.items)
 
     def key(self) -> tuple[Any, ...]:
-        t = max((_timepoint(i.finding) for i in self.items), default=0.0)
+        t = max((i.timepoint for i in self.items), default=0.0)
         return (
             not self.concerns,
             not self.superseded,
@@ -1079,11 +1084,6 @@ class _Candidate:
             t,
             -min(i.order for i in self.items),
         )
-
-
-def _timepoint(f: m.Finding) -> float:
-    t = f.outcome.timepoint
-    return float(t.magnitude()) if t is not None else 0.0
 
 
 def _superseded(study: m.Study) -> frozenset[str]:
@@ -1102,12 +1102,6 @@ def _superseded(study: m.Study) -> frozenset[str]:
             if low.startswith("superseded") and any(i != f.id and i in text for i in ids):
                 out.add(f.id)
     return frozenset(out)
-
-
-def _forms(base: EvidenceBase, study: m.Study, f: m.Finding) -> tuple[m.Compound, ...]:
-    comps = study.compounds_of(f)
-    forms = [c for c in comps if c.family == VITAMIN_K_FAMILY]
-    return tuple(sorted(dict.fromkeys(forms), key=lambda c: c.id))
 
 
 def _reference_compounds(study: m.Study, f: m.Finding) -> frozenset[str] | None:
@@ -1244,7 +1238,7 @@ def _single(item: _Item, endpoint: m.Endpoint, contrast: Contrast | None) -> _Ca
         estimate = SummaryEstimate(
             measure=None,
             value=None,
-            text=f"as reported: {_clip(statistic_text(st), 160)}",
+            text=f"as reported: {_cut(item.words, 160)}",
             source=source,
             label=_source_label(item),
             findings=(f.id,),
@@ -1275,9 +1269,9 @@ def _single(item: _Item, endpoint: m.Endpoint, contrast: Contrast | None) -> _Ca
     )
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _cut(words: str, limit: int) -> str:
+    """``words`` (white space already single) cut to ``limit`` characters, an ellipsis last."""
+    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1745,7 +1739,7 @@ def _uncontrolled_statement(subject: str, cand: _Candidate, outcome: str) -> str
         pct = 100 * st.events / st.total
         what = f"uncontrolled {outcome}: {pct:.0f} % ({st.events}/{st.total})"
     else:
-        what = f"uncontrolled observations of {outcome} ({_clip(statistic_text(st), 80)})"
+        what = f"uncontrolled observations of {outcome} ({_cut(item.words, 80)})"
     return (
         f"{what[:1].upper()}{what[1:]} with {subject} ({item.label}, {item.design}); no "
         "comparator, so no effect can be estimated."
@@ -1799,8 +1793,9 @@ def _absolute(
 # Doses
 
 
-def _doses(base: EvidenceBase, items: Iterable[_Item]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-
+def _doses(
+    base: EvidenceBase, items: Iterable[_Item], amounts: _Amounts
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     doses: dict[str, Quantity] = {}
     durations: dict[str, Quantity] = {}
     for item in items:
@@ -1810,24 +1805,55 @@ def _doses(base: EvidenceBase, items: Iterable[_Item]) -> tuple[tuple[str, ...],
                 continue
             q = d.daily_dose
             if isinstance(q, Quantity):
-                doses.setdefault(str(q), q)
+                doses.setdefault(amounts.text(q), q)
         for t in ts:
             if t is not None:
-                durations.setdefault(str(t), t)
-    return _span(doses), _span(durations)
+                durations.setdefault(amounts.text(t), t)
+    return _span(doses, amounts), _span(durations, amounts)
 
 
-def _span(values: dict[str, Quantity]) -> tuple[str, ...]:
+def _span(values: dict[str, Quantity], amounts: _Amounts) -> tuple[str, ...]:
     """The smallest and largest of each dimension: ``("45 mg/day",)``, ``("90 to 360 µg/day",)``."""
     by_dim: dict[object, list[Quantity]] = {}
     for q in values.values():
         by_dim.setdefault(q.unit.dimension, []).append(q)
     out = []
+    size = amounts.magnitude
     for qs in by_dim.values():
-        qs.sort(key=lambda q: q.magnitude())
+        qs.sort(key=size)
         lo, hi = qs[0], qs[-1]
-        out.append(str(lo) if lo.magnitude() == hi.magnitude() else f"{lo} to {hi}")
+        text = amounts.text
+        out.append(text(lo) if size(lo) == size(hi) else f"{text(lo)} to {text(hi)}")
     return tuple(sorted(out))
+
+
+class _Amounts:
+    """The words and the exact size of quantities, each worked out once for a summary.
+
+    The doses, durations and timepoints of a base's studies repeat from row to row; a
+    quantity's text and its magnitude (an exact fraction) are kept by its value and unit, so
+    equal quantities, which read and compare alike, are worked out once.
+    """
+
+    __slots__ = ("_sizes", "_texts")
+
+    def __init__(self) -> None:
+        self._texts: dict[Quantity, str] = {}
+        self._sizes: dict[Quantity, Fraction] = {}
+
+    def text(self, q: Quantity) -> str:
+        """``str(q)``."""
+        found = self._texts.get(q)
+        if found is None:
+            found = self._texts[q] = str(q)
+        return found
+
+    def magnitude(self, q: Quantity) -> Fraction:
+        """``q.magnitude()``."""
+        found = self._sizes.get(q)
+        if found is None:
+            found = self._sizes[q] = q.magnitude()
+        return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -1948,111 +1974,55 @@ def _summary(
 
     left: list[SummaryLeftOut] = []
     groups: dict[tuple[str, str, str, tuple[str, ...], bool], list[_Item]] = {}
+    amounts = _Amounts()
     order = 0
+    studies = base._index.studies
     # the findings in scope, from the base's table by indication and endpoint, in base order
     selected = base._index.select_findings(in_scope, end_ids)
-    for sid, pairs in itertools.groupby(selected, key=lambda p: p[0].id):
-        s = base._index.studies[sid]
+    for sid, pairs in itertools.groupby(selected, key=_study_id):
+        s = studies[sid]
         superseded = _superseded(s)
+        label = s.citation.label
+        forms_of: dict[str | None, tuple[m.Compound, ...]] = {}  # by group: findings share one
         for _, f in pairs:
-            e = f.outcome.endpoint
             order += 1
-            forms = _forms(base, s, f)
+            forms = _forms_of(s, f, forms_of)
             fexpo = f.exposure or s.exposure or m.Exposure.SUPPLEMENT
-            if comp is not None and comp.id not in {c.id for c in forms}:
+            if comp is not None and all(c.id != comp.id for c in forms):
                 continue
             if expo is not None and fexpo is not expo:
                 continue
-
-            def leave(reason: str, f: m.Finding = f, s: m.Study = s) -> None:
-                left.append(SummaryLeftOut(study=s.id, finding=f.id, reason=reason))
-
             design = f.basis or s.design
-            if e is None:
-                leave("no endpoint of the vocabulary")
-                continue
-            if e.kind in _NOT_EVIDENCE_KINDS or f.outcome.kind in _NOT_EVIDENCE_KINDS:
-                what = e.kind if e.kind in _NOT_EVIDENCE_KINDS else f.outcome.kind
-                article = "an" if str(what)[0] in "aeiou" else "a"
-                leave(f"{article} {what} outcome, not evidence of an effect")
-                continue
-            concerns = base._integrity(s, f)
-            retracted = [c.id for c in concerns if c.integrity.is_retracted]
-            if retracted:
-                leave(f"rests on a retracted publication: {', '.join(retracted)}")
-                continue
-            if (
-                f.basis is not None
-                and f.basis is not s.design
-                and (
-                    f.basis in _BACKGROUND_BASES
-                    or (
-                        isinstance(f.statistic, m.Narrative)
-                        and s.design is not m.Design.SYSTEMATIC_REVIEW
-                    )
-                )
-            ):
-                leave(f"a background claim about other work ({f.basis}), not this study's evidence")
-                continue
-            if design is m.Design.NARRATIVE_REVIEW:
-                leave("a narrative review's claim: background, not evidence")
-                continue
-            if not forms and fexpo is m.Exposure.SUPPLEMENT:
-                leave("not about a vitamin K form (a comparator or another treatment)")
-                continue
-            if f.id in superseded:
-                leave("superseded by a corrected value of the same study")
-                continue
-            if not f.verified and not include_unverified:
-                leave("a value is marked unverified (pass include_unverified=True to keep it)")
-                continue
-            preclinical = design.is_preclinical
-            if not preclinical and design not in _UNCONTROLLED:
-                if f.direction is m.Direction.NOT_APPLICABLE:
-                    leave("not an effect (a baseline, a count or one arm's result)")
-                    continue
-                if isinstance(f.statistic, (m.Proportion, m.Count, m.Breakdown, m.BeforeAfter)):
-                    leave("one arm's result in a controlled study, not a contrast")
-                    continue
-                if fexpo is m.Exposure.SUPPLEMENT and f.direction is m.Direction.ASSOCIATION:
-                    leave("an association inside a supplement trial, not the supplement's effect")
-                    continue
-                ref = _reference_compounds(s, f)
-                if ref is not None and ref - {c.id for c in s.compounds_of(f)}:
-                    leave(
-                        "against an active comparator ("
-                        + ", ".join(sorted(ref))
-                        + "): not the effect of vitamin K against none"
-                    )
-                    continue
-                if f.comparator is not None and f.comparator.kind is m.ComparatorKind.ACTIVE:
-                    leave("against an active comparator: not the effect of vitamin K against none")
-                    continue
-            if (
-                design in _UNCONTROLLED
-                and f.direction is m.Direction.NOT_APPLICABLE
-                and isinstance(f.statistic, (m.Narrative, m.TimeToEvent))
-            ):
-                leave("a description without a response or effect")
-                continue
-            row_ind = ind if ind is not None else root(f.indication)
-            key = (row_ind.id, fexpo.value, e.id, tuple(c.id for c in forms), preclinical)
-            groups.setdefault(key, []).append(
-                _Item(
-                    study=s,
-                    finding=f,
-                    design=design,
-                    forms=forms,
-                    exposure=fexpo,
-                    concerns=tuple(
-                        c
-                        for c in concerns
-                        if c.integrity.status is not m.IntegrityStatus.NONE_KNOWN
-                    ),
-                    superseded=False,
-                    order=order,
-                )
+            why = _left_out(
+                base, s, f, design, forms, fexpo, f.id in superseded, include_unverified
             )
+            if isinstance(why, str):
+                left.append(SummaryLeftOut(study=s.id, finding=f.id, reason=why))
+                continue
+            preclinical = design is m.Design.IN_VITRO or design is m.Design.ANIMAL
+            row_ind = ind if ind is not None else root(f.indication)
+            e = f.outcome.endpoint
+            assert e is not None  # findings without one are left out
+            when = f.outcome.timepoint
+            key = (row_ind.id, fexpo.value, e.id, tuple(c.id for c in forms), preclinical)
+            item = _Item(
+                study=s,
+                finding=f,
+                design=design,
+                forms=forms,
+                exposure=fexpo,
+                concerns=tuple(c for c in why if c.integrity.status is not _NONE_KNOWN),
+                superseded=False,
+                order=order,
+                label=label,
+                words=" ".join(statistic_text(f.statistic).split()),
+                timepoint=0.0 if when is None else float(amounts.magnitude(when)),
+            )
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [item]
+            else:
+                found.append(item)
     rows: list[SummaryRow] = []
     pre: list[SummaryRow] = []
     for key, items in groups.items():
@@ -2064,6 +2034,7 @@ def _summary(
             items,
             preclinical,
             analyses,
+            amounts,
         )
         (pre if preclinical else rows).append(row)
     rank = {k: i for i, k in enumerate(SummaryRowKind)}
@@ -2095,6 +2066,119 @@ def _summary(
     )
 
 
+def _study_id(pair: tuple[m.Study, m.Finding]) -> str:
+    return pair[0].id
+
+
+_NONE_KNOWN: Final = m.IntegrityStatus.NONE_KNOWN
+_NOT_A_CONTRAST: Final = (m.Proportion, m.Count, m.Breakdown, m.BeforeAfter)
+_DESCRIPTIONS: Final = (m.Narrative, m.TimeToEvent)
+
+
+def _forms_of(
+    study: m.Study, f: m.Finding, by_group: dict[str | None, tuple[m.Compound, ...]]
+) -> tuple[m.Compound, ...]:
+    """`_forms` of a finding of ``study``; those of a group's findings kept in ``by_group``.
+
+    A finding that names no compound is about its group's (or, without a group, the
+    study's): every such finding of one group has the same forms.
+    """
+    if f.compounds:
+        return _vitamin_k_forms(f.compounds)
+    found = by_group.get(f.group)
+    if found is None:
+        found = by_group[f.group] = _vitamin_k_forms(study.compounds_of(f))
+    return found
+
+
+def _vitamin_k_forms(compounds: Iterable[m.Compound]) -> tuple[m.Compound, ...]:
+    """The vitamin K forms among ``compounds``, once each, by id."""
+    forms = [c for c in compounds if c.family == VITAMIN_K_FAMILY]
+    if len(forms) < 2:
+        return tuple(forms)
+    return tuple(sorted(dict.fromkeys(forms), key=_compound_id))
+
+
+def _compound_id(c: m.Compound) -> str:
+    return c.id
+
+
+def _left_out(
+    base: EvidenceBase,
+    s: m.Study,
+    f: m.Finding,
+    design: m.Design,
+    forms: tuple[m.Compound, ...],
+    fexpo: m.Exposure,
+    superseded: bool,
+    include_unverified: bool,
+) -> str | tuple[m.Citation, ...]:
+    """Why a finding in scope is not evidence, or the citations with a notice it rests on.
+
+    The reason is the first that applies, in the order of the module's rules.
+    """
+    e = f.outcome.endpoint
+    if e is None:
+        return "no endpoint of the vocabulary"
+    if e.kind in _NOT_EVIDENCE_KINDS or f.outcome.kind in _NOT_EVIDENCE_KINDS:
+        what = e.kind if e.kind in _NOT_EVIDENCE_KINDS else f.outcome.kind
+        article = "an" if str(what)[0] in "aeiou" else "a"
+        return f"{article} {what} outcome, not evidence of an effect"
+    concerns = base._integrity(s, f)
+    retracted = [c.id for c in concerns if c.integrity.is_retracted]
+    if retracted:
+        return f"rests on a retracted publication: {', '.join(retracted)}"
+    if (
+        f.basis is not None
+        and f.basis is not s.design
+        and (
+            f.basis in _BACKGROUND_BASES
+            or (isinstance(f.statistic, m.Narrative) and s.design is not m.Design.SYSTEMATIC_REVIEW)
+        )
+    ):
+        return f"a background claim about other work ({f.basis}), not this study's evidence"
+    if design is m.Design.NARRATIVE_REVIEW:
+        return "a narrative review's claim: background, not evidence"
+    if not forms and fexpo is m.Exposure.SUPPLEMENT:
+        return "not about a vitamin K form (a comparator or another treatment)"
+    if superseded:
+        return "superseded by a corrected value of the same study"
+    if not f.verified and not include_unverified:
+        return "a value is marked unverified (pass include_unverified=True to keep it)"
+    uncontrolled = design in _UNCONTROLLED
+    if not uncontrolled and not design.is_preclinical:
+        why = _not_a_contrast(s, f, fexpo)
+        if why is not None:
+            return why
+    if (
+        uncontrolled
+        and f.direction is m.Direction.NOT_APPLICABLE
+        and isinstance(f.statistic, _DESCRIPTIONS)
+    ):
+        return "a description without a response or effect"
+    return concerns
+
+
+def _not_a_contrast(s: m.Study, f: m.Finding, fexpo: m.Exposure) -> str | None:
+    """Why a finding of a controlled study of people is not an effect of vitamin K (or None)."""
+    if f.direction is m.Direction.NOT_APPLICABLE:
+        return "not an effect (a baseline, a count or one arm's result)"
+    if isinstance(f.statistic, _NOT_A_CONTRAST):
+        return "one arm's result in a controlled study, not a contrast"
+    if fexpo is m.Exposure.SUPPLEMENT and f.direction is m.Direction.ASSOCIATION:
+        return "an association inside a supplement trial, not the supplement's effect"
+    ref = _reference_compounds(s, f)
+    if ref is not None and ref - {c.id for c in s.compounds_of(f)}:
+        return (
+            "against an active comparator ("
+            + ", ".join(sorted(ref))
+            + "): not the effect of vitamin K against none"
+        )
+    if f.comparator is not None and f.comparator.kind is m.ComparatorKind.ACTIVE:
+        return "against an active comparator: not the effect of vitamin K against none"
+    return None
+
+
 def _exposure(value: object) -> m.Exposure | None:
     if value is None or isinstance(value, m.Exposure):
         return value
@@ -2114,6 +2198,7 @@ def _row(
     items: list[_Item],
     preclinical: bool,
     analyses: _Analyses,
+    amounts: _Amounts,
 ) -> SummaryRow:
     forms = items[0].forms
     exposure = items[0].exposure
@@ -2143,7 +2228,7 @@ def _row(
     )
     used = {i.finding.id for i in best.items}
     co = tuple(dict.fromkeys(x for i in best.items for x in _co_treatments(base, i)))
-    doses, durations = _doses(base, items)
+    doses, durations = _doses(base, items, amounts)
     evidence = sorted(
         (
             SummaryEvidence(
@@ -2152,7 +2237,7 @@ def _row(
                 label=i.label,
                 design=i.design,
                 participants=_participants(i),
-                result=_clip(statistic_text(i.finding.statistic), 200),
+                result=_cut(i.words, 200),
                 direction=i.finding.direction,
                 used=i.finding.id in used,
             )
@@ -2252,7 +2337,7 @@ def _uncontrolled(item: _Item) -> _Candidate:
         estimate=SummaryEstimate(
             measure="proportion" if isinstance(st, m.Proportion) else None,
             value=st.events / st.total if isinstance(st, m.Proportion) else None,
-            text=f"uncontrolled: {_clip(statistic_text(st), 120)}",
+            text=f"uncontrolled: {_cut(item.words, 120)}",
             source="uncontrolled",
             label=_source_label(item),
             findings=(item.finding.id,),
