@@ -23,7 +23,7 @@ narrative findings are not contrasts.
 from __future__ import annotations
 
 import enum
-import itertools
+import heapq
 import json
 import math
 from collections.abc import Collection, Iterable, Sequence
@@ -1190,6 +1190,7 @@ def _screen(
     screen: _Screen,
     excluded: list[LeftOut] | None,
     reviews: list[LeftOut] | None,
+    places: Sequence[int] | None = None,
 ) -> list[_Candidate]:
     """The findings that can be pooled, in base order; every other one in ``excluded``.
 
@@ -1197,10 +1198,10 @@ def _screen(
     ``reviews`` (shown as context), every other finding left out to ``excluded``, each with
     the first reason that applies. Without ``excluded`` (None), nothing is recorded: a
     finding that is not a contrast of a design asked for is passed over at a glance, with
-    no words about it.
+    no words about it. A candidate's ``order`` is its place in ``selected`` (from 1), or in
+    the base when ``places`` gives each pair's.
     """
     candidates: list[_Candidate] = []
-    idx = base._index
     designs = screen.designs
     comp = screen.compound
     comparator = screen.comparator
@@ -1209,142 +1210,139 @@ def _screen(
     asked = screen.asked
     quiet = excluded is None or reviews is None
     left: list[LeftOut] = [] if excluded is None else excluded
-    order = 0
-    for sid, pairs in itertools.groupby(selected, key=_study_id):
-        s = idx.studies[sid]
-        label = "" if quiet else s.citation.label  # worked out when needed
-        for _, f in pairs:
-            order += 1
-            st = f.statistic
-            fdesign = f.basis or s.design
-            if quiet:
-                if (
-                    fdesign not in designs
-                    or s.design is m.Design.SYSTEMATIC_REVIEW
-                    or fdesign is m.Design.SYSTEMATIC_REVIEW
-                    or not isinstance(st, _CONTRASTS)
-                ):
-                    continue
-                label = label or s.citation.label
-            else:
-                assert reviews is not None
-                first = _not_a_contrast(s, f, fdesign, designs, asked)
-                if first is not None:
-                    (reviews if first[0] is Reason.REVIEW else left).append(
-                        LeftOut(
-                            study=s.id, finding=f.id, label=label, reason=first[0], detail=first[1]
-                        )
-                    )
-                    continue
-            assert isinstance(st, _CONTRASTS)
+    study: m.Study | None = None
+    label = ""
+    for n, (s, f) in enumerate(selected):
+        if s is not study:
+            study = s
+            label = "" if quiet else s.citation.label  # worked out when needed
+        order = n + 1 if places is None else places[n]
+        st = f.statistic
+        fdesign = f.basis or s.design
+        if quiet:
+            if (
+                fdesign not in designs
+                or s.design is m.Design.SYSTEMATIC_REVIEW
+                or fdesign is m.Design.SYSTEMATIC_REVIEW
+                or not isinstance(st, _CONTRASTS)
+            ):
+                continue
+            label = label or s.citation.label
+        else:
+            assert reviews is not None
+            first = _not_a_contrast(s, f, fdesign, designs, asked)
+            if first is not None:
+                (reviews if first[0] is Reason.REVIEW else left).append(
+                    LeftOut(study=s.id, finding=f.id, label=label, reason=first[0], detail=first[1])
+                )
+                continue
+        assert isinstance(st, _CONTRASTS)
 
-            def leave(
-                reason: Reason, detail: str, f: m.Finding = f, s: m.Study = s, label: str = label
-            ) -> None:
-                left.append(
-                    LeftOut(
-                        study=s.id,
-                        finding=f.id,
-                        label=label,  # the study's, worked out once above
-                        reason=reason,
-                        detail=detail,
-                    )
-                )
-
-            arms: tuple[str, str] | None = None
-            if isinstance(st, (m.ArmCounts, m.GroupSummaries)):
-                arms = _arms_of(f, f.statistic_groups)
-                if arms is None:
-                    leave(Reason.INCOMPLETE, "the arms compared are not named")
-                    continue
-            group = arms[0] if arms else f.group
-            ref = (
-                arms[1]
-                if arms
-                else (f.comparator.group if f.comparator is not None else None)
-                or (st.reference if isinstance(st, m.Effect) else None)
-            )
-            if comp is not None:
-                why = _compound_reason(base, s, f, group, ref, comp)
-                if why is not None:
-                    leave(Reason.COMPOUND, why)
-                    continue
-            active = _active_comparator(s, group, ref)
-            recorded = f.comparator.kind if f.comparator is not None else None
-            # the arms decide when they are known (an add-on design is not an active comparator);
-            # a kind recorded without arms (a review's) decides otherwise
-            if recorded is m.ComparatorKind.ACTIVE and ref is None and f.comparator is not None:
-                active = frozenset(c.id for c in f.comparator.compounds) or frozenset({"?"})
-            if comparator_kind is None and comparator_compound is None and active:
-                names = ", ".join(
-                    sorted(
-                        base.compound(c).name if c != "?" else "recorded as active" for c in active
-                    )
-                )
-                leave(
-                    Reason.COMPARATOR,
-                    f"an active comparator ({names}): pooled apart from placebo, untreated and "
-                    "add-on controls; comparator='active' (or the compound) pools such contrasts",
-                )
-                continue
-            if comparator_kind is not None:
-                kind = f.comparator.kind if f.comparator is not None else None
-                if kind is None and comparator_kind is m.ComparatorKind.ACTIVE and active:
-                    kind = m.ComparatorKind.ACTIVE  # the arms say so
-                if kind is not comparator_kind:
-                    if kind is not None:
-                        why = f"comparator kind {kind}, not {comparator_kind}"
-                    else:  # a curator can record it
-                        arm = f" (its arm: {_arm_name(s, ref)})" if ref is not None else ""
-                        why = (
-                            f"the comparator's kind is not recorded{arm}; comparator.kind "
-                            f"in the data selects it as {comparator_kind}"
-                        )
-                    leave(Reason.COMPARATOR, why)
-                    continue
-            if comparator_compound is not None:
-                named = {c.id for c in f.comparator.compounds} if f.comparator else set()
-                if ref is not None:
-                    named |= _arm_compounds(s, ref)
-                if comparator_compound not in named:
-                    leave(Reason.COMPARATOR, f"the comparator did not receive {comparator}")
-                    continue
-            flagged = base._integrity(s, f)
-            retracted = [c.id for c in flagged if c.integrity.is_retracted]
-            if retracted and not screen.include_retracted:
-                leave(Reason.RETRACTED, f"rests on a retracted publication: {', '.join(retracted)}")
-                continue
-            if flagged and not screen.include_flagged:
-                leave(
-                    Reason.INTEGRITY,
-                    "rests on a publication under an integrity concern or notice: "
-                    + ", ".join(f"{c.id} ({c.integrity.status})" for c in flagged),
-                )
-                continue
-            if not f.verified and not screen.include_unverified:
-                leave(
-                    Reason.UNVERIFIED,
-                    "a value is marked unverified (pass screen.include_unverified=True to keep it)",
-                )
-                continue
-            natural, why = _natural_measure(st)
-            if natural is None:
-                leave(Reason.INCOMPLETE if why.startswith("no ") else Reason.MEASURE, why)
-                continue
-            candidates.append(
-                _Candidate(
-                    study=s,
-                    finding=f,
-                    label=label,
-                    design=fdesign,
-                    group=group,
-                    reference=ref,
-                    natural=natural,
-                    concerns=tuple(f"{c.id}: {c.integrity.status}" for c in flagged),
-                    verified=f.verified,
-                    order=order,
+        def leave(
+            reason: Reason, detail: str, f: m.Finding = f, s: m.Study = s, label: str = label
+        ) -> None:
+            left.append(
+                LeftOut(
+                    study=s.id,
+                    finding=f.id,
+                    label=label,  # the study's, worked out once above
+                    reason=reason,
+                    detail=detail,
                 )
             )
+
+        arms: tuple[str, str] | None = None
+        if isinstance(st, (m.ArmCounts, m.GroupSummaries)):
+            arms = _arms_of(f, f.statistic_groups)
+            if arms is None:
+                leave(Reason.INCOMPLETE, "the arms compared are not named")
+                continue
+        group = arms[0] if arms else f.group
+        ref = (
+            arms[1]
+            if arms
+            else (f.comparator.group if f.comparator is not None else None)
+            or (st.reference if isinstance(st, m.Effect) else None)
+        )
+        if comp is not None:
+            why = _compound_reason(base, s, f, group, ref, comp)
+            if why is not None:
+                leave(Reason.COMPOUND, why)
+                continue
+        active = _active_comparator(s, group, ref)
+        recorded = f.comparator.kind if f.comparator is not None else None
+        # the arms decide when they are known (an add-on design is not an active comparator);
+        # a kind recorded without arms (a review's) decides otherwise
+        if recorded is m.ComparatorKind.ACTIVE and ref is None and f.comparator is not None:
+            active = frozenset(c.id for c in f.comparator.compounds) or frozenset({"?"})
+        if comparator_kind is None and comparator_compound is None and active:
+            names = ", ".join(
+                sorted(base.compound(c).name if c != "?" else "recorded as active" for c in active)
+            )
+            leave(
+                Reason.COMPARATOR,
+                f"an active comparator ({names}): pooled apart from placebo, untreated and "
+                "add-on controls; comparator='active' (or the compound) pools such contrasts",
+            )
+            continue
+        if comparator_kind is not None:
+            kind = f.comparator.kind if f.comparator is not None else None
+            if kind is None and comparator_kind is m.ComparatorKind.ACTIVE and active:
+                kind = m.ComparatorKind.ACTIVE  # the arms say so
+            if kind is not comparator_kind:
+                if kind is not None:
+                    why = f"comparator kind {kind}, not {comparator_kind}"
+                else:  # a curator can record it
+                    arm = f" (its arm: {_arm_name(s, ref)})" if ref is not None else ""
+                    why = (
+                        f"the comparator's kind is not recorded{arm}; comparator.kind "
+                        f"in the data selects it as {comparator_kind}"
+                    )
+                leave(Reason.COMPARATOR, why)
+                continue
+        if comparator_compound is not None:
+            named = {c.id for c in f.comparator.compounds} if f.comparator else set()
+            if ref is not None:
+                named |= _arm_compounds(s, ref)
+            if comparator_compound not in named:
+                leave(Reason.COMPARATOR, f"the comparator did not receive {comparator}")
+                continue
+        flagged = base._integrity(s, f)
+        retracted = [c.id for c in flagged if c.integrity.is_retracted]
+        if retracted and not screen.include_retracted:
+            leave(Reason.RETRACTED, f"rests on a retracted publication: {', '.join(retracted)}")
+            continue
+        if flagged and not screen.include_flagged:
+            leave(
+                Reason.INTEGRITY,
+                "rests on a publication under an integrity concern or notice: "
+                + ", ".join(f"{c.id} ({c.integrity.status})" for c in flagged),
+            )
+            continue
+        if not f.verified and not screen.include_unverified:
+            leave(
+                Reason.UNVERIFIED,
+                "a value is marked unverified (pass screen.include_unverified=True to keep it)",
+            )
+            continue
+        natural, why = _natural_measure(st)
+        if natural is None:
+            leave(Reason.INCOMPLETE if why.startswith("no ") else Reason.MEASURE, why)
+            continue
+        candidates.append(
+            _Candidate(
+                study=s,
+                finding=f,
+                label=label,
+                design=fdesign,
+                group=group,
+                reference=ref,
+                natural=natural,
+                concerns=tuple(f"{c.id}: {c.integrity.status}" for c in flagged),
+                verified=f.verified,
+                order=order,
+            )
+        )
 
     return candidates
 
@@ -1376,6 +1374,10 @@ class PoolableContrasts:
         self._screened: dict[
             tuple[str, str], tuple[list[_Candidate], dict[str, list[_Candidate]]]
         ] = {}
+        # (indication, one endpoint) -> its candidates, each with the compounds it is the
+        # effect of; an endpoint's findings are screened once for it and its broader ones
+        self._endpoints: dict[tuple[str, str], list[tuple[_Candidate, list[str]]]] = {}
+        self._indications: dict[str, frozenset[str]] = {}  # an indication and its subtypes
         # each question's chosen contrasts, or the reason and measures of its MetaAnalysisError:
         # rows of several forms (or none) all ask with no compound, each for its own findings
         self._answers: dict[tuple[str, str, str | None, str | None], _Chosen | MetaAnalysisError]
@@ -1428,17 +1430,55 @@ class PoolableContrasts:
     def _screened_for(
         self, indication: m.Indication, endpoint: m.Endpoint
     ) -> tuple[list[_Candidate], dict[str, list[_Candidate]]]:
+        """The candidates of an indication and endpoint, in base order, and by compound.
+
+        The endpoint's narrower endpoints are taken in; a candidate is under each compound
+        whose effect it is.
+        """
         base = self._base
-        selected = base._index.select_findings(
-            {i.id for i in base.subtypes(indication)},
-            {endpoint.id} | {e.id for e in base.narrower_endpoints(endpoint)},
-        )
-        candidates = _screen(base, selected, self._screen, None, None)
+        inds = self._indications.get(indication.id)
+        if inds is None:
+            inds = self._indications[indication.id] = frozenset(
+                i.id for i in base.subtypes(indication)
+            )
+        ends = dict.fromkeys([endpoint.id, *(e.id for e in base.narrower_endpoints(endpoint))])
+        each = [self._of_endpoint(indication.id, inds, e) for e in ends]
+        # each finding is under one endpoint: the lists merged by place are in base order
+        merged = each[0] if len(each) == 1 else heapq.merge(*each, key=_place)
+        candidates: list[_Candidate] = []
         by_compound: dict[str, list[_Candidate]] = {}
-        for c in candidates:
-            for cid in _effect_of(base, c.study, c.finding, c.group, c.reference):
+        for c, effect_of in merged:
+            candidates.append(c)
+            for cid in effect_of:
                 by_compound.setdefault(cid, []).append(c)
         return candidates, by_compound
+
+    def _of_endpoint(
+        self, indication: str, inds: frozenset[str], endpoint: str
+    ) -> list[tuple[_Candidate, list[str]]]:
+        """The candidates of one endpoint (not its narrower ones), each with its compounds.
+
+        The findings of the indication and its subtypes, screened once for every question
+        that takes the endpoint in; each candidate comes with the compounds whose effect it is.
+        """
+        key = (indication, endpoint)
+        found = self._endpoints.get(key)
+        if found is None:
+            base = self._base
+            idx = base._index
+            table = idx.findings_by_indication_endpoint
+            places = sorted({p for i in inds for p in table.get(i, {}).get(endpoint, ())})
+            pairs = idx.findings_in_order
+            selected = [pairs[p] for p in places]
+            candidates = _screen(base, selected, self._screen, None, None, places)
+            found = self._endpoints[key] = [
+                (c, _effect_of(base, c.study, c.finding, c.group, c.reference)) for c in candidates
+            ]
+        return found
+
+
+def _place(pair: tuple[_Candidate, list[str]]) -> int:
+    return pair[0].order
 
 
 class _Chosen:

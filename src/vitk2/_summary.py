@@ -1818,11 +1818,13 @@ def _span(values: dict[str, Quantity], amounts: _Amounts) -> tuple[str, ...]:
     for q in values.values():
         by_dim.setdefault(q.unit.dimension, []).append(q)
     out = []
-    size = amounts.magnitude
+    size, text = amounts.magnitude, amounts.text
     for qs in by_dim.values():
+        if len(qs) == 1:  # the smallest and the largest
+            out.append(text(qs[0]))
+            continue
         qs.sort(key=size)
         lo, hi = qs[0], qs[-1]
-        text = amounts.text
         out.append(text(lo) if size(lo) == size(hi) else f"{text(lo)} to {text(hi)}")
     return tuple(sorted(out))
 
