@@ -1104,8 +1104,13 @@ def _superseded(study: m.Study) -> frozenset[str]:
     return frozenset(out)
 
 
-def _reference_compounds(study: m.Study, f: m.Finding) -> frozenset[str] | None:
-    """The compounds of the arm the finding is compared with, or None when no arm is named."""
+def _reference_compounds(
+    study: m.Study, f: m.Finding, received: _Groups | None = None
+) -> frozenset[str] | None:
+    """The compounds of the arm the finding is compared with, or None when no arm is named.
+
+    ``received``, when given, is what the study's groups received, each worked out once.
+    """
     ref = f.comparator.group if f.comparator is not None else None
     if ref is None and isinstance(f.statistic, m.Effect):
         ref = f.statistic.reference
@@ -1115,9 +1120,10 @@ def _reference_compounds(study: m.Study, f: m.Finding) -> frozenset[str] | None:
     if ref is None:
         return None
     try:
-        return frozenset(c.id for c in study.group_compounds(ref))
+        given = study.group_compounds(ref) if received is None else received.compounds(ref)
     except KeyError:
         return None
+    return frozenset(c.id for c in given)
 
 
 def _co_treatments(base: EvidenceBase, item: _Item) -> tuple[str, ...]:
@@ -1799,16 +1805,11 @@ def _doses(
     doses: dict[str, Quantity] = {}
     durations: dict[str, Quantity] = {}
     for item in items:
-        ds, ts = item.study.doses_of(item.finding), item.study.durations_of(item.finding)
-        for d in ds:
-            if d.compound.family != VITAMIN_K_FAMILY:
-                continue
-            q = d.daily_dose
-            if isinstance(q, Quantity):
-                doses.setdefault(amounts.text(q), q)
+        ds, ts = amounts.given(item.study, item.finding)
+        for q in ds:
+            doses.setdefault(amounts.text(q), q)
         for t in ts:
-            if t is not None:
-                durations.setdefault(amounts.text(t), t)
+            durations.setdefault(amounts.text(t), t)
     return _span(doses, amounts), _span(durations, amounts)
 
 
@@ -1837,11 +1838,30 @@ class _Amounts:
     equal quantities, which read and compare alike, are worked out once.
     """
 
-    __slots__ = ("_sizes", "_texts")
+    __slots__ = ("_given", "_sizes", "_texts")
 
     def __init__(self) -> None:
         self._texts: dict[Quantity, str] = {}
         self._sizes: dict[Quantity, Fraction] = {}
+        self._given: dict[tuple[str, str | None], tuple[list[Quantity], list[Quantity]]] = {}
+
+    def given(self, study: m.Study, f: m.Finding) -> tuple[list[Quantity], list[Quantity]]:
+        """The daily doses of vitamin K forms the finding's group was given, and for how long.
+
+        They are the group's (the study's, for a finding of the whole study): the same for
+        each finding of the group, in whichever row it is.
+        """
+        key = (study.id, f.group)
+        found = self._given.get(key)
+        if found is None:
+            doses = [
+                q
+                for d in study.doses_of(f)
+                if d.compound.family == VITAMIN_K_FAMILY and isinstance(q := d.daily_dose, Quantity)
+            ]
+            durations = list(study.durations_of(f))
+            found = self._given[key] = (doses, durations)
+        return found
 
     def text(self, q: Quantity) -> str:
         """``str(q)``."""
@@ -1985,10 +2005,10 @@ def _summary(
         s = studies[sid]
         superseded = _superseded(s)
         label = s.citation.label
-        forms_of: dict[str | None, tuple[m.Compound, ...]] = {}  # by group: findings share one
+        received = _Groups(s)  # what each group received: the group's findings share it
         for _, f in pairs:
             order += 1
-            forms = _forms_of(s, f, forms_of)
+            forms = received.forms(f)
             fexpo = f.exposure or s.exposure or m.Exposure.SUPPLEMENT
             if comp is not None and all(c.id != comp.id for c in forms):
                 continue
@@ -1996,7 +2016,7 @@ def _summary(
                 continue
             design = f.basis or s.design
             why = _left_out(
-                base, s, f, design, forms, fexpo, f.id in superseded, include_unverified
+                base, received, f, design, forms, fexpo, f.id in superseded, include_unverified
             )
             if isinstance(why, str):
                 left.append(SummaryLeftOut(study=s.id, finding=f.id, reason=why))
@@ -2077,20 +2097,44 @@ _NOT_A_CONTRAST: Final = (m.Proportion, m.Count, m.Breakdown, m.BeforeAfter)
 _DESCRIPTIONS: Final = (m.Narrative, m.TimeToEvent)
 
 
-def _forms_of(
-    study: m.Study, f: m.Finding, by_group: dict[str | None, tuple[m.Compound, ...]]
-) -> tuple[m.Compound, ...]:
-    """`_forms` of a finding of ``study``; those of a group's findings kept in ``by_group``.
+class _Groups:
+    """What the groups of one study received, each group's worked out once.
 
-    A finding that names no compound is about its group's (or, without a group, the
-    study's): every such finding of one group has the same forms.
+    The findings of a group share its compounds, and with them its vitamin K forms.
     """
-    if f.compounds:
-        return _vitamin_k_forms(f.compounds)
-    found = by_group.get(f.group)
-    if found is None:
-        found = by_group[f.group] = _vitamin_k_forms(study.compounds_of(f))
-    return found
+
+    __slots__ = ("_compounds", "_forms", "study")
+
+    def __init__(self, study: m.Study) -> None:
+        self.study = study
+        self._compounds: dict[str | None, tuple[m.Compound, ...]] = {}
+        self._forms: dict[str | None, tuple[m.Compound, ...]] = {}
+
+    def compounds(self, group: str | None) -> tuple[m.Compound, ...]:
+        """``Study.group_compounds`` (the study's compounds for None).
+
+        Raises:
+            KeyError: If the study has no such group.
+        """
+        found = self._compounds.get(group)
+        if found is None:
+            study = self.study
+            found = study.compounds if group is None else study.group_compounds(group)
+            self._compounds[group] = found
+        return found
+
+    def of(self, f: m.Finding) -> tuple[m.Compound, ...]:
+        """``Study.compounds_of``: the finding's own compounds, else its group's."""
+        return f.compounds or self.compounds(f.group)
+
+    def forms(self, f: m.Finding) -> tuple[m.Compound, ...]:
+        """The vitamin K forms the finding is about, once each, by id."""
+        if f.compounds:
+            return _vitamin_k_forms(f.compounds)
+        found = self._forms.get(f.group)
+        if found is None:
+            found = self._forms[f.group] = _vitamin_k_forms(self.compounds(f.group))
+        return found
 
 
 def _vitamin_k_forms(compounds: Iterable[m.Compound]) -> tuple[m.Compound, ...]:
@@ -2107,7 +2151,7 @@ def _compound_id(c: m.Compound) -> str:
 
 def _left_out(
     base: EvidenceBase,
-    s: m.Study,
+    groups: _Groups,
     f: m.Finding,
     design: m.Design,
     forms: tuple[m.Compound, ...],
@@ -2119,6 +2163,7 @@ def _left_out(
 
     The reason is the first that applies, in the order of the module's rules.
     """
+    s = groups.study
     e = f.outcome.endpoint
     if e is None:
         return "no endpoint of the vocabulary"
@@ -2149,7 +2194,7 @@ def _left_out(
         return "a value is marked unverified (pass include_unverified=True to keep it)"
     uncontrolled = design in _UNCONTROLLED
     if not uncontrolled and not design.is_preclinical:
-        why = _not_a_contrast(s, f, fexpo)
+        why = _not_a_contrast(groups, f, fexpo)
         if why is not None:
             return why
     if (
@@ -2161,7 +2206,7 @@ def _left_out(
     return concerns
 
 
-def _not_a_contrast(s: m.Study, f: m.Finding, fexpo: m.Exposure) -> str | None:
+def _not_a_contrast(groups: _Groups, f: m.Finding, fexpo: m.Exposure) -> str | None:
     """Why a finding of a controlled study of people is not an effect of vitamin K (or None)."""
     if f.direction is m.Direction.NOT_APPLICABLE:
         return "not an effect (a baseline, a count or one arm's result)"
@@ -2169,8 +2214,8 @@ def _not_a_contrast(s: m.Study, f: m.Finding, fexpo: m.Exposure) -> str | None:
         return "one arm's result in a controlled study, not a contrast"
     if fexpo is m.Exposure.SUPPLEMENT and f.direction is m.Direction.ASSOCIATION:
         return "an association inside a supplement trial, not the supplement's effect"
-    ref = _reference_compounds(s, f)
-    if ref is not None and ref - {c.id for c in s.compounds_of(f)}:
+    ref = _reference_compounds(groups.study, f, groups)
+    if ref is not None and ref - {c.id for c in groups.of(f)}:
         return (
             "against an active comparator ("
             + ", ".join(sorted(ref))
