@@ -175,10 +175,20 @@ def suggest_downgrades(
 class _StudyFacts:
     """What the row builders need to know about a study, worked out once for all its findings."""
 
-    __slots__ = ("first_phases", "open_label", "report_notes", "single_patient", "size", "study")
+    __slots__ = (
+        "design",
+        "first_phases",
+        "funding_note",
+        "open_label",
+        "report_notes",
+        "single_patient",
+        "size",
+        "study",
+    )
 
     def __init__(self, study: m.Study) -> None:
         self.study = study
+        self.design = study.design
         self.size = size = study.size
         self.single_patient = study.design is m.Design.CASE_REPORT or size == 1
         self.open_label = any(
@@ -200,6 +210,12 @@ class _StudyFacts:
                     f"Reported second-hand by a news report ({cit.label})."
                 )
         self.report_notes = notes
+        funding = study.funding
+        self.funding_note = (
+            f"Funded or supplied by a maker of the supplement: {funding}."
+            if funding is not None and funding.supplement_maker
+            else None
+        )
 
 
 # Downgrades whose sentence never changes are made once.
@@ -226,8 +242,13 @@ def _indirect_outcome(name: str, kind: m.OutcomeKind) -> Downgrade:
     return Downgrade(_INDIRECTNESS, f"'{name}' is a {kind} outcome, not one patients feel.")
 
 
-def _imprecise_proportion(events: int, total: int) -> Downgrade | None:
-    ci = wilson_interval(events, total)  # Proportion.interval()'s default
+def _imprecise_proportion(events: int, total: int, ci: Interval | None = None) -> Downgrade | None:
+    """The imprecision of a proportion, judged on its 95 % Wilson interval.
+
+    ``ci`` is that interval when the caller has it already (a comparison at its defaults).
+    """
+    if ci is None:
+        ci = wilson_interval(events, total)  # Proportion.interval()'s default
     if events < 10 or ci.width > 0.3:
         return Downgrade(
             _IMPRECISION,
@@ -237,12 +258,17 @@ def _imprecise_proportion(events: int, total: int) -> Downgrade | None:
 
 
 def _downgrades(
-    facts: _StudyFacts, finding: m.Finding, notices: tuple[m.Citation, ...]
+    facts: _StudyFacts,
+    finding: m.Finding,
+    notices: tuple[m.Citation, ...],
+    wilson95: Interval | None = None,
 ) -> tuple[Downgrade, ...]:
-    """`suggest_downgrades`, given the study's facts and the finding's integrity notices."""
+    """`suggest_downgrades`, given the study's facts and the finding's integrity notices.
+
+    ``wilson95`` is the 95 % Wilson interval of a proportion, when the caller has it already.
+    """
     out: list[Downgrade] = []
-    study = facts.study
-    design = finding.basis or study.design
+    design = finding.basis or facts.design
     if design is m.Design.CASE_REPORT or facts.size == 1:
         out.append(_SINGLE_PATIENT)
     elif design is m.Design.SINGLE_ARM_TRIAL or design is m.Design.CASE_SERIES:
@@ -262,7 +288,7 @@ def _downgrades(
         out.append(_indirect_outcome(outcome.name, outcome.kind))
     stat = finding.statistic
     if isinstance(stat, m.Proportion):
-        wide = _imprecise_proportion(stat.events, stat.total)
+        wide = _imprecise_proportion(stat.events, stat.total, wilson95)
         if wide is not None:
             out.append(wide)
     elif isinstance(stat, m.Effect):
@@ -350,11 +376,14 @@ def _caveats(
     finding: m.Finding,
     notices: tuple[m.Citation, ...],
     sources: tuple[str, ...],
+    verified: bool | None = None,
 ) -> tuple[str, ...]:
-    """What a reader must know about a row, given its study's facts, notices and sources."""
+    """What a reader must know about a row, given its study's facts, notices and sources.
+
+    ``verified`` is ``finding.verified`` when the caller has read it already.
+    """
     out: list[str] = []
-    study = facts.study
-    study_design = study.design
+    study_design = facts.design
     preclinical = _PRECLINICAL_NOTE.get(finding.basis or study_design)
     if preclinical is not None:
         out.append(preclinical)
@@ -364,8 +393,9 @@ def _caveats(
         out.append("A narrative review's claim is only as strong as the studies behind it.")
     if study_design in _OBSERVATIONAL or finding.direction is m.Direction.ASSOCIATION:
         out.append(_ASSOCIATION)
-    if finding.group is not None and facts.first_phases - {finding.group}:
-        group = study.group(finding.group)
+    group_id = finding.group
+    if group_id is not None and facts.first_phases - {group_id}:
+        group = facts.study.group(group_id)
         if isinstance(group, m.Phase) and group.entry:
             out.append(
                 f"Sequential design: '{group.name}' enrolled only those meeting '{group.entry}'; "
@@ -379,15 +409,18 @@ def _caveats(
                 out.extend(notes)
     for cit in notices:
         out.append(f"Integrity: {cit.id} is {cit.integrity.status}.")
-    if not finding.verified:
-        out.append(
-            "Unverified: a value of this finding could not be checked in the source itself; "
-            "it is left out of pooled estimates unless asked for."
-        )
-    if study.funding is not None and study.funding.supplement_maker:
-        out.append(f"Funded or supplied by a maker of the supplement: {study.funding}.")
+    if not (finding.verified if verified is None else verified):
+        out.append(_UNVERIFIED)
+    if facts.funding_note is not None:
+        out.append(facts.funding_note)
     out.extend(finding.caveats)
     return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
+
+
+_UNVERIFIED = (
+    "Unverified: a value of this finding could not be checked in the source itself; "
+    "it is left out of pooled estimates unless asked for."
+)
 
 
 def _regimen_text(base: EvidenceBase, study: m.Study, finding: m.Finding) -> str:
@@ -417,14 +450,29 @@ _PROVENANCE_KINDS = {
 }
 
 
-def _provenance_kind(finding: m.Finding) -> str:
+def _provenance(finding: m.Finding) -> tuple[tuple[str, ...], str, bool]:
+    """A finding's ``sources``, the kind of its provenance and whether it is ``verified``.
+
+    One pass over the provenance, for the three things a row reads from it; each is as the
+    finding's property of that name (or `_provenance_kind`) gives it.
+    """
+    sources: dict[str, None] = {}
     quote = locator = False
+    verified = True
     for p in finding.provenance:
+        sources[p.source] = None
         if isinstance(p, m.Quote):
             quote = True
         else:
             locator = True
-    return _PROVENANCE_KINDS[quote, locator]
+            if p.status is m.Verification.UNVERIFIED:
+                verified = False
+    return tuple(sources), _PROVENANCE_KINDS[quote, locator], verified
+
+
+def _provenance_kind(finding: m.Finding) -> str:
+    """Whether a finding rests on quotes, locators or both, in words."""
+    return _provenance(finding)[1]
 
 
 @attrs.frozen
@@ -885,6 +933,136 @@ class CompareOptions(TypedDict, total=False):
     include_single_patient: bool
 
 
+_EFFECT_FIELDS: Final = tuple(a.name for a in attrs.fields(m.Effect))
+
+
+def _statistic_text(stat: m.Statistic, ci: Interval | None) -> str:
+    """`statistic_text`, given the interval the row has already taken from the statistic.
+
+    For an effect with an interval, the text `_render.statistic_text` gives: the effect
+    without its interval and p value, then the interval with its level, then the p value.
+    That effect is copied field by field instead of rebuilt with ``attrs.evolve``, whose
+    validators would check again what the effect's own construction checked; ``ci`` is the
+    effect's ``interval``, already made for the row.
+    """
+    if type(stat) is not m.Effect or ci is None:
+        return statistic_text(stat)
+    bare = object.__new__(m.Effect)
+    for name in _EFFECT_FIELDS:
+        object.__setattr__(bare, name, getattr(stat, name))
+    for name in ("low", "high", "p_value"):
+        object.__setattr__(bare, name, None)
+    p = f", p {stat.p_value}" if stat.p_value is not None else ""
+    spec = "g" if stat.decimals is None else f".{stat.decimals}f"  # as the source gives it
+    return f"{bare} ({interval_text(ci, spec)}){p}"
+
+
+class _RowMaker:
+    """The rows of one comparison, made study by study; what findings share is made once.
+
+    Regimens are kept per group of a study, source labels per set of cited sources, and each
+    study's facts are worked out once for all its findings.
+    """
+
+    __slots__ = (
+        "base",
+        "excluded",
+        "include_preclinical",
+        "include_single_patient",
+        "level",
+        "method",
+        "regimens",
+        "rows",
+        "sources",
+        "wilson95",
+    )
+
+    def __init__(
+        self,
+        base: EvidenceBase,
+        method: IntervalMethod,
+        level: float,
+        include_preclinical: bool,
+        include_single_patient: bool,
+    ) -> None:
+        self.base = base
+        self.method = method
+        self.level = level
+        # a proportion's interval is then the one its imprecision is judged on
+        self.wilson95 = method == "wilson" and level == 0.95
+        self.include_preclinical = include_preclinical
+        self.include_single_patient = include_single_patient
+        self.rows: list[ComparisonRow] = []
+        self.excluded: list[Exclusion] = []
+        self.sources: dict[tuple[str, ...], str] = {}  # a finding's sources -> their labels
+        self.regimens: dict[tuple[str, str | None], str] = {}  # (study, group) -> its regimen
+
+    def add(self, study: m.Study) -> None:
+        """The rows of a study's findings, or the reason each is left out."""
+        facts = _StudyFacts(study)
+        for f in study.findings:
+            design = f.basis or facts.design
+            reason = self._left_out(facts, f, design)
+            if reason is None:
+                self.rows.append(self._row(facts, f, design))
+            else:
+                self.excluded.append(Exclusion(f.id, study.id, reason))
+
+    def _left_out(self, facts: _StudyFacts, f: m.Finding, design: m.Design) -> str | None:
+        """Why a finding has no row, or None."""
+        if f.outcome.kind is m.OutcomeKind.BASELINE:
+            return "not comparable: a baseline characteristic, not an outcome"
+        if not self.include_single_patient and facts.single_patient:
+            return "single patient: no estimate of effect"
+        if design.is_preclinical and not self.include_preclinical:
+            return f"not comparable: preclinical ({design})"
+        return None
+
+    def _regimen(self, study: m.Study, f: m.Finding) -> str:
+        if f.compounds and f.group is None:  # the compounds the finding names
+            return _regimen_text(self.base, study, f)
+        # the findings of one group (or of none) share its regimen
+        key = (study.id, f.group)
+        regimen = self.regimens.get(key)
+        if regimen is None:
+            regimen = self.regimens[key] = _regimen_text(self.base, study, f)
+        return regimen
+
+    def _source(self, cited: tuple[str, ...]) -> str:
+        source = self.sources.get(cited)
+        if source is None:
+            citation = self.base.citation
+            source = self.sources[cited] = ", ".join(citation(s).label for s in cited)
+        return source
+
+    def _row(self, facts: _StudyFacts, f: m.Finding, design: m.Design) -> ComparisonRow:
+        study = facts.study
+        stat = f.statistic
+        estimate, ci = _estimate(stat, self.method, self.level, f)
+        wilson = ci if self.wilson95 and type(stat) is m.Proportion else None
+        cited, provenance, verified = _provenance(f)
+        notices = self.base._integrity(study, f)
+        downs = _downgrades(facts, f, notices, wilson)
+        return ComparisonRow(
+            study=study,
+            finding=f,
+            design=design,
+            level=study.level.ocebm,
+            regimen=self._regimen(study, f),
+            comparator=None if f.comparator is None else str(f.comparator),
+            measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
+            n=_participants(stat, facts.size),
+            statistic=_statistic_text(stat, ci),
+            estimate=estimate,
+            interval=ci,
+            direction=f.direction,
+            certainty=_assess(study, f, notices, downs),
+            caveats=_caveats(facts, f, notices, cited, verified),
+            source=self._source(cited),
+            provenance=provenance,
+        )
+
+
 def compare(
     base: EvidenceBase,
     indication: str | m.Indication,
@@ -922,64 +1100,11 @@ def compare(
     subset = base.filter(indication=ind, include_retracted=include_retracted)
     # Per-finding work reads the parent base: its indexes and caches outlive this call, and
     # every finding of the subset is the parent's.
-    rows: list[ComparisonRow] = []
-    excluded = list(subset.excluded)
-    sources: dict[tuple[str, ...], str] = {}  # a finding's sources -> their labels
-    regimens: dict[tuple[str, str | None], str] = {}  # (study, group) -> its regimen
+    maker = _RowMaker(base, interval, level, include_preclinical, include_single_patient)
+    maker.excluded.extend(subset.excluded)
     for study in subset.studies:
-        facts = _StudyFacts(study)
-        size = facts.size
-        for f in study.findings:
-            design = f.basis or study.design
-            if f.outcome.kind is m.OutcomeKind.BASELINE:
-                excluded.append(
-                    Exclusion(
-                        f.id, study.id, "not comparable: a baseline characteristic, not an outcome"
-                    )
-                )
-                continue
-            if not include_single_patient and facts.single_patient:
-                excluded.append(Exclusion(f.id, study.id, "single patient: no estimate of effect"))
-                continue
-            if design.is_preclinical and not include_preclinical:
-                excluded.append(
-                    Exclusion(f.id, study.id, f"not comparable: preclinical ({design})")
-                )
-                continue
-            estimate, ci = _estimate(f.statistic, interval, level, f)
-            if f.compounds and f.group is None:  # the compounds the finding names
-                regimen = _regimen_text(base, study, f)
-            else:  # the findings of one group (or of none) share its regimen
-                regimen_of = regimens.get((study.id, f.group))
-                if regimen_of is None:
-                    regimen_of = regimens[study.id, f.group] = _regimen_text(base, study, f)
-                regimen = regimen_of
-            cited = f.sources
-            source = sources.get(cited)
-            if source is None:
-                source = sources[cited] = ", ".join(base.citation(s).label for s in cited)
-            notices = base._integrity(study, f)
-            stat = f.statistic
-            rows.append(
-                ComparisonRow(
-                    study=study,
-                    finding=f,
-                    design=design,
-                    level=study.level.ocebm,
-                    regimen=regimen,
-                    comparator=None if f.comparator is None else str(f.comparator),
-                    measure=f.outcome.name + (f" ({f.subgroup})" if f.subgroup else ""),
-                    n=_participants(stat, size),
-                    statistic=statistic_text(stat),
-                    estimate=estimate,
-                    interval=ci,
-                    direction=f.direction,
-                    certainty=_assess(study, f, notices, _downgrades(facts, f, notices)),
-                    caveats=_caveats(facts, f, notices, cited),
-                    source=source,
-                    provenance=_provenance_kind(f),
-                )
-            )
+        maker.add(study)
+    rows, excluded = maker.rows, maker.excluded
     rows.sort(key=_row_key)
     return Comparison(
         indication=ind,

@@ -1,0 +1,72 @@
+"""A comparison's texts and intervals say what the public helpers say.
+
+``compare`` makes a row's texts from what the row has already worked out (an effect's interval,
+a proportion's Wilson interval, the finding's provenance read once); each must still be the
+text or value the helper written for one statistic or finding gives.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+import vitk2
+from vitk2 import _compare
+from vitk2 import _model as m
+from vitk2 import testing as vt
+from vitk2._render import statistic_text
+
+
+def _check_rows(base: vitk2.EvidenceBase, **options: object) -> int:
+    """Every row of every indication's comparison against the helpers; the rows checked."""
+    checked = 0
+    for ind in base.indications:
+        comparison = _compare.compare(base, ind.id, **options)  # type: ignore[arg-type]
+        for row in comparison.rows:
+            f, stat = row.finding, row.finding.statistic
+            assert row.statistic == statistic_text(stat), f.id
+            if isinstance(stat, m.Effect):
+                assert row.interval == stat.interval, f.id
+                assert row.estimate == stat.value, f.id
+            assert row.provenance == _compare._provenance_kind(f), f.id
+            cited, _, verified = _compare._provenance(f)
+            assert cited == f.sources, f.id
+            assert verified == f.verified, f.id
+            checked += 1
+    return checked
+
+
+class TestRowTexts:
+    @pytest.mark.parametrize(
+        "options",
+        [{}, {"include_retracted": True}, {"interval": "clopper-pearson", "level": 0.9}],
+    )
+    def test_the_bundled_rows(self, options: dict[str, object]) -> None:
+        assert _check_rows(vitk2.load(), **options) > 0
+
+    @settings(max_examples=60, deadline=None)
+    @given(vt.evidence_bases(max_studies=4))
+    def test_generated_rows(self, base: vitk2.EvidenceBase) -> None:
+        _check_rows(base)
+        _check_rows(base, interval="clopper-pearson", level=0.8)
+
+    @pytest.mark.parametrize("decimals", [None, 1, 3])
+    @pytest.mark.parametrize(
+        "p_value", [None, m.PValue(value=0.03), m.PValue(value=0.001, relation="<")]
+    )
+    def test_an_effect_reads_as_statistic_text(
+        self, decimals: int | None, p_value: m.PValue | None
+    ) -> None:
+        effect = m.Effect(
+            measure=m.EffectMeasure.RISK_RATIO,
+            value=1.5,
+            low=0.5,
+            high=2.5,
+            level=0.9,
+            p_value=p_value,
+            approximate=True,
+            decimals=decimals,
+        )
+        assert _compare._statistic_text(effect, effect.interval) == statistic_text(effect)
+        bare = m.Effect(measure=m.EffectMeasure.RISK_RATIO, value=1.0)
+        assert _compare._statistic_text(bare, bare.interval) == statistic_text(bare)
