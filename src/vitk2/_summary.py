@@ -1294,6 +1294,8 @@ def _pooled(
     """The pooled candidate (two or more studies) and each finding's contrast by its id."""
     from ._evidence_meta import MetaAnalysisError
 
+    if not any(_may_be_pooled(i) for i in items):
+        return None, {}  # a meta-analysis of randomised trials has no contrast of them
     wanted = {i.finding.id for i in items}
     compound = forms[0] if len(forms) == 1 else None
     found: list[tuple[str, Sequence[Contrast]]] = []
@@ -1374,6 +1376,22 @@ def _pooled(
         p=result.p,
     )
     return cand, by_finding
+
+
+def _may_be_pooled(item: _Item) -> bool:
+    """Whether the meta-analysis a row asks for (of randomised trials) could take it in.
+
+    Only a contrast (counts, an effect or group summaries) of a randomised trial that is not
+    a review's can be pooled: a row none of whose findings is one has nothing to pool.
+    """
+    return (
+        item.design is m.Design.RANDOMISED_CONTROLLED_TRIAL
+        and item.study.design is not m.Design.SYSTEMATIC_REVIEW
+        and isinstance(item.finding.statistic, _POOLABLE)
+    )
+
+
+_POOLABLE: Final = (m.ArmCounts, m.Effect, m.GroupSummaries)
 
 
 def _egger_p(contrasts: Sequence[Contrast]) -> float | None:
