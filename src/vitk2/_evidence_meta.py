@@ -26,7 +26,7 @@ import enum
 import heapq
 import json
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
@@ -924,7 +924,33 @@ def _arm_compounds(study: m.Study, gid: str) -> frozenset[str]:
         return frozenset()
 
 
-def _active_comparator(study: m.Study, group: str | None, ref: str | None) -> frozenset[str]:
+class _Arms:
+    """`_arm_compounds`, each study's arm or phase worked out once.
+
+    A study's arms are read for each of its findings, and for each question that takes the
+    finding in.
+    """
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], frozenset[str]] = {}
+
+    def __call__(self, study: m.Study, gid: str) -> frozenset[str]:
+        key = (study.id, gid)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = _arm_compounds(study, gid)
+        return found
+
+
+_ArmCompounds = Callable[[m.Study, str], frozenset[str]]
+"""What an arm received: `_arm_compounds`, or an `_Arms` that keeps each."""
+
+
+def _active_comparator(
+    study: m.Study, group: str | None, ref: str | None, arms: _ArmCompounds = _arm_compounds
+) -> frozenset[str]:
     """What the reference arm receives that the compared group does not: an active comparator.
 
     Empty for placebo, no treatment, or an add-on design (vitamin D in both arms, vitamin K2
@@ -932,7 +958,7 @@ def _active_comparator(study: m.Study, group: str | None, ref: str | None) -> fr
     """
     if group is None or ref is None:
         return frozenset()
-    return _arm_compounds(study, ref) - _arm_compounds(study, group)
+    return arms(study, ref) - arms(study, group)
 
 
 def _arms_of(f: m.Finding, groups: tuple[str, ...]) -> tuple[str, str] | None:
@@ -1191,6 +1217,7 @@ def _screen(
     excluded: list[LeftOut] | None,
     reviews: list[LeftOut] | None,
     places: Sequence[int] | None = None,
+    received: _ArmCompounds | None = None,
 ) -> list[_Candidate]:
     """The findings that can be pooled, in base order; every other one in ``excluded``.
 
@@ -1199,8 +1226,11 @@ def _screen(
     the first reason that applies. Without ``excluded`` (None), nothing is recorded: a
     finding that is not a contrast of a design asked for is passed over at a glance, with
     no words about it. A candidate's ``order`` is its place in ``selected`` (from 1), or in
-    the base when ``places`` gives each pair's.
+    the base when ``places`` gives each pair's. ``received`` reads what an arm received (by
+    default an `_Arms` for this screen).
     """
+    if received is None:
+        received = _Arms()
     candidates: list[_Candidate] = []
     designs = screen.designs
     comp = screen.compound
@@ -1265,11 +1295,11 @@ def _screen(
             or (st.reference if isinstance(st, m.Effect) else None)
         )
         if comp is not None:
-            why = _compound_reason(base, s, f, group, ref, comp)
+            why = _compound_reason(base, s, f, group, ref, comp, received)
             if why is not None:
                 leave(Reason.COMPOUND, why)
                 continue
-        active = _active_comparator(s, group, ref)
+        active = _active_comparator(s, group, ref, received)
         recorded = f.comparator.kind if f.comparator is not None else None
         # the arms decide when they are known (an add-on design is not an active comparator);
         # a kind recorded without arms (a review's) decides otherwise
@@ -1303,7 +1333,7 @@ def _screen(
         if comparator_compound is not None:
             named = {c.id for c in f.comparator.compounds} if f.comparator else set()
             if ref is not None:
-                named |= _arm_compounds(s, ref)
+                named |= received(s, ref)
             if comparator_compound not in named:
                 leave(Reason.COMPARATOR, f"the comparator did not receive {comparator}")
                 continue
@@ -1319,7 +1349,8 @@ def _screen(
                 + ", ".join(f"{c.id} ({c.integrity.status})" for c in flagged),
             )
             continue
-        if not f.verified and not screen.include_unverified:
+        verified = f.verified
+        if not verified and not screen.include_unverified:
             leave(
                 Reason.UNVERIFIED,
                 "a value is marked unverified (pass screen.include_unverified=True to keep it)",
@@ -1339,7 +1370,7 @@ def _screen(
                 reference=ref,
                 natural=natural,
                 concerns=tuple(f"{c.id}: {c.integrity.status}" for c in flagged),
-                verified=f.verified,
+                verified=verified,
                 order=order,
             )
         )
@@ -1378,6 +1409,7 @@ class PoolableContrasts:
         # effect of; an endpoint's findings are screened once for it and its broader ones
         self._endpoints: dict[tuple[str, str], list[tuple[_Candidate, list[str]]]] = {}
         self._indications: dict[str, frozenset[str]] = {}  # an indication and its subtypes
+        self._arms = _Arms()
         # each question's chosen contrasts, or the reason and measures of its MetaAnalysisError:
         # rows of several forms (or none) all ask with no compound, each for its own findings
         self._answers: dict[tuple[str, str, str | None, str | None], _Chosen | MetaAnalysisError]
@@ -1470,9 +1502,10 @@ class PoolableContrasts:
             places = sorted({p for i in inds for p in table.get(i, {}).get(endpoint, ())})
             pairs = idx.findings_in_order
             selected = [pairs[p] for p in places]
-            candidates = _screen(base, selected, self._screen, None, None, places)
+            candidates = _screen(base, selected, self._screen, None, None, places, self._arms)
             found = self._endpoints[key] = [
-                (c, _effect_of(base, c.study, c.finding, c.group, c.reference)) for c in candidates
+                (c, _effect_of(base, c.study, c.finding, c.group, c.reference, self._arms))
+                for c in candidates
             ]
         return found
 
@@ -1529,13 +1562,17 @@ def _scale(chosen: Sequence[_Candidate], measure: str) -> Quantity | None:
 
 
 def _group_compounds(
-    base: EvidenceBase, s: m.Study, f: m.Finding, group: str | None
+    base: EvidenceBase,
+    s: m.Study,
+    f: m.Finding,
+    group: str | None,
+    arms: _ArmCompounds = _arm_compounds,
 ) -> frozenset[str] | set[str]:
     """The compounds the compared group received (the study's or finding's when unknown)."""
-    arms = isinstance(f.statistic, (m.ArmCounts, m.GroupSummaries))  # these name both arms
-    if group is None or not arms:
+    named = isinstance(f.statistic, (m.ArmCounts, m.GroupSummaries))  # these name both arms
+    if group is None or not named:
         return {c.id for c in s.compounds_of(f)}
-    return _arm_compounds(s, group) | {c.id for c in f.compounds}
+    return arms(s, group) | {c.id for c in f.compounds}
 
 
 def _compound_reason(
@@ -1545,21 +1582,27 @@ def _compound_reason(
     group: str | None,
     ref: str | None,
     comp: m.Compound,
+    arms: _ArmCompounds = _arm_compounds,
 ) -> str | None:
     """Why a contrast of ``group`` against ``ref`` is not the effect of ``comp`` (or None)."""
-    if comp.id not in _group_compounds(base, s, f, group):
+    if comp.id not in _group_compounds(base, s, f, group, arms):
         return f"the group did not receive {comp.name}"
-    if ref is not None and comp.id in _arm_compounds(s, ref):
+    if ref is not None and comp.id in arms(s, ref):
         return f"both arms received {comp.name}: the contrast is not its effect"
     return None
 
 
 def _effect_of(
-    base: EvidenceBase, s: m.Study, f: m.Finding, group: str | None, ref: str | None
+    base: EvidenceBase,
+    s: m.Study,
+    f: m.Finding,
+    group: str | None,
+    ref: str | None,
+    arms: _ArmCompounds = _arm_compounds,
 ) -> list[str]:
     """The compounds for which `_compound_reason` finds none: those the contrast is the effect of."""
-    have = _group_compounds(base, s, f, group)
-    both = _arm_compounds(s, ref) if ref is not None else frozenset()
+    have = _group_compounds(base, s, f, group, arms)
+    both = arms(s, ref) if ref is not None else frozenset()
     return [cid for cid in have if cid not in both]
 
 

@@ -2021,8 +2021,6 @@ def _summary(
     selected = base._index.select_findings(in_scope, end_ids)
     for sid, pairs in itertools.groupby(selected, key=_study_id):
         s = studies[sid]
-        superseded = _superseded(s)
-        label = s.citation.label
         received = _Groups(s)  # what each group received: the group's findings share it
         for _, f in pairs:
             order += 1
@@ -2033,9 +2031,7 @@ def _summary(
             if expo is not None and fexpo is not expo:
                 continue
             design = f.basis or s.design
-            why = _left_out(
-                base, received, f, design, forms, fexpo, f.id in superseded, include_unverified
-            )
+            why = _left_out(base, received, f, design, forms, fexpo, include_unverified)
             if isinstance(why, str):
                 left.append(SummaryLeftOut(study=s.id, finding=f.id, reason=why))
                 continue
@@ -2054,7 +2050,7 @@ def _summary(
                 concerns=tuple(c for c in why if c.integrity.status is not _NONE_KNOWN),
                 superseded=False,
                 order=order,
-                label=label,
+                label=received.label(),
                 words=" ".join(statistic_text(f.statistic).split()),
                 timepoint=0.0 if when is None else float(amounts.magnitude(when)),
             )
@@ -2118,15 +2114,31 @@ _DESCRIPTIONS: Final = (m.Narrative, m.TimeToEvent)
 class _Groups:
     """What the groups of one study received, each group's worked out once.
 
-    The findings of a group share its compounds, and with them its vitamin K forms.
+    The findings of a group share its compounds, and with them its vitamin K forms. The
+    study's label and its superseded findings are worked out when first asked for: most
+    studies of a large base have no finding that reaches a row.
     """
 
-    __slots__ = ("_compounds", "_forms", "study")
+    __slots__ = ("_compounds", "_forms", "_label", "_superseded", "study")
 
     def __init__(self, study: m.Study) -> None:
         self.study = study
         self._compounds: dict[str | None, tuple[m.Compound, ...]] = {}
         self._forms: dict[str | None, tuple[m.Compound, ...]] = {}
+        self._label: str | None = None
+        self._superseded: frozenset[str] | None = None
+
+    def label(self) -> str:
+        """The study's ``"Author year"``."""
+        if self._label is None:
+            self._label = self.study.citation.label
+        return self._label
+
+    def superseded(self) -> frozenset[str]:
+        """`_superseded` of the study."""
+        if self._superseded is None:
+            self._superseded = _superseded(self.study)
+        return self._superseded
 
     def compounds(self, group: str | None) -> tuple[m.Compound, ...]:
         """``Study.group_compounds`` (the study's compounds for None).
@@ -2174,7 +2186,6 @@ def _left_out(
     design: m.Design,
     forms: tuple[m.Compound, ...],
     fexpo: m.Exposure,
-    superseded: bool,
     include_unverified: bool,
 ) -> str | tuple[m.Citation, ...]:
     """Why a finding in scope is not evidence, or the citations with a notice it rests on.
@@ -2206,7 +2217,7 @@ def _left_out(
         return "a narrative review's claim: background, not evidence"
     if not forms and fexpo is m.Exposure.SUPPLEMENT:
         return "not about a vitamin K form (a comparator or another treatment)"
-    if superseded:
+    if f.id in groups.superseded():
         return "superseded by a corrected value of the same study"
     if not f.verified and not include_unverified:
         return "a value is marked unverified (pass include_unverified=True to keep it)"
