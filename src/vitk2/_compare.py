@@ -8,6 +8,7 @@ studies, and everything left out is listed with the reason.
 from __future__ import annotations
 
 import enum
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, get_args
@@ -97,8 +98,15 @@ class Domain(enum.Enum):
     INCONSISTENCY = "inconsistency"
     PUBLICATION_BIAS = "publication bias"
 
+    # Members are singletons, equal only to themselves: hashing by identity agrees with
+    # equality, and spares each set of domains Enum.__hash__'s Python-level call.
+    __hash__ = object.__hash__
+
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # the value, without the ``value`` property's descriptor call
+
+    def __format__(self, spec: str) -> str:
+        return format(self._value_, spec)  # as Enum formats it: its str()
 
 
 _ROB = Domain.RISK_OF_BIAS
@@ -238,7 +246,9 @@ _PRECLINICAL = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def _indirect_outcome(name: str, kind: m.OutcomeKind) -> Downgrade:
+    """The downgrade of a surrogate or biomarker outcome; kept, as many findings share one."""
     return Downgrade(_INDIRECTNESS, f"'{name}' is a {kind} outcome, not one patients feel.")
 
 
@@ -334,6 +344,10 @@ _START = {
 }
 
 
+# Each starting certainty lowered by 0, 1, ... domains (as many as there are)
+_LOWERED = {c: tuple(c.lowered(n) for n in range(len(Domain) + 1)) for c in m.Certainty}
+
+
 def _assess(
     study: m.Study,
     finding: m.Finding,
@@ -342,7 +356,7 @@ def _assess(
 ) -> CertaintyAssessment:
     """`assess_certainty`, given the finding's integrity notices and downgrades."""
     start = _START[finding.basis or study.design]
-    suggested = start.lowered(len({d.domain for d in downs})) if downs else start
+    suggested = _LOWERED[start][len({d.domain for d in downs})] if downs else start
     if notices and any(c.integrity.is_retracted for c in notices):
         suggested = m.Certainty.VERY_LOW  # evidence resting on retracted work is not evidence
     if finding.certainty is not None:
@@ -394,7 +408,8 @@ def _caveats(
     if study_design in _OBSERVATIONAL or finding.direction is m.Direction.ASSOCIATION:
         out.append(_ASSOCIATION)
     group_id = finding.group
-    if group_id is not None and facts.first_phases - {group_id}:
+    first_phases = facts.first_phases  # most studies have none: no set is made for them
+    if group_id is not None and first_phases and first_phases - {group_id}:
         group = facts.study.group(group_id)
         if isinstance(group, m.Phase) and group.entry:
             out.append(
