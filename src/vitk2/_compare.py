@@ -1112,7 +1112,11 @@ def compare(
         )
     level = _level(level)
     ind = indication if isinstance(indication, m.Indication) else base.indication(indication)
-    subset = base.filter(indication=ind, include_retracted=include_retracted)
+    # Asked by name, the subset is the base's kept answer to that filter when it was asked
+    # before (by the user, or by an earlier comparison with other options); a record is
+    # answered afresh, as `filter` answers every question that names one.
+    named = indication if isinstance(indication, str) else ind
+    subset = base.filter(indication=named, include_retracted=include_retracted)
     # Per-finding work reads the parent base: its indexes and caches outlive this call, and
     # every finding of the subset is the parent's.
     maker = _RowMaker(base, interval, level, include_preclinical, include_single_patient)
