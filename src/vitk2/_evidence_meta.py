@@ -1174,11 +1174,18 @@ def _study_id(pair: tuple[m.Study, m.Finding]) -> str:
 
 
 def _not_a_contrast(
-    s: m.Study, f: m.Finding, fdesign: m.Design, designs: frozenset[m.Design], asked: str
+    s: m.Study,
+    f: m.Finding,
+    fdesign: m.Design,
+    designs: frozenset[m.Design],
+    asked: str,
+    said: dict[m.Design, str],
 ) -> tuple[Reason, str] | None:
     """Why a finding is no contrast of a design asked for, the first reason that applies.
 
-    A review's estimate is `Reason.REVIEW`, shown as context.
+    A review's estimate is `Reason.REVIEW`, shown as context. ``asked`` is the designs asked
+    for in words; ``said`` keeps the words said of each other design, worked out once (most
+    findings of a large base are of one of a few such designs).
     """
     st = f.statistic
     if fdesign is m.Design.SYSTEMATIC_REVIEW or s.design is m.Design.SYSTEMATIC_REVIEW:
@@ -1206,7 +1213,10 @@ def _not_a_contrast(
     if not isinstance(st, _CONTRASTS):
         return Reason.SINGLE_ARM, f"one arm's {st.kind.replace('_', ' ')}, not a contrast"
     if fdesign not in designs:
-        return Reason.DESIGN, f"{fdesign}, not {asked} (pass design= to include it)"
+        words = said.get(fdesign)
+        if words is None:
+            words = said[fdesign] = f"{fdesign}, not {asked} (pass design= to include it)"
+        return Reason.DESIGN, words
     return None
 
 
@@ -1238,6 +1248,7 @@ def _screen(
     comparator_kind = screen.comparator_kind
     comparator_compound = screen.comparator_compound
     asked = screen.asked
+    not_asked: dict[m.Design, str] = {}  # the words said of each design not asked for
     quiet = excluded is None or reviews is None
     left: list[LeftOut] = [] if excluded is None else excluded
     study: m.Study | None = None
@@ -1260,7 +1271,7 @@ def _screen(
             label = label or s.citation.label
         else:
             assert reviews is not None
-            first = _not_a_contrast(s, f, fdesign, designs, asked)
+            first = _not_a_contrast(s, f, fdesign, designs, asked, not_asked)
             if first is not None:
                 (reviews if first[0] is Reason.REVIEW else left).append(
                     LeftOut(study=s.id, finding=f.id, label=label, reason=first[0], detail=first[1])
