@@ -250,6 +250,8 @@ def _check_real(value: Any, name: str) -> float:
     beyond the float range (an ``int`` of 400 digits, a ``longdouble`` of ``1e4000``) is
     refused, not rounded to infinity.
     """
+    if value.__class__ is float and math.isfinite(value):  # the common case, without the ABC
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise StatisticsError(f"{name} must be a finite real number (got {value!r})")
     try:
