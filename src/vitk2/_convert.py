@@ -621,7 +621,7 @@ def _unstructure_class(conv: cattrs.Converter, cls: type) -> Callable[[Any], dic
     values), with fewer calls: a field equal to its default is left out after an identity
     test first (most fields hold their default, and most defaults are None), and each value
     is converted by an expression made for its type (`_Outliner`). The data form is read
-    on every dump and by the content hash; tests/test_fast_path.py holds it equal to cattrs'.
+    on every dump and by the content hash; tests/test_data_form.py holds it equal to cattrs'.
     """
     attrs.resolve_types(cls)
     refs = _REF_FIELDS.get(cls, {})
