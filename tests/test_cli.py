@@ -1033,6 +1033,13 @@ def test_a_broken_pipe_in_process(
 _SCRIPT = Path(sys.executable).with_name("vitk2")
 
 
+def _default_sigint() -> None:
+    """In a child before it runs: SIGINT with its default disposition, whatever the parent's."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     ("how", "when"),
     [
@@ -1069,6 +1076,9 @@ def test_ctrl_c_at_any_time_is_one_line_and_status_130(tmp_path: Path, how: str,
         text=True,
         cwd=tmp_path,
         env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
+        # Ctrl-C as a terminal delivers it: a shell starts a background job with SIGINT
+        # ignored, and a child would inherit that (Python then installs no handler for it)
+        preexec_fn=_default_sigint,
     )
     assert proc.stderr is not None
     lines: list[str] = []
