@@ -7,6 +7,7 @@ text or value the helper written for one statistic or finding gives.
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given, settings
 
@@ -14,7 +15,7 @@ import vitk2
 from vitk2 import _compare
 from vitk2 import _model as m
 from vitk2 import testing as vt
-from vitk2._render import statistic_text
+from vitk2._render import effect_text, interval_text, statistic_text
 
 
 def _check_rows(base: vitk2.EvidenceBase, **options: object) -> int:
@@ -70,3 +71,51 @@ class TestRowTexts:
         assert _compare._statistic_text(effect, effect.interval) == statistic_text(effect)
         bare = m.Effect(measure=m.EffectMeasure.RISK_RATIO, value=1.0)
         assert _compare._statistic_text(bare, bare.interval) == statistic_text(bare)
+
+
+def _rebuilt(stat: m.Effect) -> str:
+    """An effect's text made the plain way: the effect rebuilt without interval and p value."""
+    interval = stat.interval
+    assert interval is not None
+    bare = attrs.evolve(stat, low=None, high=None, p_value=None)  # validated again
+    p = f", p {stat.p_value}" if stat.p_value is not None else ""
+    spec = "g" if stat.decimals is None else f".{stat.decimals}f"
+    return f"{bare} ({interval_text(interval, spec)}){p}"
+
+
+def test_an_effects_text_is_the_one_of_the_effect_rebuilt() -> None:
+    """`effect_text` copies the effect instead of rebuilding it; the words are the same."""
+    effects = [
+        f.statistic
+        for s in vitk2.load().studies
+        for f in s.findings
+        if isinstance(f.statistic, m.Effect) and f.statistic.interval is not None
+    ]
+    effects += [
+        m.Effect(
+            measure=measure,
+            value=0.8,
+            low=0.25,
+            high=1.75,
+            level=0.9,
+            p_value=p_value,
+            decimals=decimals,
+            approximate=approximate,
+        )
+        for measure in (m.EffectMeasure.RISK_RATIO, m.EffectMeasure.MEAN_DIFFERENCE)
+        for p_value in (None, m.PValue(value=0.001, relation="<"))
+        for decimals in (None, 2)
+        for approximate in (False, True)
+    ]
+    assert len(effects) > 16
+    for effect in effects:
+        assert effect.interval is not None
+        assert effect_text(effect, effect.interval) == _rebuilt(effect)
+        assert statistic_text(effect) == _rebuilt(effect)
+
+
+@settings(max_examples=200, deadline=None)
+@given(vt.effects())
+def test_a_generated_effects_text_is_the_one_of_the_effect_rebuilt(effect: m.Effect) -> None:
+    if effect.interval is not None:
+        assert effect_text(effect, effect.interval) == _rebuilt(effect)

@@ -23,6 +23,7 @@ from ._names import normalize
 from ._render import (
     Layout,
     TextOptions,
+    effect_text,
     interval_text,
     level_text,
     markdown_text,
@@ -948,28 +949,11 @@ class CompareOptions(TypedDict, total=False):
     include_single_patient: bool
 
 
-_EFFECT_FIELDS: Final = tuple(a.name for a in attrs.fields(m.Effect))
-
-
 def _statistic_text(stat: m.Statistic, ci: Interval | None) -> str:
-    """`statistic_text`, given the interval the row has already taken from the statistic.
-
-    For an effect with an interval, the text `_render.statistic_text` gives: the effect
-    without its interval and p value, then the interval with its level, then the p value.
-    That effect is copied field by field instead of rebuilt with ``attrs.evolve``, whose
-    validators would check again what the effect's own construction checked; ``ci`` is the
-    effect's ``interval``, already made for the row.
-    """
+    """`statistic_text`, given the interval the row has already taken from the statistic."""
     if type(stat) is not m.Effect or ci is None:
         return statistic_text(stat)
-    bare = object.__new__(m.Effect)
-    for name in _EFFECT_FIELDS:
-        object.__setattr__(bare, name, getattr(stat, name))
-    for name in ("low", "high", "p_value"):
-        object.__setattr__(bare, name, None)
-    p = f", p {stat.p_value}" if stat.p_value is not None else ""
-    spec = "g" if stat.decimals is None else f".{stat.decimals}f"  # as the source gives it
-    return f"{bare} ({interval_text(ci, spec)}){p}"
+    return effect_text(stat, ci)
 
 
 class _RowMaker:

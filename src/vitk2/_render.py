@@ -42,6 +42,7 @@ __all__ = [
     "TextOptions",
     "base_html",
     "csv_text",
+    "effect_text",
     "html_text",
     "inert_json",
     "interval_text",
@@ -94,7 +95,25 @@ def statistic_text(stat: m.Statistic) -> str:
 def _effect_text(stat: m.Effect) -> str:
     interval = stat.interval
     assert interval is not None  # statistic_text asks only for effects with an interval
-    bare = str(attrs.evolve(stat, low=None, high=None, p_value=None))
+    return effect_text(stat, interval)
+
+
+_EFFECT_FIELDS = tuple(a.name for a in attrs.fields(m.Effect))
+
+
+def effect_text(stat: m.Effect, interval: Interval) -> str:
+    """`statistic_text` of an effect with an interval, given that interval (``stat.interval``).
+
+    The effect without its interval and p value, then the interval with its level, then the p
+    value. The bare effect is copied field by field instead of rebuilt with ``attrs.evolve``,
+    whose validators would check again what the effect's own construction checked; a caller
+    that has made the interval already (a comparison's row) passes it.
+    """
+    bare = object.__new__(m.Effect)
+    for name in _EFFECT_FIELDS:
+        object.__setattr__(bare, name, getattr(stat, name))
+    for name in ("low", "high", "p_value"):
+        object.__setattr__(bare, name, None)
     p = f", p {stat.p_value}" if stat.p_value is not None else ""
     spec = "g" if stat.decimals is None else f".{stat.decimals}f"  # as the source gives it
     return f"{bare} ({interval_text(interval, spec)}){p}"
