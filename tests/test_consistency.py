@@ -95,3 +95,52 @@ def test_every_kind_of_record_a_hand_built_base_lacks_is_named_at_its_path(
         f"indication {study.indications[0].id!r} is not in the base",
     ) in found
     assert ("studies[0]", f"compound {study.compounds[0].id!r} is not in the base") in found
+
+
+def test_a_record_equal_to_the_bases_own_is_not_dangling(base: vitk2.EvidenceBase) -> None:
+    study = next(s for s in base.studies if s.reports)
+    copy = attrs.evolve(study.reports[0])  # equal, not the same object
+    assert copy == study.reports[0]
+    assert copy is not study.reports[0]
+    kept = attrs.evolve(study, reports=(copy, *study.reports[1:]))
+    rebuilt = vitk2.EvidenceBase(
+        compounds=base.compounds,
+        indications=base.indications,
+        citations=base.citations,
+        studies=(kept,),
+        endpoints=base.endpoints,
+    )
+    assert rebuilt.studies[0].reports[0] is copy
+    changed = attrs.evolve(study.reports[0], title=study.reports[0].title + " (revised)")
+    with pytest.raises(vitk2.ValidationError) as info:
+        vitk2.EvidenceBase(
+            compounds=base.compounds,
+            indications=base.indications,
+            citations=base.citations,
+            studies=(attrs.evolve(study, reports=(changed, *study.reports[1:])),),
+            endpoints=base.endpoints,
+        )
+    assert [(p.path, p.code) for p in info.value.problems] == [("studies[0].reports", "dangling")]
+
+
+def test_a_finding_id_used_twice_names_where_it_was_first_used(base: vitk2.EvidenceBase) -> None:
+    first, second = [s for s in base.studies if s.findings][:2]
+    twice = attrs.evolve(
+        second,
+        findings=(attrs.evolve(second.findings[0], id=first.findings[0].id), *second.findings[1:]),
+    )
+    with pytest.raises(vitk2.ValidationError) as info:
+        vitk2.EvidenceBase(
+            compounds=base.compounds,
+            indications=base.indications,
+            citations=base.citations,
+            studies=(first, twice),
+            endpoints=base.endpoints,
+        )
+    found = [(p.path, p.message) for p in info.value.problems if p.code == "duplicate-id"]
+    assert found == [
+        (
+            "studies[1].findings[0].id",
+            f"duplicate finding id {first.findings[0].id!r} (first at studies[0].findings[0])",
+        )
+    ]

@@ -134,27 +134,26 @@ def check_consistency(
     problems.extend(_citation_cycles(citations, cits, file))
     problems.extend(_notice_dates(citations, cits, file))
 
-    finding_at: dict[str, str] = {}
+    finding_at: dict[str, tuple[int, int]] = {}  # paths are written only for problems
     for i, s in enumerate(studies):
         for j, f in enumerate(s.findings):
-            here = f"studies[{i}].findings[{j}]"
-            if f.id in finding_at:
+            first = finding_at.setdefault(f.id, (i, j))
+            if first != (i, j):
                 problems.append(
                     Problem(
                         file,
-                        f"{here}.id",
-                        f"duplicate finding id {f.id!r} (first at {finding_at[f.id]})",
+                        f"studies[{i}].findings[{j}].id",
+                        f"duplicate finding id {f.id!r}"
+                        f" (first at studies[{first[0]}].findings[{first[1]}])",
                         code="duplicate-id",
                     )
                 )
-            else:
-                finding_at[f.id] = here
             for k, cid in enumerate(f.rests_on):
                 if cid not in cits:
                     problems.append(
                         Problem(
                             file,
-                            f"{here}.rests_on[{k}]",
+                            f"studies[{i}].findings[{j}].rests_on[{k}]",
                             f"unknown citation id {cid!r}",
                             code="dangling",
                         )
@@ -310,50 +309,56 @@ def _counts_fit(study: m.Study, here: str, file: str) -> list[Problem]:
     whole, groups = participant_limits(study.population, study.arms)
     problems: list[Problem] = []
 
-    def fits(path: str, what: str, value: int | None, limit: ParticipantLimit | None) -> None:
+    def fits(
+        path: str, what: str, value: int | None, limit: ParticipantLimit | None, *at: object
+    ) -> None:  # ``path`` is a format of ``at``, written only for a count that does not fit
         if value is not None and limit is not None and value > limit.most:
             problems.append(
                 Problem(
                     file,
-                    f"{here}.{path}",
+                    f"{here}.{path.format(*at)}",
                     f"{what} must be <= {limit.source} (got {value} > {limit.most})",
                 )
             )
 
     for j, arm in enumerate(study.arms):
-        fits(f"arms[{j}].size", "'size'", m._known(arm.size), whole)
+        fits("arms[{}].size", "'size'", m._known(arm.size), whole, j)
         for k, phase in enumerate(arm.regimen.phases if arm.regimen is not None else ()):
             # the counts of a phase never grow (a Phase checks that): the first known is largest
             own = _first_count(phase, ("eligible", "entered", "evaluable"))
             if own is not None:
                 name, n = own
-                fits(f"arms[{j}].regimen.phases[{k}].{name}", f"'{name}'", n, groups.get(arm.id))
+                path = "arms[{}].regimen.phases[{}].{}"
+                fits(path, f"'{name}'", n, groups.get(arm.id), j, k, name)
     for j, f in enumerate(study.findings):
         limit = whole if f.group is None else groups.get(f.group)
-        at, stat = f"findings[{j}].statistic", f.statistic
+        stat = f.statistic
         participants = getattr(stat, "counts", None) is m.CountKind.PARTICIPANTS
         if isinstance(stat, m.Proportion) and participants:
-            fits(f"{at}.total", "'total'", stat.total, limit)
+            fits("findings[{}].statistic.total", "'total'", stat.total, limit, j)
         elif isinstance(stat, m.Count) and participants:
-            fits(f"{at}.value", "'value'", stat.value, limit)
+            fits("findings[{}].statistic.value", "'value'", stat.value, limit, j)
         elif isinstance(stat, m.Breakdown):
             if participants:
-                fits(f"{at}.categories", "the sum of the categories", stat.total, limit)
-            fits(f"{at}.among", "'among'", stat.among, limit)
+                what = "the sum of the categories"
+                fits("findings[{}].statistic.categories", what, stat.total, limit, j)
+            fits("findings[{}].statistic.among", "'among'", stat.among, limit, j)
         elif isinstance(stat, m.GroupSummaries):
             for x, summary in enumerate(stat.summaries):
-                fits(f"{at}.summaries[{x}].n", "'n'", summary.n, groups.get(summary.group))
+                path = "findings[{}].statistic.summaries[{}].n"
+                fits(path, "'n'", summary.n, groups.get(summary.group), j, x)
     for j, ae in enumerate(study.adverse_events):
         limit = whole if ae.group is None else groups.get(ae.group)
         total = m._known(ae.total)  # participants <= total: an AdverseEvent checks that
         if total is not None:
-            fits(f"adverse_events[{j}].total", "'total'", total, limit)
+            fits("adverse_events[{}].total", "'total'", total, limit, j)
         else:
             fits(
-                f"adverse_events[{j}].participants",
+                "adverse_events[{}].participants",
                 "'participants'",
                 m._known(ae.participants),
                 limit,
+                j,
             )
     return problems
 
@@ -370,28 +375,32 @@ def dangling_references(base: EvidenceBase) -> list[Problem]:
         )
     }
     study_ids = {s.id for s in base.studies}
+    endpoints, citations = held["endpoint"], held["citation"]
+    indications, compounds = held["indication"], held["compound"]
     found: list[tuple[str, str]] = []  # (path, message)
+
+    def foreign(table: dict[str, Any], record: Any) -> bool:  # the same record, or an equal one
+        other = table.get(record.id)
+        return other is not record and other != record
+
+    # Paths are written only for what is found, so checking a sound base builds none.
     for i, s in enumerate(base.studies):
-        here = f"studies[{i}]"
-        found.extend(
-            (f"{here}.includes[{k}]", f"unknown study id {sid!r}")
-            for k, sid in enumerate(s.includes)
-            if sid not in study_ids
-        )
-        endpoints = [
-            (f"{here}.findings[{j}].outcome.endpoint", f.outcome.endpoint)
-            for j, f in enumerate(s.findings)
-            if f.outcome.endpoint is not None
-        ]
-        named: list[tuple[str, str, Any]] = [
-            *((path, "endpoint", e) for path, e in endpoints),
-            *((f"{here}.reports", "citation", c) for c in s.reports),
-            *((f"{here}.indications", "indication", ind) for ind in s.indications),
-            *((here, "compound", comp) for comp in s.compounds),
-        ]
-        found.extend(
-            (path, f"{kind} {record.id!r} is not in the base")
-            for path, kind, record in named
-            if held[kind].get(record.id) != record
-        )
+        for k, sid in enumerate(s.includes):
+            if sid not in study_ids:
+                found.append((f"studies[{i}].includes[{k}]", f"unknown study id {sid!r}"))
+        for j, f in enumerate(s.findings):
+            e = f.outcome.endpoint
+            if e is not None and foreign(endpoints, e):
+                path = f"studies[{i}].findings[{j}].outcome.endpoint"
+                found.append((path, f"endpoint {e.id!r} is not in the base"))
+        for kind, table, records, where in (
+            ("citation", citations, s.reports, ".reports"),
+            ("indication", indications, s.indications, ".indications"),
+            ("compound", compounds, s.compounds, ""),
+        ):
+            found.extend(
+                (f"studies[{i}]{where}", f"{kind} {r.id!r} is not in the base")
+                for r in records
+                if foreign(table, r)
+            )
     return [Problem("<EvidenceBase>", path, message, code="dangling") for path, message in found]

@@ -25,6 +25,7 @@ from typing import Any, TypeVar, Union
 
 import attrs
 import cattrs
+from attr import _config as _attrs_config  # what attrs' generated __init__ reads
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -32,6 +33,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
+from . import _checks
 from . import _model as m
 from ._errors import FieldError, ModelValueError, Problem
 from ._units import Quantity, Unit, parse_unit
@@ -738,7 +740,7 @@ def _enum_hook_dispatch(value: Any, t: type[enum.Enum]) -> Any:
 # text is parsed once per distinct text and shared (a Quantity is immutable).
 
 _INTERN_MAX = 64  # longer text (titles, quotes) is rarely repeated
-_QUANTITY_CACHE_MAX = 4096
+_LEAF_CACHE_MAX = 4096
 
 
 #: whole numbers of more digits than a document may write (`vitk2._parse.MAX_INT_DIGITS`) are
@@ -770,10 +772,28 @@ def _fast_quantity() -> Callable[[Any, Any], Quantity]:
         q = cache.get(value)
         if q is None:
             q = _quantity(value, _)
-            if len(cache) >= _QUANTITY_CACHE_MAX:
+            if len(cache) >= _LEAF_CACHE_MAX:
                 cache.clear()
             cache[value] = q
         return q
+
+    return structure
+
+
+def _fast_p_value() -> Callable[[Any, Any], m.PValue]:
+    """`_p_value`, each text's p-value kept (p-values are few: ``< 0.001``, ``0.03``, ...)."""
+    cache: dict[str, m.PValue] = {}
+
+    def structure(value: Any, _: Any) -> m.PValue:
+        if value.__class__ is not str:
+            return _p_value(value, _)
+        p = cache.get(value)
+        if p is None:
+            p = _p_value(value, _)
+            if len(cache) >= _LEAF_CACHE_MAX:
+                cache.clear()
+            cache[value] = p
+        return p
 
     return structure
 
@@ -816,41 +836,81 @@ def _fast_class(
     value), None, "not reported", enums and lists before the hooks they would go through,
     and everything else by its hook. A key that is not a field (nor in ``skip``) makes the
     number of fields found differ from the mapping's size, and raises.
+
+    The record is then built as its attrs ``__init__`` builds it (defaults, converters, every
+    field set, then every validator, then ``__attrs_post_init__``), with each validator's
+    quick test written inline (`vitk2._checks`): the validator itself is called for any value
+    its quick test does not accept, and no validator runs while attrs' validators are
+    disabled, as in ``__init__``.
     """
     attrs.resolve_types(cls)  # as cattrs does: the model's annotations are strings
     refs = _REF_FIELDS.get(cls, {})
     inliner = _Inliner(conv)
     scope = inliner.scope
-    scope.update(_cls=cls, _M=_MISSING, _extra=_extra_keys(cls, skip), _describe=_describe)
+    scope.update(_checks.SCOPE)
+    scope.update(
+        _cls=cls,
+        _M=_MISSING,
+        _extra=_extra_keys(cls, skip),
+        _describe=_describe,
+        _new=object.__new__,
+        _config=_attrs_config,
+    )
+    name = inliner.name
     lines = [
         "def structure(value, _):",
         "    if value.__class__ is not dict:",
         "        raise TypeError(f'expected a mapping (got {_describe(value)})')",
-        "    kw = {}",
         "    n = 0",
     ]
     for k in sorted(skip):
         lines += [f"    if {k!r} in value:", "        n += 1"]
-    for a in attrs.fields(cls):
+    fields = attrs.fields(cls)
+    for i, a in enumerate(fields):
         if not a.init:  # pragma: no cover - every field of the model is set by __init__
-            continue
+            raise TypeError(f"{cls.__name__}.{a.name} is not set by __init__")
         if a.name in refs:
             kind, many = refs[a.name]
             one = _ref(kind, _TABLES[kind])
-            expr = inliner.call(_refs(one) if many else one, None, "v")
+            expr = inliner.call(_refs(one) if many else one, None, f"f{i}")
         else:
-            expr = inliner.expr(a.type, "v")
+            expr = inliner.expr(a.type, f"f{i}")
+        if a.default is attrs.NOTHING:
+            missing = f"raise TypeError('missing the required field {a.alias}')"
+        elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            missing = f"f{i} = {name(a.default.factory)}()"  # no field's factory takes self
+        else:
+            missing = f"f{i} = {name(a.default)}"
         lines += [
-            f"    v = value.get({a.name!r}, _M)",
-            "    if v is not _M:",
+            f"    f{i} = value.get({a.name!r}, _M)",
+            f"    if f{i} is _M:",
+            f"        {missing}",
+            "    else:",
             "        n += 1",
-            f"        kw[{a.alias!r}] = {expr}",
+            f"        f{i} = {expr}",
         ]
+        if a.converter is not None:
+            lines.append(f"    f{i} = {name(a.converter)}(f{i})")
     lines += [
         "    if n != len(value):",
         "        _extra(value)",
-        "    return _cls(**kw)  # a missing required field is a TypeError here",
+        "    self = _new(_cls)",
     ]
+    lines += [f"    {name(getattr(cls, a.name).__set__)}(self, f{i})" for i, a in enumerate(fields)]
+    checks = [
+        line
+        for i, a in enumerate(fields)
+        if a.validator is not None
+        for line in _checks.check_lines(a.validator, name(a), f"f{i}", name)
+    ]
+    if checks:
+        # the test attrs' own generated __init__ makes (attrs.validators.set_disabled sets it)
+        lines += ["    if _config._run_validators is True:"] + [
+            f"        {line}" for line in checks
+        ]
+    if hasattr(cls, "__attrs_post_init__"):
+        lines.append("    self.__attrs_post_init__()")
+    lines.append("    return self")
     exec(compile("\n".join(lines), f"<vitk2 fast structure {cls.__name__}>", "exec"), scope)
     return scope["structure"]  # type: ignore[no-any-return]
 
@@ -982,7 +1042,7 @@ def make_fast_converter() -> cattrs.Converter:
     conv.register_structure_hook(Quantity, _fast_quantity())
     conv.register_structure_hook(Unit, _unit)
     conv.register_structure_hook(m.Frequency, _frequency)
-    conv.register_structure_hook(m.PValue, _p_value)
+    conv.register_structure_hook(m.PValue, _fast_p_value())
     conv.register_structure_hook_factory(_is_enum, _fast_enum)
     for cls in _model_enums():  # by class too: see make_converter
         conv.register_structure_hook(cls, _fast_enum(cls))
@@ -995,10 +1055,29 @@ def make_fast_converter() -> cattrs.Converter:
         c for c in _model_classes() if c not in (m.Frequency, m.PValue, m.NotReported)
     )
     conv.register_structure_hook_factory(lambda t: t in classes, lambda t: _fast_class(conv, t))
-    conv.register_structure_hook(
-        m.Comparator, _comparator_hook(lambda: _fast_class(conv, m.Comparator), _fast_str)
-    )
+    conv.register_structure_hook(m.Comparator, _fast_comparator(conv))
     return conv
+
+
+def _fast_comparator(conv: cattrs.Converter) -> Callable[[Any, Any], m.Comparator]:
+    """`_comparator_hook` for the fast converter: text is a description, kept per text."""
+    made: list[Callable[[Any, Any], Any]] = []
+    cache: dict[str, m.Comparator] = {}
+
+    def structure(value: Any, _: Any) -> m.Comparator:
+        if not made:
+            made.append(_fast_class(conv, m.Comparator))
+        if not isinstance(value, str):
+            return made[0](value, m.Comparator)  # type: ignore[no-any-return]
+        comparator = cache.get(value)
+        if comparator is None:
+            comparator = made[0]({"description": value}, m.Comparator)
+            if len(cache) >= _LEAF_CACHE_MAX:
+                cache.clear()
+            cache[value] = comparator
+        return comparator
+
+    return structure
 
 
 # --- error translation -------------------------------------------------------------------

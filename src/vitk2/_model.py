@@ -942,18 +942,24 @@ class EffectMeasure(_Vocabulary):
     @property
     def is_ratio(self) -> bool:
         """Whether no effect is 1 (ratios) rather than 0 (differences)."""
-        return self in (
-            EffectMeasure.RISK_RATIO,
-            EffectMeasure.ODDS_RATIO,
-            EffectMeasure.HAZARD_RATIO,
-            EffectMeasure.RATIO_OF_MEDIANS,
-            EffectMeasure.RATIO_OF_MEANS,
-        )
+        return self in _RATIO_MEASURES
 
     @property
     def null(self) -> float:
         """The value that means no effect."""
         return 1.0 if self.is_ratio else 0.0
+
+
+_RATIO_MEASURES: Final = frozenset(
+    {
+        EffectMeasure.RISK_RATIO,
+        EffectMeasure.ODDS_RATIO,
+        EffectMeasure.HAZARD_RATIO,
+        EffectMeasure.RATIO_OF_MEDIANS,
+        EffectMeasure.RATIO_OF_MEANS,
+    }
+)
+"""The measures whose no-effect value is 1 (a set: reading members off the class is slow)."""
 
 
 class CodeSystem(_Vocabulary):
