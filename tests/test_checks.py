@@ -208,3 +208,31 @@ def test_a_text_p_value_and_comparator_are_shared_and_equal_to_their_parse() -> 
     assert made == m.Comparator(description="placebo")
     with pytest.raises(ValueError, match="non-empty"):
         comparator(" ", m.Comparator)
+
+
+def test_a_frequency_and_a_factory_default_are_shared_only_when_immutable() -> None:
+    conv = _io.fast_converter()
+    frequency = conv.get_structure_hook(m.Frequency)
+    assert frequency("3/week", m.Frequency) is frequency("3/week", m.Frequency)
+    assert frequency("3/week", m.Frequency) == m.Frequency(times=3, per=Unit.WEEK)
+    doc = generate.generate(4, seed=2)
+    for citation in doc["citations"]:
+        citation.pop("integrity", None)
+    base = vitk2.loads(json.dumps(doc), "json")
+    first, second = base.citations[0].integrity, base.citations[1].integrity
+    assert first is second
+    assert first == m.Integrity()
+    assert _convert._immutable(m.Integrity())
+    assert _convert._immutable(m.Setting())
+
+    @attrs.define
+    class Mutable:
+        x: int = 0
+
+    @attrs.frozen
+    class HoldsAList:
+        x: list[int] = attrs.field(factory=list)
+
+    assert not _convert._immutable(Mutable())
+    assert not _convert._immutable(HoldsAList())
+    assert not _convert._immutable([])

@@ -727,17 +727,20 @@ def _enum_hook_dispatch(value: Any, t: type[enum.Enum]) -> Any:
 # The detailed converter collects every problem with its path, which costs a try/except and a
 # note per field and per item, and its generated code costs a compile per class on first use
 # (about half the cold load of the bundled data). A valid document, the common case, needs
-# neither. The fast converter uses the same scalar hooks, the same reference resolution and the
-# same attrs constructors (so every validator runs), but stops at the first problem; the loader
+# neither. The fast converter uses the same scalar hooks and the same reference resolution, and
+# builds each record as its attrs constructor does (`_fast_class`: every validator runs, its
+# common case written inline), but stops at the first problem; the loader
 # then structures that record again with the detailed converter, which reports it exactly as
 # before. Whatever the fast converter accepts, the detailed one accepts as an equal object: it
 # makes the same checks (unknown keys, strict scalars, lists for tuples, references) and leaves
 # everything else to the constructors. What it does not handle in the same way (a mapping that
 # is not a dict, say) it refuses, so that the detailed converter decides.
 #
-# Two things make the records smaller without changing them: short strings are interned (ids,
-# names, units and vocabulary repeat across thousands of studies), and a quantity written as
-# text is parsed once per distinct text and shared (a Quantity is immutable).
+# Three things make the records smaller without changing them: short strings are interned (ids,
+# names, units and vocabulary repeat across thousands of studies); a quantity, frequency,
+# p-value or comparator written as text is parsed once per distinct text and shared
+# (`_per_text`: each is immutable); and a default made by a factory is made once and shared
+# when it is an immutable record (`_immutable`).
 
 _INTERN_MAX = 64  # longer text (titles, quotes) is rarely repeated
 _LEAF_CACHE_MAX = 4096
@@ -763,39 +766,60 @@ def _fast_str(value: Any, _: Any) -> str:
     return _strict_str(value, _)
 
 
-def _fast_quantity() -> Callable[[Any, Any], Quantity]:
-    cache: dict[str, Quantity] = {}
+def _per_text(structure: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
+    """``structure``, with what it makes of each text kept and shared.
 
-    def structure(value: Any, _: Any) -> Quantity:
+    For values written as short text that repeat across records (quantities, frequencies,
+    p-values, comparators) and that are immutable once made: each distinct text is read once.
+    At most `_LEAF_CACHE_MAX` are kept; anything that is not text is structured each time.
+    """
+    cache: dict[str, T] = {}
+
+    def kept(value: Any, t: Any) -> T:
         if value.__class__ is not str:
-            return _quantity(value, _)
-        q = cache.get(value)
-        if q is None:
-            q = _quantity(value, _)
+            return structure(value, t)
+        made = cache.get(value)
+        if made is None:
+            made = structure(value, t)
             if len(cache) >= _LEAF_CACHE_MAX:
                 cache.clear()
-            cache[value] = q
-        return q
+            cache[value] = made
+        return made
 
-    return structure
+    return kept
 
 
-def _fast_p_value() -> Callable[[Any, Any], m.PValue]:
-    """`_p_value`, each text's p-value kept (p-values are few: ``< 0.001``, ``0.03``, ...)."""
-    cache: dict[str, m.PValue] = {}
+def _fast_p_value(conv: cattrs.Converter) -> Callable[[Any, Any], m.PValue]:
+    """`_p_value`, each text's p-value kept (p-values are few: ``< 0.001``, ``0.03``, ...).
+
+    A number is the p-value ``PValue.parse`` makes of it, built by the class's fast hook;
+    numbers are not kept (``-0.0 == 0.0``, yet each is written back as it was read).
+    """
+    made: list[Callable[[Any, Any], Any]] = []
+    text = _per_text(_p_value)
 
     def structure(value: Any, _: Any) -> m.PValue:
-        if value.__class__ is not str:
-            return _p_value(value, _)
-        p = cache.get(value)
-        if p is None:
-            p = _p_value(value, _)
-            if len(cache) >= _LEAF_CACHE_MAX:
-                cache.clear()
-            cache[value] = p
-        return p
+        if value.__class__ is float:
+            if not made:
+                made.append(_fast_class(conv, m.PValue))
+            return made[0]({"value": value}, m.PValue)  # type: ignore[no-any-return]
+        return text(value, _)
 
     return structure
+
+
+def _fast_comparator(conv: cattrs.Converter) -> Callable[[Any, Any], m.Comparator]:
+    """`_comparator_hook` for the fast converter: text is a description, kept per text."""
+    made: list[Callable[[Any, Any], Any]] = []
+
+    def structure(value: Any, _: Any) -> m.Comparator:
+        if not made:
+            made.append(_fast_class(conv, m.Comparator))
+        if isinstance(value, str):
+            value = {"description": value}
+        return made[0](value, m.Comparator)  # type: ignore[no-any-return]
+
+    return _per_text(structure)
 
 
 def _fast_enum(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
@@ -879,6 +903,9 @@ def _fast_class(
             missing = f"raise TypeError('missing the required field {a.alias}')"
         elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
             missing = f"f{i} = {name(a.default.factory)}()"  # no field's factory takes self
+            default = a.default.factory()
+            if _immutable(default):  # one default record, shared, as a default value is
+                missing = f"f{i} = {name(default)}"
         else:
             missing = f"f{i} = {name(a.default)}"
         lines += [
@@ -916,6 +943,18 @@ def _fast_class(
 
 
 _MISSING = object()
+
+
+def _immutable(value: Any) -> bool:
+    """Whether ``value`` is a frozen record of immutable values, which records may share."""
+    setter: object = type(value).__setattr__  # attrs' frozen classes refuse to set
+    if not attrs.has(type(value)) or setter is object.__setattr__:
+        return False
+    try:
+        hash(value)  # a frozen record of hashable values: nothing in it can change
+    except TypeError:
+        return False
+    return True
 
 
 class _Inliner:
@@ -1039,10 +1078,10 @@ def make_fast_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _fast_str)
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(_dt.date, _date)
-    conv.register_structure_hook(Quantity, _fast_quantity())
+    conv.register_structure_hook(Quantity, _per_text(_quantity))
     conv.register_structure_hook(Unit, _unit)
-    conv.register_structure_hook(m.Frequency, _frequency)
-    conv.register_structure_hook(m.PValue, _fast_p_value())
+    conv.register_structure_hook(m.Frequency, _per_text(_frequency))
+    conv.register_structure_hook(m.PValue, _fast_p_value(conv))
     conv.register_structure_hook_factory(_is_enum, _fast_enum)
     for cls in _model_enums():  # by class too: see make_converter
         conv.register_structure_hook(cls, _fast_enum(cls))
@@ -1057,27 +1096,6 @@ def make_fast_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(lambda t: t in classes, lambda t: _fast_class(conv, t))
     conv.register_structure_hook(m.Comparator, _fast_comparator(conv))
     return conv
-
-
-def _fast_comparator(conv: cattrs.Converter) -> Callable[[Any, Any], m.Comparator]:
-    """`_comparator_hook` for the fast converter: text is a description, kept per text."""
-    made: list[Callable[[Any, Any], Any]] = []
-    cache: dict[str, m.Comparator] = {}
-
-    def structure(value: Any, _: Any) -> m.Comparator:
-        if not made:
-            made.append(_fast_class(conv, m.Comparator))
-        if not isinstance(value, str):
-            return made[0](value, m.Comparator)  # type: ignore[no-any-return]
-        comparator = cache.get(value)
-        if comparator is None:
-            comparator = made[0]({"description": value}, m.Comparator)
-            if len(cache) >= _LEAF_CACHE_MAX:
-                cache.clear()
-            cache[value] = comparator
-        return comparator
-
-    return structure
 
 
 # --- error translation -------------------------------------------------------------------
