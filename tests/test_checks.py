@@ -106,10 +106,34 @@ SCALARS = st.one_of(
     st.builds(Quantity, st.sampled_from([0, 1, 2.5, -1, 10**6]), st.sampled_from(list(Unit))),
     st.sampled_from([m.Direction.BENEFIT, m.Better.HIGHER, m.Verification.VERIFIED]),
 )
+
+
+def _bounds() -> list[Quantity]:
+    """Amounts at, just over and well over each quantity range's most, in each unit."""
+    ranges = {
+        id(part): part
+        for _, a in FIELDS
+        for _, part in _checks._parts(a.validator)
+        if isinstance(part, m._QuantityRange) and part.most is not None
+    }
+    out = []
+    for r in ranges.values():
+        assert r.most is not None
+        for unit in Unit:
+            below = m._float_below(r.most, unit)
+            if math.isfinite(below):
+                for amount in (below, math.nextafter(below, math.inf), below * 1.5):
+                    out.append(Quantity(amount, unit))
+    return out
+
+
+RECORDS = st.sampled_from([r for records in INSTANCES.values() for r in records[:3]])
 VALUES = st.one_of(
     SCALARS,
+    st.sampled_from(_bounds()),
     st.lists(SCALARS, max_size=3).map(tuple),
     st.lists(TEXT, max_size=3).map(tuple),
+    st.lists(st.one_of(RECORDS, SCALARS), max_size=3).map(tuple),
     st.lists(SCALARS, max_size=2),
 )
 
@@ -145,6 +169,30 @@ def test_every_validated_field_of_a_record_met_accepts_its_own_value() -> None:
     for cls, a in FIELDS:
         for record in INSTANCES.get(cls, []):
             CHECKERS[cls, a.name](record, getattr(record, a.name))  # raises if refused
+
+
+def test_the_written_checks_of_tuples_of_records_answer_as_the_validators() -> None:
+    others = [records[0] for records in INSTANCES.values() if records]
+    tried = 0
+    for cls, a in FIELDS:
+        for _, part in _checks._parts(a.validator):
+            if not isinstance(part, m._TupleOf):
+                continue
+            kinds = part.classes if isinstance(part.classes, tuple) else (part.classes,)
+            good = [r for kind in kinds for r in INSTANCES.get(kind, [])[:2]]
+            bad = [r for r in others if not isinstance(r, kinds)][:5]
+            cases: list[tuple[object, ...]] = (
+                [(g,) for g in good] + [(g, g) for g in good] + [(g, b) for g in good for b in bad]
+            )
+            cases += [(b, g) for g in good for b in bad] + [(b,) for b in bad] + [(), ("x",)]
+            validator = a.validator
+            assert validator is not None
+            for record in (INSTANCES.get(cls) or [None])[:2]:
+                for value in cases:
+                    written = _answer(CHECKERS[cls, a.name], record, value)
+                    assert written == _answer(validator, record, a, value), (a.name, value)
+                    tried += 1
+    assert tried > 500
 
 
 def test_the_common_validators_are_written_inline() -> None:

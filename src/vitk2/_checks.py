@@ -19,6 +19,7 @@ from typing import Any
 from attrs import validators as v
 
 from . import _model as m
+from ._units import Quantity, Unit
 
 __all__ = ["check_lines", "quick_test"]
 
@@ -33,8 +34,16 @@ _PLAIN: dict[Any, str] = {
     m._finite: "{x} is None or ({x}.__class__ is float and -_inf < {x} < _inf)",
 }
 
+#: validators that only call another: their quick test is the other's
+_SAME_AS: dict[Any, Any] = {m._size: m._SIZE, m._doses: m._DOSES}
+
 #: the names the quick tests use, in the scope of the code they are written into
-SCOPE: dict[str, Any] = {"_id_match": m._ID_MATCH, "_inf": math.inf}
+SCOPE: dict[str, Any] = {
+    "_id_match": m._ID_MATCH,
+    "_inf": math.inf,
+    "_Quantity": Quantity,
+    "_NotReported": m.NotReported,
+}
 
 
 def quick_test(validator: Any, x: str, name: Callable[[Any], str]) -> str | None:
@@ -45,17 +54,58 @@ def quick_test(validator: Any, x: str, name: Callable[[Any], str]) -> str | None
         x: The name of the local variable holding the value.
         name: Gives the name under which an object is in the written code's scope.
     """
+    validator = _SAME_AS.get(validator, validator)
     plain = _PLAIN.get(validator)
     if plain is not None:
         return plain.format(x=x)
     kind = validator.__class__
     if kind is _INSTANCE_OF:
         return f"isinstance({x}, {name(validator.type)})"
-    if kind is m._TupleOf:
-        return f"{x}.__class__ is tuple and not {x}"
+    if kind is m._TupleOf:  # none, or one of exactly the class (the common cases)
+        classes = (
+            validator.classes if isinstance(validator.classes, tuple) else (validator.classes,)
+        )
+        one = " or ".join(f"{x}[0].__class__ is {name(c)}" for c in classes)
+        return f"{x}.__class__ is tuple and (not {x} or (len({x}) == 1 and ({one})))"
     if kind is m._CountRange:
-        return f"{x}.__class__ is int and {x} > 0"
+        test = f"({x}.__class__ is int and {x} >= {validator.least})"
+        return _or_absent(test, x, validator.optional, validator.allow_not_reported)
+    if kind is m._QuantityRange:
+        return _quantity_test(validator, x, name)
+    if kind is m._Pattern:
+        match = name(validator.rx.fullmatch)
+        return f"{x} is None or ({x}.__class__ is str and {match}({x}) is not None)"
     return None
+
+
+def _or_absent(test: str, x: str, optional: bool, allow_not_reported: bool) -> str:
+    """``test``, or None where it is allowed, or "not reported" where that is."""
+    if optional:
+        test = f"{x} is None or {test}"
+    if allow_not_reported:
+        test = f"{x}.__class__ is _NotReported or {test}"
+    return test
+
+
+def _quantity_test(validator: Any, x: str, name: Callable[[Any], str]) -> str:
+    """A quantity of an allowed unit, not below 0 (or at 0 when positive), nor above the most.
+
+    The largest amount of each unit within the most is worked out once (as the validator
+    works it out on first meeting the unit); a unit of another dimension has none.
+    """
+    dimensions, most = validator.dimensions, validator.most
+    below = {
+        unit: (math.inf if most is None else m._float_below(most, unit))
+        for unit in Unit
+        if not dimensions or unit.dimension in dimensions
+    }
+    bound = name(below)
+    low = ">" if validator.positive else ">="
+    test = (
+        f"({x}.__class__ is _Quantity and {x}.value {low} 0"
+        f" and {x}.value <= {bound}.get({x}.unit, -_inf))"
+    )
+    return _or_absent(test, x, validator.optional, validator.allow_not_reported)
 
 
 def _parts(validator: Any, optional: bool = False) -> Iterator[tuple[bool, Any]]:
