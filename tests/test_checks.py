@@ -205,7 +205,7 @@ def test_the_common_validators_are_written_inline() -> None:
     made: tuple[Any, ...] = (attrs.validators.instance_of(str), m._tuple_of(m.Quote), m._count())
     for validator in made:
         assert _checks.quick_test(validator, "x", name) is not None
-    assert _checks.quick_test(m.Finding._check_provenance, "x", name) is None
+    assert _checks.quick_test(m.Study._check_includes, "x", name) is None
 
 
 _QUOTE = {"text": " ", "source": "Not An Id!"}

@@ -34,6 +34,25 @@ _PLAIN: dict[Any, str] = {
     m._finite: "{x} is None or ({x}.__class__ is float and -_inf < {x} < _inf)",
 }
 
+_TEXT = "({x}.__class__ is str and {x} != '' and not {x}.isspace())"
+_ID = "({x}.__class__ is str and _id_match({x}) is not None)"
+
+#: the records' own validators (methods), with the common valid value they accept
+_PLAIN.update(
+    {
+        m.Quote._check_language: "{x}.__class__ is str and _language_match({x}) is not None",
+        m.Finding._check_group: "{x} is None or " + _ID,
+        m.Comparator._check_group: "{x} is None or " + _ID,
+        m.AdverseEvent._check_group: "{x} is None or " + _ID,
+        m.Finding._check_rests_on: "{x}.__class__ is tuple and not {x}",
+        m.Finding._check_provenance: "{x}.__class__ is tuple and len({x}) > 0",
+        m.Setting._check_country: "{x}.__class__ is _NotReported or " + _TEXT,
+        m.Citation._check_text: "{x}.__class__ is _NotReported or " + _TEXT,
+        m.Dose._check_route: "{x}.__class__ is _Route or {x}.__class__ is _NotReported",
+        m.Summary._check_change: "{x} is not False",
+    }
+)
+
 #: validators that only call another: their quick test is the other's
 _SAME_AS: dict[Any, Any] = {m._size: m._SIZE, m._doses: m._DOSES}
 
@@ -43,6 +62,8 @@ SCOPE: dict[str, Any] = {
     "_inf": math.inf,
     "_Quantity": Quantity,
     "_NotReported": m.NotReported,
+    "_Route": m.Route,
+    "_language_match": m._LANG_RE.fullmatch,
 }
 
 
