@@ -11,13 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import typing
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import attrs
 import cattrs
 import pytest
 from cattrs.gen import make_dict_unstructure_fn
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vitk2
 from vitk2 import _io
@@ -143,3 +147,117 @@ def test_the_content_hash_is_the_digest_of_the_whole_canonical_text() -> None:
         _io.to_data(empty), sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     assert empty.content_hash == hashlib.sha256(whole.encode()).hexdigest()
+
+
+# The content hash written by msgspec (the ``fast`` extra): the same bytes as json.dumps
+
+
+def _writer() -> tuple[Any, Any]:
+    fast = _io._canonical_writer()
+    if fast is None:
+        pytest.skip("needs msgspec 0.19 or later (sorted keys)")
+    return fast
+
+
+_FLOATS = st.one_of(
+    st.floats(),
+    st.sampled_from([1e-05, 1e-4, 1e16, 1e15, 1e20, -0.0, 5e-324, 1.7976931348623157e308]),
+)
+
+
+@given(st.lists(_FLOATS, max_size=5))
+def test_each_float_is_written_as_the_standard_library_writes_it(floats: list[float]) -> None:
+    _, write = _writer()
+    import msgspec  # installed: _writer skips otherwise
+
+    for x in floats:
+        assert _io.json_float(x) == json.dumps(x).encode()
+        assert write([msgspec.Raw(_io.json_float(x))]) == json.dumps([x]).encode()
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+    data = {"b": [1, "é\u2028\x7f\n\x00"], "a": {"z": None, "y": True}, "n": 10**30, "m": -1}
+    assert write(data) == encode(data).encode()
+
+
+def _floats_in(data: Any) -> list[float]:
+    if isinstance(data, float):
+        return [data]
+    if isinstance(data, dict):
+        return [x for v in data.values() for x in _floats_in(v)]
+    if isinstance(data, list):
+        return [x for v in data for x in _floats_in(v)]
+    return []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vt.evidence_bases(max_studies=4))
+def test_the_hashs_data_form_holds_no_float_as_itself(base: vitk2.EvidenceBase) -> None:
+    conv, write = _writer()
+    plain = _io.converter()
+    for cls, records in ((m.Study, base.studies), (m.Citation, base.citations)):
+        for record in records:
+            data = conv.unstructure(record, cls)
+            assert _floats_in(data) == []  # each is msgspec.Raw, the text json.dumps writes
+            assert json.loads(write(data)) == json.loads(json.dumps(plain.unstructure(record, cls)))
+
+
+def test_the_bundled_and_synthetic_hashes_are_the_same_written_either_way() -> None:
+    _writer()
+    for base in (vitk2.load(), vitk2.loads(json.dumps(generate.generate(40, seed=9)), "json")):
+        with mock.patch.object(_io, "_canonical_writer", return_value=None):
+            plain = _io.canonical_digest(base)
+        assert _io.canonical_digest(base) == plain
+
+
+def test_a_text_msgspec_refuses_is_hashed_or_refused_as_the_standard_library_does() -> None:
+    base = vitk2.load()
+    study = base.studies[0]
+    odd = attrs.evolve(study, notes=("a lone \ud800 surrogate",))
+    broken = vitk2.EvidenceBase(
+        compounds=base.compounds,
+        indications=base.indications,
+        citations=base.citations,
+        studies=(odd,),
+        endpoints=base.endpoints,
+    )
+    with pytest.raises(UnicodeEncodeError):
+        _io.canonical_digest(broken)
+    with (
+        mock.patch.object(_io, "_canonical_writer", return_value=None),
+        pytest.raises(UnicodeEncodeError),
+    ):
+        _io.canonical_digest(broken)
+
+
+def _float_fields() -> set[tuple[type, str]]:
+    def has_float(t: Any) -> bool:
+        return t is float or any(has_float(a) for a in typing.get_args(t))
+
+    out = set()
+    for cls in _model_classes():
+        attrs.resolve_types(cls)
+        out |= {(cls, a.name) for a in attrs.fields(cls) if has_float(a.type)}
+    return out
+
+
+def test_every_float_field_of_the_model_is_written_in_its_form() -> None:
+    conv, _ = _writer()
+    fields = _float_fields()
+    met: set[tuple[type, str]] = set()
+
+    def walk(node: object) -> None:
+        if attrs.has(type(node)):
+            for a in attrs.fields(type(node)):  # type: ignore[arg-type]
+                value = getattr(node, a.name)
+                if isinstance(value, float) and (type(node), a.name) in fields:
+                    met.add((type(node), a.name))
+                walk(value)
+        elif isinstance(node, tuple):
+            for item in node:
+                walk(item)
+
+    synthetic = vitk2.loads(json.dumps(generate.generate(100, seed=9)), "json")
+    for base in (vitk2.load(), synthetic):
+        walk(base.studies)
+        for study in base.studies:
+            assert _floats_in(conv.unstructure(study, m.Study)) == []
+    assert met == fields  # each float field is met holding a float, and none is written as one

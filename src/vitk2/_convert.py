@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import enum
+import functools
 import re
 import sys
 import types
@@ -221,7 +222,22 @@ def _quantity(value: Any, _: Any) -> Quantity:
     raise TypeError(f"expected a quantity such as '45 mg/day' (got {_describe(value)})")
 
 
+_QUANTITY_TEXTS: dict[tuple[type, Any, Unit], str] = {}
+
+
 def _unstructure_quantity(q: Quantity) -> str:
+    """``45 mg/day``: kept per class, amount and unit (quantities repeat; ``1 == 1.0``)."""
+    key = (q.value.__class__, q.value, q.unit)
+    text = _QUANTITY_TEXTS.get(key)
+    if text is None:
+        text = _quantity_text(q)
+        if len(_QUANTITY_TEXTS) >= _LEAF_CACHE_MAX:
+            _QUANTITY_TEXTS.clear()
+        _QUANTITY_TEXTS[key] = text
+    return text
+
+
+def _quantity_text(q: Quantity) -> str:
     value = q.value
     if isinstance(value, int):
         return f"{value} {q.unit._value_}"
@@ -520,9 +536,15 @@ def _unstructure_comparator(
 ) -> Callable[[m.Comparator], Any]:
     made: list[Callable[[Any], Any]] = []
 
+    others = tuple(
+        (a.name, a.default) for a in attrs.fields(m.Comparator) if a.name != "description"
+    )
+
     def unstructure(c: m.Comparator) -> Any:
-        if c.description is not None and c == m.Comparator(description=c.description):
-            return c.description  # words only: written as text, as format 1 wrote every one
+        # words only (``c == Comparator(description=c.description)``, without building one):
+        # written as text, as format 1 wrote every comparator
+        if c.description is not None and all(getattr(c, n) == d for n, d in others):
+            return c.description
         if not made:
             made.append(make())
         return made[0](c)
@@ -538,11 +560,16 @@ def _is_provenance(t: Any) -> bool:
     return bool(t == m.Provenance)
 
 
-def make_converter() -> cattrs.Converter:
+def make_converter(*, float_form: Callable[[float], Any] | None = None) -> cattrs.Converter:
     """Build the converter between plain data and the model.
 
     Strict scalars, references by id, tagged statistics, ``"not reported"`` as a value,
     quantities as ``"45 mg/day"``, unknown keys rejected, defaults omitted on output.
+
+    Args:
+        float_form: What each float of the data form is written as, instead of itself (the
+            content hash writes each as the JSON text the standard library gives it); every
+            float of the data form is a float field or a p-value's value.
     """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(int, _strict_int)
@@ -558,7 +585,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(m.Frequency, _frequency)
     conv.register_unstructure_hook(m.Frequency, str)
     conv.register_structure_hook(m.PValue, _p_value)
-    conv.register_unstructure_hook(m.PValue, _unstructure_p_value)
+    conv.register_unstructure_hook(
+        m.PValue, _unstructure_p_value if float_form is None else _p_value_form(float_form)
+    )
     conv.register_unstructure_hook(m.NotReported, _unstructure_not_reported)
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook_dispatch
@@ -589,7 +618,7 @@ def make_converter() -> cattrs.Converter:
         return make_dict_structure_fn(cls, conv, **_overrides(cls, structure=True))
 
     def unstructure_factory(cls: type) -> Any:
-        return _unstructure_class(conv, cls)
+        return _unstructure_class(conv, cls, float_form)
 
     conv.register_structure_hook_factory(lambda t: t in classes, structure_factory)
     conv.register_unstructure_hook_factory(lambda t: t in classes, unstructure_factory)
@@ -615,7 +644,23 @@ def _overrides(cls: type, *, structure: bool) -> dict[str, Any]:
     return out
 
 
-def _unstructure_class(conv: cattrs.Converter, cls: type) -> Callable[[Any], dict[str, Any]]:
+def _p_value_form(float_form: Callable[[float], Any]) -> Callable[[m.PValue], Any]:
+    """`_unstructure_p_value`, with its float (alone or as the mapping's value) in its form."""
+
+    def unstructure(p: m.PValue) -> Any:
+        out = _unstructure_p_value(p)
+        if out.__class__ is float:
+            return float_form(out)
+        if out.__class__ is dict and out["value"].__class__ is float:
+            out["value"] = float_form(out["value"])
+        return out
+
+    return unstructure
+
+
+def _unstructure_class(
+    conv: cattrs.Converter, cls: type, float_form: Callable[[float], Any] | None = None
+) -> Callable[[Any], dict[str, Any]]:
     """The data form of an attrs class, generated for it: what cattrs' own hook makes, faster.
 
     It gives what ``make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)`` with
@@ -627,7 +672,7 @@ def _unstructure_class(conv: cattrs.Converter, cls: type) -> Callable[[Any], dic
     """
     attrs.resolve_types(cls)
     refs = _REF_FIELDS.get(cls, {})
-    out = _Outliner(conv)
+    out = _Outliner(conv, float_form)
     scope = out.scope
     lines = ["def unstructure(o):", "    res = {}"]
     for a in attrs.fields(cls):
@@ -646,7 +691,12 @@ def _unstructure_class(conv: cattrs.Converter, cls: type) -> Callable[[Any], dic
         elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             made = default.factory
             call = f"{out.name(made)}(o)" if default.takes_self else f"{out.name(made)}()"
-            lines.append(f"    if v != {call}:")
+            shared = None if default.takes_self else shared_default(made)
+            if shared is not None:  # the one a load gives records, tested by identity first
+                d = out.name(shared)
+                lines.append(f"    if v is not {d} and v != {d}:")
+            else:
+                lines.append(f"    if v != {call}:")
             indent += "    "
         elif default is not attrs.NOTHING:
             d = out.name(default)
@@ -671,9 +721,12 @@ def _tagged(hook: Callable[[Any], dict[str, Any]], kind: str) -> Callable[[Any],
 class _Outliner:
     """Expressions that give a value's data form as the standard converter's hooks do."""
 
-    def __init__(self, conv: cattrs.Converter) -> None:
+    def __init__(
+        self, conv: cattrs.Converter, float_form: Callable[[float], Any] | None = None
+    ) -> None:
         self.conv = conv
         self.scope: dict[str, Any] = {}
+        self.float_form = None if float_form is None else self.name(float_form)
 
     def name(self, value: Any) -> str:
         key = f"_v{len(self.scope)}"
@@ -682,6 +735,8 @@ class _Outliner:
 
     def expr(self, t: Any, v: str, *, none_checked: bool = False) -> str:
         """An expression for the data form of ``v``, of type ``t`` (and not None if checked)."""
+        if t is float and self.float_form is not None:
+            return f"{self.float_form}({v})"
         if t in (str, int, float, bool):
             return v  # as cattrs: plain values are their own data form
         if _is_enum(t):
@@ -903,8 +958,8 @@ def _fast_class(
             missing = f"raise TypeError('missing the required field {a.alias}')"
         elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
             missing = f"f{i} = {name(a.default.factory)}()"  # no field's factory takes self
-            default = a.default.factory()
-            if _immutable(default):  # one default record, shared, as a default value is
+            default = shared_default(a.default.factory)
+            if default is not None:  # one default record, shared, as a default value is
                 missing = f"f{i} = {name(default)}"
         else:
             missing = f"f{i} = {name(a.default)}"
@@ -943,6 +998,18 @@ def _fast_class(
 
 
 _MISSING = object()
+
+
+@functools.cache
+def shared_default(factory: Callable[[], Any]) -> Any:
+    """What ``factory`` makes, made once, when it is an immutable record; else None.
+
+    A record's default made by such a factory can be this one object in every record (as a
+    default value is): the loader gives it to the records it builds, and the data form tests
+    a value against it by identity before equality.
+    """
+    made = factory()
+    return made if _immutable(made) else None
 
 
 def _immutable(value: Any) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import os
 import stat
 import warnings
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
@@ -793,9 +795,25 @@ def canonical_digest(base: EvidenceBase) -> str:
     its dataset header, as compact JSON with sorted keys and text left unescaped. It is fed
     to the hash a few records at a time, in that form's order, so neither the whole data
     form nor its text is ever held at once; the digest is the one of the whole text.
+
+    With msgspec (the ``fast`` extra, a release that sorts keys) the text is written by
+    msgspec, each float given as the standard library writes it: the same bytes, several
+    times faster. Anything msgspec refuses is written by the standard library instead, which
+    accepts or refuses it as it always has.
     """
-    conv = converter()
+    fast = _canonical_writer()
+    if fast is not None:
+        conv, write = fast
+        try:
+            return _digest(base, conv, write)
+        except Exception:  # e.g. a lone surrogate in a hand-built record: as below, or its error
+            pass
     encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+    return _digest(base, converter(), lambda value: encode(value).encode())
+
+
+def _digest(base: EvidenceBase, conv: cattrs.Converter, write: Callable[[Any], bytes]) -> str:
+    """The canonical digest, each part's JSON text written by ``write``."""
     digest = hashlib.sha256()
     parts: tuple[tuple[str, type, tuple[Any, ...]], ...] = (  # the data form's keys, sorted
         ("citations", m.Citation, base.citations),
@@ -804,20 +822,42 @@ def canonical_digest(base: EvidenceBase) -> str:
         ("indications", m.Indication, base.indications),
         ("studies", m.Study, base.studies),
     )
-    head = "{"
+    head = b"{"
     for key, cls, records in parts:
         hook = conv.get_unstructure_hook(cls)
-        digest.update(f"{head}{encode(key)}:[".encode())
+        digest.update(head + write(key) + b":[")
         # A few records at a time: few calls, and their data freed before the collector
         # runs (data held across its runs is moved to older generations, whose collections
         # walk the whole base: slices of 256 made the hash a third slower).
         for i in range(0, len(records), 8):
-            text = encode([hook(r) for r in records[i : i + 8]])[1:-1]
-            digest.update(f",{text}".encode() if i else text.encode())
+            text = write([hook(r) for r in records[i : i + 8]])[1:-1]
+            digest.update(b"," + text if i else text)
         digest.update(b"]")
-        head = ","
-    digest.update(f',"vitk2":{encode(FORMAT_VERSION)}}}'.encode())
+        head = b","
+    digest.update(b',"vitk2":' + write(FORMAT_VERSION) + b"}")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _canonical_writer() -> tuple[cattrs.Converter, Callable[[Any], bytes]] | None:
+    """The writer of sorted, compact JSON of msgspec and a converter for it, when installed."""
+    try:
+        import msgspec
+
+        write = msgspec.json.Encoder(order="sorted").encode
+    except (ImportError, TypeError):  # no msgspec, or one before 0.19 (no sorted keys)
+        return None
+    raw = msgspec.Raw
+    return make_converter(float_form=lambda x: raw(json_float(x))), write
+
+
+def json_float(x: float) -> bytes:
+    """The text ``json.dumps`` writes for the float ``x``."""
+    if x != x:
+        return b"NaN"
+    if x in (math.inf, -math.inf):
+        return b"Infinity" if x > 0 else b"-Infinity"
+    return float.__repr__(x).encode()
 
 
 try:
