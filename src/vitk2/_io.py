@@ -796,9 +796,9 @@ def canonical_digest(base: EvidenceBase) -> str:
     to the hash a few records at a time, in that form's order, so neither the whole data
     form nor its text is ever held at once; the digest is the one of the whole text.
 
-    With msgspec (the ``fast`` extra, a release that sorts keys) the text is written by
-    msgspec, each float given as the standard library writes it: the same bytes, several
-    times faster. Anything msgspec refuses is written by the standard library instead, which
+    With msgspec (the ``fast`` extra, in a release whose encoders sort keys) msgspec writes
+    the text, each float as the standard library writes it: the same bytes, several times
+    faster. Anything msgspec refuses is written by the standard library instead, which
     accepts or refuses it as it always has.
     """
     fast = _canonical_writer()
@@ -845,7 +845,7 @@ def _canonical_writer() -> tuple[cattrs.Converter, Callable[[Any], bytes]] | Non
         import msgspec
 
         write = msgspec.json.Encoder(order="sorted").encode
-    except (ImportError, TypeError):  # no msgspec, or one before 0.19 (no sorted keys)
+    except (ImportError, TypeError):  # no msgspec, or a release without order= (before 0.18.5)
         return None
     raw = msgspec.Raw
     return make_converter(float_form=lambda x: raw(json_float(x))), write
