@@ -212,13 +212,7 @@ def test_a_text_msgspec_refuses_is_hashed_or_refused_as_the_standard_library_doe
     base = vitk2.load()
     study = base.studies[0]
     odd = attrs.evolve(study, notes=("a lone \ud800 surrogate",))
-    broken = vitk2.EvidenceBase(
-        compounds=base.compounds,
-        indications=base.indications,
-        citations=base.citations,
-        studies=(odd,),
-        endpoints=base.endpoints,
-    )
+    broken = attrs.evolve(base, studies=(odd,))
     with pytest.raises(UnicodeEncodeError):
         _io.canonical_digest(broken)
     with (
