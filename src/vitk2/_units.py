@@ -349,7 +349,7 @@ class Quantity:
         v = self.value
         num = str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
         sep = "" if self.unit is Unit.PERCENT else " "
-        return f"{num}{sep}{self.unit.value}"
+        return f"{num}{sep}{self.unit._value_}"  # the value without the enum's descriptor
 
     def __repr__(self) -> str:
         return f"<Quantity {self}>"
