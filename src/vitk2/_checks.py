@@ -25,33 +25,29 @@ __all__ = ["check_lines", "quick_test"]
 
 _INSTANCE_OF: Any = type(v.instance_of(object))
 
-#: the validators whose quick test does not depend on their parameters: ``{x}`` is the value
-_PLAIN: dict[Any, str] = {
-    m._is_id: "{x}.__class__ is str and _id_match({x}) is not None",
-    m._nonempty_str: "{x}.__class__ is str and {x} != '' and not {x}.isspace()",
-    m._optional_str: "{x} is None or ({x}.__class__ is str and {x} != '' and not {x}.isspace())",
-    m._strs: "{x}.__class__ is tuple and not {x}",
-    m._finite: "{x} is None or ({x}.__class__ is float and -_inf < {x} < _inf)",
-}
-
-_TEXT = "({x}.__class__ is str and {x} != '' and not {x}.isspace())"
+_TEXT = "({x}.__class__ is str and {x} != '' and not {x}.isspace())"  # non-empty text
 _ID = "({x}.__class__ is str and _id_match({x}) is not None)"
+_NO_ITEMS = "{x}.__class__ is tuple and not {x}"
 
-#: the records' own validators (methods), with the common valid value they accept
-_PLAIN.update(
-    {
-        m.Quote._check_language: "{x}.__class__ is str and _language_match({x}) is not None",
-        m.Finding._check_group: "{x} is None or " + _ID,
-        m.Comparator._check_group: "{x} is None or " + _ID,
-        m.AdverseEvent._check_group: "{x} is None or " + _ID,
-        m.Finding._check_rests_on: "{x}.__class__ is tuple and not {x}",
-        m.Finding._check_provenance: "{x}.__class__ is tuple and len({x}) > 0",
-        m.Setting._check_country: "{x}.__class__ is _NotReported or " + _TEXT,
-        m.Citation._check_text: "{x}.__class__ is _NotReported or " + _TEXT,
-        m.Dose._check_route: "{x}.__class__ is _Route or {x}.__class__ is _NotReported",
-        m.Summary._check_change: "{x} is not False",
-    }
-)
+#: the validators whose quick test does not depend on their parameters (``{x}`` is the
+#: value), the records' own validators (methods) among them
+_PLAIN: dict[Any, str] = {
+    m._is_id: _ID,
+    m._nonempty_str: _TEXT,
+    m._optional_str: "{x} is None or " + _TEXT,
+    m._strs: _NO_ITEMS,
+    m._finite: "{x} is None or ({x}.__class__ is float and -_inf < {x} < _inf)",
+    m.Quote._check_language: "{x}.__class__ is str and _language_match({x}) is not None",
+    m.Finding._check_group: "{x} is None or " + _ID,
+    m.Comparator._check_group: "{x} is None or " + _ID,
+    m.AdverseEvent._check_group: "{x} is None or " + _ID,
+    m.Finding._check_rests_on: _NO_ITEMS,
+    m.Finding._check_provenance: "{x}.__class__ is tuple and len({x}) > 0",
+    m.Setting._check_country: "{x}.__class__ is _NotReported or " + _TEXT,
+    m.Citation._check_text: "{x}.__class__ is _NotReported or " + _TEXT,
+    m.Dose._check_route: "{x}.__class__ is _Route or {x}.__class__ is _NotReported",
+    m.Summary._check_change: "{x} is not False",
+}
 
 #: validators that only call another: their quick test is the other's
 _SAME_AS: dict[Any, Any] = {m._size: m._SIZE, m._doses: m._DOSES}
@@ -87,7 +83,8 @@ def quick_test(validator: Any, x: str, name: Callable[[Any], str]) -> str | None
             validator.classes if isinstance(validator.classes, tuple) else (validator.classes,)
         )
         one = " or ".join(f"{x}[0].__class__ is {name(c)}" for c in classes)
-        return f"{x}.__class__ is tuple and (not {x} or (len({x}) == 1 and ({one})))"
+        none = _NO_ITEMS.format(x=x)
+        return f"{none} or ({x}.__class__ is tuple and len({x}) == 1 and ({one}))"
     if kind is m._CountRange:
         test = f"({x}.__class__ is int and {x} >= {validator.least})"
         return _or_absent(test, x, validator.optional, validator.allow_not_reported)

@@ -957,10 +957,11 @@ def _fast_class(
         if a.default is attrs.NOTHING:
             missing = f"raise TypeError('missing the required field {a.alias}')"
         elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-            missing = f"f{i} = {name(a.default.factory)}()"  # no field's factory takes self
-            default = shared_default(a.default.factory)
-            if default is not None:  # one default record, shared, as a default value is
-                missing = f"f{i} = {name(default)}"
+            if a.default.takes_self:  # pragma: no cover - no field of the model's does
+                raise TypeError(f"{cls.__name__}.{a.name}'s default needs the record")
+            shared = shared_default(a.default.factory)  # one immutable record for every record
+            made = f"{name(a.default.factory)}()" if shared is None else name(shared)
+            missing = f"f{i} = {made}"
         else:
             missing = f"f{i} = {name(a.default)}"
         lines += [
