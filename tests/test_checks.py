@@ -283,3 +283,15 @@ def test_a_frequency_and_a_factory_default_are_shared_only_when_immutable() -> N
     assert not _convert._immutable(Mutable())
     assert not _convert._immutable(HoldsAList())
     assert not _convert._immutable([])
+
+
+def test_a_value_made_while_validators_are_disabled_is_not_kept_for_later() -> None:
+    p = _io.fast_converter().get_structure_hook(m.PValue)
+    comparator = _io.fast_converter().get_structure_hook(m.Comparator)
+    with attrs.validators.disabled():
+        assert p("1.5", m.PValue).value == 1.5  # out of range: accepted only with checks off
+        assert comparator("\t", m.Comparator).description == "\t"
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        p("1.5", m.PValue)
+    with pytest.raises(ValueError, match="non-empty"):
+        comparator("\t", m.Comparator)

@@ -826,7 +826,8 @@ def _per_text(structure: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
 
     For values written as short text that repeat across records (quantities, frequencies,
     p-values, comparators) and that are immutable once made: each distinct text is read once.
-    At most `_LEAF_CACHE_MAX` are kept; anything that is not text is structured each time.
+    At most `_LEAF_CACHE_MAX` are kept; anything that is not text is structured each time, and
+    nothing made while attrs' validators are disabled is kept.
     """
     cache: dict[str, T] = {}
 
@@ -836,6 +837,8 @@ def _per_text(structure: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
         made = cache.get(value)
         if made is None:
             made = structure(value, t)
+            if _attrs_config._run_validators is not True:
+                return made  # made without its checks (attrs' validators are disabled): not kept
             if len(cache) >= _LEAF_CACHE_MAX:
                 cache.clear()
             cache[value] = made
