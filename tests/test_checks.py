@@ -10,6 +10,7 @@ the hooks to attrs' own switch for validators and to the values they share betwe
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import math
 import sys
@@ -295,3 +296,138 @@ def test_a_value_made_while_validators_are_disabled_is_not_kept_for_later() -> N
         p("1.5", m.PValue)
     with pytest.raises(ValueError, match="non-empty"):
         comparator("\t", m.Comparator)
+
+
+def _known_checker(a: attrs.Attribute[Any], known: type, may_be_none: bool) -> Any:
+    scope: dict[str, Any] = dict(_checks.SCOPE)
+
+    def name(obj: object) -> str:
+        key = f"_n{len(scope)}"
+        scope[key] = obj
+        return key
+
+    lines = _checks.check_lines(a.validator, name(a), "x", name, known, may_be_none)
+    source = "def check(self, x):\n" + "".join(f"    {line}\n" for line in lines) + "    pass\n"
+    exec(compile(source, f"<checks of {a.name}>", "exec"), scope)
+    return scope["check"], len(lines)
+
+
+def test_an_instance_check_is_left_out_only_for_a_value_its_maker_guarantees() -> None:
+    # The hooks leave out an instance_of check where the field's value was made by its class's
+    # hook (or None, where the type allows it): for every such value the shorter checks must
+    # answer as the validator does.
+    left_out = 0
+    for cls, a in FIELDS:
+        refs = _convert._REF_FIELDS.get(cls, {})
+        known, may_be_none = _convert._made_as(a.type)
+        if known is None or a.name in refs or a.converter is not None:
+            continue
+        check, n = _known_checker(a, known, may_be_none)
+        left_out += len(_checks.check_lines(a.validator, "_a", "x", lambda o: "_n")) - n
+        made = [r for kind, rs in INSTANCES.items() if issubclass(kind, known) for r in rs[:5]]
+        if issubclass(known, enum.Enum):
+            made = list(known)
+        values: list[object] = [*made, *([None] if may_be_none else [])]
+        assert values, (cls.__name__, a.name)
+        validator = a.validator
+        assert validator is not None
+        for record in (INSTANCES.get(cls) or [None])[:2]:
+            for value in values:
+                assert _answer(check, record, value) == _answer(validator, record, a, value)
+    assert left_out >= 20  # Finding.outcome, Study.population, the enums, ...
+
+
+def test_made_as_names_a_class_only_for_one_record_or_enum_or_none() -> None:
+    assert _convert._made_as(m.Outcome) == (m.Outcome, False)
+    assert _convert._made_as(m.Outcome | None) == (m.Outcome, True)
+    assert _convert._made_as(m.Direction) == (m.Direction, False)
+    assert _convert._made_as(str) == (None, False)
+    assert _convert._made_as(m.Outcome | m.Arm) == (None, False)
+    assert _convert._made_as(m.Age | m.NotReported) == (None, False)
+    assert _convert._made_as(tuple[m.Outcome, ...]) == (None, False)
+
+
+def test_an_id_found_well_formed_is_kept_and_no_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_checks, "_IDS_MAX", 3)
+    _checks._IDS.clear()
+    assert _checks._new_id("arm-1")
+    assert "arm-1" in _checks._IDS
+    assert not _checks._new_id("Arm 1")
+    assert "Arm 1" not in _checks._IDS
+    assert not _checks._new_id("-a")
+    assert not _checks._new_id("")
+    for i in range(10):
+        assert _checks._new_id(f"x-{i}")
+        assert len(_checks._IDS) <= 3  # bounded: cleared when full
+    check = CHECKERS[m.Arm, "id"]
+    arm = INSTANCES[m.Arm][0]
+    check(arm, "x-9")  # kept: accepted by the set
+    with pytest.raises(ValueError):
+        check(arm, "X 9")
+
+
+def _load_registry(base: vitk2.EvidenceBase) -> _convert.Registry:
+    reg = _convert.Registry()
+    reg.compounds.update((c.id, c) for c in base.compounds)
+    reg.indications.update((i.id, i) for i in base.indications)
+    reg.endpoints.update((e.id, e) for e in base.endpoints)
+    reg.citations.update((c.id, c) for c in base.citations)
+    return reg
+
+
+def test_equal_mappings_of_text_make_one_record_within_a_load_and_not_across() -> None:
+    doc = generate.generate(40, seed=4)
+    text = json.dumps(doc)
+    first, second = vitk2.loads(text, "json"), vitk2.loads(text, "json")
+    outcomes: dict[str, list[m.Outcome]] = {}
+    for study in doc["studies"]:
+        built = {f.id: f for f in first.study(study["id"]).findings}
+        for finding in study["findings"]:
+            written = json.dumps(finding["outcome"])  # the same mapping, in the same order
+            outcomes.setdefault(written, []).append(built[finding["id"]].outcome)
+    repeated = [same for same in outcomes.values() if len(same) > 1]
+    assert repeated
+    for same in repeated:
+        assert all(o is same[0] for o in same)
+    for a, b in zip(first.findings, second.findings, strict=True):
+        assert a.outcome == b.outcome
+        assert a.outcome is not b.outcome
+        if b.outcome.endpoint is not None:  # resolved in its own load
+            assert b.outcome.endpoint is second.endpoint(b.outcome.endpoint.id)
+    doses = [d for s in first.studies for a in s.arms if a.regimen for d in a.regimen.doses]
+    assert len({id(d) for d in doses}) < len(doses)
+
+
+def test_a_mapping_is_shared_only_when_every_value_is_text_or_true_false() -> None:
+    setting = _io.fast_converter().get_structure_hook(m.Setting)
+    reg = _load_registry(vitk2.load())
+    with _convert.registry(reg):
+        made = setting({"country": "Italy", "multicentre": True}, m.Setting)
+        assert made is setting({"country": "Italy", "multicentre": True}, m.Setting)
+        # 1 == True, but 1 is not a true/false: refused, never the record made of True
+        with pytest.raises(TypeError):
+            setting({"country": "Italy", "multicentre": 1}, m.Setting)
+        age = _io.fast_converter().get_structure_hook(m.Age)
+        assert age({"measure": "mean", "value": "40 year"}, m.Age) is age(
+            {"measure": "mean", "value": "40 year"}, m.Age
+        )
+        with attrs.validators.disabled():
+            odd = setting({"country": " "}, m.Setting)
+        assert odd.country == " "
+        with pytest.raises(ValueError, match="non-empty"):
+            setting({"country": " "}, m.Setting)  # made with checks off: not kept
+    outside = setting({"country": "Italy"}, m.Setting)
+    assert outside == setting({"country": "Italy"}, m.Setting)
+    assert outside is not setting({"country": "Italy"}, m.Setting)  # no load: nothing kept
+
+
+def test_an_instance_check_stays_where_the_value_may_be_none_and_none_is_refused() -> None:
+    def name(obj: object) -> str:
+        return "_n"
+
+    required = attrs.validators.instance_of(m.Outcome)
+    optional = m._optional(required)
+    assert _checks.check_lines(required, "_a", "x", name, m.Outcome, False) == []
+    assert _checks.check_lines(required, "_a", "x", name, m.Outcome, True) != []
+    assert _checks.check_lines(optional, "_a", "x", name, m.Outcome, True) == []
+    assert _checks.check_lines(required, "_a", "x", name, m.Arm, False) != []  # another class

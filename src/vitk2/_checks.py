@@ -26,7 +26,7 @@ __all__ = ["check_lines", "quick_test"]
 _INSTANCE_OF: Any = type(v.instance_of(object))
 
 _TEXT = "({x}.__class__ is str and {x} != '' and not {x}.isspace())"  # non-empty text
-_ID = "({x}.__class__ is str and _id_match({x}) is not None)"
+_ID = "({x}.__class__ is str and ({x} in _ids or _new_id({x})))"
 _NO_ITEMS = "{x}.__class__ is tuple and not {x}"
 
 #: the validators whose quick test does not depend on their parameters (``{x}`` is the
@@ -52,9 +52,26 @@ _PLAIN: dict[Any, str] = {
 #: validators that only call another: their quick test is the other's
 _SAME_AS: dict[Any, Any] = {m._size: m._SIZE, m._doses: m._DOSES}
 
+#: ids already found well formed (at most `_IDS_MAX`): most ids are met many times (an arm's,
+#: a compound's), and looking one up costs a tenth of matching it
+_IDS: set[str] = set()
+_IDS_MAX = 8192
+
+
+def _new_id(value: str) -> bool:
+    """Whether ``value`` is a well-formed id; kept among `_IDS` if it is."""
+    if m._ID_MATCH(value) is None:
+        return False
+    if len(_IDS) >= _IDS_MAX:
+        _IDS.clear()
+    _IDS.add(value)
+    return True
+
+
 #: the names the quick tests use, in the scope of the code they are written into
 SCOPE: dict[str, Any] = {
-    "_id_match": m._ID_MATCH,
+    "_ids": _IDS,
+    "_new_id": _new_id,
     "_inf": math.inf,
     "_Quantity": Quantity,
     "_NotReported": m.NotReported,
@@ -137,7 +154,14 @@ def _parts(validator: Any, optional: bool = False) -> Iterator[tuple[bool, Any]]
         yield optional, validator
 
 
-def check_lines(validator: Any, attribute: str, x: str, name: Callable[[Any], str]) -> list[str]:
+def check_lines(
+    validator: Any,
+    attribute: str,
+    x: str,
+    name: Callable[[Any], str],
+    known: type | None = None,
+    may_be_none: bool = False,
+) -> list[str]:
     """Statements that check the value ``x`` as ``validator(self, attribute, x)`` does.
 
     ``validator`` may be a composition (`_All`, `_Optional`): each validator in it is checked
@@ -149,9 +173,21 @@ def check_lines(validator: Any, attribute: str, x: str, name: Callable[[Any], st
         attribute: The name of the field's `attrs.Attribute` in the written code's scope.
         x: The name of the local variable holding the value.
         name: Gives the name under which an object is in the written code's scope.
+        known: A class the code that made ``x`` guarantees it is an instance of (or None,
+            where ``may_be_none``): an ``instance_of`` check that such a value always passes
+            is left out.
+        may_be_none: Whether ``x`` may be None instead of a ``known``.
     """
     lines = []
     for optional, part in _parts(validator):
+        if (
+            known is not None
+            and part.__class__ is _INSTANCE_OF
+            and isinstance(part.type, type)
+            and issubclass(known, part.type)
+            and (optional or not may_be_none)
+        ):
+            continue
         call = f"{name(m._direct_call(part))}(self, {attribute}, {x})"
         test = quick_test(part, x, name)
         if optional:

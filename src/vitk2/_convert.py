@@ -22,7 +22,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, TypeVar, Union
+from typing import Any, Final, TypeVar, Union
 
 import attrs
 import cattrs
@@ -54,6 +54,8 @@ class Registry:
     citations: dict[str, m.Citation] = attrs.field(factory=dict)
     #: ids that exist but failed to structure: references to them are not reported twice
     broken: set[str] = attrs.field(factory=set)
+    #: the records `_per_mapping` made in this load, by the mapping each was made from
+    shared: dict[tuple[Any, ...], Any] = attrs.field(factory=dict)
 
 
 _REGISTRY: ContextVar[Registry | None] = ContextVar("vitk2_registry", default=None)
@@ -847,6 +849,40 @@ def _per_text(structure: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
     return kept
 
 
+#: the records the fast converter shares within a load (`_per_mapping`): small ones that
+#: evidence repeats word for word (an outcome, a dose, a setting, an age, a comparator)
+_SHARED_RECORDS: Final = frozenset({m.Outcome, m.Dose, m.Setting, m.Age, m.Comparator})
+
+
+def _per_mapping(structure: Callable[[Any, Any], T], cls: type) -> Callable[[Any, Any], T]:
+    """``structure``, with the record made of each mapping of plain values shared in a load.
+
+    A mapping whose values are all text or true/false (so that equal mappings are the same
+    data: ``True == 1`` does not arise) is structured once per load: the records are kept in
+    the load's `Registry`, so a reference in one resolves as it did the first time. Mappings
+    holding anything else, and any value made outside a load or while attrs' validators are
+    disabled, are structured each time.
+    """
+
+    def shared(value: Any, t: Any) -> T:
+        if value.__class__ is dict:
+            reg = _REGISTRY.get()
+            if reg is not None:
+                for x in value.values():
+                    if x.__class__ is not str and x.__class__ is not bool:
+                        return structure(value, t)
+                key = (cls, *value.items())
+                made: T | None = reg.shared.get(key)
+                if made is None:
+                    made = structure(value, t)
+                    if _attrs_config._run_validators is True:
+                        reg.shared[key] = made
+                return made
+        return structure(value, t)
+
+    return shared
+
+
 def _fast_p_value(conv: cattrs.Converter) -> Callable[[Any, Any], m.PValue]:
     """`_p_value`, each text's p-value kept (p-values are few: ``< 0.001``, ``0.03``, ...).
 
@@ -872,7 +908,7 @@ def _fast_comparator(conv: cattrs.Converter) -> Callable[[Any, Any], m.Comparato
 
     def structure(value: Any, _: Any) -> m.Comparator:
         if not made:
-            made.append(_fast_class(conv, m.Comparator))
+            made.append(_per_mapping(_fast_class(conv, m.Comparator), m.Comparator))
         if isinstance(value, str):
             value = {"description": value}
         return made[0](value, m.Comparator)  # type: ignore[no-any-return]
@@ -932,7 +968,6 @@ def _fast_class(
     scope.update(_checks.SCOPE)
     scope.update(
         _cls=cls,
-        _M=_MISSING,
         _extra=_extra_keys(cls, skip),
         _describe=_describe,
         _new=object.__new__,
@@ -943,7 +978,7 @@ def _fast_class(
         "def structure(value, _):",
         "    if value.__class__ is not dict:",
         "        raise TypeError(f'expected a mapping (got {_describe(value)})')",
-        "    n = 0",
+        f"    n = {sum(a.default is attrs.NOTHING for a in attrs.fields(cls))}",
     ]
     for k in sorted(skip):
         lines += [f"    if {k!r} in value:", "        n += 1"]
@@ -967,14 +1002,23 @@ def _fast_class(
             missing = f"f{i} = {made}"
         else:
             missing = f"f{i} = {name(a.default)}"
-        lines += [
-            f"    f{i} = value.get({a.name!r}, _M)",
-            f"    if f{i} is _M:",
-            f"        {missing}",
-            "    else:",
-            "        n += 1",
-            f"        f{i} = {expr}",
-        ]
+        if a.default is attrs.NOTHING:  # counted in n's start
+            lines += [
+                "    try:",
+                f"        f{i} = value[{a.name!r}]",
+                "    except KeyError:",
+                f"        {missing} from None",
+                f"    f{i} = {expr}",
+            ]
+        else:
+            lines += [
+                f"    if {a.name!r} in value:",
+                "        n += 1",
+                f"        f{i} = value[{a.name!r}]",
+                f"        f{i} = {expr}",
+                "    else:",
+                f"        {missing}",
+            ]
         if a.converter is not None:
             lines.append(f"    f{i} = {name(a.converter)}(f{i})")
     lines += [
@@ -987,7 +1031,13 @@ def _fast_class(
         line
         for i, a in enumerate(fields)
         if a.validator is not None
-        for line in _checks.check_lines(a.validator, name(a), f"f{i}", name)
+        for line in _checks.check_lines(
+            a.validator,
+            name(a),
+            f"f{i}",
+            name,
+            *((None, False) if a.name in refs or a.converter is not None else _made_as(a.type)),
+        )
     ]
     if checks:
         # the test attrs' own generated __init__ makes (attrs.validators.set_disabled sets it)
@@ -999,9 +1049,6 @@ def _fast_class(
     lines.append("    return self")
     exec(compile("\n".join(lines), f"<vitk2 fast structure {cls.__name__}>", "exec"), scope)
     return scope["structure"]  # type: ignore[no-any-return]
-
-
-_MISSING = object()
 
 
 @functools.cache
@@ -1080,6 +1127,20 @@ class _Inliner:
             item = self.expr(typing.get_args(t)[0], x)
             return f"(tuple([{item} for {x} in {v}]) if {v}.__class__ is list else {self.call(hook, t, v)})"
         return self.call(hook, t, v)
+
+
+def _made_as(t: Any) -> tuple[type | None, bool]:
+    """The class of every value `_Inliner.expr` makes for the type ``t``, if one is sure.
+
+    With it, whether the value may be None instead: for an enum, an attrs class, or either
+    or None, which the expression makes by the class's hook (a structure hook returns its
+    class or raises) or by a lookup among an enum's members. For anything else, (None, False).
+    """
+    args = typing.get_args(t) if _is_union(t) else (t,)
+    rest = [a for a in args if a is not type(None)]
+    if len(rest) == 1 and isinstance(rest[0], type) and (_is_enum(rest[0]) or attrs.has(rest[0])):
+        return rest[0], len(args) > 1
+    return None, False
 
 
 def _extra_keys(cls: type, skip: frozenset[str]) -> Callable[[Any], None]:
@@ -1164,7 +1225,12 @@ def make_fast_converter() -> cattrs.Converter:
     classes = frozenset(
         c for c in _model_classes() if c not in (m.Frequency, m.PValue, m.NotReported)
     )
-    conv.register_structure_hook_factory(lambda t: t in classes, lambda t: _fast_class(conv, t))
+    conv.register_structure_hook_factory(
+        lambda t: t in classes,
+        lambda t: (
+            _per_mapping(_fast_class(conv, t), t) if t in _SHARED_RECORDS else _fast_class(conv, t)
+        ),
+    )
     conv.register_structure_hook(m.Comparator, _fast_comparator(conv))
     return conv
 
