@@ -374,3 +374,24 @@ def test_importing_and_exporting_does_not_import_optional_packages() -> None:
         env={**os.environ, "PYTHONPATH": str(src)},
         timeout=120,
     )
+
+
+@generated
+@given(vt.evidence_bases())
+def test_each_rows_certainty_is_its_findings_assessment(generated_base: vitk2.EvidenceBase) -> None:
+    # An export works out each study's facts once for its findings in turn: each row must
+    # still give its own finding's assessment, in a whole base and in a lone study.
+    from vitk2._compare import assess_certainty
+
+    for whole in (vitk2.load(), generated_base):
+        pairs = [(s, f) for s in whole.studies for f in s.findings]
+        for row, (study, finding) in zip(vitk2.to_rows(whole), pairs, strict=True):
+            made = assess_certainty(whole, study, finding)
+            assert (row["certainty"], row["certainty_source"]) == (
+                made.certainty.value,
+                made.source,
+            )
+    for study in generated_base.studies:
+        for row, finding in zip(vitk2.to_rows(study), study.findings, strict=True):
+            curated = finding.certainty or study.level.certainty  # alone: no suggestion
+            assert row["certainty"] == (curated.value if curated is not None else None)

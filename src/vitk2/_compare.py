@@ -335,7 +335,17 @@ def assess_with_notices(
 
     For a study read on its own, whose own reports are all the citations that are known.
     """
-    return _assess(study, finding, notices, _downgrades(_StudyFacts(study), finding, notices))
+    return assess_with_facts(_StudyFacts(study), finding, notices)
+
+
+def assess_with_facts(
+    facts: _StudyFacts, finding: m.Finding, notices: tuple[m.Citation, ...]
+) -> CertaintyAssessment:
+    """`assess_with_notices`, given what is worked out once for the finding's study.
+
+    For an export, which reads every finding of a study in turn.
+    """
+    return _assess(facts.study, finding, notices, _downgrades(facts, finding, notices))
 
 
 _START = {

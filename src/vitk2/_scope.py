@@ -7,7 +7,7 @@ of a finding's integrity and certainty.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -53,7 +53,7 @@ class Scope:
         a report ``reports_on``, as far as the scope's citations reach.
         """
         if self.base is not None:
-            return self.base.integrity_of(finding)
+            return self.base._integrity(study, finding)
         tables = self._tables
         flagged = tables.flagged
         ids = {
@@ -63,14 +63,34 @@ class Scope:
         }
         return tuple(tables.citations[k] for k in sorted(ids))
 
-    def certainty(self, study: m.Study, finding: m.Finding) -> CertaintyAssessment | None:
-        """The finding's certainty: curated, else (with a whole base) vitk2's suggestion."""
+    def certainty(
+        self,
+        study: m.Study,
+        finding: m.Finding,
+        notices: tuple[m.Citation, ...] | None = None,
+    ) -> CertaintyAssessment | None:
+        """The finding's certainty: curated, else (with a whole base) vitk2's suggestion.
+
+        ``notices`` are the finding's `integrity`, when the caller has them already. What the
+        assessment needs of the study is worked out once for the study's findings, which an
+        export reads in turn.
+        """
         from . import _compare
 
-        if self.base is not None:
-            return _compare.assess_certainty(self.base, study, finding)
-        assessment = _compare.assess_with_notices(study, finding, self.integrity(study, finding))
-        return None if assessment.source == "suggested" else assessment
+        if notices is None:
+            notices = self.integrity(study, finding)
+        facts = self._facts
+        if not facts or facts[0].study is not study:
+            facts[:] = [_compare._StudyFacts(study)]
+        assessment = _compare.assess_with_facts(facts[0], finding, notices)
+        if self.base is None and assessment.source == "suggested":
+            return None
+        return assessment
+
+    @cached_property
+    def _facts(self) -> list[Any]:
+        """The last study's facts for `certainty` (a list of none or one)."""
+        return []
 
 
 def scope_of(obj: object) -> Scope:

@@ -109,8 +109,11 @@ _SEP: Final = ";"
 
 
 def _join(items: Iterable[str]) -> str | None:
-    text = _SEP.join(dict.fromkeys(items))
-    return text or None
+    """The distinct ``items`` in order, joined by `_SEP`; None when that is empty."""
+    seen = items if items.__class__ is tuple else tuple(items)
+    if len(seen) < 2:  # most cells: none or one, nothing to make distinct
+        return seen[0] or None if seen else None
+    return _SEP.join(dict.fromkeys(seen)) or None
 
 
 def _text(value: object) -> str | None:
@@ -159,42 +162,51 @@ def _row(scope: Scope, study: m.Study, finding: m.Finding) -> Row:
     index = scope.citation_index
     sources = [index[c] for c in finding.sources if c in index]
     flagged = scope.integrity(study, finding)
-    certainty = scope.certainty(study, finding)
+    certainty = scope.certainty(study, finding, flagged)
     doses = study.doses_of(finding)
     kinds = sorted({"quote" if isinstance(p, m.Quote) else "locator" for p in finding.provenance})
     outcome = finding.outcome
-    row: Row = dict.fromkeys(COLUMNS)
-    row.update(
-        study=study.id,
-        finding=finding.id,
-        citations=_join(finding.sources),
-        reports=_join(c.id for c in study.reports),
-        rests_on=_join(finding.rests_on),
-        dois=_join(c.doi for c in sources if c.doi is not None),
-        pmids=_join(c.pmid for c in sources if c.pmid is not None),
-        indication=finding.indication.id,
-        indication_name=finding.indication.name,
-        indication_codes=_join(f"{c.system.value}:{c.code}" for c in finding.indication.codes),
-        design=study.design.value,
-        basis=finding.basis.value if finding.basis is not None else None,
-        ocebm=study.level.ocebm,
-        certainty=certainty.certainty.value if certainty is not None else None,
-        certainty_source=certainty.source if certainty is not None else None,
-        group=finding.group,
-        regimen=_join(str(d) for d in doses) if doses else None,
-        compounds=_join(c.id for c in study.compounds_of(finding)),
-        outcome=outcome.name,
-        outcome_kind=outcome.kind.value,
-        timepoint=_text(outcome.timepoint),
-        subgroup=finding.subgroup,
-        comparator=_text(finding.comparator),
-        statistic=finding.statistic.kind,
-        summary=statistic_text(finding.statistic),
-        direction=finding.direction.value,
-        provenance=_join(kinds),
-        integrity=_join(f"{c.id}:{c.integrity.status.value}" for c in flagged),
-        retracted=any(c.integrity.is_retracted for c in flagged),
-    )
+    row: Row = {  # every column of COLUMNS, in its order
+        "study": study.id,
+        "finding": finding.id,
+        "citations": _join(finding.sources),
+        "reports": _join(c.id for c in study.reports),
+        "rests_on": _join(finding.rests_on),
+        "dois": _join(c.doi for c in sources if c.doi is not None),
+        "pmids": _join(c.pmid for c in sources if c.pmid is not None),
+        "indication": finding.indication.id,
+        "indication_name": finding.indication.name,
+        "indication_codes": _join(f"{c.system.value}:{c.code}" for c in finding.indication.codes),
+        "design": study.design.value,
+        "basis": finding.basis.value if finding.basis is not None else None,
+        "ocebm": study.level.ocebm,
+        "certainty": certainty.certainty.value if certainty is not None else None,
+        "certainty_source": certainty.source if certainty is not None else None,
+        "group": finding.group,
+        "regimen": _join(str(d) for d in doses) if doses else None,
+        "compounds": _join(c.id for c in study.compounds_of(finding)),
+        "outcome": outcome.name,
+        "outcome_kind": outcome.kind.value,
+        "timepoint": _text(outcome.timepoint),
+        "subgroup": finding.subgroup,
+        "comparator": _text(finding.comparator),
+        "statistic": finding.statistic.kind,
+        "summary": statistic_text(finding.statistic),
+        "events": None,
+        "total": None,
+        "estimate": None,
+        "ci_low": None,
+        "ci_high": None,
+        "ci_level": None,
+        "ci_method": None,
+        "effect_measure": None,
+        "unit": None,
+        "p_value": None,
+        "direction": finding.direction.value,
+        "provenance": _join(kinds),
+        "integrity": _join(f"{c.id}:{c.integrity.status.value}" for c in flagged),
+        "retracted": any(c.integrity.is_retracted for c in flagged),
+    }
     row.update(_statistic_cells(finding.statistic))
     return row
 
