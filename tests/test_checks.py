@@ -431,3 +431,17 @@ def test_an_instance_check_stays_where_the_value_may_be_none_and_none_is_refused
     assert _checks.check_lines(required, "_a", "x", name, m.Outcome, True) != []
     assert _checks.check_lines(optional, "_a", "x", name, m.Outcome, True) == []
     assert _checks.check_lines(required, "_a", "x", name, m.Arm, False) != []  # another class
+
+
+def test_a_load_keeps_at_most_so_many_records_to_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_convert, "_SHARED_MAX", 2)
+    age = _io.fast_converter().get_structure_hook(m.Age)
+    reg = _load_registry(vitk2.load())
+    with _convert.registry(reg):
+        made = [age({"measure": "mean", "value": f"{40 + i} year"}, m.Age) for i in range(3)]
+        again = [age({"measure": "mean", "value": f"{40 + i} year"}, m.Age) for i in range(3)]
+    assert len(reg.shared) == 2
+    assert again[0] is made[0]
+    assert again[1] is made[1]
+    assert again[2] == made[2]
+    assert again[2] is not made[2]  # past the bound: made each time

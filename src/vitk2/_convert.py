@@ -852,6 +852,9 @@ def _per_text(structure: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
 #: the records the fast converter shares within a load (`_per_mapping`): small ones that
 #: evidence repeats word for word (an outcome, a dose, a setting, an age, a comparator)
 _SHARED_RECORDS: Final = frozenset({m.Outcome, m.Dose, m.Setting, m.Age, m.Comparator})
+#: the most records one load keeps for sharing: a file whose mappings never repeat costs
+#: at most this many keys (a few MiB), not one per record
+_SHARED_MAX = 65_536
 
 
 def _per_mapping(structure: Callable[[Any, Any], T], cls: type) -> Callable[[Any, Any], T]:
@@ -861,7 +864,7 @@ def _per_mapping(structure: Callable[[Any, Any], T], cls: type) -> Callable[[Any
     data: ``True == 1`` does not arise) is structured once per load: the records are kept in
     the load's `Registry`, so a reference in one resolves as it did the first time. Mappings
     holding anything else, and any value made outside a load or while attrs' validators are
-    disabled, are structured each time.
+    disabled, are structured each time; so is everything once a load keeps `_SHARED_MAX`.
     """
 
     def shared(value: Any, t: Any) -> T:
@@ -875,7 +878,7 @@ def _per_mapping(structure: Callable[[Any, Any], T], cls: type) -> Callable[[Any
                 made: T | None = reg.shared.get(key)
                 if made is None:
                     made = structure(value, t)
-                    if _attrs_config._run_validators is True:
+                    if _attrs_config._run_validators is True and len(reg.shared) < _SHARED_MAX:
                         reg.shared[key] = made
                 return made
         return structure(value, t)
