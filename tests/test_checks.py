@@ -65,7 +65,9 @@ FIELDS = [
 ]
 
 
-def _checker(a: attrs.Attribute[Any]) -> Callable[[object, object], None]:
+def _checker(
+    a: attrs.Attribute[Any], known: type | None = None, may_be_none: bool = False
+) -> Callable[[object, object], None]:
     """The statements `check_lines` writes for ``a``, as a function of the record and value."""
     scope: dict[str, Any] = dict(_checks.SCOPE)
 
@@ -74,7 +76,7 @@ def _checker(a: attrs.Attribute[Any]) -> Callable[[object, object], None]:
         scope[key] = obj
         return key
 
-    lines = _checks.check_lines(a.validator, name(a), "x", name)
+    lines = _checks.check_lines(a.validator, name(a), "x", name, known, may_be_none)
     source = "def check(self, x):\n" + "".join(f"    {line}\n" for line in lines) + "    pass\n"
     exec(compile(source, f"<checks of {a.name}>", "exec"), scope)
     return scope["check"]  # type: ignore[no-any-return]
@@ -89,6 +91,15 @@ def _answer(check: Callable[..., object], *args: object) -> object:
     except Exception as exc:  # the law is about how each refuses
         return type(exc), str(exc)
     return None
+
+
+def _load_registry(base: vitk2.EvidenceBase) -> _convert.Registry:
+    reg = _convert.Registry()
+    reg.compounds.update((c.id, c) for c in base.compounds)
+    reg.indications.update((i.id, i) for i in base.indications)
+    reg.endpoints.update((e.id, e) for e in base.endpoints)
+    reg.citations.update((c.id, c) for c in base.citations)
+    return reg
 
 
 TEXT = st.one_of(
@@ -229,12 +240,7 @@ def test_the_built_record_runs_post_init_whatever_the_validators() -> None:
     base = vitk2.loads(json.dumps(doc), "json")
     study = dict(doc["studies"][0], reports=[])
     hook = _io.fast_converter().get_structure_hook(m.Study)
-    reg = _convert.Registry()
-    reg.compounds.update((c.id, c) for c in base.compounds)
-    reg.indications.update((i.id, i) for i in base.indications)
-    reg.endpoints.update((e.id, e) for e in base.endpoints)
-    reg.citations.update((c.id, c) for c in base.citations)
-    with _convert.registry(reg):
+    with _convert.registry(_load_registry(base)):
         for disabled in (False, True):
             switch = attrs.validators.disabled() if disabled else contextlib.nullcontext()
             with switch, pytest.raises(ValueError, match="'reports' must hold at least one"):
@@ -298,20 +304,6 @@ def test_a_value_made_while_validators_are_disabled_is_not_kept_for_later() -> N
         comparator("\t", m.Comparator)
 
 
-def _known_checker(a: attrs.Attribute[Any], known: type, may_be_none: bool) -> Any:
-    scope: dict[str, Any] = dict(_checks.SCOPE)
-
-    def name(obj: object) -> str:
-        key = f"_n{len(scope)}"
-        scope[key] = obj
-        return key
-
-    lines = _checks.check_lines(a.validator, name(a), "x", name, known, may_be_none)
-    source = "def check(self, x):\n" + "".join(f"    {line}\n" for line in lines) + "    pass\n"
-    exec(compile(source, f"<checks of {a.name}>", "exec"), scope)
-    return scope["check"], len(lines)
-
-
 def test_an_instance_check_is_left_out_only_for_a_value_its_maker_guarantees() -> None:
     # The hooks leave out an instance_of check where the field's value was made by its class's
     # hook (or None, where the type allows it): for every such value the shorter checks must
@@ -322,8 +314,10 @@ def test_an_instance_check_is_left_out_only_for_a_value_its_maker_guarantees() -
         known, may_be_none = _convert._made_as(a.type)
         if known is None or a.name in refs or a.converter is not None:
             continue
-        check, n = _known_checker(a, known, may_be_none)
-        left_out += len(_checks.check_lines(a.validator, "_a", "x", lambda o: "_n")) - n
+        check = _checker(a, known, may_be_none)
+        left_out += len(_checks.check_lines(a.validator, "_a", "x", lambda o: "_n")) - len(
+            _checks.check_lines(a.validator, "_a", "x", lambda o: "_n", known, may_be_none)
+        )
         made = [r for kind, rs in INSTANCES.items() if issubclass(kind, known) for r in rs[:5]]
         if issubclass(known, enum.Enum):
             made = list(known)
@@ -364,15 +358,6 @@ def test_an_id_found_well_formed_is_kept_and_no_other(monkeypatch: pytest.Monkey
     check(arm, "x-9")  # kept: accepted by the set
     with pytest.raises(ValueError):
         check(arm, "X 9")
-
-
-def _load_registry(base: vitk2.EvidenceBase) -> _convert.Registry:
-    reg = _convert.Registry()
-    reg.compounds.update((c.id, c) for c in base.compounds)
-    reg.indications.update((i.id, i) for i in base.indications)
-    reg.endpoints.update((e.id, e) for e in base.endpoints)
-    reg.citations.update((c.id, c) for c in base.citations)
-    return reg
 
 
 def test_equal_mappings_of_text_make_one_record_within_a_load_and_not_across() -> None:
