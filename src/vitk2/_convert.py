@@ -906,15 +906,20 @@ def _fast_p_value(conv: cattrs.Converter) -> Callable[[Any, Any], m.PValue]:
 
 
 def _fast_comparator(conv: cattrs.Converter) -> Callable[[Any, Any], m.Comparator]:
-    """`_comparator_hook` for the fast converter: text is a description, kept per text."""
+    """`_comparator_hook` for the fast converter: text is a description, kept per text.
+
+    A mapping is shared within a load (`_per_mapping`); text is already kept by `_per_text`,
+    so it is structured without a second cache.
+    """
     made: list[Callable[[Any, Any], Any]] = []
 
     def structure(value: Any, _: Any) -> m.Comparator:
         if not made:
-            made.append(_per_mapping(_fast_class(conv, m.Comparator), m.Comparator))
+            one = _fast_class(conv, m.Comparator)
+            made.extend((one, _per_mapping(one, m.Comparator)))
         if isinstance(value, str):
-            value = {"description": value}
-        return made[0](value, m.Comparator)  # type: ignore[no-any-return]
+            return made[0]({"description": value}, m.Comparator)  # type: ignore[no-any-return]
+        return made[1](value, m.Comparator)  # type: ignore[no-any-return]
 
     return _per_text(structure)
 
